@@ -1,0 +1,45 @@
+"""Settings, read from environment variables (all optional).
+
+| variable | meaning | default |
+|---|---|---|
+| TEJIDO_DATABASE_URL | SQLAlchemy URL of the database | SQLite file ``data/tejido.db`` |
+| TEJIDO_DATA_DIR | folder for the default database and backups | ``data/`` beside ``app.py`` |
+| TEJIDO_LANG | language of the CLI's messages (es, en) | es |
+| TEJIDO_UPLOAD_LIMIT_MB | largest file accepted for import | 20 |
+| TEJIDO_USER | name recorded in the audit log until sign-in exists | ``local`` |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    lang: str
+    upload_limit_mb: int
+    local_user: str
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        return self.upload_limit_mb * 1024 * 1024
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ) if env is None else env
+    data_dir = Path(env.get("TEJIDO_DATA_DIR") or PROJECT_ROOT / "data")
+    url = env.get("TEJIDO_DATABASE_URL") or f"sqlite:///{data_dir / 'tejido.db'}"
+    lang = env.get("TEJIDO_LANG", "es")
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        lang=lang if lang in ("es", "en") else "es",
+        upload_limit_mb=int(env.get("TEJIDO_UPLOAD_LIMIT_MB", "20")),
+        local_user=env.get("TEJIDO_USER", "local"),
+    )

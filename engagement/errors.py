@@ -1,0 +1,104 @@
+"""The one error family of Tejido.
+
+Every error carries facts (which row, which field, what was expected), never UI text.
+``code`` names a catalog key under ``error.``; ``params`` fill it in. The UI and the CLI
+turn errors into words through :func:`engagement.i18n.t`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class EngagementError(Exception):
+    """Base of every error Tejido raises on purpose."""
+
+    code = "generic"
+
+    def __init__(self, **params: Any) -> None:
+        self.params: dict[str, Any] = params
+        super().__init__(f"{self.code}: {params}" if params else self.code)
+
+
+class NotFound(EngagementError):
+    """An entity that should exist does not (or is deleted). params: entity, key."""
+
+    code = "not_found"
+
+
+class ProgramNotFound(NotFound):
+    code = "program_not_found"
+
+
+class ActorNotFound(NotFound):
+    code = "actor_not_found"
+
+
+class RelationshipNotFound(NotFound):
+    code = "relationship_not_found"
+
+
+class DuplicateName(EngagementError):
+    """A name that must be unique is taken. params: entity, name, existing."""
+
+    code = "duplicate_name"
+
+
+class DuplicateActor(DuplicateName):
+    code = "duplicate_actor"
+
+
+class DuplicateRelationship(EngagementError):
+    code = "duplicate_relationship"
+
+
+class SelfTie(EngagementError):
+    code = "self_tie"
+
+
+class StaleEdit(EngagementError):
+    """Saving over a newer version. params: entity, name, changed_by, changed_at."""
+
+    code = "stale_edit"
+
+
+class InUse(EngagementError):
+    """A list entry (sector, tie type, stage) cannot be removed while in use."""
+
+    code = "in_use"
+
+
+class PermissionDenied(EngagementError):
+    code = "permission_denied"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with one value: where it is and what is wrong.
+
+    ``code`` is a catalog key under ``problem.``; ``sheet`` and ``row`` are set for file
+    input (row numbers as the user sees them in a spreadsheet, header = row 1).
+    """
+
+    field: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    sheet: str | None = None
+    row: int | None = None
+
+
+class ValidationFailed(EngagementError):
+    """One or more values are not acceptable. Nothing was written."""
+
+    code = "validation_failed"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(count=len(self.problems))
+
+
+class UnreadableFile(EngagementError):
+    """A file is empty, too large, or not a spreadsheet. params: name, reason."""
+
+    code = "unreadable_file"

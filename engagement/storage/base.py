@@ -1,0 +1,39 @@
+"""Declarative base and reusable column types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
+name_str = Annotated[str, mapped_column(String(200))]
+short_str = Annotated[str, 80]
+text = Annotated[str, mapped_column(Text, default="")]
+created_at = Annotated[dt.datetime, mapped_column(DateTime, default=utcnow)]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {
+        str: String(200),
+        short_str: String(80),
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+        dt.datetime: DateTime,
+    }

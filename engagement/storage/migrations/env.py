@@ -1,0 +1,23 @@
+"""Alembic environment: the engine comes from the caller (engagement.storage.migrate)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine
+
+from engagement.storage import models  # noqa: F401  (registers every table)
+from engagement.storage.base import Base
+
+engine = context.config.attributes["engine"]
+assert isinstance(engine, Engine)
+
+with engine.connect() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=engine.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    connection.commit()

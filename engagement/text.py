@@ -1,0 +1,44 @@
+"""Text helpers shared by the domain: name normalisation and list parsing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def name_key(name: str) -> str:
+    """Return the form under which two names count as the same.
+
+    Case, accents and runs of white space are ignored.
+
+    Examples
+    --------
+    >>> name_key("  Municipalidad de   ANTIGUA ") == name_key("municipalidad de antigua")
+    True
+    >>> name_key("Asociación") == name_key("asociacion")
+    True
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SPACES.sub(" ", stripped).strip().casefold()
+
+
+def clean_name(name: str) -> str:
+    """Trim a display name and fold inner runs of white space to one space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
+
+
+def split_multi(value: str | None, sep: str = "|") -> list[str]:
+    """Split a multi-value cell (Kumu uses ``|``) into clean, de-duplicated items."""
+    if value is None:
+        return []
+    items: list[str] = []
+    seen: set[str] = set()
+    for part in str(value).split(sep):
+        item = clean_name(part)
+        if item and name_key(item) not in seen:
+            seen.add(name_key(item))
+            items.append(item)
+    return items
