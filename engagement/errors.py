@@ -7,7 +7,8 @@ turn errors into words through :func:`engagement.i18n.t`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 
@@ -83,7 +84,7 @@ class Problem:
 
     field: str
     code: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dc_field(default_factory=dict)
     sheet: str | None = None
     row: int | None = None
 

@@ -8,7 +8,7 @@ spectrum). Labels live in the catalog under ``quadrant.*``, ``salience.*``,
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 DEFAULT_THRESHOLD = 3
 SCORE_MIN, SCORE_MAX = 1, 5
@@ -46,7 +46,7 @@ class ParticipationLevel(IntEnum):
 CO_CREATION_MINIMUM = ParticipationLevel.INVOLVE
 
 
-class Quadrant(str, Enum):
+class Quadrant(StrEnum):
     KEEP_SATISFIED = "keep_satisfied"
     MANAGE_CLOSELY = "manage_closely"
     MONITOR = "monitor"
@@ -58,7 +58,7 @@ class Quadrant(str, Enum):
 
 
 def is_high(score: int, threshold: int = DEFAULT_THRESHOLD) -> bool:
-    """"High" means at or above the program's threshold."""
+    """ "High" means at or above the program's threshold."""
     return score >= threshold
 
 
@@ -80,7 +80,7 @@ def quadrant(power: int, interest: int, threshold: int = DEFAULT_THRESHOLD) -> Q
     return Quadrant.KEEP_INFORMED if high_interest else Quadrant.MONITOR
 
 
-class SalienceClass(str, Enum):
+class SalienceClass(StrEnum):
     DORMANT = "dormant"
     DISCRETIONARY = "discretionary"
     DEMANDING = "demanding"

@@ -58,7 +58,9 @@ def describe_problem(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> str:
     """One line naming where a problem is (sheet, row, column) and what is wrong."""
     params = {k: _localised(v, lang) for k, v in problem.params.items()}
     cause = t(f"problem.{problem.code}", lang, **params)
-    column = t(f"field.{problem.field}", lang) if has(f"field.{problem.field}", lang) else problem.field
+    column = (
+        t(f"field.{problem.field}", lang) if has(f"field.{problem.field}", lang) else problem.field
+    )
     if problem.sheet and problem.row is not None:
         where = t("problem.where_row", lang, sheet=problem.sheet, row=problem.row, column=column)
     elif problem.row is not None:

@@ -47,9 +47,7 @@ class Program(Base):
     )
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (
-        CheckConstraint("power_threshold BETWEEN 1 AND 5", name="threshold_range"),
-    )
+    __table_args__ = (CheckConstraint("power_threshold BETWEEN 1 AND 5", name="threshold_range"),)
 
 
 class _Term:
@@ -101,7 +99,9 @@ class Actor(Base):
     __tablename__ = "actor"
 
     id: Mapped[intpk]
-    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     #: Name folded for duplicate detection (case, accents, spaces ignored).
     name_key: Mapped[str] = mapped_column(String(200))
@@ -175,7 +175,9 @@ class Relationship(Base):
     __tablename__ = "relationship"
 
     id: Mapped[intpk]
-    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), index=True
+    )
     source_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
     tie_type_id: Mapped[int] = mapped_column(ForeignKey("tie_type.id"))
@@ -207,7 +209,9 @@ class ImportBatch(Base):
     __tablename__ = "import_batch"
 
     id: Mapped[intpk]
-    program_id: Mapped[int] = mapped_column(ForeignKey("program.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), index=True
+    )
     at: Mapped[created_at]
     username: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(500), default="")

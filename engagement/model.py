@@ -1,0 +1,135 @@
+"""Plain domain values that services return (never ORM rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting. Until sign-in exists, a local user stands in."""
+
+    username: str
+
+
+@dataclass(frozen=True)
+class Term:
+    """An entry of one of a program's editable lists (stage, sector, tie type)."""
+
+    id: int
+    key: str
+    label_es: str
+    label_en: str
+    aliases: tuple[str, ...] = ()
+    position: int = 0
+    negative: bool = False
+    directed: bool = True
+    closed_on: dt.date | None = None
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_es
+
+
+@dataclass(frozen=True)
+class ProgramInfo:
+    id: int
+    name: str
+    municipality: str
+    country: str
+    description: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    power_threshold: int
+    stale_days: int
+    illustrative: bool
+    data_version: int
+    version: int
+    stages: tuple[Term, ...] = ()
+    sectors: tuple[Term, ...] = ()
+    tie_types: tuple[Term, ...] = ()
+
+    def stage(self, stage_id: int) -> Term:
+        return next(s for s in self.stages if s.id == stage_id)
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    id: int
+    program_id: int
+    name: str
+    sector_id: int | None
+    sector_key: str | None
+    description: str
+    tags: tuple[str, ...]
+    territory: str
+    website: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+    consent_to_contact: bool
+    confidentiality: str
+    last_verified: dt.date | None
+    custom_fields: dict[str, Any]
+    external_id: str | None
+    version: int
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class RelationshipInfo:
+    id: int
+    program_id: int
+    source_id: int
+    target_id: int
+    tie_type_id: int
+    tie_type_key: str
+    directed: bool
+    strength: int
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    source_info: str
+    note: str
+    tags: tuple[str, ...]
+    external_id: str | None
+    version: int
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class AssessmentInput:
+    """One assessment to record. Validated by the service."""
+
+    actor_id: int
+    stage_id: int
+    assessed_on: dt.date
+    power: int
+    interest: int
+    engagement_current: int
+    engagement_desired: int
+    participation_target: int
+    legitimacy: bool = False
+    urgency: bool = False
+    assessor: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """A field-level change as the audit log keeps it."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass
+class ImportSummary:
+    """Counts of what an import would do or did, per entity."""
+
+    new: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    rejected: dict[str, int] = field(default_factory=dict)
+    added_terms: dict[str, list[str]] = field(default_factory=dict)

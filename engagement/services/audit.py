@@ -1,0 +1,113 @@
+"""The audit trail: who changed what, when, field by field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from engagement.model import Principal
+from engagement.storage.db import Database
+from engagement.storage.models import AuditEntry, Program
+
+
+def json_safe(value: Any) -> Any:
+    """Dates and tuples as JSON-safe values, so that old → new survives storage."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    return value
+
+
+def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Field-level differences ``{field: [old, new]}`` for the fields in ``new``."""
+    changes: dict[str, list[Any]] = {}
+    for name, value in new.items():
+        before, after = json_safe(old.get(name)), json_safe(value)
+        if before != after:
+            changes[name] = [before, after]
+    return changes
+
+
+def record(
+    session: Session,
+    by: Principal,
+    program_id: int | None,
+    entity: str,
+    entity_id: int,
+    action: str,
+    changes: Mapping[str, Any] | None = None,
+    batch_id: int | None = None,
+) -> None:
+    """Add one audit entry and bump the program's data version in the same transaction."""
+    session.add(
+        AuditEntry(
+            username=by.username,
+            program_id=program_id,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            changes=json_safe(dict(changes or {})),
+            batch_id=batch_id,
+        )
+    )
+    if program_id is not None:
+        session.execute(
+            update(Program)
+            .where(Program.id == program_id)
+            .values(data_version=Program.data_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def last_change(session: Session, entity: str, entity_id: int) -> AuditEntry | None:
+    """The newest audit entry of one record (names who changed it and when)."""
+    return session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
+
+
+def audit_log(
+    db: Database,
+    program_id: int,
+    *,
+    username: str | None = None,
+    entity: str | None = None,
+    since: dt.datetime | None = None,
+    limit: int = 5000,
+) -> pd.DataFrame:
+    """Audit entries of a program, newest first."""
+    stmt = select(AuditEntry).where(AuditEntry.program_id == program_id)
+    if username:
+        stmt = stmt.where(AuditEntry.username == username)
+    if entity:
+        stmt = stmt.where(AuditEntry.entity == entity)
+    if since:
+        stmt = stmt.where(AuditEntry.at >= since)
+    stmt = stmt.order_by(AuditEntry.id.desc()).limit(limit)
+    with db.reading() as session:
+        rows = [
+            {
+                "id": e.id,
+                "at": e.at,
+                "username": e.username,
+                "entity": e.entity,
+                "entity_id": e.entity_id,
+                "action": e.action,
+                "changes": e.changes,
+                "batch_id": e.batch_id,
+            }
+            for e in session.scalars(stmt)
+        ]
+    columns = ["id", "at", "username", "entity", "entity_id", "action", "changes", "batch_id"]
+    return pd.DataFrame(rows, columns=columns)

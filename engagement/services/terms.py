@@ -1,0 +1,202 @@
+"""The program's editable lists: add, rename, reorder, remove, and match by name.
+
+A name matches an entry when it equals, ignoring case, accents and spaces, the entry's
+key, its Spanish or English label or one of its aliases: files may use either language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal, cast
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engagement.errors import DuplicateName, InUse, NotFound, Problem, ValidationFailed
+from engagement.model import Principal, Term
+from engagement.services import audit
+from engagement.services.programs import term_info
+from engagement.storage.db import Database
+from engagement.storage.models import Actor, Assessment, Relationship, Sector, Stage, TieType
+from engagement.text import clean_name, name_key
+
+Kind = Literal["stage", "sector", "tie_type"]
+_MODELS: dict[str, type[Stage] | type[Sector] | type[TieType]] = {
+    "stage": Stage,
+    "sector": Sector,
+    "tie_type": TieType,
+}
+
+
+def term_names(term: Term) -> set[str]:
+    return {name_key(n) for n in (term.key, term.label_es, term.label_en, *term.aliases) if n}
+
+
+def match_term(terms: Sequence[Term], name: str) -> Term | None:
+    """The entry that ``name`` designates, in either language, or None."""
+    wanted = name_key(name)
+    if not wanted:
+        return None
+    return next((term for term in terms if wanted in term_names(term)), None)
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name_key(name)).strip("_")[:80] or "item"
+
+
+TermRow = Stage | Sector | TieType
+
+
+def _rows(session: Session, kind: Kind, program_id: int) -> list[TermRow]:
+    model = _MODELS[kind]
+    stmt = select(model).where(model.program_id == program_id).order_by(model.position, model.id)
+    return list(cast("Sequence[TermRow]", session.scalars(stmt).all()))
+
+
+def _terms(session: Session, kind: Kind, program_id: int) -> list[Term]:
+    return [term_info(r) for r in _rows(session, kind, program_id)]
+
+
+def new_term(
+    session: Session,
+    by: Principal,
+    program_id: int,
+    kind: Kind,
+    label_es: str,
+    label_en: str = "",
+    *,
+    negative: bool = False,
+    directed: bool = True,
+    batch_id: int | None = None,
+) -> Term:
+    """Add an entry inside an open write transaction (used by imports too)."""
+    label_es, label_en = clean_name(label_es), clean_name(label_en) or clean_name(label_es)
+    if not label_es:
+        raise ValidationFailed([Problem("label_es", "required")])
+    existing = _terms(session, kind, program_id)
+    for label in (label_es, label_en):
+        if match_term(existing, label) is not None:
+            raise DuplicateName(entity=kind, name=label)
+    keys = {term.key for term in existing}
+    key, n = slug(label_es), 2
+    while key in keys:
+        key, n = f"{slug(label_es)}_{n}", n + 1
+    model = _MODELS[kind]
+    extra = {"negative": negative, "directed": directed} if kind == "tie_type" else {}
+    position = max((term.position for term in existing), default=-1) + 1
+    row = model(
+        program_id=program_id,
+        key=key,
+        label_es=label_es,
+        label_en=label_en,
+        aliases=[],
+        position=position,
+        **extra,
+    )
+    session.add(row)
+    session.flush()
+    fields = {"key": key, "label_es": label_es, "label_en": label_en, **extra}
+    audit.record(session, by, program_id, kind, row.id, "create", fields, batch_id)
+    return term_info(row)
+
+
+def add_term(
+    db: Database,
+    by: Principal,
+    program_id: int,
+    kind: Kind,
+    label_es: str,
+    label_en: str = "",
+    *,
+    negative: bool = False,
+    directed: bool = True,
+) -> Term:
+    with db.writing() as session:
+        return new_term(
+            session, by, program_id, kind, label_es, label_en, negative=negative, directed=directed
+        )
+
+
+def update_term(
+    db: Database,
+    by: Principal,
+    program_id: int,
+    kind: Kind,
+    term_id: int,
+    *,
+    label_es: str,
+    label_en: str,
+    negative: bool | None = None,
+    directed: bool | None = None,
+) -> Term:
+    """Rename an entry (both languages) and, for tie types, change its kind."""
+    label_es, label_en = clean_name(label_es), clean_name(label_en) or clean_name(label_es)
+    if not label_es:
+        raise ValidationFailed([Problem("label_es", "required")])
+    with db.writing() as session:
+        row = _get(session, kind, program_id, term_id)
+        others = [term for term in _terms(session, kind, program_id) if term.id != term_id]
+        for label in (label_es, label_en):
+            if match_term(others, label) is not None:
+                raise DuplicateName(entity=kind, name=label)
+        new: dict[str, str | bool] = {"label_es": label_es, "label_en": label_en}
+        if isinstance(row, TieType):
+            flags = {"negative": negative, "directed": directed}
+            new |= {k: v for k, v in flags.items() if v is not None}
+        changes = audit.diff({k: getattr(row, k) for k in new}, new)
+        for k, v in new.items():
+            setattr(row, k, v)
+        if changes:
+            audit.record(session, by, program_id, kind, term_id, "update", changes)
+        session.flush()
+        return term_info(row)
+
+
+def move_term(
+    db: Database, by: Principal, program_id: int, kind: Kind, term_id: int, offset: int
+) -> list[Term]:
+    """Move an entry up (offset < 0) or down the list; returns the new order."""
+    with db.writing() as session:
+        rows = _rows(session, kind, program_id)
+        index = next((i for i, r in enumerate(rows) if r.id == term_id), None)
+        if index is None:
+            raise NotFound(entity=kind, key=term_id)
+        target = max(0, min(len(rows) - 1, index + offset))
+        rows.insert(target, rows.pop(index))
+        for position, row in enumerate(rows):
+            row.position = position
+        audit.record(session, by, program_id, kind, term_id, "move", {"position": [index, target]})
+        session.flush()
+        return [term_info(r) for r in rows]
+
+
+def remove_term(db: Database, by: Principal, program_id: int, kind: Kind, term_id: int) -> None:
+    """Remove an entry that nothing uses; refuse with InUse otherwise."""
+    with db.writing() as session:
+        row = _get(session, kind, program_id, term_id)
+        uses = _usage(session, kind, term_id)
+        if uses:
+            raise InUse(entity=kind, name=row.label_es, count=uses)
+        if kind == "stage" and len(_terms(session, kind, program_id)) == 1:
+            raise InUse(entity=kind, name=row.label_es, count=0)
+        audit.record(
+            session, by, program_id, kind, term_id, "delete", {"label_es": [row.label_es, None]}
+        )
+        session.delete(row)
+
+
+def _usage(session: Session, kind: Kind, term_id: int) -> int:
+    column = {
+        "stage": Assessment.stage_id,
+        "sector": Actor.sector_id,
+        "tie_type": Relationship.tie_type_id,
+    }[kind]
+    return session.scalar(select(func.count()).where(column == term_id)) or 0
+
+
+def _get(session: Session, kind: Kind, program_id: int, term_id: int) -> TermRow:
+    row = cast("TermRow | None", session.get(_MODELS[kind], term_id))
+    if row is None or row.program_id != program_id:
+        raise NotFound(entity=kind, key=term_id)
+    return row

@@ -1,0 +1,75 @@
+"""Field rules shared by forms, quick edits and imports. They return Problems, never text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from engagement.errors import Problem
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^[+0-9 ()\-./]{6,40}$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+def text_rule(
+    field: str, value: Any, *, required: bool = False, max_len: int = 200
+) -> list[Problem]:
+    text = "" if value is None else str(value)
+    if required and not text.strip():
+        return [Problem(field, "required")]
+    if len(text) > max_len:
+        return [Problem(field, "too_long", {"max": max_len})]
+    return []
+
+
+def int_rule(field: str, value: Any, low: int, high: int) -> list[Problem]:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return [Problem(field, "out_of_range", {"min": low, "max": high, "value": value})]
+    return []
+
+
+def email_rule(value: str) -> list[Problem]:
+    return (
+        []
+        if not value or _EMAIL.match(value)
+        else [Problem("contact_email", "bad_email", {"value": value})]
+    )
+
+
+def phone_rule(value: str) -> list[Problem]:
+    return (
+        []
+        if not value or _PHONE.match(value)
+        else [Problem("contact_phone", "bad_phone", {"value": value})]
+    )
+
+
+def normalise_website(value: str) -> str:
+    value = value.strip()
+    if value and "://" not in value:
+        value = "https://" + value
+    return value
+
+
+def website_rule(value: str) -> list[Problem]:
+    return (
+        [] if not value or _URL.match(value) else [Problem("website", "bad_url", {"value": value})]
+    )
+
+
+def date_rule(field: str, value: Any, *, not_future: bool = False) -> list[Problem]:
+    if value is None:
+        return []
+    if not isinstance(value, dt.date):
+        return [Problem(field, "bad_date", {"value": value})]
+    if not_future and value > dt.date.today():
+        return [Problem(field, "future_date", {"value": value.isoformat()})]
+    return []
+
+
+def date_order_rule(start: dt.date | None, end: dt.date | None, end_field: str) -> list[Problem]:
+    if start and end and end < start:
+        return [Problem(end_field, "before_start")]
+    return []
