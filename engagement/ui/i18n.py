@@ -1,0 +1,19 @@
+"""Translation in the current user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engagement.i18n import t
+from engagement.model import Term
+from engagement.ui import state
+
+
+def tr(key: str, /, **params: Any) -> str:
+    """Translate ``key`` into the language chosen in this session."""
+    return t(key, state.lang(), **params)
+
+
+def label(term: Term) -> str:
+    """A list entry (stage, sector, tie type) in the session's language."""
+    return term.label(state.lang())

@@ -1,0 +1,63 @@
+"""The sidebar every page shares: language and program, kept across pages.
+
+Both are mirrored in the URL (``?lang=en&program=2``) so a link or a reload keeps them.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engagement.i18n import LANGUAGES
+from engagement.services import programs
+from engagement.ui import state
+from engagement.ui.context import database
+from engagement.ui.i18n import tr
+
+_LANG_NAMES = {"es": "Español", "en": "English"}
+
+
+def _init_from_url() -> None:
+    params = st.query_params
+    if state.LANG not in st.session_state:
+        wanted = params.get("lang", "")
+        st.session_state[state.LANG] = wanted if wanted in LANGUAGES else "es"
+    if state.PROGRAM_ID not in st.session_state and params.get("program", "").isdigit():
+        st.session_state[state.PROGRAM_ID] = int(params["program"])
+
+
+def render_sidebar() -> None:
+    """Language switch and program chooser; sets session state for every page."""
+    _init_from_url()
+    with st.sidebar:
+        st.segmented_control(
+            tr("app.language"),
+            options=list(LANGUAGES),
+            format_func=_LANG_NAMES.__getitem__,
+            key=state.LANG,
+            required=True,
+        )
+        choices = {p.id: p.name for p in programs.list_programs(database())}
+        if state.program_id() not in choices:
+            st.session_state[state.PROGRAM_ID] = next(iter(choices), None)
+        if choices:
+            st.selectbox(
+                tr("app.program"),
+                options=list(choices),
+                format_func=choices.__getitem__,
+                key=state.PROGRAM_ID,
+            )
+        else:
+            st.info(tr("app.no_programs"))
+    st.query_params["lang"] = state.lang()
+    if state.program_id() is not None:
+        st.query_params["program"] = str(state.program_id())
+
+
+def require_program() -> int:
+    """The chosen program's id; stops the page with a clear message when there is none."""
+    pid = state.program_id()
+    if pid is None:
+        st.info(tr("app.choose_program_first"))
+        st.page_link("pages/settings.py", label=tr("nav.settings"), icon=":material/settings:")
+        st.stop()
+    return pid
