@@ -64,6 +64,12 @@ class StaleEdit(EngagementError):
     code = "stale_edit"
 
 
+class ConcurrentEdit(StaleEdit):
+    """Someone saved the same record at the same moment (caught by the version column)."""
+
+    code = "concurrent_edit"
+
+
 class InUse(EngagementError):
     """A list entry (sector, tie type, stage) cannot be removed while in use."""
 
@@ -71,7 +77,27 @@ class InUse(EngagementError):
 
 
 class PermissionDenied(EngagementError):
+    """The acting user's role does not allow this. params: action, user."""
+
     code = "permission_denied"
+
+
+class LoginFailed(EngagementError):
+    """Unknown user, wrong password or deactivated account (deliberately not told apart)."""
+
+    code = "login_failed"
+
+
+class LoginThrottled(EngagementError):
+    """Too many failed sign-ins: wait. params: seconds (until the next try is allowed)."""
+
+    code = "login_throttled"
+
+
+class AccountLocked(EngagementError):
+    """Locked after repeated failures. params: minutes."""
+
+    code = "account_locked"
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,28 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is acting. Until sign-in exists, a local user stands in."""
+    """Who is acting, and with which roles.
+
+    ``memberships`` holds ``(program_id, role)`` pairs for a signed-in user. ``None`` means
+    an operator outside the role system: the command line (whoever runs it already holds
+    the database) and single-user mode (``TEJIDO_AUTH=none``). The app always builds a
+    signed-in user's principal with their memberships, so the services enforce roles.
+    """
 
     username: str
+    memberships: tuple[tuple[int, str], ...] | None = None
+    admin: bool = False
+
+    @property
+    def operator(self) -> bool:
+        return self.memberships is None
+
+    def role_in(self, program_id: int) -> str | None:
+        """The user's role in a program: admins lead everywhere; operators too."""
+        if self.operator or self.admin:
+            return "lead"
+        assert self.memberships is not None
+        return next((role for pid, role in self.memberships if pid == program_id), None)
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,7 @@ class Term:
     negative: bool = False
     directed: bool = True
     closed_on: dt.date | None = None
+    forum: bool = False
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_es
@@ -49,6 +69,7 @@ class ProgramInfo:
     stages: tuple[Term, ...] = ()
     sectors: tuple[Term, ...] = ()
     tie_types: tuple[Term, ...] = ()
+    activity_types: tuple[Term, ...] = ()
 
     def stage(self, stage_id: int) -> Term:
         return next(s for s in self.stages if s.id == stage_id)

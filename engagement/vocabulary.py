@@ -16,6 +16,8 @@ class BuiltIn:
     aliases: tuple[str, ...] = ()
     negative: bool = False
     directed: bool = True
+    #: Activity types only: its activities are meetings of the multi-stakeholder forum.
+    forum: bool = False
 
 
 STAGES: tuple[BuiltIn, ...] = (
@@ -105,4 +107,21 @@ TIE_TYPES: tuple[BuiltIn, ...] = (
     ),
     BuiltIn("informs", ("Informa", "Information", "Información")),
     BuiltIn("member_of", ("Miembro de", "Member", "Membership", "Es miembro de")),
+)
+
+ACTIVITY_TYPES: tuple[BuiltIn, ...] = (
+    BuiltIn("workshop", ("Talleres", "Workshops")),
+    BuiltIn(
+        "citizen_forum",
+        ("Foro", "Forum", "Foro multiactor", "Multi-stakeholder forum"),
+        forum=True,
+    ),
+    BuiltIn(
+        "mentoring_session", ("Mentoría", "Mentoring", "Llamada de mentoría", "Mentoring call")
+    ),
+    BuiltIn("strategy_session", ("Estrategia", "Strategy")),
+    BuiltIn("meeting", ("Reunion", "Junta")),
+    BuiltIn("training", ("Formación", "Curso", "Course")),
+    BuiltIn("city_encounter", ("Encuentro", "Encuentro ciudadano", "City meeting")),
+    BuiltIn("other", ("Otro",)),
 )

@@ -12,6 +12,7 @@ from engagement.errors import ActorNotFound, DuplicateActor, Problem, Validation
 from engagement.model import ActorInfo, Principal
 from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
+from engagement.services.permissions import Action, require, require_owned
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import CONFIDENTIALITY, Actor, Sector
@@ -66,7 +67,10 @@ def clean_actor_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
             Problem("confidentiality", "not_in_list", {"value": fields["confidentiality"]})
         )
     if "last_verified" in fields:
-        problems += validation.date_rule("last_verified", fields["last_verified"], not_future=True)
+        out["last_verified"], found = validation.clean_date(
+            "last_verified", fields["last_verified"], not_future=True
+        )
+        problems += found
     if "consent_to_contact" in fields:
         out["consent_to_contact"] = bool(fields["consent_to_contact"])
     return out, problems
@@ -125,6 +129,7 @@ def insert_actor(
     batch_id: int | None = None,
 ) -> Actor:
     """Insert a validated actor inside an open write transaction."""
+    require(by, program_id, Action.ADD_ACTOR)
     cleaned, problems = clean_actor_fields(fields)
     problems += _check_sector(session, program_id, cleaned.get("sector_id"))
     if problems:
@@ -147,6 +152,7 @@ def change_actor(
     batch_id: int | None = None,
 ) -> dict[str, list[Any]]:
     """Apply validated changes to a live actor; return the field-level diff."""
+    require_owned(session, by, row.program_id, Action.EDIT_REGISTRY, "actor", row.id)
     cleaned, problems = clean_actor_fields(changes)
     problems += _check_sector(session, row.program_id, cleaned.get("sector_id"))
     if problems:
@@ -193,6 +199,7 @@ def delete_actor(
     """Soft-delete: the actor, its assessments and ties are kept and can be restored."""
     with db.writing() as session:
         row = _live(session, actor_id)
+        require_owned(session, by, row.program_id, Action.EDIT_REGISTRY, "actor", row.id)
         check_version(session, "actor", row.id, row.name, row.version, expected_version)
         row.deleted_at = utcnow()
         session.flush()
@@ -203,9 +210,10 @@ def delete_actor(
 
 def restore_actor(db: Database, by: Principal, actor_id: int) -> ActorInfo:
     with db.writing() as session:
-        row = session.get(Actor, actor_id)
+        row = session.get(Actor, actor_id, with_for_update=True)
         if row is None or row.deleted_at is None:
             raise ActorNotFound(key=actor_id)
+        require_owned(session, by, row.program_id, Action.EDIT_REGISTRY, "actor", row.id)
         clash = live_actor_named(session, row.program_id, row.name)
         if clash is not None:
             raise DuplicateActor(name=row.name, existing=clash.name)
@@ -226,7 +234,9 @@ def get_actor(db: Database, actor_id: int) -> ActorInfo:
 
 
 def _live(session: Session, actor_id: int) -> Actor:
-    row = session.get(Actor, actor_id)
+    # Locked for the rest of the write transaction, so the version check sees the latest
+    # committed version (PostgreSQL reads committed; SQLite already holds the write lock).
+    row = session.get(Actor, actor_id, with_for_update=True)
     if row is None or row.deleted_at is not None:
         raise ActorNotFound(key=actor_id)
     return row

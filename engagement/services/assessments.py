@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engagement.errors import Problem, ValidationFailed
 from engagement.model import AssessmentInput, Principal
 from engagement.services import audit, validation
+from engagement.services.permissions import Action, require
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, Assessment, Stage
 
@@ -48,6 +49,7 @@ def insert_assessment(
     item: AssessmentInput,
     batch_id: int | None = None,
 ) -> Assessment:
+    require(by, program_id, Action.ASSESS)
     problems = assessment_problems(item) + _check_refs(session, program_id, item, None)
     if problems:
         raise ValidationFailed(problems)
@@ -62,6 +64,7 @@ def record_assessments(
     db: Database, by: Principal, program_id: int, items: list[AssessmentInput]
 ) -> list[int]:
     """Record several assessments at once: all are written, or none (problems name the row)."""
+    require(by, program_id, Action.ASSESS)
     problems = [p for i, item in enumerate(items, start=1) for p in assessment_problems(item, i)]
     if problems:
         raise ValidationFailed(problems)

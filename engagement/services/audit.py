@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -17,7 +17,7 @@ from engagement.storage.models import AuditEntry, Program
 
 def json_safe(value: Any) -> Any:
     """Dates and tuples as JSON-safe values, so that old → new survives storage."""
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [json_safe(v) for v in value]
@@ -84,9 +84,10 @@ def audit_log(
     username: str | None = None,
     entity: str | None = None,
     since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
     limit: int = 5000,
 ) -> pd.DataFrame:
-    """Audit entries of a program, newest first."""
+    """Audit entries of a program, newest first (``since`` inclusive, ``until`` exclusive)."""
     stmt = select(AuditEntry).where(AuditEntry.program_id == program_id)
     if username:
         stmt = stmt.where(AuditEntry.username == username)
@@ -94,6 +95,8 @@ def audit_log(
         stmt = stmt.where(AuditEntry.entity == entity)
     if since:
         stmt = stmt.where(AuditEntry.at >= since)
+    if until:
+        stmt = stmt.where(AuditEntry.at < until)
     stmt = stmt.order_by(AuditEntry.id.desc()).limit(limit)
     with db.reading() as session:
         rows = [
@@ -111,3 +114,16 @@ def audit_log(
         ]
     columns = ["id", "at", "username", "entity", "entity_id", "action", "changes", "batch_id"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def describe_changes(changes: Mapping[str, Any], field_label: Callable[[str], str] = str) -> str:
+    """``{field: [old, new]}`` as one line: ``name: A → B; tags: [] → [x]``."""
+    parts = []
+    for key, value in changes.items():
+        field = field_label(key)
+        if isinstance(value, list) and len(value) == 2:
+            old, new = ("∅" if v in (None, "", [], {}) else v for v in value)
+            parts.append(f"{field}: {old} → {new}")
+        else:
+            parts.append(f"{field}: {value}")
+    return "; ".join(parts)

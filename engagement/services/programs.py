@@ -13,9 +13,10 @@ from engagement import vocabulary
 from engagement.errors import DuplicateName, Problem, ProgramNotFound, ValidationFailed
 from engagement.i18n import t
 from engagement.model import Principal, ProgramInfo, Term
-from engagement.services import audit
+from engagement.services import audit, validation
+from engagement.services.permissions import Action, require, require_admin
 from engagement.storage.db import Database
-from engagement.storage.models import Program, Sector, Stage, TieType
+from engagement.storage.models import ActivityType, Program, Sector, Stage, TieType
 from engagement.text import clean_name
 
 PROGRAM_FIELDS = (
@@ -44,10 +45,9 @@ def validate_program_fields(fields: dict[str, Any]) -> dict[str, Any]:
     for key in ("municipality", "country", "description"):
         if key in fields:
             cleaned[key] = str(fields[key] or "").strip()
-    if "power_threshold" in fields and fields["power_threshold"] not in range(1, 6):
-        problems.append(Problem("power_threshold", "out_of_range", {"min": 1, "max": 5}))
-    if "stale_days" in fields and not (1 <= int(fields["stale_days"]) <= 3650):
-        problems.append(Problem("stale_days", "out_of_range", {"min": 1, "max": 3650}))
+    for key, low, high in (("power_threshold", 1, 5), ("stale_days", 1, 3650)):
+        if key in fields:
+            problems += validation.int_rule(key, fields[key], low, high)
     start, end = cleaned.get("start_date"), cleaned.get("end_date")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
         problems.append(Problem("end_date", "before_start"))
@@ -57,21 +57,22 @@ def validate_program_fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_program(db: Database, by: Principal, name: str, **fields: Any) -> ProgramInfo:
-    """Create a program with the built-in stages, sectors and tie types."""
+    """Create a program with the built-in stages, sectors and tie types (administrators)."""
+    require_admin(by)
     cleaned = validate_program_fields({"name": name, **fields})
     with db.writing() as session:
         _check_program_name_free(session, cleaned["name"], None)
         program = Program(**cleaned)
         session.add(program)
         session.flush()
-        _add_builtins(session, program.id)
+        add_builtin_lists(session, program.id)
         session.flush()
         audit.record(session, by, program.id, "program", program.id, "create", cleaned)
         pid = program.id
     return get_program(db, pid)
 
 
-def _add_builtins(session: Session, program_id: int) -> None:
+def add_builtin_lists(session: Session, program_id: int) -> None:
     for i, s in enumerate(vocabulary.STAGES):
         session.add(
             Stage(
@@ -99,6 +100,16 @@ def _add_builtins(session: Session, program_id: int) -> None:
                 directed=tt.directed,
                 aliases=list(tt.aliases),
                 **_labels("tie", tt.key),
+            )
+        )
+    for i, at in enumerate(vocabulary.ACTIVITY_TYPES):
+        session.add(
+            ActivityType(
+                program_id=program_id,
+                position=i,
+                forum=at.forum,
+                aliases=list(at.aliases),
+                **_labels("activity_type", at.key),
             )
         )
 
@@ -153,9 +164,10 @@ def update_program(
 ) -> ProgramInfo:
     from engagement.services.concurrency import check_version
 
+    require(by, program_id, Action.MANAGE_PROGRAM)
     cleaned = validate_program_fields(changes)
     with db.writing() as session:
-        program = session.get(Program, program_id)
+        program = session.get(Program, program_id, with_for_update=True)
         if program is None:
             raise ProgramNotFound(key=program_id)
         check_version(
@@ -174,9 +186,13 @@ def update_program(
 
 
 def _program_info(session: Session, p: Program) -> ProgramInfo:
-    def terms(model: type[Sector] | type[TieType] | type[Stage]) -> tuple[Term, ...]:
+    def terms(
+        model: type[Sector] | type[TieType] | type[Stage] | type[ActivityType],
+    ) -> tuple[Term, ...]:
         stmt = select(model).where(model.program_id == p.id).order_by(model.position, model.id)
-        rows = cast("Sequence[Sector | TieType | Stage]", session.scalars(stmt).all())
+        rows = cast(
+            "Sequence[Sector | TieType | Stage | ActivityType]", session.scalars(stmt).all()
+        )
         return tuple(term_info(r) for r in rows)
 
     return ProgramInfo(
@@ -195,10 +211,11 @@ def _program_info(session: Session, p: Program) -> ProgramInfo:
         stages=terms(Stage),
         sectors=terms(Sector),
         tie_types=terms(TieType),
+        activity_types=terms(ActivityType),
     )
 
 
-def term_info(row: Stage | Sector | TieType) -> Term:
+def term_info(row: Stage | Sector | TieType | ActivityType) -> Term:
     return Term(
         id=row.id,
         key=row.key,
@@ -209,4 +226,5 @@ def term_info(row: Stage | Sector | TieType) -> Term:
         negative=getattr(row, "negative", False),
         directed=getattr(row, "directed", True),
         closed_on=getattr(row, "closed_on", None),
+        forum=getattr(row, "forum", False),
     )

@@ -19,6 +19,7 @@ from engagement.errors import (
 from engagement.model import Principal, RelationshipInfo
 from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
+from engagement.services.permissions import Action, require, require_owned
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, Relationship, TieType
@@ -52,7 +53,8 @@ def clean_relationship_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], l
             problems += validation.text_rule(key, out[key], max_len=5000)
     for key in ("valid_from", "valid_to"):
         if key in fields:
-            problems += validation.date_rule(key, fields[key])
+            out[key], found = validation.clean_date(key, fields[key])
+            problems += found
     if not problems:
         problems += validation.date_order_rule(
             out.get("valid_from"), out.get("valid_to"), "valid_to"
@@ -138,6 +140,7 @@ def insert_relationship(
     batch_id: int | None = None,
 ) -> Relationship:
     """Insert a validated tie inside an open write transaction."""
+    require(by, program_id, Action.EDIT_REGISTRY)
     cleaned, problems = clean_relationship_fields(fields)
     missing = [k for k in ("source_id", "target_id", "tie_type_id") if cleaned.get(k) is None]
     problems += [Problem(k, "required") for k in missing]
@@ -163,6 +166,7 @@ def change_relationship(
     changes: dict[str, Any],
     batch_id: int | None = None,
 ) -> dict[str, list[Any]]:
+    require_owned(session, by, row.program_id, Action.EDIT_REGISTRY, "relationship", row.id)
     cleaned, problems = clean_relationship_fields(changes)
     merged = {k: getattr(row, k) for k in REL_FIELDS} | cleaned
     problems += validation.date_order_rule(merged["valid_from"], merged["valid_to"], "valid_to")
@@ -202,6 +206,7 @@ def update_relationship(
 def delete_relationship(db: Database, by: Principal, rel_id: int) -> None:
     with db.writing() as session:
         row = _live(session, rel_id)
+        require_owned(session, by, row.program_id, Action.EDIT_REGISTRY, "relationship", row.id)
         row.deleted_at = utcnow()
         session.flush()
         audit.record(
@@ -220,6 +225,7 @@ def restore_relationship(db: Database, by: Principal, rel_id: int) -> Relationsh
         row = session.get(Relationship, rel_id)
         if row is None or row.deleted_at is None:
             raise RelationshipNotFound(key=rel_id)
+        require_owned(session, by, row.program_id, Action.EDIT_REGISTRY, "relationship", row.id)
         values = {k: getattr(row, k) for k in REL_FIELDS}
         _check_endpoints(session, row.program_id, values)
         if find_duplicate(session, row.program_id, values, own_id=row.id) is not None:
@@ -239,7 +245,7 @@ def restore_relationship(db: Database, by: Principal, rel_id: int) -> Relationsh
 
 
 def _live(session: Session, rel_id: int) -> Relationship:
-    row = session.get(Relationship, rel_id)
+    row = session.get(Relationship, rel_id, with_for_update=True)
     if row is None or row.deleted_at is not None:
         raise RelationshipNotFound(key=rel_id)
     return row

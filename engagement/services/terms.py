@@ -16,16 +16,29 @@ from sqlalchemy.orm import Session
 from engagement.errors import DuplicateName, InUse, NotFound, Problem, ValidationFailed
 from engagement.model import Principal, Term
 from engagement.services import audit
+from engagement.services.permissions import Action, require
 from engagement.services.programs import term_info
 from engagement.storage.db import Database
-from engagement.storage.models import Actor, Assessment, Relationship, Sector, Stage, TieType
+from engagement.storage.models import (
+    Activity,
+    ActivityType,
+    Actor,
+    Assessment,
+    Commitment,
+    Input,
+    Relationship,
+    Sector,
+    Stage,
+    TieType,
+)
 from engagement.text import clean_name, name_key
 
-Kind = Literal["stage", "sector", "tie_type"]
-_MODELS: dict[str, type[Stage] | type[Sector] | type[TieType]] = {
+Kind = Literal["stage", "sector", "tie_type", "activity_type"]
+_MODELS: dict[str, type[Stage] | type[Sector] | type[TieType] | type[ActivityType]] = {
     "stage": Stage,
     "sector": Sector,
     "tie_type": TieType,
+    "activity_type": ActivityType,
 }
 
 
@@ -45,7 +58,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name_key(name)).strip("_")[:80] or "item"
 
 
-TermRow = Stage | Sector | TieType
+TermRow = Stage | Sector | TieType | ActivityType
 
 
 def _rows(session: Session, kind: Kind, program_id: int) -> list[TermRow]:
@@ -68,6 +81,7 @@ def new_term(
     *,
     negative: bool = False,
     directed: bool = True,
+    forum: bool = False,
     batch_id: int | None = None,
 ) -> Term:
     """Add an entry inside an open write transaction (used by imports too)."""
@@ -83,7 +97,11 @@ def new_term(
     while key in keys:
         key, n = f"{slug(label_es)}_{n}", n + 1
     model = _MODELS[kind]
-    extra = {"negative": negative, "directed": directed} if kind == "tie_type" else {}
+    extra: dict[str, bool] = {}
+    if kind == "tie_type":
+        extra = {"negative": negative, "directed": directed}
+    elif kind == "activity_type":
+        extra = {"forum": forum}
     position = max((term.position for term in existing), default=-1) + 1
     row = model(
         program_id=program_id,
@@ -111,10 +129,20 @@ def add_term(
     *,
     negative: bool = False,
     directed: bool = True,
+    forum: bool = False,
 ) -> Term:
+    require(by, program_id, Action.MANAGE_PROGRAM)
     with db.writing() as session:
         return new_term(
-            session, by, program_id, kind, label_es, label_en, negative=negative, directed=directed
+            session,
+            by,
+            program_id,
+            kind,
+            label_es,
+            label_en,
+            negative=negative,
+            directed=directed,
+            forum=forum,
         )
 
 
@@ -129,21 +157,31 @@ def update_term(
     label_en: str,
     negative: bool | None = None,
     directed: bool | None = None,
+    forum: bool | None = None,
+    aliases: Sequence[str] | None = None,
 ) -> Term:
-    """Rename an entry (both languages) and, for tie types, change its kind."""
+    """Rename an entry (both languages) and its other names (``aliases``, when given);
+    for tie and activity types, change its flags."""
+    require(by, program_id, Action.MANAGE_PROGRAM)
     label_es, label_en = clean_name(label_es), clean_name(label_en) or clean_name(label_es)
-    if not label_es:
-        raise ValidationFailed([Problem("label_es", "required")])
+    problems = _label_problems(label_es, label_en, aliases)
+    if problems:
+        raise ValidationFailed(problems)
     with db.writing() as session:
         row = _get(session, kind, program_id, term_id)
         others = [term for term in _terms(session, kind, program_id) if term.id != term_id]
-        for label in (label_es, label_en):
+        names = [label_es, label_en, *(aliases or ())]
+        for label in names:
             if match_term(others, label) is not None:
                 raise DuplicateName(entity=kind, name=label)
-        new: dict[str, str | bool] = {"label_es": label_es, "label_en": label_en}
+        new: dict[str, str | bool | list[str]] = {"label_es": label_es, "label_en": label_en}
+        if aliases is not None:
+            new["aliases"] = _clean_aliases(aliases, label_es, label_en)
         if isinstance(row, TieType):
             flags = {"negative": negative, "directed": directed}
             new |= {k: v for k, v in flags.items() if v is not None}
+        if isinstance(row, ActivityType) and forum is not None:
+            new["forum"] = forum
         changes = audit.diff({k: getattr(row, k) for k in new}, new)
         for k, v in new.items():
             setattr(row, k, v)
@@ -153,10 +191,32 @@ def update_term(
         return term_info(row)
 
 
+def _label_problems(label_es: str, label_en: str, aliases: Sequence[str] | None) -> list[Problem]:
+    problems = [] if label_es else [Problem("label_es", "required")]
+    for field, value in (("label_es", label_es), ("label_en", label_en)):
+        if len(value) > 200:
+            problems.append(Problem(field, "too_long", {"max": 200}))
+    if any(len(clean_name(a)) > 200 for a in aliases or ()):
+        problems.append(Problem("aliases", "too_long", {"max": 200}))
+    return problems
+
+
+def _clean_aliases(aliases: Sequence[str], *labels: str) -> list[str]:
+    """Trimmed, without repeats and without the labels themselves, in the given order."""
+    seen = {name_key(label) for label in labels}
+    kept: list[str] = []
+    for alias in (clean_name(a) for a in aliases):
+        if alias and name_key(alias) not in seen:
+            seen.add(name_key(alias))
+            kept.append(alias)
+    return kept
+
+
 def move_term(
     db: Database, by: Principal, program_id: int, kind: Kind, term_id: int, offset: int
 ) -> list[Term]:
     """Move an entry up (offset < 0) or down the list; returns the new order."""
+    require(by, program_id, Action.MANAGE_PROGRAM)
     with db.writing() as session:
         rows = _rows(session, kind, program_id)
         index = next((i for i, r in enumerate(rows) if r.id == term_id), None)
@@ -173,6 +233,7 @@ def move_term(
 
 def remove_term(db: Database, by: Principal, program_id: int, kind: Kind, term_id: int) -> None:
     """Remove an entry that nothing uses; refuse with InUse otherwise."""
+    require(by, program_id, Action.MANAGE_PROGRAM)
     with db.writing() as session:
         row = _get(session, kind, program_id, term_id)
         uses = _usage(session, kind, term_id)
@@ -187,16 +248,19 @@ def remove_term(db: Database, by: Principal, program_id: int, kind: Kind, term_i
 
 
 def _usage(session: Session, kind: Kind, term_id: int) -> int:
-    column = {
-        "stage": Assessment.stage_id,
-        "sector": Actor.sector_id,
-        "tie_type": Relationship.tie_type_id,
+    columns = {
+        "stage": (Assessment.stage_id, Activity.stage_id, Input.stage_id, Commitment.stage_id),
+        "sector": (Actor.sector_id,),
+        "tie_type": (Relationship.tie_type_id,),
+        "activity_type": (Activity.activity_type_id,),
     }[kind]
-    return session.scalar(select(func.count()).where(column == term_id)) or 0
+    return sum(
+        session.scalar(select(func.count()).where(column == term_id)) or 0 for column in columns
+    )
 
 
 def _get(session: Session, kind: Kind, program_id: int, term_id: int) -> TermRow:
-    row = cast("TermRow | None", session.get(_MODELS[kind], term_id))
+    row = cast("TermRow | None", session.get(_MODELS[kind], term_id, with_for_update=True))
     if row is None or row.program_id != program_id:
         raise NotFound(entity=kind, key=term_id)
     return row

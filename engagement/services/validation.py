@@ -59,6 +59,38 @@ def website_rule(value: str) -> list[Problem]:
     )
 
 
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a date, a datetime, or text as YYYY-MM-DD or DD/MM/YYYY.
+
+    Empty values give ``None``; anything else unreadable raises ``ValueError``.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text[:10] if fmt == "%Y-%m-%d" else text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def clean_date(field: str, value: Any, *, not_future: bool = False) -> tuple[Any, list[Problem]]:
+    """The parsed date and its problems; the raw value is kept when it cannot be read."""
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        return value, [Problem(field, "bad_date", {"value": value})]
+    return parsed, date_rule(field, parsed, not_future=not_future)
+
+
 def date_rule(field: str, value: Any, *, not_future: bool = False) -> list[Problem]:
     if value is None:
         return []

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from engagement.errors import EngagementError, StaleEdit
+from engagement.errors import ConcurrentEdit, EngagementError
 
 _BEGIN_OPTION = "tejido_begin"
 
@@ -92,7 +92,7 @@ class Database:
                 session.commit()
             except StaleDataError as exc:
                 session.rollback()
-                raise StaleEdit(entity="record", name="", changed_by="", changed_at="") from exc
+                raise ConcurrentEdit() from exc
             except IntegrityError as exc:
                 session.rollback()
                 raise EngagementError(detail=str(exc.orig)) from exc

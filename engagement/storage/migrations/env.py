@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from engagement.storage import models  # noqa: F401  (registers every table)
+from engagement.storage import access_models, models  # noqa: F401  (registers every table)
 from engagement.storage.base import Base
 
 engine = context.config.attributes["engine"]

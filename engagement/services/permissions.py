@@ -1,0 +1,104 @@
+"""Who may do what in a program. Enforced here, in the services, not by hiding buttons.
+
+| role | may |
+|---|---|
+| lead | everything in the program, including its users and settings |
+| mentor | edit actors, ties, assessments, activities, commitments, inputs; import |
+| facilitator | record activities and attendance, add actors, edit what they created |
+| viewer | read what is not restricted; change nothing |
+
+Restricted actors and personal contact fields are visible only to leads and mentors.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engagement.errors import PermissionDenied
+from engagement.model import Principal
+from engagement.storage.models import AuditEntry
+
+
+class Action(StrEnum):
+    MANAGE_PROGRAM = "manage_program"
+    """Program settings, its lists (stages, sectors, tie types) and its users."""
+    EDIT_REGISTRY = "edit_registry"
+    """Change or delete any actor or tie; restore."""
+    ADD_ACTOR = "add_actor"
+    ASSESS = "assess"
+    RECORD_ACTIVITY = "record_activity"
+    """Activities, attendance and follow-up tasks."""
+    EDIT_TRACKING = "edit_tracking"
+    """Inputs and responses, commitments, snapshots."""
+    IMPORT = "import"
+    VIEW_RESTRICTED = "view_restricted"
+    """See restricted actors and personal contact data."""
+
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    "lead": frozenset(Action),
+    "mentor": frozenset(Action) - {Action.MANAGE_PROGRAM},
+    "facilitator": frozenset({Action.ADD_ACTOR, Action.RECORD_ACTIVITY}),
+    "viewer": frozenset(),
+}
+
+#: What a facilitator may also do to a record they created themselves.
+OWN_RECORD_ACTIONS = frozenset({Action.EDIT_REGISTRY, Action.RECORD_ACTIVITY})
+
+
+def allowed(by: Principal, program_id: int, action: Action, created_by: str | None = None) -> bool:
+    role = by.role_in(program_id)
+    if role is None:
+        return False
+    if action in ROLE_ACTIONS[role]:
+        return True
+    return (
+        role == "facilitator"
+        and action in OWN_RECORD_ACTIONS
+        and created_by is not None
+        and created_by == by.username
+    )
+
+
+def require(by: Principal, program_id: int, action: Action, created_by: str | None = None) -> None:
+    """Raise :class:`PermissionDenied` unless ``by`` may do ``action`` in the program."""
+    if not allowed(by, program_id, action, created_by):
+        raise PermissionDenied(action=action.value, user=by.username)
+
+
+def can_see_restricted(by: Principal, program_id: int) -> bool:
+    return allowed(by, program_id, Action.VIEW_RESTRICTED)
+
+
+def require_admin(by: Principal) -> None:
+    """Creating programs and managing accounts across programs."""
+    if not (by.operator or by.admin):
+        raise PermissionDenied(action="admin", user=by.username)
+
+
+def require_owned(
+    session: Session,
+    by: Principal,
+    program_id: int,
+    action: Action,
+    entity: str,
+    entity_id: int,
+) -> None:
+    """Like :func:`require`, letting a facilitator change a record they created."""
+    if allowed(by, program_id, action):
+        return
+    created_by = None
+    if by.role_in(program_id) == "facilitator":
+        created_by = session.scalar(
+            select(AuditEntry.username)
+            .where(
+                AuditEntry.entity == entity,
+                AuditEntry.entity_id == entity_id,
+                AuditEntry.action == "create",
+            )
+            .limit(1)
+        )
+    require(by, program_id, action, created_by)

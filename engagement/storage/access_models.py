@@ -1,0 +1,53 @@
+"""Tables for sign-in and roles: user accounts and their membership of programs.
+
+Users are deactivated, never deleted, so the audit trail always names a real account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engagement.storage.base import Base, created_at, intpk
+
+ROLES = ("lead", "mentor", "facilitator", "viewer")
+
+
+class UserAccount(Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[intpk]
+    #: Lower-case, stripped: sign-in ignores case.
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    #: argon2id hash; empty for accounts that only sign in through a single-sign-on proxy.
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[created_at]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Membership(Base):
+    __tablename__ = "membership"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(
+        Enum(*ROLES, name="member_role", native_enum=False, length=20)
+    )
+    created_at: Mapped[created_at]
+
+    __table_args__ = (UniqueConstraint("user_id", "program_id"),)
