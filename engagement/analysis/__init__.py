@@ -1,0 +1,1 @@
+"""Pure network analysis: graphs in, numbers out. No I/O, no streamlit."""

@@ -1,0 +1,1 @@
+"""Chart builders: plain plotly figures from plain values, free of Streamlit."""
