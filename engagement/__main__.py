@@ -1,0 +1,7 @@
+"""Run the command line: ``python -m engagement --help``."""
+
+import sys
+
+from engagement.cli import main
+
+sys.exit(main())
