@@ -1,0 +1,58 @@
+"""Import and export: bring actors, ties and assessments in from a spreadsheet (our
+template or Kumu) after a preview, undo a recent import, and download templates and
+exports of the program."""
+
+import streamlit as st
+
+from engagement.config import load_settings
+from engagement.ui import context, export_widgets, import_widgets, state
+from engagement.ui.feedback import show_flash
+from engagement.ui.i18n import tr
+from engagement.ui.sidebar import require_program
+
+st.title(tr("import_page.title"))
+st.caption(tr("import_page.intro"))
+show_flash()
+program_id = require_program()
+program = context.program(program_id)
+settings = load_settings()
+db, user = context.database(), context.current_user()
+presenting = state.presentation()  # a shared screen: files would show citizens' names
+may_import = import_widgets.may_import(user, program_id) and not presenting
+
+tab_import, tab_history, tab_export = st.tabs(
+    [tr("import_page.tab.import"), tr("import_page.tab.history"), tr("import_page.tab.export")]
+)
+
+with tab_import:
+    if presenting:
+        st.info(tr("privacy.no_import"), icon=":material/visibility_off:")
+    elif not may_import:
+        st.info(tr("import_page.no_permission"), icon=":material/lock:")
+    uploads = import_widgets.choose_files(settings.upload_limit_mb) if may_import else []
+    preview = (
+        import_widgets.preview(
+            db,
+            user,
+            program_id,
+            context.program_version(program_id),
+            uploads,
+            settings.upload_limit_bytes,
+        )
+        if uploads
+        else None
+    )
+    if preview is not None:
+        import_widgets.show_preview(preview)
+        if import_widgets.apply_button(preview) and import_widgets.run_import(
+            db, user, program_id, preview
+        ):
+            st.rerun()
+
+with tab_history:
+    import_widgets.recent_imports(db, user, program_id, may_undo=may_import)
+
+with tab_export:
+    export_widgets.program_exports(db, user, program)
+    st.divider()
+    export_widgets.templates()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engagement.i18n import t
+from engagement.i18n import has, t
 from engagement.model import Term
 from engagement.ui import state
 
@@ -17,3 +17,9 @@ def tr(key: str, /, **params: Any) -> str:
 def label(term: Term) -> str:
     """A list entry (stage, sector, tie type) in the session's language."""
     return term.label(state.lang())
+
+
+def field_label(field: str) -> str:
+    """A field's name as users see it ("Territorio"), or the key when it has none."""
+    key = f"field.{field}"
+    return tr(key) if has(key, state.lang()) else field

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engagement.config import load_settings
 from engagement.i18n import LANGUAGES
+from engagement.model import Principal
 from engagement.services import programs
 from engagement.ui import state
+from engagement.ui.auth import sign_out
 from engagement.ui.context import database
 from engagement.ui.i18n import tr
 
@@ -25,8 +28,8 @@ def _init_from_url() -> None:
         st.session_state[state.PROGRAM_ID] = int(params["program"])
 
 
-def render_sidebar() -> None:
-    """Language switch and program chooser; sets session state for every page."""
+def render_sidebar(user: Principal) -> None:
+    """Language switch, program chooser (the user's programs only) and the account."""
     _init_from_url()
     with st.sidebar:
         st.segmented_control(
@@ -36,7 +39,11 @@ def render_sidebar() -> None:
             key=state.LANG,
             required=True,
         )
-        choices = {p.id: p.name for p in programs.list_programs(database())}
+        choices = {
+            p.id: p.name
+            for p in programs.list_programs(database())
+            if user.role_in(p.id) is not None
+        }
         if state.program_id() not in choices:
             st.session_state[state.PROGRAM_ID] = next(iter(choices), None)
         if choices:
@@ -47,10 +54,28 @@ def render_sidebar() -> None:
                 key=state.PROGRAM_ID,
             )
         else:
-            st.info(tr("app.no_programs"))
+            st.info(tr("app.no_programs" if user.operator or user.admin else "auth.no_programs"))
+        st.toggle(
+            tr("privacy.presentation"),
+            key=state.PRESENTATION,
+            help=tr("privacy.presentation_help"),
+        )
+        if not user.operator:
+            _account(user)
     st.query_params["lang"] = state.lang()
     if state.program_id() is not None:
         st.query_params["program"] = str(state.program_id())
+
+
+def _account(user: Principal) -> None:
+    pid = state.program_id()
+    role = user.role_in(pid) if pid is not None else None
+    st.caption(
+        tr("auth.signed_in_as", user=user.username, role=tr(f"role.{role}") if role else "-")
+    )
+    if load_settings().auth == "password" and st.button(tr("auth.sign_out"), key="auth.sign_out"):
+        sign_out()
+        st.rerun()
 
 
 def require_program() -> int:

@@ -13,6 +13,7 @@ LANG = "tejido.lang"
 PROGRAM_ID = "tejido.program_id"
 SELECTED_ACTOR = "tejido.selected_actor"
 FLASH = "tejido.flash"
+PRESENTATION = "tejido.presentation"
 
 
 def lang() -> str:
@@ -33,3 +34,8 @@ def flash(kind: str, message: str) -> None:
 def pop_flash() -> tuple[str, str] | None:
     value: Any = st.session_state.pop(FLASH, None)
     return value if isinstance(value, tuple) else None
+
+
+def presentation() -> bool:
+    """Presentation mode: individual citizens' names and contact data are hidden."""
+    return bool(st.session_state.get(PRESENTATION, False))

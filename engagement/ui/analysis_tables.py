@@ -1,0 +1,145 @@
+"""The coalition analysis tables under the network map: each with a one-line
+explanation in plain language and CSV/XLSX downloads.
+
+Every table is computed by ``engagement.services.network`` (cached per data version) for
+this user: restricted actors left out for those who may not see them, stand-in names in
+presentation mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from engagement.i18n import has
+from engagement.io.marks import ExportMark
+from engagement.io.writers import CSV_MIME, XLSX_MIME, Table, csv_bytes, xlsx_bytes
+from engagement.services import exports, network
+from engagement.ui import context, state
+from engagement.ui.i18n import tr
+
+MEASURE_COLUMNS = (
+    "name", "sector", "degree", "in_degree", "out_degree", "betweenness", "closeness",
+    "eigenvector", "pagerank", "reach_two_steps", "community", "effective_size",
+    "constraint", "coordinator", "itinerant", "gatekeeper", "representative", "liaison",
+    "brokerage_total",
+)  # fmt: skip
+
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    shown = frame.copy()
+    shown.columns = [
+        tr(f"analysis.column.{c}") if has(f"analysis.column.{c}", state.lang()) else str(c)
+        for c in shown.columns
+    ]
+    return shown
+
+
+def _visible_names(program_id: int) -> dict[int, str]:
+    """Actor names as this user sees them (stand-ins for citizens in presentation mode)."""
+    actors = context.frame(program_id, "actors")
+    return {int(i): str(n) for i, n in zip(actors["id"], actors["name"], strict=True)}
+
+
+def _with_visible_names(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
+    if "id" not in frame or "name" not in frame:
+        return frame
+    actors = context.frame(program_id, "actors")
+    names = dict(zip(actors["id"], actors["name"], strict=True))
+    return frame.assign(name=frame["id"].map(names).fillna(frame["name"]))
+
+
+def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
+    """The table, its explanation and downloads marked with ``mark`` (the file name says
+    program and date; the workbook also has an "Acerca de" sheet: when and who)."""
+    st.caption(tr(f"analysis.explain.{key}"))
+    if frame.empty:
+        st.info(tr("analysis_ui.empty"))
+        return
+    shown = _labelled(frame)
+    st.dataframe(shown, hide_index=True, key=f"analysis_ui.table.{key}")
+    table = Table(tr(f"analysis_ui.tab.{key}"), tuple(shown.columns), shown.to_numpy().tolist())
+    lang = state.lang()
+    stem = f"{exports.file_stem(mark.program, lang, presentation=mark.presentation)}-{key}"
+    cols = st.columns(2)
+    cols[0].download_button(
+        tr("analysis_ui.csv"),
+        csv_bytes(table),
+        f"{stem}.csv",
+        CSV_MIME,
+        key=f"analysis_ui.csv.{key}",
+    )
+    cols[1].download_button(
+        tr("analysis_ui.xlsx"),
+        xlsx_bytes([table, mark.about_table(lang)]),
+        f"{stem}.xlsx",
+        XLSX_MIME,
+        key=f"analysis_ui.xlsx.{key}",
+    )
+
+
+def render_analysis(program_id: int) -> None:
+    """Tabs: measures, communities, balance, sector gaps, key players, introduction paths."""
+    db, user = context.database(), context.current_user()
+    mark = ExportMark.now(
+        context.program(program_id).name, user.username, presentation=state.presentation()
+    )
+    keys = ("measures", "communities", "balance", "sector_gaps", "key_players", "paths")
+    tabs = st.tabs([tr(f"analysis_ui.tab.{k}") for k in keys])
+    loaders: dict[str, Callable[[], pd.DataFrame]] = {
+        "measures": lambda: network.actor_measures(db, program_id, by=user),
+        "communities": lambda: network.community_table(
+            db, program_id, by=user, names=_visible_names(program_id)
+        ),
+        "balance": lambda: network.balance_table(db, program_id, by=user),
+        "sector_gaps": lambda: network.sector_gaps(db, program_id, by=user),
+        "key_players": lambda: network.unlinked_key_players(db, program_id, by=user),
+    }
+    for key, tab in zip(keys[:-1], tabs[:-1], strict=True):
+        with tab:
+            frame = _with_visible_names(program_id, loaders[key]())
+            if key == "measures":
+                frame = frame[[c for c in MEASURE_COLUMNS if c in frame]]
+            else:
+                frame = frame.drop(columns=[c for c in ("id",) if c in frame])
+            _show(key, frame, mark)
+    with tabs[-1]:
+        _paths(program_id, mark)
+
+
+def _paths(program_id: int, mark: ExportMark) -> None:
+    actors = context.frame(program_id, "actors")
+    if len(actors) < 2:
+        st.info(tr("analysis_ui.empty"))
+        return
+    names = dict(zip(actors["id"], actors["name"], strict=True))
+    cols = st.columns(2)
+    ids = sorted(names, key=lambda i: str(names[i]).lower())
+    source = cols[0].selectbox(
+        tr("analysis_ui.from"), ids, format_func=names.__getitem__, key="analysis_ui.from"
+    )
+    target = cols[1].selectbox(
+        tr("analysis_ui.to"), ids, index=1, format_func=names.__getitem__, key="analysis_ui.to"
+    )
+    if source == target:
+        st.info(tr("analysis_ui.same_actor"))
+        return
+    found = network.introduction_paths(
+        context.database(),
+        program_id,
+        int(source),
+        int(target),
+        lang=state.lang(),
+        by=context.current_user(),
+        names={int(k): str(v) for k, v in names.items()},
+    )
+    if found.empty:
+        st.caption(tr("analysis.explain.paths"))
+        st.warning(tr("analysis_ui.no_path"))
+        return
+    if "explanation" in found:
+        for sentence in found["explanation"]:
+            st.markdown(f"- {sentence}")
+    _show("paths", found, mark)

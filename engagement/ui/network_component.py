@@ -1,0 +1,108 @@
+"""The interactive network map: a small ``st.components.v2`` component around vis-network.
+
+A plain pyvis HTML page cannot tell the app which node was clicked; this component
+draws the same vis-network data (the copy bundled with pyvis, inlined: nothing is
+fetched) and sends back the clicked actor's id and the positions of dragged actors.
+
+Security: the component's JavaScript runs with the app page's privileges, so only our
+own code goes into ``js``/``css``; the map arrives as JSON ``data`` and every text in
+it is shown as text (see engagement/maps/static/map_core.js).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import streamlit as st
+
+from engagement.maps import assets
+
+COMPONENT_NAME = "tejido.network_map"
+
+_MODULE = """
+const visModule = {};
+(function (exports, module, define) {
+%(vis)s
+}).call(globalThis, visModule, { exports: visModule }, undefined);
+
+%(core)s
+
+const maps = new WeakMap();
+
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const hooks = {
+    onSelect: (id) => setTriggerValue("selected", id),
+    onMoved: (moved) => setTriggerValue("moved", moved),
+  };
+  let entry = maps.get(parentElement);
+  if (!entry) {
+    entry = { hooks: hooks };
+    entry.map = tejidoMap(visModule, parentElement, data, {
+      onSelect: (id) => entry.hooks.onSelect(id),
+      onMoved: (moved) => entry.hooks.onMoved(moved),
+    });
+    maps.set(parentElement, entry);
+  } else {
+    entry.hooks = hooks;
+    entry.map.update(data);
+  }
+  return () => {
+    const found = maps.get(parentElement);
+    if (found) {
+      found.map.destroy();
+      maps.delete(parentElement);
+    }
+  };
+}
+"""
+
+
+@dataclass(frozen=True)
+class MapEvent:
+    """What the user did on the map in the run that just started."""
+
+    selected: int | None = None
+    #: {actor id: [x, y]} as sent by the browser, not yet checked.
+    moved: dict[Any, Any] | None = None
+
+
+@cache
+def _module_js() -> str:
+    return _MODULE % {"vis": assets.vis_network_js(), "core": assets.map_core_js()}
+
+
+@cache
+def _component() -> Any:
+    return st.components.v2.component(COMPONENT_NAME, css=assets.map_css(), js=_module_js())
+
+
+def render_network(payload: dict[str, Any], *, key: str = "network_map") -> MapEvent:
+    """Draw the map; return the actor clicked or the positions dragged, if any."""
+    result = _component()(
+        key=key,
+        data=payload,
+        on_selected_change=_ignore,
+        on_moved_change=_ignore,
+    )
+    return MapEvent(selected=_actor_id(result.get("selected")), moved=_moved(result.get("moved")))
+
+
+def _ignore() -> None:
+    """The component needs a callback per value it sends; the page reads the result."""
+
+
+def _actor_id(value: Any) -> int | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _moved(value: Any) -> dict[Any, Any] | None:
+    """Positions as the browser sent them ({id: [x, y]}); the service checks every value."""
+    return dict(value) if isinstance(value, dict) and value else None

@@ -1,0 +1,125 @@
+"""Widgets of the team page: members and roles, new accounts, personal data, backups."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from engagement.config import load_settings
+from engagement.model import Principal
+from engagement.services import privacy, team, users
+from engagement.services.backup import backup_sqlite_file
+from engagement.services.daily_backup import backups
+from engagement.storage.access_models import ROLES
+from engagement.storage.db import is_sqlite
+from engagement.ui import context, state
+from engagement.ui.feedback import reporting
+from engagement.ui.i18n import tr
+
+NO_ROLE = "none"
+
+
+def role_label(role: str | None) -> str:
+    return tr(f"role.{role}") if role and role != NO_ROLE else tr("team.no_role")
+
+
+def members(user: Principal, program_id: int) -> None:
+    st.subheader(tr("team.members"))
+    people = team.team(context.database(), user, program_id)
+    if people.empty:
+        st.info(tr("team.no_members"))
+    else:
+        shown = people.assign(role=people["role"].map(role_label))
+        shown.columns = [tr(f"team.col.{c}") for c in shown.columns]
+        st.dataframe(shown, hide_index=True, key="team.table")
+    choices = sorted(
+        set(people["username"]) | set(team.candidates(context.database(), user, program_id))
+    )
+    if not choices:
+        return
+    with st.form("team.role_form"):
+        cols = st.columns(2)
+        who = cols[0].selectbox(tr("team.user"), choices, key="team.who")
+        role = cols[1].selectbox(
+            tr("field.role"), [*ROLES, NO_ROLE], format_func=role_label, key="team.role"
+        )
+        submitted = st.form_submit_button(tr("team.save_role"), type="primary")
+    if submitted:
+        with reporting():
+            users.set_role(
+                context.database(), user, who, program_id, None if role == NO_ROLE else role
+            )
+            state.flash("success", tr("team.role_saved", user=who, role=role_label(role)))
+            st.rerun()
+
+
+def new_account(user: Principal) -> None:
+    st.subheader(tr("team.new_account"))
+    st.caption(tr("team.new_account_help"))
+    with st.form("team.invite_form", clear_on_submit=True):
+        username = st.text_input(tr("auth.username"), key="team.new_username")
+        name = st.text_input(tr("team.display_name"), key="team.new_name")
+        submitted = st.form_submit_button(tr("team.create_account"))
+    if submitted:
+        with reporting():
+            info, password = users.invite_user(context.database(), user, username, name)
+            st.success(tr("team.account_created", user=info.username, password=password))
+
+
+def personal_data(user: Principal, program_id: int) -> None:
+    st.subheader(tr("team.personal_data"))
+    st.caption(tr("team.personal_data_help"))
+    registry = context.frame(program_id, "actors")
+    if registry.empty:
+        return
+    names = dict(zip(registry["id"], registry["name"], strict=True))
+    chosen = st.selectbox(
+        tr("team.person"), list(names), format_func=names.__getitem__, key="team.person"
+    )
+    with reporting():
+        report = privacy.person_report(context.database(), user, int(chosen))
+        st.download_button(
+            tr("team.download_person"),
+            data=json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
+            file_name=f"datos-personales-{chosen}.json",
+            mime="application/json",
+            key="team.download_person",
+        )
+    sure = st.checkbox(tr("team.erase_confirm", name=names[chosen]), key="team.erase_sure")
+    if st.button(tr("team.erase"), disabled=not sure, key="team.erase"):
+        with reporting():
+            privacy.erase_person(context.database(), user, int(chosen))
+            state.flash("success", tr("team.erased"))
+            st.rerun()
+
+
+def backup_now() -> None:
+    st.subheader(tr("team.backups"))
+    db = context.database()
+    if not is_sqlite(db.engine):
+        st.info(tr("team.backups_postgres"))
+        return
+    folder = load_settings().data_dir / "backups"
+    kept = backups(folder)
+    if kept:
+        st.caption(
+            tr("team.backups_kept", count=len(kept), latest=kept[0].name, folder=str(folder))
+        )
+    if st.button(tr("team.make_backup"), key="team.make_backup"):
+        with st.spinner(tr("team.backing_up")), tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "tejido-backup.db"
+            backup_sqlite_file(db, target)
+            st.session_state["team.backup_bytes"] = target.read_bytes()
+    data = st.session_state.get("team.backup_bytes")
+    if isinstance(data, bytes):
+        st.download_button(
+            tr("team.download_backup"),
+            data=data,
+            file_name=f"tejido-{pd.Timestamp.now():%Y%m%d-%H%M}.db",
+            mime="application/vnd.sqlite3",
+            key="team.download_backup",
+        )

@@ -1,0 +1,63 @@
+"""Audit: who changed what, when, field by field; filters by user, entity and date."""
+
+import datetime as dt
+
+import streamlit as st
+
+from engagement.errors import PermissionDenied
+from engagement.services import permissions, team
+from engagement.ui import context
+from engagement.ui.feedback import show_error
+from engagement.ui.i18n import field_label, tr
+from engagement.ui.sidebar import require_program
+
+st.title(tr("audit.title"))
+st.caption(tr("audit.intro"))
+program_id = require_program()
+user = context.current_user()
+if not permissions.can_see_restricted(user, program_id):
+    show_error(PermissionDenied(action="view_restricted", user=user.username))
+    st.stop()
+
+everything = team.program_audit(context.database(), user, program_id)
+cols = st.columns([1, 1, 2])
+# Plain labels as options (AppTest re-formats options outside the script run).
+anyone, anything = tr("audit.anyone"), tr("audit.anything")
+who = cols[0].selectbox(
+    tr("audit.user"), [anyone, *sorted(everything["username"].unique())], key="audit.user"
+)
+kinds = {tr(f"entity.{e}"): e for e in sorted(everything["entity"].unique())}
+what = cols[1].selectbox(tr("audit.entity"), [anything, *kinds], key="audit.entity")
+today = dt.date.today()
+period = cols[2].date_input(
+    tr("audit.dates"), value=(today - dt.timedelta(days=90), today), key="audit.dates"
+)
+start, end = (*period, None, None)[:2] if isinstance(period, tuple) else (period, period)
+
+log = team.program_audit(
+    context.database(),
+    user,
+    program_id,
+    username=None if who == anyone else who,
+    entity=kinds.get(what),
+    start=start,
+    end=end,
+    field_label=field_label,
+)
+st.caption(tr("audit.count", shown=len(log), total=len(everything)))
+if log.empty:
+    st.info(tr("audit.empty"))
+    st.stop()
+table = log.assign(
+    entity=log["entity"].map(lambda v: tr(f"entity.{v}")),
+    action=log["action"].map(lambda v: tr(f"audit.action.{v}")),
+)[["at", "username", "entity", "entity_id", "action", "changes"]]
+table.columns = [tr(f"audit.col.{c}") for c in table.columns]
+st.dataframe(table, hide_index=True, width="stretch", key="audit.table")
+st.download_button(
+    tr("audit.download"),
+    data=table.to_csv(index=False).encode("utf-8-sig"),
+    file_name=f"auditoria-{program_id}-{today:%Y%m%d}.csv",
+    mime="text/csv",
+    key="audit.download",
+)
