@@ -15,7 +15,9 @@ def test_frames_carry_latest_assessment_and_valid_ties(db: Database) -> None:
     program = programs.create_program(db, LEAD, "P")
     design, codesign = program.stages[0].id, program.stages[1].id
     muni_sector = next(s.id for s in program.sectors if s.key == "municipal_government")
-    muni = actors.add_actor(db, LEAD, program.id, {"name": "Municipalidad", "sector_id": muni_sector})
+    muni = actors.add_actor(
+        db, LEAD, program.id, {"name": "Municipalidad", "sector_id": muni_sector}
+    )
     un = actors.add_actor(db, LEAD, program.id, {"name": "ONU-Hábitat"})
     actors.add_actor(db, LEAD, program.id, {"name": "Sin evaluar"})
     assessments.record_assessments(

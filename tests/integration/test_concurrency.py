@@ -11,11 +11,12 @@ from __future__ import annotations
 import threading
 
 from engagement.errors import StaleEdit
+from engagement.i18n import describe_error
 from engagement.model import Principal
 from engagement.services import actors, programs
 from engagement.storage.db import Database
 
-WORKERS, UPDATES = 8, 25
+WORKERS, UPDATES = 8, 50
 
 
 def test_concurrent_updates_lose_nothing(db: Database) -> None:
@@ -24,6 +25,7 @@ def test_concurrent_updates_lose_nothing(db: Database) -> None:
         db, Principal("lead"), program.id, {"name": "Contador", "territory": "0"}
     )
     stale = [0] * WORKERS
+    messages: list[str] = []
     errors: list[BaseException] = []
 
     def work(n: int) -> None:
@@ -38,8 +40,9 @@ def test_concurrent_updates_lose_nothing(db: Database) -> None:
                             db, user, actor.id, {"territory": value}, current.version
                         )
                         break
-                    except StaleEdit:
+                    except StaleEdit as conflict:
                         stale[n] += 1
+                        messages.append(describe_error(conflict, "en"))
         except BaseException as exc:  # surfaced below: any unhandled error fails the test
             errors.append(exc)
 
@@ -52,3 +55,6 @@ def test_concurrent_updates_lose_nothing(db: Database) -> None:
     final = actors.get_actor(db, actor.id)
     assert final.territory == str(WORKERS * UPDATES)
     assert final.version == 1 + WORKERS * UPDATES
+    # Every conflict reached the user as the message naming who saved first.
+    odd = [m for m in messages if not (m.startswith("Not saved: mentor") and "(“Contador”)" in m)]
+    assert odd == []

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from engagement.storage import migrate
+from engagement.storage import access_models, migrate, models  # noqa: F401  (tables)
 from engagement.storage.base import Base
 from engagement.storage.db import make_engine
 

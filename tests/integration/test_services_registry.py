@@ -37,7 +37,9 @@ def tie(program: ProgramInfo, key: str) -> int:
     return next(t.id for t in program.tie_types if t.key == key)
 
 
-def test_new_program_has_builtin_lists_in_both_languages(db: Database, program: ProgramInfo) -> None:
+def test_new_program_has_builtin_lists_in_both_languages(
+    db: Database, program: ProgramInfo
+) -> None:
     assert [s.label_es for s in program.stages] == [
         "Diseño",
         "Co-diseño",
@@ -55,7 +57,9 @@ def test_program_names_are_unique_ignoring_case(db: Database, program: ProgramIn
         programs.create_program(db, ANA, "impulso local")
 
 
-def test_actor_duplicates_ignore_case_accents_and_spaces(db: Database, program: ProgramInfo) -> None:
+def test_actor_duplicates_ignore_case_accents_and_spaces(
+    db: Database, program: ProgramInfo
+) -> None:
     actors.add_actor(db, ANA, program.id, {"name": "Asociación de Vecinos  San Felipe"})
     with pytest.raises(DuplicateActor) as caught:
         actors.add_actor(db, ANA, program.id, {"name": " asociacion de vecinos san FELIPE "})
@@ -68,7 +72,12 @@ def test_actor_validation_names_every_bad_field(db: Database, program: ProgramIn
             db,
             ANA,
             program.id,
-            {"name": " ", "contact_email": "no-at-sign", "contact_phone": "call me", "website": "a b"},
+            {
+                "name": " ",
+                "contact_email": "no-at-sign",
+                "contact_phone": "call me",
+                "website": "a b",
+            },
         )
     fields = {p.field for p in caught.value.problems}
     assert fields == {"name", "contact_email", "contact_phone", "website"}
@@ -81,7 +90,11 @@ def test_update_records_field_level_audit_and_bumps_version(
     actor = actors.add_actor(db, ANA, program.id, {"name": "INGUAT", "territory": "Centro"})
     before = programs.data_version(db, program.id)
     updated = actors.update_actor(
-        db, LUIS, actor.id, {"territory": "Casco histórico", "tags": "turismo|patrimonio"}, actor.version
+        db,
+        LUIS,
+        actor.id,
+        {"territory": "Casco histórico", "tags": "turismo|patrimonio"},
+        actor.version,
     )
     assert updated.version == actor.version + 1
     assert updated.tags == ("turismo", "patrimonio")
@@ -92,7 +105,9 @@ def test_update_records_field_level_audit_and_bumps_version(
     assert last["changes"]["territory"] == ["Centro", "Casco histórico"]
 
 
-def test_saving_over_a_newer_version_is_refused_naming_who(db: Database, program: ProgramInfo) -> None:
+def test_saving_over_a_newer_version_is_refused_naming_who(
+    db: Database, program: ProgramInfo
+) -> None:
     actor = actors.add_actor(db, ANA, program.id, {"name": "COCODE El Calvario"})
     actors.update_actor(db, LUIS, actor.id, {"description": "Junta vecinal"}, actor.version)
     with pytest.raises(StaleEdit) as caught:
@@ -101,11 +116,16 @@ def test_saving_over_a_newer_version_is_refused_naming_who(db: Database, program
     assert actors.get_actor(db, actor.id).description == "Junta vecinal"
 
 
-def test_delete_keeps_history_and_restore_brings_ties_back(db: Database, program: ProgramInfo) -> None:
+def test_delete_keeps_history_and_restore_brings_ties_back(
+    db: Database, program: ProgramInfo
+) -> None:
     a = actors.add_actor(db, ANA, program.id, {"name": "Municipalidad"})
     b = actors.add_actor(db, ANA, program.id, {"name": "ONU-Hábitat"})
     relationships.add_relationship(
-        db, ANA, program.id, {"source_id": a.id, "target_id": b.id, "tie_type_id": tie(program, "funds")}
+        db,
+        ANA,
+        program.id,
+        {"source_id": a.id, "target_id": b.id, "tie_type_id": tie(program, "funds")},
     )
     actors.delete_actor(db, ANA, b.id)
     assert list(actors.actors_frame(db, program.id)["name"]) == ["Municipalidad"]
@@ -136,7 +156,10 @@ def test_relationship_rules(db: Database, program: ProgramInfo) -> None:
             db, ANA, program.id, {"source_id": a.id, "target_id": 9999, "tie_type_id": collab}
         )
     first = relationships.add_relationship(
-        db, ANA, program.id, {"source_id": a.id, "target_id": b.id, "tie_type_id": collab, "strength": 3}
+        db,
+        ANA,
+        program.id,
+        {"source_id": a.id, "target_id": b.id, "tie_type_id": collab, "strength": 3},
     )
     assert first.directed is False  # collaborates defaults to undirected
     with pytest.raises(DuplicateRelationship):  # undirected: either order is the same tie
@@ -162,7 +185,9 @@ def test_relationship_rules(db: Database, program: ProgramInfo) -> None:
     assert list(frame[["source", "target", "strength"]].itertuples(index=False)) == [("A", "B", 3)]
 
 
-def test_assessments_are_append_only_and_latest_is_current(db: Database, program: ProgramInfo) -> None:
+def test_assessments_are_append_only_and_latest_is_current(
+    db: Database, program: ProgramInfo
+) -> None:
     a = actors.add_actor(db, ANA, program.id, {"name": "Concejo Municipal"})
     design, codesign = program.stages[0].id, program.stages[1].id
 
@@ -204,7 +229,13 @@ def test_terms_add_rename_move_and_remove(db: Database, program: ProgramInfo) ->
     with pytest.raises(DuplicateName):
         terms.add_term(db, ANA, program.id, "sector", "churches")
     renamed = terms.update_term(
-        db, ANA, program.id, "sector", church.id, label_es="Iglesias y credos", label_en="Faith groups"
+        db,
+        ANA,
+        program.id,
+        "sector",
+        church.id,
+        label_es="Iglesias y credos",
+        label_en="Faith groups",
     )
     assert renamed.label_en == "Faith groups"
     order = terms.move_term(db, ANA, program.id, "sector", church.id, -11)

@@ -24,6 +24,8 @@ def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database
     monkeypatch.setenv("TEJIDO_DATABASE_URL", url)
     monkeypatch.setenv("TEJIDO_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("TEJIDO_USER", "local")
+    # Single-user mode; sign-in and roles have their own page tests (test_sign_in.py).
+    monkeypatch.setenv("TEJIDO_AUTH", "none")
     st.cache_data.clear()
     st.cache_resource.clear()
     database = Database.from_url(url)

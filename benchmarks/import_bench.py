@@ -1,0 +1,269 @@
+"""Import speed and memory: Tejido's import against the floor, from XLSX and from CSV.
+
+For each size (actors, with 5 ties each) and each format, two measurements run, each in
+a fresh process on a fresh database:
+
+* **import**: what a user's import does: ``read_upload`` (type detection, encoding and
+  delimiter sniffing, header matching), ``preview_import`` (validation of every cell,
+  matching against the program, list names in either language) and ``apply_import``
+  (one transaction, an ImportBatch, an audit entry per row);
+* **floor**: the least any importer must do with the same files: ``pandas`` reads
+  them, then SQLAlchemy Core ``executemany`` inserts the same actor rows, maps names to
+  ids and inserts the same tie rows, in one transaction.
+
+Time is wall-clock (the best of ``--repeat`` runs) and the process's CPU time (steadier
+on a busy machine); peak memory is the growth of the process's peak resident set over
+its size before the measured work. The goal is an import at most 2x the floor at 10k.
+
+Usage: ``python benchmarks/import_bench.py [--sizes 1000,10000,50000] [--formats xlsx,csv]
+[--repeat 2] [--database-url URL]``
+(default database: a temporary SQLite file per run). Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SECTORS = [
+    "Gobierno local",
+    "Sociedad civil",
+    "Academia",
+    "Private sector",
+    "Medios",
+    "Organización comunitaria",
+    "Embajada",
+]
+TIE_TYPES = ["Colabora", "Financia", "Influye", "Informs", "Conflicto"]
+TIES_PER_ACTOR = 5
+
+
+def generate(size: int, folder: Path) -> dict[str, list[Path]]:
+    """Kumu-style Elements/Connections for ``size`` actors, as XLSX and as two CSVs."""
+    from engagement.io.writers import Table, csv_bytes, xlsx_bytes
+
+    rng = random.Random(size)
+    names = [f"Organización {i:06d} de Ñuñoa" for i in range(size)]
+    elements = [
+        [
+            name,
+            SECTORS[i % len(SECTORS)],
+            f"Descripción del actor {i}, con acentos: participación ciudadana",
+            "gobierno abierto|transparencia" if i % 3 else "",
+            f"Zona {i % 12}",
+        ]
+        for i, name in enumerate(names)
+    ]
+    connections = []
+    for i, name in enumerate(names):
+        targets = rng.sample(range(size), TIES_PER_ACTOR + 1)
+        for j in [t for t in targets if t != i][:TIES_PER_ACTOR]:
+            connections.append(
+                [name, names[j], TIE_TYPES[(i + j) % len(TIE_TYPES)], rng.randint(1, 3), ""]
+            )
+    actors = Table("Elements", ("Label", "Type", "Description", "Tags", "Zona"), elements)
+    ties = Table("Connections", ("From", "To", "Type", "Strength", "Description"), connections)
+    xlsx = folder / f"kumu-{size}.xlsx"
+    xlsx.write_bytes(xlsx_bytes([actors, ties]))
+    element_csv, connection_csv = (
+        folder / f"elements-{size}.csv",
+        folder / f"connections-{size}.csv",
+    )
+    element_csv.write_bytes(csv_bytes(actors, delimiter=";"))
+    connection_csv.write_bytes(csv_bytes(ties, delimiter=";"))
+    return {"xlsx": [xlsx], "csv": [element_csv, connection_csv]}
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * resource.getpagesize() // 1024
+
+
+def _database(url: str | None, folder: Path) -> Any:
+    # Load what both sides use before the clock starts: the work is timed, not imports.
+    import openpyxl  # noqa: F401
+    import pandas  # noqa: F401
+
+    import engagement.services.imports  # noqa: F401
+    from engagement.model import Principal
+    from engagement.services import programs
+    from engagement.storage import migrate
+    from engagement.storage.db import Database
+
+    db = Database.from_url(url or f"sqlite:///{folder / 'bench.db'}")
+    migrate.upgrade(db.engine)
+    name = f"Bench {time.time_ns()}"
+    program = programs.create_program(db, Principal("bench"), name)
+    return db, program.id
+
+
+def run_import(db: Any, program_id: int, paths: list[Path]) -> dict[str, int]:
+    from engagement.model import Principal
+    from engagement.services import imports
+
+    by = Principal("bench")
+    files = [imports.read_upload(p.name, p.read_bytes(), 1 << 31) for p in paths]
+    preview = imports.preview_import(db, by, program_id, files)
+    assert preview.can_apply, preview.problems[:5]
+    outcome = imports.apply_import(db, by, program_id, preview)
+    return {"actors": outcome.new.get("actor", 0), "ties": outcome.new.get("relationship", 0)}
+
+
+def run_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, int]:
+    import pandas as pd
+    from sqlalchemy import insert, select
+
+    from engagement.storage.base import utcnow
+    from engagement.storage.models import Actor, Relationship, Sector, TieType
+    from engagement.text import name_key
+
+    if paths[0].suffix == ".xlsx":
+        sheets = pd.read_excel(paths[0], sheet_name=None, dtype=str, keep_default_na=False)
+        elements, connections = sheets["Elements"], sheets["Connections"]
+    else:
+        elements, connections = (
+            pd.read_csv(p, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            for p in paths
+        )
+    now = utcnow()
+    with db.writing() as session:
+        sector = session.scalar(select(Sector.id).where(Sector.program_id == program_id))
+        tie_type = session.scalar(select(TieType.id).where(TieType.program_id == program_id))
+        rows = [
+            {
+                "program_id": program_id,
+                "name": name,
+                "name_key": name_key(name),
+                "sector_id": sector,
+                "description": description,
+                "tags": tags.split("|") if tags else [],
+                "territory": zone,
+                "custom_fields": {},
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+            for name, description, tags, zone in zip(
+                elements["Label"],
+                elements["Description"],
+                elements["Tags"],
+                elements["Zona"],
+                strict=True,
+            )
+        ]
+        session.execute(insert(Actor.__table__), rows)
+        ids = dict(
+            session.execute(
+                select(Actor.name, Actor.id).where(Actor.program_id == program_id)
+            ).all()
+        )
+        ties = [
+            {
+                "program_id": program_id,
+                "source_id": ids[a],
+                "target_id": ids[b],
+                "tie_type_id": tie_type,
+                "strength": int(s),
+                "note": note,
+                "tags": [],
+                "directed": True,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            }
+            for a, b, s, note in zip(
+                connections["From"],
+                connections["To"],
+                connections["Strength"],
+                connections["Description"],
+                strict=True,
+            )
+        ]
+        session.execute(insert(Relationship.__table__), ties)
+    return {"actors": len(rows), "ties": len(ties)}
+
+
+def measure(kind: str, paths: list[str], url: str | None) -> dict[str, Any]:
+    """Run one measurement in this process (called in a child process)."""
+    with tempfile.TemporaryDirectory() as folder:
+        db, program_id = _database(url, Path(folder))
+        work = run_import if kind == "import" else run_floor
+        before = _rss_kb()
+        start, cpu = time.perf_counter(), time.process_time()
+        counts = work(db, program_id, [Path(p) for p in paths])
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        db.dispose()
+    return {"seconds": seconds, "cpu": cpu, "peak_mb": max(peak, 0) / 1024, **counts}
+
+
+def best(kind: str, paths: list[Path], url: str | None, repeat: int) -> dict[str, Any]:
+    """The fastest of ``repeat`` runs (the others measured the machine's other load)."""
+    runs = [child(kind, paths, url) for _ in range(repeat)]
+    return min(runs, key=lambda r: r["seconds"])
+
+
+def child(kind: str, paths: list[Path], url: str | None) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--child", kind, "--paths", *map(str, paths)]
+    if url:
+        command += ["--database-url", url]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,50000", help="actor counts, comma-separated")
+    parser.add_argument("--database-url", help="database to use (default: temporary SQLite)")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per measurement (best kept)")
+    parser.add_argument("--formats", default="xlsx,csv", help="file formats, comma-separated")
+    parser.add_argument("--child", choices=["import", "floor"], help=argparse.SUPPRESS)
+    parser.add_argument("--paths", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.child, args.paths, args.database_url)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    out = io.StringIO()
+    out.write(
+        "| actors | ties | format | import s | floor s | ratio | import CPU s | floor CPU s "
+        "| CPU ratio | import peak MB | floor peak MB |\n"
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            files = generate(size, Path(folder))
+            for fmt in [f.strip() for f in args.formats.split(",") if f.strip()]:
+                ours = best("import", files[fmt], args.database_url, args.repeat)
+                floor = best("floor", files[fmt], args.database_url, args.repeat)
+                assert ours["actors"] == floor["actors"] == size, (ours, floor)
+                assert ours["ties"] == floor["ties"], (ours, floor)
+                ratio = ours["seconds"] / floor["seconds"]
+                cpu_ratio = ours["cpu"] / floor["cpu"]
+                out.write(
+                    f"| {size:,} | {ours['ties']:,} | {fmt} | {ours['seconds']:.2f} "
+                    f"| {floor['seconds']:.2f} | {ratio:.2f}x | {ours['cpu']:.2f} "
+                    f"| {floor['cpu']:.2f} | {cpu_ratio:.2f}x | {ours['peak_mb']:.0f} "
+                    f"| {floor['peak_mb']:.0f} |\n"
+                )
+                print(out.getvalue().splitlines()[-1], file=sys.stderr, flush=True)
+    print(out.getvalue(), end="")
+
+
+if __name__ == "__main__":
+    main()

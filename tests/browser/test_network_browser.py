@@ -1,0 +1,192 @@
+"""The network map in headless chromium: it draws, stays local, opens panels on click,
+keeps dragged positions, downloads PNG and an offline HTML page, and shows hostile names
+as text.
+
+The ``page`` fixture's guard fails a test when a request leaves localhost or a JavaScript
+dialog opens (an injected ``alert``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from engagement.model import AssessmentInput, Principal
+from engagement.services import actors, assessments, programs, relationships
+from engagement.storage import migrate
+from engagement.storage.db import Database
+from tests.browser.conftest import LiveApp, goto, running_app, wait_for_rerun
+
+pytestmark = pytest.mark.browser
+
+MAP = ".tj-map"
+DRAWN = ".tj-map[data-state='drawn']"
+XSS = "<img src=x onerror=alert(1)>"
+HREF_NOTE = 'Ver <a href="javascript:alert(2)">href</a> y <b onmouseover=alert(3)>más</b>'
+DRAW_TIMEOUT_MS = 90_000
+
+
+def wait_for_map(page: Page) -> None:
+    page.wait_for_selector(DRAWN, timeout=DRAW_TIMEOUT_MS)
+
+
+def node_point(page: Page, actor_id: int) -> tuple[float, float]:
+    """Where an actor is drawn, in page pixels (the map scrolled to the top of the window)."""
+    page.locator(".tj-canvas").evaluate("el => el.scrollIntoView({block: 'start'})")
+    found = page.locator(MAP).evaluate("(el, id) => el.tejidoNodePosition(id)", actor_id)
+    assert found is not None, f"actor {actor_id} is not on the map"
+    box = page.locator(".tj-canvas").bounding_box()
+    assert box is not None
+    return box["x"] + found["x"], box["y"] + found["y"]
+
+
+def actor_id(app: LiveApp, program: int, name: str) -> int:
+    db = Database.from_url(app.db_url)
+    try:
+        frame = actors.actors_frame(db, program)
+        return int(frame.loc[frame["name"] == name, "id"].iloc[0])
+    finally:
+        db.dispose()
+
+
+@pytest.fixture(scope="module")
+def hostile_map(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    """A server of its own: one program with script-like names, notes and a conflict."""
+    folder = tmp_path_factory.mktemp("tejido-map")
+    db_url = f"sqlite:///{folder / 'map.db'}"
+    db = Database.from_url(db_url)
+    migrate.upgrade(db.engine)
+    user = Principal("browser-test")
+    program = programs.create_program(db, user, "Mapa <b>hostil</b>")
+    sector = program.sectors[0].id
+    bad = actors.add_actor(
+        db, user, program.id,
+        {"name": XSS, "sector_id": sector, "description": HREF_NOTE, "tags": ["href"]},
+    )  # fmt: skip
+    names = ["Vecinos", "Cooperativa", 'Radio "La Voz" & Co']
+    others = [actors.add_actor(db, user, program.id, {"name": n}).id for n in names]
+    stage = program.stages[0].id
+    assessments.record_assessments(
+        db, user, program.id,
+        [AssessmentInput(bad.id, stage, dt.date(2024, 3, 1), 5, 1, 2, 4, 3, note=HREF_NOTE)],
+    )  # fmt: skip
+    kinds = {tt.key: tt.id for tt in program.tie_types}
+    for source, target, kind in [
+        (others[0], bad.id, "collaborates"),
+        (bad.id, others[1], "conflict"),
+        (others[1], others[2], "informs"),
+    ]:
+        relationships.add_relationship(
+            db, user, program.id,
+            {"source_id": source, "target_id": target, "tie_type_id": kinds[kind],
+             "note": HREF_NOTE},
+        )  # fmt: skip
+    db.dispose()
+    with running_app(folder, db_url) as app:
+        yield app
+
+
+def test_the_map_draws_locally_and_a_click_opens_the_panel(
+    page: Page, live_app: LiveApp, screenshot: Callable[[str], Path]
+) -> None:
+    goto(page, live_app, "network", program=live_app.antigua_id)
+    wait_for_map(page)
+    assert page.locator(".tj-canvas canvas").count() == 1
+    assert page.locator(MAP).get_attribute("data-nodes") == "54"
+    expect(page.get_by_text("El mapa muestra 54 de 54 actores")).to_be_visible()
+    expect(page.locator(".tejido-legend")).to_contain_text("Gobierno municipal")
+    mayor = actor_id(live_app, live_app.antigua_id, "Alcaldía Municipal de La Antigua Guatemala")
+    x, y = node_point(page, mayor)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".vis-tooltip")
+    expect(tooltip).to_contain_text("Poder 5 · Interés 5")
+    page.mouse.click(x, y)
+    wait_for_rerun(page)
+    heading = page.get_by_role("heading", name="Alcaldía Municipal de La Antigua Guatemala")
+    expect(heading).to_be_visible()
+    expect(page.locator(DRAWN)).to_have_count(1)  # the map stays drawn after the rerun
+    screenshot("panel")
+
+
+def test_hostile_names_stay_text_on_the_map(
+    page: Page, hostile_map: LiveApp, screenshot: Callable[[str], Path]
+) -> None:
+    program = next(iter(hostile_map.programs.values()))
+    goto(page, hostile_map, "network", program=program)
+    wait_for_map(page)
+    bad = actor_id(hostile_map, program, XSS)
+    x, y = node_point(page, bad)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".vis-tooltip")
+    expect(tooltip).to_contain_text(XSS)  # as typed: the tag is text, not an element
+    expect(tooltip).to_contain_text('<a href="javascript:alert(2)">')
+    assert page.locator(".vis-tooltip img, .vis-tooltip a, .vis-tooltip b").count() == 0
+    screenshot("hover")
+    page.mouse.click(x, y)
+    wait_for_rerun(page)
+    expect(page.get_by_role("heading", name=XSS)).to_be_visible()
+    wait_for_map(page)
+    for other in ("Vecinos", "Cooperativa", 'Radio "La Voz" & Co'):
+        ox, oy = node_point(page, actor_id(hostile_map, program, other))
+        page.mouse.move(ox, oy)
+        page.wait_for_timeout(400)
+    assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
+    screenshot("clicked")
+    # the guard fails the test if any of this opened a dialog
+
+
+def test_dragged_actors_keep_their_place_after_a_reload(
+    page: Page, hostile_map: LiveApp, screenshot: Callable[[str], Path]
+) -> None:
+    program = next(iter(hostile_map.programs.values()))
+    goto(page, hostile_map, "network", program=program)
+    wait_for_map(page)
+    moved = actor_id(hostile_map, program, "Cooperativa")
+    x, y = node_point(page, moved)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):
+        page.mouse.move(x + 9 * step, y + 5 * step)
+        page.wait_for_timeout(30)  # a gesture, not a jump: vis-network tracks the pan
+    page.mouse.up()
+    wait_for_rerun(page)
+    expect(page.get_by_text("actores colocados a mano")).to_contain_text("(4 actores")
+    dropped = node_point(page, moved)
+    page.reload()
+    wait_for_map(page)
+    again = node_point(page, moved)
+    assert abs(again[0] - dropped[0]) < 3 and abs(again[1] - dropped[1]) < 3
+    page.get_by_role("button", name="Restablecer disposición").click()
+    wait_for_rerun(page)
+    expect(page.get_by_text("Disposición restablecida.")).to_be_visible()
+    expect(page.get_by_text("(0 actores colocados a mano)")).to_be_visible()
+    screenshot("reset")
+
+
+def test_downloads_png_and_an_offline_html_page(
+    page: Page, live_app: LiveApp, tmp_path: Path, screenshot: Callable[[str], Path]
+) -> None:
+    goto(page, live_app, "network", program=live_app.tepic_id)
+    wait_for_map(page)
+    with page.expect_download() as png:
+        page.get_by_role("button", name="Descargar PNG").click()
+    png_path = tmp_path / "mapa.png"
+    png.value.save_as(png_path)
+    assert png.value.suggested_filename == "tejido-mapa.png"
+    assert png_path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as html:
+        page.get_by_role("button", name="Descargar mapa (HTML)").click()
+    html_path = tmp_path / "mapa.html"
+    html.value.save_as(html_path)
+    text = html_path.read_text(encoding="utf-8")
+    assert "Mapa de la red — Ciudades Abiertas — Tepic" in text
+    # The page works on its own, from disk, with nothing fetched (the guard watches).
+    page.goto(html_path.as_uri())
+    wait_for_map(page)
+    assert page.locator(".tj-canvas canvas").count() == 1
+    expect(page.locator(".tj-legend")).to_contain_text("Conflicto (rojo, discontinuo)")
+    screenshot("offline-export")

@@ -1,0 +1,45 @@
+"""The demo programs' engagement tracking tells the public case studies' story."""
+
+from __future__ import annotations
+
+from engagement.model import Principal
+from engagement.services import activities, actors, commitments, dashboard, demo, inputs, snapshots
+
+ANA = Principal("ana")
+INSTITUTIONS = {
+    "municipal_government", "national_government", "academia", "civil_society",
+    "multilateral", "international_cooperation",
+}  # fmt: skip
+
+
+def test_demo_tracking_matches_the_seeds(db) -> None:  # type: ignore[no-untyped-def]
+    antigua, tepic = demo.load_demos(db, ANA)
+
+    acts = activities.activities_frame(db, antigua.id)
+    public = acts[acts["activity_type_key"].isin(["workshop", "citizen_forum"])]
+    citizen = public[~public["title"].str.contains("direcciones|Mapeo|Diseño colaborativo|gestión")]
+    assert int(citizen["headcount"].sum()) >= 450  # 450+ citizens in workshops and forums
+    board = dashboard.dashboard(db, antigua.id)
+    assert board.overall.facilitators_active == 10  # 10 facilitators trained
+    assert (acts["activity_type_key"] == "mentoring_session").sum() >= 20
+    assert set(acts["stage_id"]) == {s.id for s in antigua.stages}
+
+    acts = activities.activities_frame(db, tepic.id)
+    encounter = acts[acts["activity_type_key"] == "city_encounter"]
+    assert list(encounter["headcount"]) == [260]  # 260 public servants
+    sectors = actors.actors_frame(db, tepic.id).set_index("id")["sector_key"]
+    present = activities.attendance_frame(db, tepic.id)
+    for activity_id in acts[acts["title"].str.startswith("Jornada de recuperación")]["id"]:
+        here = present[present["activity_id"] == activity_id]["actor_id"]
+        assert sum(sectors.get(a) in INSTITUTIONS for a in here) >= 12  # 12+ institutions
+    park = acts[acts["title"].str.startswith("Jornada")]["headcount"].sum()
+    assert park > 500  # over 500 officials and neighbours
+
+    for program in (antigua, tepic):
+        assert not inputs.awaiting_response(db, program.id).empty
+        assert len(commitments.commitments_frame(db, program.id)) >= 4
+        closed = [s for s in snapshots.list_snapshots(db, program.id) if s.stage_closed]
+        assert len(closed) == 2
+        oldest, newest = sorted(closed, key=lambda s: s.taken_at)
+        moved = snapshots.compare_snapshots(db, program.id, oldest.id, newest.id)
+        assert moved.counts()["engagement_changed"] > 0

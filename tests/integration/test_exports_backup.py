@@ -1,0 +1,23 @@
+"""A file copy of the database is a SQLite matter: other databases get a clear message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engagement.i18n import describe_error
+from engagement.services import backup
+from engagement.storage.db import Database, is_sqlite
+
+
+def test_file_copy_needs_sqlite(db: Database, tmp_path: Path) -> None:
+    if is_sqlite(db.engine):
+        backup.backup_sqlite_file(db, tmp_path / "copia.db")
+        assert (tmp_path / "copia.db").read_bytes().startswith(backup.SQLITE_MAGIC)
+        return
+    with pytest.raises(backup.SqliteOnly) as caught:
+        backup.backup_sqlite_file(db, tmp_path / "copia.db")
+    assert ".json" in describe_error(caught.value, "en")
+    with pytest.raises(backup.SqliteOnly):
+        backup.restore_sqlite_file(db, tmp_path / "copia.db")

@@ -1,0 +1,254 @@
+"""Coalition analysis through the service and the CLI, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import time
+
+import pytest
+
+from engagement.analysis.measures import MEASURE_COLUMNS
+from engagement.cli import main
+from engagement.errors import ActorNotFound
+from engagement.model import AssessmentInput, Principal
+from engagement.services import actors, assessments, demo, network, programs, relationships
+from engagement.storage.db import Database
+
+LEAD = Principal("lead")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    network.clear_cache()
+
+
+def build(db: Database) -> dict[str, int]:
+    """Municipalidad - ONU-Hábitat - Embajada (strong), a conflict, a restricted actor."""
+    program = programs.create_program(db, LEAD, "Red")
+    sector = {s.key: s.id for s in program.sectors}
+    tie = {t.key: t.id for t in program.tie_types}
+    ids = {"program": program.id}
+    for name, key, confidentiality in [
+        ("Municipalidad", "municipal_government", "normal"),
+        ("ONU-Hábitat", "multilateral", "normal"),
+        ("Embajada Británica", "international_cooperation", "normal"),
+        ("Cámara de Comercio", "private_sector", "normal"),
+        ("Informante", "citizen", "restricted"),
+    ]:
+        ids[name] = actors.add_actor(
+            db,
+            LEAD,
+            program.id,
+            {"name": name, "sector_id": sector[key], "confidentiality": confidentiality},
+        ).id
+    for s, t, kind, strength, valid_to in [
+        ("Municipalidad", "ONU-Hábitat", "collaborates", 3, None),
+        ("ONU-Hábitat", "Embajada Británica", "collaborates", 3, None),
+        ("Municipalidad", "Cámara de Comercio", "conflict", 2, None),
+        ("Cámara de Comercio", "Embajada Británica", "funds", 1, dt.date(2024, 6, 30)),
+        ("Informante", "Municipalidad", "informs", 2, None),
+        ("Informante", "Embajada Británica", "informs", 2, None),
+    ]:
+        relationships.add_relationship(
+            db,
+            LEAD,
+            program.id,
+            {
+                "source_id": ids[s],
+                "target_id": ids[t],
+                "tie_type_id": tie[kind],
+                "strength": strength,
+                "valid_to": valid_to,
+            },
+        )
+    stage = program.stages[0].id
+    assessments.record_assessments(
+        db,
+        LEAD,
+        program.id,
+        [
+            AssessmentInput(ids["Municipalidad"], stage, dt.date(2024, 2, 1), 5, 5, 5, 5, 3),
+            AssessmentInput(ids["Cámara de Comercio"], stage, dt.date(2024, 2, 1), 4, 4, 2, 4, 2),
+            AssessmentInput(ids["Embajada Británica"], stage, dt.date(2024, 2, 1), 4, 5, 3, 4, 3),
+        ],
+    )
+    return ids
+
+
+def test_actor_measures_one_row_per_actor_with_every_measure(db: Database) -> None:
+    ids = build(db)
+    table = network.actor_measures(db, ids["program"])
+    assert list(table.columns) == ["id", "name", "sector", *MEASURE_COLUMNS]
+    assert len(table) == 5
+    row = table.set_index("name").loc["ONU-Hábitat"]
+    assert row["sector"] == "multilateral"
+    assert row["degree"] == 2 and row["conflicts"] == 0
+    assert row["betweenness"] > 0 and row["brokerage_total"] > 0
+    muni = table.set_index("name").loc["Municipalidad"]
+    assert muni["conflicts"] == 1 and muni["in_degree"] == 2
+    assert table["pagerank"].sum() == pytest.approx(1.0)
+
+
+def test_measures_are_cached_until_the_data_changes(db: Database) -> None:
+    ids = build(db)
+    first = network.actor_measures(db, ids["program"])
+    first["scratch"] = 1  # callers get copies: the cache is untouched
+    start = time.perf_counter()
+    again = network.actor_measures(db, ids["program"])
+    assert "scratch" not in again.columns
+    assert time.perf_counter() - start < 0.5
+    ties = relationships.relationships_frame(db, ids["program"])
+    collaboration = ties[ties["target"] == "Embajada Británica"]["id"].iloc[0]
+    relationships.delete_relationship(db, LEAD, int(collaboration))
+    after = network.actor_measures(db, ids["program"]).set_index("name")
+    assert (
+        after.loc["Embajada Británica", "degree"]
+        < again.set_index("name").loc["Embajada Británica", "degree"]
+    )
+
+
+def test_ties_valid_on_a_date(db: Database) -> None:
+    ids = build(db)
+    before = network.actor_measures(db, ids["program"], on_date=dt.date(2024, 3, 1))
+    after = network.actor_measures(db, ids["program"], on_date=dt.date(2024, 9, 1))
+    chamber = "Cámara de Comercio"
+    assert before.set_index("name").loc[chamber, "out_degree"] == 1
+    assert after.set_index("name").loc[chamber, "out_degree"] == 0
+
+
+def test_restricted_actors_are_left_out_for_viewers(db: Database) -> None:
+    ids = build(db)
+    viewer = Principal("v", memberships=((ids["program"], "viewer"),))
+    mentor = Principal("m", memberships=((ids["program"], "mentor"),))
+    shown = network.actor_measures(db, ids["program"], by=viewer)
+    assert "Informante" not in set(shown["name"])
+    assert shown.set_index("name").loc["Municipalidad", "in_degree"] == 1
+    assert "Informante" in set(network.actor_measures(db, ids["program"], by=mentor)["name"])
+    with pytest.raises(ActorNotFound):
+        network.introduction_paths(
+            db, ids["program"], ids["Informante"], ids["Municipalidad"], by=viewer
+        )
+
+
+def test_introduction_paths_in_words(db: Database) -> None:
+    ids = build(db)
+    es = network.introduction_paths(
+        db, ids["program"], ids["Municipalidad"], ids["Embajada Británica"], lang="es"
+    )
+    assert es.loc[0, "explanation"] == (
+        "Municipalidad puede llegar a Embajada Británica a través de ONU-Hábitat (vínculo fuerte)."
+    )
+    en = network.introduction_paths(
+        db, ids["program"], ids["Municipalidad"], ids["Embajada Británica"], lang="en"
+    )
+    assert en.loc[0, "explanation"] == (
+        "Municipalidad can reach Embajada Británica through ONU-Hábitat (strong tie)."
+    )
+    alias = network.introduction_paths(
+        db,
+        ids["program"],
+        ids["Municipalidad"],
+        ids["Embajada Británica"],
+        lang="en",
+        names={ids["ONU-Hábitat"]: "Persona 1"},
+    )
+    assert alias.loc[0, "explanation"] == (
+        "Municipalidad can reach Embajada Británica through Persona 1 (strong tie)."
+    )
+    # The chamber is in conflict with the municipality: never a way through.
+    assert all("Cámara" not in via for via in es["via"])
+    direct = network.introduction_paths(
+        db, ids["program"], ids["Municipalidad"], ids["ONU-Hábitat"], lang="en"
+    )
+    assert direct.loc[0, "explanation"] == (
+        "Municipalidad already has a direct tie with ONU-Hábitat (strong tie)."
+    )
+
+
+def test_balance_gaps_and_key_players(db: Database) -> None:
+    ids = build(db)
+    balance = network.balance_table(db, ids["program"])
+    overall = balance.iloc[0]
+    assert overall["sector"] == "all"
+    assert (overall["support_power"], overall["opposition_power"]) == (5, 4)
+    assert overall["balance"] == pytest.approx(1 / 13)
+    assert "private_sector" in set(balance["sector"])
+    key = network.unlinked_key_players(db, ids["program"])
+    # The chamber's only tie to the supporting municipality is a conflict; the embassy
+    # reaches it only through ONU-Hábitat, which is not assessed as a supporter.
+    assert list(key["name"]) == ["Cámara de Comercio", "Embajada Británica"]
+    gaps = network.sector_gaps(db, ids["program"])
+    assert {"sector_a", "sector_b"} <= set(gaps.columns)
+    communities = network.community_table(db, ids["program"])
+    assert communities["actors"].sum() == 5
+
+
+def run(db_url: str, *args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(["--database-url", db_url, "--lang", "en", *args], out=out)
+    return code, out.getvalue()
+
+
+def test_metrics_command_prints_every_actor_as_csv_and_json(db: Database, db_url: str) -> None:
+    demo.load_demos(db, LEAD)
+    name = "Ciudades Abiertas — Tepic"
+    expected = len(actors.actors_frame(db, programs.find_program(db, name).id))
+    code, text = run(db_url, "metrics", "--program", name.upper())
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == expected
+    assert list(rows[0]) == ["id", "name", "sector", *MEASURE_COLUMNS]
+    assert max(rows, key=lambda r: float(r["betweenness"]))["name"]
+    code, text = run(db_url, "metrics", "--program", name, "--format", "json")
+    assert code == 0
+    records = json.loads(text)
+    assert len(records) == expected
+    assert all(isinstance(r["community"], int) and r["community"] >= 1 for r in records)
+    assert sum(r["pagerank"] for r in records) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_metrics_command_names_an_unknown_program(db: Database, db_url: str) -> None:
+    code, text = run(db_url, "metrics", "--program", "Nope")
+    assert code == 1
+    assert "Nope" in text
+
+
+def test_formula_like_names_are_neutralised_in_csv(db: Database, db_url: str) -> None:
+    program = programs.create_program(db, LEAD, "Fórmulas")
+    actors.add_actor(db, LEAD, program.id, {"name": "=HYPERLINK(1)"})
+    code, text = run(db_url, "metrics", "--program", "Fórmulas")
+    assert code == 0
+    assert "'=HYPERLINK(1)" in text
+
+
+def test_sessions_asking_at_once_share_one_computation(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    ids = build(db)
+    calls = []
+    original = network.measures_table
+
+    def slow(graph: object) -> object:
+        calls.append(1)
+        time.sleep(0.3)
+        return original(graph)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(network, "measures_table", slow)
+    results: list[int] = []
+    threads = [
+        threading.Thread(
+            target=lambda: results.append(len(network.actor_measures(db, ids["program"])))
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [5, 5, 5, 5]
+    assert len(calls) == 1

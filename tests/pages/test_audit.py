@@ -1,0 +1,63 @@
+"""Audit page: every change, filtered by user, entity and date; hidden from viewers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engagement.model import Principal, ProgramInfo
+from engagement.services import actors, users
+from engagement.storage.db import Database
+
+
+def _changes(db: Database, program: ProgramInfo) -> None:
+    ana, luis = Principal("ana"), Principal("luis")
+    a = actors.add_actor(db, ana, program.id, {"name": "INGUAT", "territory": "Centro"})
+    actors.update_actor(db, luis, a.id, {"territory": "Casco histórico"}, a.version)
+
+
+def test_audit_shows_field_level_changes_and_filters_by_user(
+    app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
+) -> None:
+    _changes(app_db, program)
+    at = open_page("pages/audit.py", program_id=program.id)
+    table = at.dataframe[0].value
+    assert "Territorio / zona: Centro → Casco histórico" in set(table["Cambios (anterior → nuevo)"])
+    assert {"ana", "luis", "local"} <= set(table["Quién"])
+    who = at.selectbox(key="audit.user")
+    who.select_index(who.options.index("luis")).run()
+    table = at.dataframe[0].value
+    assert set(table["Quién"]) == {"luis"} and list(table["Acción"]) == ["modificó"]
+    assert "Mostrando 1 de" in at.caption[1].value
+
+
+def test_audit_in_english_and_date_filter(
+    app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
+) -> None:
+    _changes(app_db, program)
+    at = open_page("pages/audit.py", lang="en", program_id=program.id)
+    assert at.title[0].value == "Audit"
+    long_ago = dt.date(2020, 1, 1)
+    at.date_input(key="audit.dates").set_value((long_ago, long_ago)).run()
+    assert at.info[0].value == "No change matches these filters."
+
+
+def test_viewers_cannot_read_the_audit(
+    app_db: Database,
+    program: ProgramInfo,
+    open_page: Callable[..., AppTest],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEJIDO_AUTH", "password")
+    users.create_user(app_db, Principal("cli"), "alcaldia", "clave-alcaldia")
+    users.set_role(app_db, Principal("cli"), "alcaldia", program.id, "viewer")
+    at = open_page(program_id=program.id)
+    at.session_state["tejido.user"] = "alcaldia"
+    at.session_state["tejido.last_seen"] = 9e18
+    at.run()
+    at.switch_page("pages/audit.py").run()
+    assert at.error[0].value == "No tiene permiso para esta acción."
+    assert not at.dataframe

@@ -1,0 +1,235 @@
+"""AppTests of the network map page: what a user sees around the (JavaScript) map.
+
+The map itself is a component AppTest cannot run; its data is read from the element's
+JSON to check what would be drawn. The browser tests drive the drawing itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engagement.model import AssessmentInput, Principal, ProgramInfo
+from engagement.services import actors, assessments, relationships
+from engagement.storage.db import Database
+from engagement.ui import network_views
+from tests.pages.conftest import ROOT, USER
+
+PAGE = "pages/network.py"
+
+
+def _sector(program: ProgramInfo, key: str) -> int:
+    return next(s.id for s in program.sectors if s.key == key)
+
+
+def _tie_type(program: ProgramInfo, key: str) -> int:
+    return next(tt.id for tt in program.tie_types if tt.key == key)
+
+
+@pytest.fixture
+def coalition(app_db: Database, program: ProgramInfo) -> dict[str, int]:
+    """Four actors in three sectors: a collaboration chain plus one conflict."""
+    specs = [
+        ("Municipalidad", "municipal_government"),
+        ("ONU-Hábitat", "multilateral"),
+        ("Embajada Británica", "international_cooperation"),
+        ("Colectivo Juvenil", "civil_society"),
+    ]
+    ids = {
+        name: actors.add_actor(
+            app_db, USER, program.id, {"name": name, "sector_id": _sector(program, key)}
+        ).id
+        for name, key in specs
+    }
+    ties = [
+        ("Municipalidad", "ONU-Hábitat", "collaborates", 3, None),
+        ("ONU-Hábitat", "Embajada Británica", "funds", 2, None),
+        ("Municipalidad", "Colectivo Juvenil", "conflict", 1, dt.date(2020, 12, 31)),
+    ]
+    for source, target, kind, strength, valid_to in ties:
+        relationships.add_relationship(
+            app_db,
+            USER,
+            program.id,
+            {
+                "source_id": ids[source],
+                "target_id": ids[target],
+                "tie_type_id": _tie_type(program, kind),
+                "strength": strength,
+                "valid_to": valid_to,
+            },
+        )
+    stage = program.stages[0].id
+    item = AssessmentInput(ids["Municipalidad"], stage, dt.date(2024, 3, 1), 5, 5, 4, 5, 3)
+    assessments.record_assessments(app_db, USER, program.id, [item])
+    return ids
+
+
+def _payload(at: AppTest) -> dict[str, Any]:
+    """The data the map component received (nodes, edges, legend...)."""
+    found = [e for e in at.main.children.values() for e in _walk(e) if _is_map(e)]
+    assert found, "the map component is not on the page"
+    data: dict[str, Any] = json.loads(found[-1].proto.json)
+    return data
+
+
+def _walk(element: Any) -> list[Any]:
+    children = getattr(element, "children", None)
+    if not children:
+        return [element]
+    return [element] + [x for child in children.values() for x in _walk(child)]
+
+
+def _is_map(element: Any) -> bool:
+    proto = getattr(element, "proto", None)
+    return proto is not None and getattr(proto, "component_name", "") == "tejido.network_map"
+
+
+def _legend(at: AppTest) -> str:
+    return " ".join(h.proto.body for h in at.html if "tejido-legend" in h.proto.body)
+
+
+def _captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_without_actors_the_page_says_what_to_do(
+    open_page: Callable[..., AppTest], program: ProgramInfo
+) -> None:
+    at = open_page(PAGE, program_id=program.id)
+    assert "aún no tiene actores" in at.info[0].value
+
+
+def test_the_map_shows_every_actor_with_a_legend_in_spanish(
+    open_page: Callable[..., AppTest], program: ProgramInfo, coalition: dict[str, int]
+) -> None:
+    at = open_page(PAGE, program_id=program.id)
+    assert "El mapa muestra 4 de 4 actores y 3 vínculos." in _captions(at)
+    legend = _legend(at)
+    for text in ("Leyenda", "Gobierno municipal", "Organización de la sociedad civil",
+                 "Conflicto (rojo, discontinuo)", "Vínculo con dirección (flecha)"):  # fmt: skip
+        assert text in legend
+    payload = _payload(at)
+    assert sorted(n["label"] for n in payload["nodes"]) == [
+        "Colectivo Juvenil", "Embajada Británica", "Municipalidad", "ONU-Hábitat",
+    ]  # fmt: skip
+    conflict = [e for e in payload["edges"] if e.get("dashes")]
+    assert len(conflict) == 1 and conflict[0]["color"]["color"] == "#CC3311"
+    assert payload["editable"] is True
+    assert "Haga clic en un actor del mapa" in _captions(at)
+
+
+def test_the_legend_follows_the_language_and_the_colour_choice(
+    open_page: Callable[..., AppTest], program: ProgramInfo, coalition: dict[str, int]
+) -> None:
+    at = open_page(PAGE, lang="en", program_id=program.id)
+    at.selectbox(key=network_views.COLOUR).set_value("engagement").run()
+    legend = _legend(at)
+    assert "Legend" in legend and "Supportive" in legend and "Not assessed" in legend
+    assert "Municipal government" not in legend
+    assert "The map shows 4 of 4 actors and 3 ties." in _captions(at)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "expected"),
+    [
+        (network_views.SECTORS, ["municipal_government", "multilateral"], 2),
+        (network_views.TIE_TYPES, ["funds"], 4),
+        (network_views.STRENGTH, 2, 4),
+        (network_views.ON_DATE, dt.date(2024, 1, 1), 4),
+    ],
+)
+def test_filters_narrow_the_map(
+    open_page: Callable[..., AppTest],
+    program: ProgramInfo,
+    coalition: dict[str, int],
+    key: str,
+    value: Any,
+    expected: int,
+) -> None:
+    at = open_page(PAGE, program_id=program.id)
+    at.session_state[key] = value
+    at.run()
+    payload = _payload(at)
+    assert len(payload["nodes"]) == expected
+    ties = {
+        network_views.SECTORS: 1,  # Municipalidad - ONU-Hábitat only
+        network_views.TIE_TYPES: 1,
+        network_views.STRENGTH: 2,  # the weak conflict tie is gone
+        network_views.ON_DATE: 2,  # the conflict ended in 2020
+    }[key]
+    assert len(payload["edges"]) == ties
+    assert "Filtros (1 activos)" in [e.label for e in at.expander]
+
+
+def test_ego_view_keeps_an_actor_and_its_neighbours(
+    open_page: Callable[..., AppTest], program: ProgramInfo, coalition: dict[str, int]
+) -> None:
+    at = open_page(PAGE, program_id=program.id)
+    at.selectbox(key=network_views.EGO).set_value(coalition["Embajada Británica"]).run()
+    assert sorted(n["label"] for n in _payload(at)["nodes"]) == [
+        "Embajada Británica",
+        "ONU-Hábitat",
+    ]
+    at.slider(key=network_views.EGO_STEPS).set_value(2).run()
+    assert len(_payload(at)["nodes"]) == 3
+
+
+def test_a_selected_actor_opens_its_panel(program: ProgramInfo, coalition: dict[str, int]) -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.session_state["tejido.lang"] = "es"
+    at.session_state["tejido.program_id"] = program.id
+    at.session_state["tejido.selected_actor"] = coalition["Municipalidad"]
+    at.run(timeout=60)
+    at.switch_page(PAGE).run(timeout=60)
+    assert not at.exception
+    assert at.selectbox(key=network_views.CHOOSER).value == coalition["Municipalidad"]
+    assert [h.value for h in at.subheader] == ["Municipalidad"]
+    assert "Gestionar de cerca" in " ".join(m.value for m in at.markdown)
+    assert _payload(at)["selected"] == coalition["Municipalidad"]
+    at.selectbox(key=network_views.CHOOSER).set_value(coalition["ONU-Hábitat"]).run()
+    assert at.session_state["tejido.selected_actor"] == coalition["ONU-Hábitat"]
+
+
+def test_a_large_program_shows_the_most_central_actors_and_says_so(
+    open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
+) -> None:
+    hub = actors.add_actor(app_db, USER, program.id, {"name": "Centro"}).id
+    kind = _tie_type(program, "collaborates")
+    for number in range(259):
+        other = actors.add_actor(app_db, USER, program.id, {"name": f"Actor {number:03d}"}).id
+        if number < 20:
+            relationships.add_relationship(
+                app_db, USER, program.id,
+                {"source_id": hub, "target_id": other, "tie_type_id": kind, "strength": 2},
+            )  # fmt: skip
+    at = open_page(PAGE, program_id=program.id)
+    at.selectbox(key=network_views.MAX_NODES).set_value(250).run()
+    warning = at.warning[0].value
+    assert "Programa grande: se muestran los 250 actores" in warning
+    assert "de los 260 que cumplen los filtros" in warning
+    payload = _payload(at)
+    assert len(payload["nodes"]) == 250
+    assert hub in {n["id"] for n in payload["nodes"]}
+    assert payload["physics"] is False
+
+
+def test_analysis_tables_explain_themselves_and_download(
+    app_db: Database, open_page: Callable[..., AppTest]
+) -> None:
+    from engagement.services import demo
+
+    program = demo.load_demo(app_db, Principal("cli"), demo.demo_data("antigua"))
+    at = open_page("pages/network.py", program_id=program.id)
+    assert any(h.value == "Análisis de la coalición" for h in at.header)
+    captions = " ".join(c.value for c in at.caption)
+    columns = {c for df in at.dataframe for c in df.value.columns}
+    assert {"Intermediación", "Comunidad", "Portero"} <= columns
+    assert len(captions) > 0
+    assert at.get("download_button")
+    assert "Medidas por actor" in [t.label for t in at.tabs]

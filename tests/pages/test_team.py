@@ -1,0 +1,78 @@
+"""Team page: roles, one-time accounts, one person's data and erasure, backups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engagement.model import Principal, ProgramInfo
+from engagement.services import actors, users
+from engagement.storage.db import Database
+
+CLI = Principal("cli")
+
+
+def test_lead_gives_roles_and_creates_one_time_accounts(
+    app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
+) -> None:
+    users.create_user(app_db, CLI, "mentora", "clave-mentora")
+    at = open_page("pages/team.py", program_id=program.id)
+    assert "Nadie tiene todavía un rol" in at.info[0].value
+    at.selectbox(key="team.who").set_value("mentora")
+    at.selectbox(key="team.role").set_value("mentor")
+    at.button[0].click().run()  # "Guardar rol"
+    assert users.get_user(app_db, "mentora").roles == ((program.id, "mentor"),)
+    assert "mentora: ahora «Mentoría»" in at.success[0].value
+    at.text_input(key="team.new_username").input("facilitador1")
+    at.button[1].click().run()  # "Crear cuenta"
+    assert "Contraseña de un solo uso" in at.success[0].value
+    assert users.get_user(app_db, "facilitador1").must_change_password
+
+
+def test_person_data_erasure_needs_confirmation(
+    app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
+) -> None:
+    citizen = next(s.id for s in program.sectors if s.key == "citizen")
+    rosa = actors.add_actor(
+        app_db,
+        CLI,
+        program.id,
+        {"name": "Doña Rosa", "sector_id": citizen, "contact_phone": "5555-1234"},
+    )
+    at = open_page("pages/team.py", program_id=program.id)
+    at.selectbox(key="team.person").set_value(rosa.id).run()
+    assert at.button(key="team.erase").disabled
+    at.checkbox(key="team.erase_sure").check().run()
+    at.button(key="team.erase").click().run()
+    assert actors.get_actor(app_db, rosa.id).contact_phone == ""
+    assert at.success[0].value == "Datos personales borrados."
+
+
+def test_backup_now_offers_a_download(
+    app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
+) -> None:
+    at = open_page("pages/team.py", lang="en", program_id=program.id)
+    at.button(key="team.make_backup").click().run()
+    assert isinstance(at.session_state["team.backup_bytes"], bytes)
+    assert at.session_state["team.backup_bytes"].startswith(b"SQLite format 3")
+
+
+def test_mentors_see_their_role_but_not_the_team_tools(
+    app_db: Database,
+    program: ProgramInfo,
+    open_page: Callable[..., AppTest],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEJIDO_AUTH", "password")
+    users.create_user(app_db, CLI, "mentora", "clave-mentora")
+    users.set_role(app_db, CLI, "mentora", program.id, "mentor")
+    at = open_page(program_id=program.id)
+    at.session_state["tejido.user"] = "mentora"
+    at.session_state["tejido.last_seen"] = 9e18
+    at.run()
+    at.switch_page("pages/team.py").run()
+    assert "Mentoría" in at.markdown[0].value
+    assert "Solo quien lidera" in at.info[0].value
+    assert not at.dataframe

@@ -1,0 +1,109 @@
+"""Gould-Fernandez brokerage roles: the role table, counting, and unknown groups."""
+
+from __future__ import annotations
+
+import collections
+import random
+
+import networkx as nx
+import pytest
+
+from engagement.analysis.brokerage import ROLES, BrokerageRole, brokerage_role, brokerage_roles
+
+# (group of a, group of broker v, group of b) -> role, exactly as frameworks.md defines them.
+ROLE_TABLE = [
+    (("city", "city", "city"), BrokerageRole.COORDINATOR),
+    (("ngo", "city", "ngo"), BrokerageRole.ITINERANT),
+    (("ngo", "city", "city"), BrokerageRole.GATEKEEPER),
+    (("city", "city", "ngo"), BrokerageRole.REPRESENTATIVE),
+    (("ngo", "city", "press"), BrokerageRole.LIAISON),
+]
+
+
+def test_the_table_covers_every_role() -> None:
+    assert {role for _, role in ROLE_TABLE} == set(BrokerageRole)
+    assert [r.value for r in ROLES] == [
+        "coordinator",
+        "itinerant",
+        "gatekeeper",
+        "representative",
+        "liaison",
+    ]
+
+
+@pytest.mark.parametrize(("groups", "role"), ROLE_TABLE)
+def test_role_of_a_broker_from_the_three_groups(
+    groups: tuple[str, str, str], role: BrokerageRole
+) -> None:
+    assert brokerage_role(*groups) is role
+
+
+@pytest.mark.parametrize(("groups", "role"), ROLE_TABLE)
+def test_an_open_two_path_is_counted_once_in_its_role(
+    groups: tuple[str, str, str], role: BrokerageRole
+) -> None:
+    G = nx.DiGraph([("a", "v"), ("v", "b")])
+    table = brokerage_roles(G, dict(zip("avb", groups, strict=True)))
+    expected = {r.value: int(r is role) for r in ROLES} | {"total": 1}
+    assert table.loc["v"].to_dict() == expected
+    assert table.loc[["a", "b"], "total"].tolist() == [0, 0]
+
+
+def test_a_closed_two_path_is_no_brokerage() -> None:
+    G = nx.DiGraph([("a", "v"), ("v", "b"), ("a", "b")])
+    assert brokerage_roles(G, {"a": "x", "v": "y", "b": "x"}).loc["v", "total"] == 0
+    # The tie b -> a does not close a -> v -> b.
+    G = nx.DiGraph([("a", "v"), ("v", "b"), ("b", "a")])
+    assert brokerage_roles(G, {"a": "x", "v": "y", "b": "x"}).loc["v", "itinerant"] == 1
+
+
+def test_an_undirected_tie_runs_both_ways() -> None:
+    G = nx.Graph([("a", "v"), ("v", "b")])
+    table = brokerage_roles(G, {"a": "ngo", "v": "city", "b": "city"})
+    # a -> v -> b: gatekeeper; b -> v -> a: representative.
+    assert table.loc["v", "gatekeeper"] == 1
+    assert table.loc["v", "representative"] == 1
+    assert table.loc["v", "total"] == 2
+
+
+def test_two_paths_with_an_unknown_group_are_not_classified() -> None:
+    G = nx.DiGraph([("a", "v"), ("v", "b"), ("c", "v")])
+    table = brokerage_roles(G, {"a": "x", "v": "y", "b": "x", "c": None})
+    assert table.loc["v", "total"] == 1  # only a -> v -> b
+    assert brokerage_roles(G, {"a": "x", "b": "x", "c": "z"}).loc["v", "total"] == 0
+
+
+def test_the_group_is_read_from_the_sector_attribute_by_default() -> None:
+    G = nx.DiGraph([("a", "v"), ("v", "b")])
+    nx.set_node_attributes(G, {"a": "ngo", "v": "city", "b": "press"}, "sector")
+    assert brokerage_roles(G).loc["v", "liaison"] == 1
+
+
+def brute_force(G: nx.DiGraph, group: dict[int, str | None]) -> dict[int, collections.Counter]:
+    counts: dict[int, collections.Counter] = {v: collections.Counter() for v in G}
+    for v in G:
+        for a in G.predecessors(v):
+            for b in G.successors(v):
+                if a == b or G.has_edge(a, b) or None in (group[a], group[v], group[b]):
+                    continue
+                counts[v][brokerage_role(group[a], group[v], group[b]).value] += 1
+    return counts
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_sparse_counting_equals_enumerating_every_two_path(seed: int) -> None:
+    G = nx.gnp_random_graph(90, 0.07, seed=seed, directed=True)
+    rnd = random.Random(seed)
+    group = {v: rnd.choice(["city", "ngo", "press", "un", None]) for v in G}
+    table = brokerage_roles(G, group)
+    expected = brute_force(G, group)
+    for v in G:
+        assert {r.value: int(table.loc[v, r.value]) for r in ROLES} == {
+            r.value: expected[v][r.value] for r in ROLES
+        }
+
+
+def test_empty_and_tieless_graphs() -> None:
+    assert brokerage_roles(nx.DiGraph(), {}).empty
+    table = brokerage_roles(nx.empty_graph(["a", "b"]), {"a": "x", "b": "y"})
+    assert table["total"].tolist() == [0, 0]
