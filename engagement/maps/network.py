@@ -17,6 +17,7 @@ from typing import Any
 from pyvis.network import Network
 
 from engagement.i18n import t
+from engagement.maps.layers import CO_PARTICIPATION_COLOUR, CO_PARTICIPATION_DASHES, CoTie
 from engagement.maps.view import CONFLICT_COLOUR, TIE_COLOUR, LegendEntry, MapView
 
 NODE_BORDER = "#34495E"
@@ -33,7 +34,7 @@ def pyvis_network(view: MapView) -> Network:
     net.nodes = nodes
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}
-    net.edges = [_edge(e) for e in view.edges]
+    net.edges = [_edge(e) for e in view.edges] + [_co_edge(c) for c in view.co_ties]
     net.options = vis_options(view)
     return net
 
@@ -130,6 +131,28 @@ def _edge(edge: Any) -> dict[str, Any]:
             "hover": CONFLICT_COLOUR,
         }
     return data
+
+
+def _co_edge(tie: CoTie) -> dict[str, Any]:
+    """A co-participation tie: dotted, undirected, gently curved (so it shows beside a
+    straight relationship between the same actors), and left out of the physics, so the
+    layer never moves an actor."""
+    return {
+        "id": tie.key,
+        "from": tie.source,
+        "to": tie.target,
+        "width": tie.width,
+        "title": tie.title,
+        "dashes": list(CO_PARTICIPATION_DASHES),
+        "arrows": {"to": {"enabled": False}},
+        "physics": False,
+        "smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.25},
+        "color": {
+            "color": CO_PARTICIPATION_COLOUR,
+            "highlight": CO_PARTICIPATION_COLOUR,
+            "hover": CO_PARTICIPATION_COLOUR,
+        },
+    }
 
 
 def map_payload(

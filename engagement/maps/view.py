@@ -3,7 +3,9 @@
 Nodes are coloured by sector, community or engagement level and sized by a network
 measure; ties are arrows when directed, wider when stronger, red and dashed when they
 are a conflict. Large maps keep only the most central actors (by the sizing measure)
-and say so. Every text here is plain text: the drawing shows it as text, never as HTML.
+and say so. The co-participation layer, when on, adds dotted ties between actors on the
+map who attended the same activities (see :mod:`engagement.maps.layers`). Every text
+here is plain text: the drawing shows it as text, never as HTML.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pandas as pd
 
 from engagement.frameworks import EngagementLevel
 from engagement.i18n import t
+from engagement.maps.layers import CO_PARTICIPATION_COLOUR, CoTie, co_participation_layer
 from engagement.model import ProgramInfo
 from engagement.palette import ENGAGEMENT_COLOURS, TOL_MUTED, sector_colours
 
@@ -36,13 +39,15 @@ NOTE_LENGTH = 240
 
 @dataclass(frozen=True)
 class MapStyle:
-    """How to draw: colour and size choices, the node cap and the physics limit."""
+    """How to draw: colour and size choices, the node cap, the physics limit and layers."""
 
     colour_by: str = "sector"
     size_by: str = "degree"
     max_nodes: int = 1500
     physics_limit: int = 150
     lang: str = "es"
+    #: Draw co-participation ties (shared activities) over the relationships.
+    co_participation: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,8 @@ class MapEdge:
 
 @dataclass(frozen=True)
 class LegendEntry:
-    """One line of the legend. ``kind`` is "node", "tie", "arrow" or "conflict"."""
+    """One line of the legend. ``kind`` is "node", "tie", "arrow", "conflict", "width"
+    or "co_participation"."""
 
     key: str
     label: str
@@ -92,6 +98,9 @@ class MapView:
     physics: bool
     size_by: str
     colour_by: str
+    #: Whether the co-participation layer is on, and its ties among the drawn actors.
+    co_participation: bool = False
+    co_ties: tuple[CoTie, ...] = ()
 
     @property
     def capped(self) -> bool:
@@ -108,13 +117,16 @@ def build_view(
     pinned: frozenset[int] = frozenset(),
     style: MapStyle = MapStyle(),
     total: int | None = None,
+    co_participation: pd.DataFrame | None = None,
 ) -> MapView:
     """The drawing of filtered ``actors`` and ``ties`` (see :mod:`engagement.maps.filters`).
 
     ``measures`` has one row per actor (``id`` plus measure columns such as ``degree``
     and ``community``, see ``engagement.services.network.actor_measures``); an actor
     missing from it gets its degree among ``ties``. ``positions`` come from the stored
-    layout; ``pinned`` ids were placed by a user.
+    layout; ``pinned`` ids were placed by a user. With ``style.co_participation``, the
+    ``co_participation`` ties (``source``, ``target``, ``weight``) between drawn actors
+    are added as a layer; they change no size, position or measure.
     """
     lang = style.lang
     values = _measure(actors, ties, measures, style.size_by)
@@ -141,6 +153,11 @@ def build_view(
     )
     edges = tuple(_edge(words, row, names) for row in links.sort_values("id").to_dict("records"))
     legend = legend + _tie_legend(edges, lang)
+    co_ties: tuple[CoTie, ...] = ()
+    if style.co_participation:
+        if co_participation is not None:
+            co_ties = co_participation_layer(co_participation, ids, names, lang)
+        legend += (_co_participation_legend(lang),)
     physics = len(nodes) <= style.physics_limit and not any(n.pinned for n in nodes)
     return MapView(
         nodes=nodes,
@@ -151,6 +168,8 @@ def build_view(
         physics=physics,
         size_by=style.size_by,
         colour_by=style.colour_by,
+        co_participation=style.co_participation,
+        co_ties=co_ties,
     )
 
 
@@ -257,6 +276,11 @@ def _tie_legend(edges: tuple[MapEdge, ...], lang: str) -> tuple[LegendEntry, ...
         )
     entries.append(LegendEntry("width", t("network.legend.width", lang), TIE_COLOUR, "width"))
     return tuple(entries)
+
+
+def _co_participation_legend(lang: str) -> LegendEntry:
+    label = t("network.legend.co_participation", lang)
+    return LegendEntry("co_participation", label, CO_PARTICIPATION_COLOUR, "co_participation")
 
 
 @dataclass(frozen=True)

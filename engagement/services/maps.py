@@ -25,7 +25,7 @@ from engagement.maps.filters import MapFilters, filter_coalition
 from engagement.maps.html import standalone_html
 from engagement.maps.view import MapStyle, MapView, build_view
 from engagement.model import Principal
-from engagement.services import network, permissions, privacy, programs
+from engagement.services import activities, network, permissions, privacy, programs
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, MapLayout, MapPosition, Relationship
@@ -231,7 +231,12 @@ def network_view(
     presentation: bool = False,
 ) -> MapView:
     """The map this user sees: restricted actors left out for those who may not see them;
-    in presentation mode, individual citizens under the stand-in names every page uses."""
+    in presentation mode, individual citizens under the stand-in names every page uses.
+
+    With ``style.co_participation``, co-participation ties (activities shared, up to
+    ``filters.on_date``) are drawn between the actors on the map. They are derived from
+    attendance here and never stored; the layout and the measures use relationships only.
+    """
     program = programs.get_program(db, program_id)
     found = network.load_coalition(db, program_id, on_date=filters.on_date, by=by)
     measures = network.actor_measures(db, program_id, on_date=filters.on_date, by=by)
@@ -250,6 +255,7 @@ def network_view(
         )
     shown, links = filter_coalition(actors, ties, filters)
     stored = map_layout(db, program_id)
+    shared = _co_participation(db, program_id, filters) if style.co_participation else None
     return build_view(
         program,
         shown,
@@ -259,7 +265,18 @@ def network_view(
         pinned=stored.pinned,
         style=style,
         total=len(actors),
+        co_participation=shared,
     )
+
+
+def _co_participation(db: Database, program_id: int, filters: MapFilters) -> pd.DataFrame:
+    """Pairs of actors by activities shared (held on or before the map's date, if any).
+
+    Only ids and counts leave here: names come from the map, which has already left out
+    the actors this user may not see and renamed citizens in presentation mode.
+    """
+    ties = activities.co_participation_ties(db, program_id, until=filters.on_date)
+    return ties[["source", "target", "weight"]]
 
 
 def _with_descriptions(db: Database, program_id: int, frame: pd.DataFrame) -> pd.DataFrame:

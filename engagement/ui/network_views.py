@@ -1,5 +1,5 @@
-"""Widgets of the network map page: filters and style, the cached view, summary, legend,
-arrangement buttons, downloads and the actor chooser.
+"""Widgets of the network map page: filters, style and layers, the cached view, summary,
+legend, arrangement buttons, downloads and the actor chooser.
 
 The view is cached per (program data version, layout revision, user, filters, style):
 computed once after each change, never per rerun. The layout itself is computed and
@@ -40,6 +40,7 @@ EGO_STEPS = "network.ego_steps"
 COLOUR = "network.colour_by"
 SIZE = "network.size_by"
 MAX_NODES = "network.max_nodes"
+CO_PARTICIPATION = "network.co_participation"
 CHOOSER = "network.chooser"
 RESET = "network.reset"
 CAPS = (250, 500, 1000, 2000, 5000)
@@ -170,6 +171,11 @@ def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilt
         key=MAX_NODES,
         help=tr("network.max_nodes_help"),
     )
+    st.toggle(
+        tr("network.layer.co_participation"),
+        key=CO_PARTICIPATION,
+        help=tr("network.layer.co_participation_help"),
+    )
     filters = MapFilters(
         sectors=tuple(st.session_state.get(SECTORS) or ()),
         tie_types=tuple(st.session_state.get(TIE_TYPES) or ()),
@@ -184,6 +190,7 @@ def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilt
         size_by=str(st.session_state.get(SIZE) or "degree"),
         max_nodes=int(st.session_state.get(MAX_NODES) or DEFAULT_CAP),
         lang=state.lang(),
+        co_participation=bool(st.session_state.get(CO_PARTICIPATION)),
     )
     return filters, style
 
@@ -212,6 +219,12 @@ def render_summary(view: MapView) -> None:
             ),
             icon=":material/filter_alt:",
         )
+    if view.co_participation and view.nodes:
+        pairs = len(view.co_ties)
+        if pairs:
+            st.caption(tr("network.layer.co_participation_summary", count=pairs))
+        else:
+            st.caption(tr("network.layer.co_participation_none"))
     if view.physics and view.nodes:
         st.caption(tr("network.physics_note"))
 
@@ -245,8 +258,8 @@ def render_legend(view: MapView) -> None:
                 f'background:{colour};border:1px solid #34495E"></span>'
             )
         else:
-            dash = "dashed" if entry.kind == "conflict" else "solid"
-            thick = 5 if entry.kind == "width" else 2
+            dash = {"conflict": "dashed", "co_participation": "dotted"}.get(entry.kind, "solid")
+            thick = {"width": 5, "co_participation": 3}.get(entry.kind, 2)
             tip = "&#9654;" if entry.kind == "arrow" else ""
             mark = (
                 f'<span style="display:inline-block;width:22px;border-top:{thick}px {dash} '

@@ -233,3 +233,79 @@ def test_analysis_tables_explain_themselves_and_download(
     assert len(captions) > 0
     assert at.get("download_button")
     assert "Medidas por actor" in [t.label for t in at.tabs]
+
+
+@pytest.fixture
+def attended(app_db: Database, program: ProgramInfo, coalition: dict[str, int]) -> None:
+    """Two workshops: Municipalidad and Colectivo Juvenil at both, Embajada at one."""
+    from engagement.services import activities
+    from engagement.tracking import ActivityInput, Attendee
+
+    kind = next(k.id for k in program.activity_types if k.key == "workshop")
+    people = [coalition[n] for n in ("Municipalidad", "Colectivo Juvenil", "Embajada Británica")]
+    for days, present in ((30, people), (10, people[:2])):
+        item = ActivityInput(
+            activity_type_id=kind,
+            stage_id=program.stages[0].id,
+            title=f"Taller {days}",
+            held_on=dt.date.today() - dt.timedelta(days=days),
+        )
+        activities.record_activity(app_db, USER, program.id, item, [Attendee(p) for p in present])
+
+
+def _relationship_count(app_db: Database, program: ProgramInfo) -> int:
+    return len(relationships.relationships_frame(app_db, program.id))
+
+
+def test_the_co_participation_layer_is_off_until_turned_on(
+    open_page: Callable[..., AppTest],
+    app_db: Database,
+    program: ProgramInfo,
+    coalition: dict[str, int],
+    attended: None,
+) -> None:
+    at = open_page(PAGE, program_id=program.id)
+    toggle = at.toggle(key=network_views.CO_PARTICIPATION)
+    assert toggle.label == "Co-participación" and toggle.value is False
+    assert "asistieron a las mismas actividades" in (toggle.help or "")
+    assert "Co-participación" not in _legend(at)
+    assert not [e for e in _payload(at)["edges"] if str(e["id"]).startswith("co:")]
+    frame_before = _payload(at)["frame"]
+    nodes_before = _payload(at)["nodes"]
+
+    toggle.set_value(True).run()
+    assert not at.exception
+    assert "Co-participación en actividades (punteado)" in _legend(at)
+    assert "dotted" in _legend(at)
+    assert "Co-participación: 3 pares de actores del mapa" in _captions(at)
+    payload = _payload(at)
+    layer = {e["id"]: e for e in payload["edges"] if str(e["id"]).startswith("co:")}
+    muni, joven = sorted((coalition["Municipalidad"], coalition["Colectivo Juvenil"]))
+    both = layer[f"co:{muni}-{joven}"]
+    assert both["title"].endswith("2 actividades compartidas") and both["dashes"]
+    assert "arrows" in both and both["arrows"]["to"]["enabled"] is False
+    assert len(layer) == 3
+    # The summary still counts declared ties only; nothing was stored or moved.
+    assert "El mapa muestra 4 de 4 actores y 3 vínculos." in _captions(at)
+    assert _relationship_count(app_db, program) == 3
+    assert payload["nodes"] == nodes_before and payload["frame"] != frame_before
+
+
+def test_the_co_participation_layer_speaks_english_and_follows_the_date(
+    open_page: Callable[..., AppTest],
+    program: ProgramInfo,
+    coalition: dict[str, int],
+    attended: None,
+) -> None:
+    at = open_page(PAGE, lang="en", program_id=program.id)
+    at.session_state[network_views.ON_DATE] = dt.date.today() - dt.timedelta(days=20)
+    at.toggle(key=network_views.CO_PARTICIPATION).set_value(True).run()
+    assert at.toggle(key=network_views.CO_PARTICIPATION).label == "Co-participation"
+    assert "Co-participation in activities (dotted)" in _legend(at)
+    layer = [e for e in _payload(at)["edges"] if str(e["id"]).startswith("co:")]
+    assert len(layer) == 3
+    assert {e["title"].splitlines()[1] for e in layer} == {"1 shared activity"}
+    at.session_state[network_views.ON_DATE] = dt.date.today() - dt.timedelta(days=40)
+    at.run()
+    assert "no two actors on the map attended the same activity" in _captions(at)
+    assert not [e for e in _payload(at)["edges"] if str(e["id"]).startswith("co:")]

@@ -141,7 +141,7 @@ function tejidoMap(vis, host, payload, hooks) {
       ctx.strokeStyle = item.kind === "node" ? "#34495E" : item.colour;
       ctx.fillStyle = item.colour;
       ctx.lineWidth = item.kind === "width" ? 4 : 2;
-      ctx.setLineDash(item.kind === "conflict" ? [6, 4] : []);
+      ctx.setLineDash(item.kind === "conflict" ? [6, 4] : item.kind === "co_participation" ? [2, 4] : []);
       if (item.kind === "node") {
         ctx.beginPath();
         ctx.arc(x + 8, y, 7, 0, 2 * Math.PI);
