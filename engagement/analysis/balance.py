@@ -78,7 +78,9 @@ def coalition_balance(actors: pd.DataFrame, *, by: str | None = "sector") -> pd.
     {'city': 0.429, 'ngo': 0.0}
     """
     power = pd.to_numeric(actors["power"], errors="coerce").astype("float64")
-    kind = actors["engagement_current"].map(stance)
+    # object dtype: a column with no assessment at all (nullable Int64, all NA) must not
+    # turn the stances into a nullable integer column whose comparisons yield NA.
+    kind = actors["engagement_current"].map(stance).astype(object)
     assessed = kind.notna() & power.notna()
     weighted = power.where(assessed, 0.0)
     parts = pd.DataFrame(
@@ -86,12 +88,12 @@ def coalition_balance(actors: pd.DataFrame, *, by: str | None = "sector") -> pd.
             "group": "all" if by is None else actors[by].astype(object),
             "actors": 1,
             "assessed": assessed.astype(int),
-            "supporters": (kind == "support").astype(int),
-            "opponents": (kind == "opposition").astype(int),
-            "others": (kind == "other").astype(int),
-            "support_power": weighted.where(kind == "support", 0.0),
-            "opposition_power": weighted.where(kind == "opposition", 0.0),
-            "other_power": weighted.where(kind == "other", 0.0),
+            "supporters": kind.isin(["support"]).astype(int),
+            "opponents": kind.isin(["opposition"]).astype(int),
+            "others": kind.isin(["other"]).astype(int),
+            "support_power": weighted.where(kind.isin(["support"]), 0.0),
+            "opposition_power": weighted.where(kind.isin(["opposition"]), 0.0),
+            "other_power": weighted.where(kind.isin(["other"]), 0.0),
         }
     )
     table = parts.groupby("group", dropna=False, sort=True).sum()

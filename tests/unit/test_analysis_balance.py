@@ -73,6 +73,25 @@ def test_nobody_assessed_gives_no_balance() -> None:
     assert math.isnan(coalition_balance(unassessed, by=None).loc["all", "balance"])
 
 
+@pytest.mark.parametrize("dtype", ["Int64", "Float64", "object"])
+def test_a_column_with_no_assessment_at_all_counts_nobody(dtype: str) -> None:
+    # As the frames give it for a large program whose visible actors are all unassessed:
+    # a nullable column that is entirely NA.
+    unassessed = ACTORS.assign(
+        power=pd.array([pd.NA] * len(ACTORS), dtype=dtype),
+        engagement_current=pd.array([pd.NA] * len(ACTORS), dtype=dtype),
+    )
+    row = coalition_balance(unassessed, by=None).loc["all"]
+    assert (row["actors"], row["assessed"], row["supporters"], row["opponents"]) == (
+        len(ACTORS),
+        0,
+        0,
+        0,
+    )
+    per_sector = coalition_balance(unassessed)
+    assert per_sector["assessed"].sum() == 0 and per_sector["balance"].isna().all()
+
+
 def test_sector_gaps_are_pairs_with_no_tie_at_all() -> None:
     gaps = sector_gaps(coalition_graph(ACTORS, TIES))
     pairs = {(a, b) for a, b in gaps[["group_a", "group_b"]].itertuples(index=False)}
