@@ -8,7 +8,7 @@ from engagement.errors import PermissionDenied
 from engagement.services import permissions, team
 from engagement.ui import context
 from engagement.ui.feedback import show_error
-from engagement.ui.i18n import field_label, tr
+from engagement.ui.i18n import change_value, field_label, tr
 from engagement.ui.sidebar import require_program
 
 st.title(tr("audit.title"))
@@ -43,6 +43,7 @@ log = team.program_audit(
     start=start,
     end=end,
     field_label=field_label,
+    value_text=change_value,
 )
 st.caption(tr("audit.count", shown=len(log), total=len(everything)))
 if log.empty:

@@ -116,14 +116,18 @@ def audit_log(
     return pd.DataFrame(rows, columns=columns)
 
 
-def describe_changes(changes: Mapping[str, Any], field_label: Callable[[str], str] = str) -> str:
+def describe_changes(
+    changes: Mapping[str, Any],
+    field_label: Callable[[str], str] = str,
+    value_text: Callable[[Any], str] = str,
+) -> str:
     """``{field: [old, new]}`` as one line: ``name: A → B; tags: [] → [x]``."""
     parts = []
     for key, value in changes.items():
         field = field_label(key)
         if isinstance(value, list) and len(value) == 2:
-            old, new = ("∅" if v in (None, "", [], {}) else v for v in value)
+            old, new = ("∅" if v in (None, "", [], {}) else value_text(v) for v in value)
             parts.append(f"{field}: {old} → {new}")
         else:
-            parts.append(f"{field}: {value}")
+            parts.append(f"{field}: {value_text(value)}")
     return "; ".join(parts)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
@@ -27,6 +28,7 @@ def program_audit(
     start: dt.date | None = None,
     end: dt.date | None = None,
     field_label: Callable[[str], str] = str,
+    value_text: Callable[[Any], str] = str,
 ) -> pd.DataFrame:
     """The program's audit entries within the filters (dates inclusive), newest first,
     with the changes written out as ``field: old → new``."""
@@ -36,7 +38,9 @@ def program_audit(
     log = audit.audit_log(
         db, program_id, username=username or None, entity=entity or None, since=since, until=until
     )
-    log["changes"] = log["changes"].map(lambda c: audit.describe_changes(c, field_label))
+    log["changes"] = log["changes"].map(
+        lambda c: audit.describe_changes(c, field_label, value_text)
+    )
     return log
 
 

@@ -121,7 +121,7 @@ def _standing(profile: ActorProfile, program: ProgramInfo) -> None:
     st.caption(
         tr(
             "grid.panel.last_assessed",
-            date=assessment["assessed_on"].isoformat(),
+            date=f"{assessment['assessed_on']:%d/%m/%Y}",
             stage=stage.label(_lang()) if stage else "",
             days=profile.days_since_assessed,
         )

@@ -19,6 +19,13 @@ def label(term: Term) -> str:
     return term.label(state.lang())
 
 
+def change_value(value: object) -> str:
+    """A value from the audit trail as users read it: booleans as «Sí» / «No»."""
+    if isinstance(value, bool):
+        return tr("common.yes") if value else tr("common.no")
+    return str(value)
+
+
 def field_label(field: str) -> str:
     """A field's name as users see it ("Territorio"), or the key when it has none."""
     key = f"field.{field}"

@@ -111,8 +111,14 @@ def snapshot_table(found: list[snapshots.SnapshotInfo], program: ProgramInfo) ->
     )
 
 
+def snapshot_label(snapshot: snapshots.SnapshotInfo) -> str:
+    """The name with the day it was taken, unless the name already says it (stage closes)."""
+    day = f"{snapshot.taken_at:%d/%m/%Y}"
+    return snapshot.name if day in snapshot.name else f"{snapshot.name} ({day})"
+
+
 def choose_pair(found: list[snapshots.SnapshotInfo]) -> tuple[int, int | None]:
-    names = {s.id: f"{s.name} ({s.taken_at:%d/%m/%Y})" for s in found}
+    names = {s.id: snapshot_label(s) for s in found}
     after_names = {NOW: tr("snapshots.now"), **names}
     a, b = st.columns(2)
     before = a.selectbox(

@@ -63,6 +63,6 @@ def test_report_json_on_an_empty_and_a_used_program(db_url: str, db: Database) -
     assert data["stages"]["co_design"]["activities"] == 0
     assert data["ogp_checklist"]["responses"] == "red"
     code, out = run(db_url, "report", "--program", "Tejido Tepic")
-    assert code == 0 and "Citizens involved" in out and "30" in out
+    assert code == 0 and "People involved" in out and "30" in out
     code, out = run(db_url, "report", "--program", "Tejido Tepic", "--stage", "Nope")
     assert code == 1

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, users
+from engagement.services import actors, snapshots, users
 from engagement.storage.db import Database
 
 
@@ -32,6 +32,17 @@ def test_audit_shows_field_level_changes_and_filters_by_user(
     table = at.dataframe[0].value
     assert set(table["Quién"]) == {"luis"} and list(table["Acción"]) == ["modificó"]
     assert "Mostrando 1 de" in at.caption[1].value
+
+
+def test_audit_names_every_field_and_says_yes_or_no(
+    app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
+) -> None:
+    design = program.stages[0].id
+    snapshots.close_stage(app_db, Principal("ana"), program.id, design, dt.date.today(), "Cierre")
+    at = open_page("pages/audit.py", program_id=program.id)
+    changes = set(at.dataframe[0].value["Cambios (anterior → nuevo)"])
+    assert f"Nombre: Cierre; Etapa: {design}; Cierre de etapa: Sí" in changes
+    assert not [c for c in changes if "stage_" in c or "True" in c]
 
 
 def test_audit_in_english_and_date_filter(

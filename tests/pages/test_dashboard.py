@@ -92,6 +92,8 @@ def test_dashboard_figures_alerts_and_stage_scope(
     assert found["Organizaciones"] == "2"
     assert found["Facilitadores/as"] == "1"
     assert found["Aportes recibidos"] == "1"
+    promised = next(m for m in at.metric if m.label == "Compromisos")
+    assert (promised.value, promised.delta) == ("1", "Cumplidos: 0")
     links = [p.label for p in at.get("page_link")]
     assert "1 tarea(s) de seguimiento vencida(s)" in links
     assert "1 compromiso(s) vencido(s)" in links
@@ -141,7 +143,7 @@ def test_since_last_mentoring_call(
 
 def test_dashboard_in_english(open_page: Callable[..., AppTest], program: ProgramInfo) -> None:
     at = open_page(lang="en", program_id=program.id)
-    assert "Citizens" in metrics(at)
+    assert "People" in metrics(at)
     sections = at.segmented_control(key="dashboard.section")
     assert sections.value == "progress"
     assert list(sections.options)[:2] == ["Stage progress", "Over time"]

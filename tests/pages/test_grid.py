@@ -222,6 +222,7 @@ def test_choosing_an_actor_opens_its_panel(
     assert "falta un nivel para pasar de **Apoya** a **Lidera**" in text
     assert "Siguiente paso: darle un papel" in text
     assert "Vecinos de San Felipe" in text  # an ally through a strong collaboration
+    assert any(c.value.startswith("Evaluado el 01/06/2024 (etapa «Co-diseño»)") for c in at.caption)
     history = table(at, "Etapa")
     assert history["Etapa"].tolist() == ["Co-diseño", "Diseño"]
     assert history["Nota"].tolist()[0] == "Lidera los foros"

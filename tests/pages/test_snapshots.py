@@ -65,6 +65,8 @@ def test_close_a_stage_takes_a_snapshot(
     assert programs.get_program(app_db, program.id).stages[0].closed_on == TODAY
     assert any("closed; snapshot" in s.value for s in at.success)
     assert list(table(at, "Stage closed")["Stage closed"]) == ["Design"]
+    # The name already carries the day: the comparison list does not repeat it.
+    assert at.selectbox(key="snapshots.before").options == [f"Design closed ({TODAY:%d/%m/%Y})"]
     at.checkbox(key="snapshots.delete_sure").check().run()
     at.button(key="snapshots.delete").click().run()
     assert snapshots.list_snapshots(app_db, program.id) == []
