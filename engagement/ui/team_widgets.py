@@ -31,7 +31,7 @@ def members(user: Principal, program_id: int) -> None:
     st.subheader(tr("team.members"))
     people = team.team(context.database(), user, program_id)
     if people.empty:
-        st.info(tr("team.no_members"))
+        st.info(tr("team.no_members_single_user" if user.operator else "team.no_members"))
     else:
         shown = people.assign(role=people["role"].map(role_label))
         shown.columns = [tr(f"team.col.{c}") for c in shown.columns]

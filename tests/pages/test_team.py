@@ -19,7 +19,9 @@ def test_lead_gives_roles_and_creates_one_time_accounts(
 ) -> None:
     users.create_user(app_db, CLI, "mentora", "clave-mentora")
     at = open_page("pages/team.py", program_id=program.id)
-    assert "Nadie tiene todavía un rol" in at.info[0].value
+    # Single-user mode: the page says why "your role" is Lead while nobody has a role.
+    assert "Modo de un solo usuario" in at.info[0].value
+    assert "Nadie más tiene todavía un rol" in at.info[0].value
     at.selectbox(key="team.who").set_value("mentora")
     at.selectbox(key="team.role").set_value("mentor")
     at.button[0].click().run()  # "Guardar rol"
