@@ -4,6 +4,10 @@ explanation in plain language and CSV/XLSX downloads.
 Every table is computed by ``engagement.services.network`` (cached per data version) for
 this user: restricted actors left out for those who may not see them, stand-in names in
 presentation mode.
+
+Only the tab in view runs (switching tabs reruns the page), and the CSV/XLSX files are
+written when their button is clicked: the tables share the page with the network map,
+and every element sent to the browser is work done before the map can be drawn.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ MEASURE_COLUMNS = (
     "constraint", "coordinator", "itinerant", "gatekeeper", "representative", "liaison",
     "brokerage_total",
 )  # fmt: skip
+TABS = "analysis_ui.tabs"
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -64,19 +69,22 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
     lang = state.lang()
     stem = f"{exports.file_stem(mark.program, lang, presentation=mark.presentation)}-{key}"
     cols = st.columns(2)
+    # The files are written on click (on a thread of their own: no session state there).
     cols[0].download_button(
         tr("analysis_ui.csv"),
-        csv_bytes(table),
+        lambda: csv_bytes(table),
         f"{stem}.csv",
         CSV_MIME,
         key=f"analysis_ui.csv.{key}",
+        on_click="ignore",
     )
     cols[1].download_button(
         tr("analysis_ui.xlsx"),
-        xlsx_bytes([table, mark.about_table(lang)]),
+        lambda: xlsx_bytes([table, mark.about_table(lang)]),
         f"{stem}.xlsx",
         XLSX_MIME,
         key=f"analysis_ui.xlsx.{key}",
+        on_click="ignore",
     )
 
 
@@ -87,7 +95,7 @@ def render_analysis(program_id: int) -> None:
         context.program(program_id).name, user.username, presentation=state.presentation()
     )
     keys = ("measures", "communities", "balance", "sector_gaps", "key_players", "paths")
-    tabs = st.tabs([tr(f"analysis_ui.tab.{k}") for k in keys])
+    tabs = st.tabs([tr(f"analysis_ui.tab.{k}") for k in keys], key=TABS, on_change="rerun")
     loaders: dict[str, Callable[[], pd.DataFrame]] = {
         "measures": lambda: network.actor_measures(db, program_id, by=user),
         "communities": lambda: network.community_table(
@@ -98,6 +106,8 @@ def render_analysis(program_id: int) -> None:
         "key_players": lambda: network.unlinked_key_players(db, program_id, by=user),
     }
     for key, tab in zip(keys[:-1], tabs[:-1], strict=True):
+        if not tab.open:
+            continue
         with tab:
             frame = _with_visible_names(program_id, loaders[key]())
             if key == "measures":
@@ -105,8 +115,9 @@ def render_analysis(program_id: int) -> None:
             else:
                 frame = frame.drop(columns=[c for c in ("id",) if c in frame])
             _show(key, frame, mark)
-    with tabs[-1]:
-        _paths(program_id, mark)
+    if tabs[-1].open:
+        with tabs[-1]:
+            _paths(program_id, mark)
 
 
 def _paths(program_id: int, mark: ExportMark) -> None:

@@ -12,7 +12,7 @@ import html
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
@@ -43,6 +43,10 @@ MAX_NODES = "network.max_nodes"
 CO_PARTICIPATION = "network.co_participation"
 CHOOSER = "network.chooser"
 RESET = "network.reset"
+FILTERS_OPEN = "network.filters_open"
+FILTERS_WERE_OPEN = "network.filters_were_open"
+#: Filter values outlive their widgets while the filters expander is closed.
+KEPT: Literal["page"] = "page"
 CAPS = (250, 500, 1000, 2000, 5000)
 DEFAULT_CAP = 5000
 
@@ -97,56 +101,23 @@ def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilt
     """Drawing choices in a row, filters in an expander that says how many are on."""
     active = _active_filters()
     title = tr("network.controls", count=active) if active else tr("network.controls_none")
-    with st.expander(title, expanded=False, icon=":material/filter_alt:"):
-        first, second, third = st.columns(3)
-        sectors = {s.key: label(s) for s in program.sectors} | {
-            NO_SECTOR: tr("network.legend.no_sector")
-        }
-        first.multiselect(
-            tr("network.filter.sectors"),
-            list(sectors),
-            format_func=sectors.__getitem__,
-            key=SECTORS,
-            placeholder=tr("network.all"),
-        )
-        types = {tt.key: label(tt) for tt in program.tie_types}
-        second.multiselect(
-            tr("network.filter.tie_types"),
-            list(types),
-            format_func=types.__getitem__,
-            key=TIE_TYPES,
-            placeholder=tr("network.all"),
-        )
-        strengths = {n: tr(f"network.strength.{n}") for n in (1, 2, 3)}
-        third.select_slider(
-            tr("network.filter.min_strength"),
-            options=list(strengths),
-            format_func=strengths.__getitem__,
-            key=STRENGTH,
-            help=tr("network.filter.min_strength_help"),
-        )
-        tags = sorted({str(tag) for row in actors["tags"] for tag in (row or ())}, key=str.casefold)
-        first.multiselect(tr("network.filter.tags"), tags, key=TAGS, placeholder=tr("network.all"))
-        second.date_input(
-            tr("network.filter.date"),
-            value=None,
-            key=ON_DATE,
-            help=tr("network.filter.date_help"),
-            format="DD/MM/YYYY",
-        )
-        names = _names(actors)
-        third.selectbox(
-            tr("network.filter.ego"),
-            list(names),
-            format_func=names.__getitem__,
-            index=None,
-            key=EGO,
-            placeholder=tr("network.filter.ego_none"),
-            help=tr("network.filter.ego_help"),
-        )
-        ego = st.session_state.get(EGO)
-        if ego is not None:
-            third.slider(tr("network.filter.ego_steps"), 1, 4, 1, key=EGO_STEPS)
+    names = _names(actors)
+    # The filters are built only while their expander is open (opening it reruns the page):
+    # a closed expander's widgets (a 5,000-actor list among them) would still be sent and
+    # drawn in the browser before the map. Their values are kept while it is closed.
+    # A new count in the title makes a new expander: it opens as the last one was.
+    filters_box = st.expander(
+        title,
+        expanded=bool(st.session_state.get(FILTERS_WERE_OPEN)),
+        icon=":material/filter_alt:",
+        key=FILTERS_OPEN,
+        on_change="rerun",
+    )
+    st.session_state[FILTERS_WERE_OPEN] = bool(filters_box.open)
+    if filters_box.open:
+        with filters_box:
+            _filter_widgets(program, actors, names)
+    ego = st.session_state.get(EGO)
     first, second, third = st.columns(3)
     # Labels bound now (not looked up later): the widget formats them outside this run too.
     colours = {c: tr(f"network.colour.{c}") for c in COLOUR_BY}
@@ -193,6 +164,68 @@ def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilt
         co_participation=bool(st.session_state.get(CO_PARTICIPATION)),
     )
     return filters, style
+
+
+def _filter_widgets(program: ProgramInfo, actors: pd.DataFrame, names: dict[int, str]) -> None:
+    """The filters; ``render_controls`` reads their values from the session."""
+    first, second, third = st.columns(3)
+    sectors = {s.key: label(s) for s in program.sectors} | {
+        NO_SECTOR: tr("network.legend.no_sector")
+    }
+    first.multiselect(
+        tr("network.filter.sectors"),
+        list(sectors),
+        format_func=sectors.__getitem__,
+        key=SECTORS,
+        persist_state=KEPT,
+        placeholder=tr("network.all"),
+    )
+    types = {tt.key: label(tt) for tt in program.tie_types}
+    second.multiselect(
+        tr("network.filter.tie_types"),
+        list(types),
+        format_func=types.__getitem__,
+        key=TIE_TYPES,
+        persist_state=KEPT,
+        placeholder=tr("network.all"),
+    )
+    strengths = {n: tr(f"network.strength.{n}") for n in (1, 2, 3)}
+    third.select_slider(
+        tr("network.filter.min_strength"),
+        options=list(strengths),
+        format_func=strengths.__getitem__,
+        key=STRENGTH,
+        persist_state=KEPT,
+        help=tr("network.filter.min_strength_help"),
+    )
+    tags = sorted({str(tag) for row in actors["tags"] for tag in (row or ())}, key=str.casefold)
+    first.multiselect(
+        tr("network.filter.tags"),
+        tags,
+        key=TAGS,
+        persist_state=KEPT,
+        placeholder=tr("network.all"),
+    )
+    second.date_input(
+        tr("network.filter.date"),
+        value=None,
+        key=ON_DATE,
+        persist_state=KEPT,
+        help=tr("network.filter.date_help"),
+        format="DD/MM/YYYY",
+    )
+    third.selectbox(
+        tr("network.filter.ego"),
+        list(names),
+        format_func=names.__getitem__,
+        index=None,
+        key=EGO,
+        persist_state=KEPT,
+        placeholder=tr("network.filter.ego_none"),
+        help=tr("network.filter.ego_help"),
+    )
+    if st.session_state.get(EGO) is not None:
+        third.slider(tr("network.filter.ego_steps"), 1, 4, 1, key=EGO_STEPS, persist_state=KEPT)
 
 
 def _active_filters() -> int:

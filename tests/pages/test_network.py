@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from engagement.model import AssessmentInput, Principal, ProgramInfo
 from engagement.services import actors, assessments, relationships
 from engagement.storage.db import Database
-from engagement.ui import network_views
+from engagement.ui import analysis_tables, network_views
 from tests.pages.conftest import ROOT, USER
 
 PAGE = "pages/network.py"
@@ -171,6 +171,8 @@ def test_ego_view_keeps_an_actor_and_its_neighbours(
     open_page: Callable[..., AppTest], program: ProgramInfo, coalition: dict[str, int]
 ) -> None:
     at = open_page(PAGE, program_id=program.id)
+    at.session_state[network_views.FILTERS_OPEN] = True
+    at.run()
     at.selectbox(key=network_views.EGO).set_value(coalition["Embajada Británica"]).run()
     assert sorted(n["label"] for n in _payload(at)["nodes"]) == [
         "Embajada Británica",
@@ -178,6 +180,27 @@ def test_ego_view_keeps_an_actor_and_its_neighbours(
     ]
     at.slider(key=network_views.EGO_STEPS).set_value(2).run()
     assert len(_payload(at)["nodes"]) == 3
+
+
+def test_filters_are_built_only_while_open_and_kept_while_closed(
+    open_page: Callable[..., AppTest], program: ProgramInfo, coalition: dict[str, int]
+) -> None:
+    at = open_page(PAGE, program_id=program.id)
+    assert [e.label for e in at.expander] == ["Filtros (ninguno activo)"]
+    assert not at.multiselect and not at.date_input
+    at.session_state[network_views.FILTERS_OPEN] = True
+    at.run()
+    at.multiselect(key=network_views.SECTORS).set_value(["multilateral"]).run()
+    assert len(_payload(at)["nodes"]) == 1
+    at.session_state[network_views.FILTERS_OPEN] = False
+    at.run()
+    at.run()
+    assert not at.exception and not at.multiselect
+    assert "Filtros (1 activos)" in [e.label for e in at.expander]
+    assert [n["label"] for n in _payload(at)["nodes"]] == ["ONU-Hábitat"]
+    at.session_state[network_views.FILTERS_OPEN] = True
+    at.run()
+    assert at.multiselect(key=network_views.SECTORS).value == ["multilateral"]
 
 
 def test_a_selected_actor_opens_its_panel(program: ProgramInfo, coalition: dict[str, int]) -> None:
@@ -233,6 +256,54 @@ def test_analysis_tables_explain_themselves_and_download(
     assert len(captions) > 0
     assert at.get("download_button")
     assert "Medidas por actor" in [t.label for t in at.tabs]
+
+
+@pytest.fixture
+def deferred_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
+    """The file writers download buttons registered, by file id (run on click)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    found: dict[str, Callable[[], Any]] = {}
+    register = MediaFileManager.add_deferred
+
+    def spy(self: MediaFileManager, data_callable: Callable[[], Any], *args: Any, **kw: Any) -> str:
+        file_id: str = register(self, data_callable, *args, **kw)
+        found[file_id] = data_callable
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return found
+
+
+def test_only_the_analysis_tab_in_view_is_built_and_files_are_written_on_click(
+    open_page: Callable[..., AppTest],
+    program: ProgramInfo,
+    coalition: dict[str, int],
+    deferred_files: dict[str, Callable[[], Any]],
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    at = open_page(PAGE, program_id=program.id)
+    tabs = {t.label: t for t in at.tabs}
+    assert len(tabs["Medidas por actor"].children) > 0
+    assert [len(tabs[k].children) for k in ("Comunidades", "Caminos de presentación")] == [0, 0]
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto for b in at.get("download_button")}
+    csv_button, xlsx_button = (buttons[f"analysis_ui.{k}.measures"] for k in ("csv", "xlsx"))
+    assert csv_button.deferred_file_id and not csv_button.url
+    text = deferred_files[csv_button.deferred_file_id]().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("Actor,Sector,")
+    assert "Municipalidad" in text
+    workbook = deferred_files[xlsx_button.deferred_file_id]()
+    book = load_workbook(io.BytesIO(workbook), read_only=True)
+    assert book.sheetnames == ["Medidas por actor", "Acerca de"]
+
+    at.session_state[analysis_tables.TABS] = "Comunidades"
+    at.run()
+    tabs = {t.label: t for t in at.tabs}
+    assert not at.exception and len(tabs["Medidas por actor"].children) == 0
+    assert [str(df.value.columns[0]) for df in at.dataframe] == ["Comunidad"]
 
 
 @pytest.fixture
