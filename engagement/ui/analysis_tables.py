@@ -22,7 +22,7 @@ from engagement.io.marks import ExportMark
 from engagement.io.writers import CSV_MIME, XLSX_MIME, Table, csv_bytes, xlsx_bytes
 from engagement.services import exports, network
 from engagement.ui import context, state
-from engagement.ui.i18n import tr
+from engagement.ui.i18n import label, tr
 
 MEASURE_COLUMNS = (
     "name", "sector", "degree", "in_degree", "out_degree", "betweenness", "closeness",
@@ -54,6 +54,16 @@ def _with_visible_names(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
     actors = context.frame(program_id, "actors")
     names = dict(zip(actors["id"], actors["name"], strict=True))
     return frame.assign(name=frame["id"].map(names).fillna(frame["name"]))
+
+
+def _measures_shown(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per actor in the order of the names this user sees (so stand-ins do not sit
+    where the real names would), with the sector's name in the user's language."""
+    sectors = {s.key: label(s) for s in context.program(program_id).sectors}
+    shown = frame[[c for c in MEASURE_COLUMNS if c in frame]]
+    if "sector" in shown:
+        shown = shown.assign(sector=shown["sector"].map(lambda k: sectors.get(k, k)))
+    return shown.sort_values("name", key=lambda s: s.str.casefold(), kind="stable")
 
 
 def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
@@ -111,7 +121,7 @@ def render_analysis(program_id: int) -> None:
         with tab:
             frame = _with_visible_names(program_id, loaders[key]())
             if key == "measures":
-                frame = frame[[c for c in MEASURE_COLUMNS if c in frame]]
+                frame = _measures_shown(program_id, frame)
             else:
                 frame = frame.drop(columns=[c for c in ("id",) if c in frame])
             _show(key, frame, mark)

@@ -281,6 +281,7 @@ def test_only_the_analysis_tab_in_view_is_built_and_files_are_written_on_click(
     coalition: dict[str, int],
     deferred_files: dict[str, Callable[[], Any]],
 ) -> None:
+    import csv
     import io
 
     from openpyxl import load_workbook
@@ -295,6 +296,10 @@ def test_only_the_analysis_tab_in_view_is_built_and_files_are_written_on_click(
     text = deferred_files[csv_button.deferred_file_id]().decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Actor,Sector,")
     assert "Municipalidad" in text
+    # Sectors by their names in the user's language (never keys), rows by visible name.
+    rows = list(csv.reader(io.StringIO(text)))[1:]
+    assert {r[1] for r in rows} <= {s.label("es") for s in program.sectors} | {""}
+    assert [r[0].casefold() for r in rows] == sorted(r[0].casefold() for r in rows)
     workbook = deferred_files[xlsx_button.deferred_file_id]()
     book = load_workbook(io.BytesIO(workbook), read_only=True)
     assert book.sheetnames == ["Medidas por actor", "Acerca de"]
