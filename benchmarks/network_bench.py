@@ -18,7 +18,9 @@ the best times):
 * **layout** (only when ``engagement.analysis.layout`` exists): ``layout_positions``.
 
 Peak memory is the growth of the process's peak resident set during the first (cold)
-analysis, Rust and numpy allocations included. ``load`` is the machine's one-minute load
+analysis, Rust and numpy allocations included; from 800 actors betweenness runs in a
+helper process (``engagement.analysis.offload``), whose whole peak resident set is
+reported apart. ``load`` is the machine's one-minute load
 average at the end: on a shared machine, compare ratios only between runs of similar
 load.
 
@@ -231,10 +233,26 @@ def measure(size: int, repeat: int) -> dict[str, Any]:
         result |= {"size": size, "ties": len(ties), "arcs": yard_graph.num_edges()}
         result["load"] = os.getloadavg()[0]
         result["memory_mb"] = memory
+        result["helper_mb"] = helper_peak_mb()
         if importlib.util.find_spec("engagement.analysis.layout") is not None:
             result["layout"] = layout_time(actors, ties)
         db.dispose()
     return result
+
+
+def helper_peak_mb() -> float:
+    """Peak resident set of the betweenness helper process (0 when none ran)."""
+    from engagement.analysis import offload
+
+    pool = offload._pool
+    if pool is None:
+        return 0.0
+    peak = 0.0
+    for pid in list(getattr(pool, "_processes", {}) or {}):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) / 1024)
+    return peak
 
 
 def layout_time(actors: Any, ties: Any) -> float:
@@ -248,9 +266,10 @@ def table(rows: list[dict[str, Any]]) -> str:
     has_layout = any("layout" in r for r in rows)
     head = (
         "| actors | ties | arcs | betweenness alone (s) | analysis cold (s) | ratio (best) "
-        "| service cold (s) | service warm (s) | warm/cold | peak memory (MB) | load |"
+        "| service cold (s) | service warm (s) | warm/cold | peak memory (MB) "
+        "| helper process peak (MB) | load |"
     )
-    rule = "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    rule = "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     if has_layout:
         head, rule = head + " layout (s) |", rule + "---:|"
     lines = [head, rule]
@@ -259,7 +278,8 @@ def table(rows: list[dict[str, Any]]) -> str:
             f"| {r['size']:,} | {r['ties']:,} | {r['arcs']:,} | {r['yardstick']:.3f} "
             f"| {r['analysis']:.3f} | {r['ratio']:.2f}x ({r['ratio_best']:.2f}x) "
             f"| {r['cold']:.3f} | {r['warm']:.4f} | {100 * r['warm'] / r['cold']:.1f}% "
-            f"| {r['memory_mb']:.0f} | {r.get('load', float('nan')):.1f} |"
+            f"| {r['memory_mb']:.0f} | {r.get('helper_mb', 0):.0f} "
+            f"| {r.get('load', float('nan')):.1f} |"
         )
         if has_layout:
             line += f" {r['layout']:.2f} |" if "layout" in r else " |"

@@ -19,6 +19,7 @@ import rustworkx as rx
 from scipy.sparse import csr_array, diags_array
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigsh
 
+from engagement.analysis import offload
 from engagement.analysis.graph import FloatArray, IndexedGraph, IntArray, indexed_graph
 
 
@@ -81,13 +82,8 @@ def rustworkx_digraph(ig: IndexedGraph) -> rx.PyDiGraph:
     return graph
 
 
-def betweenness_array(ig: IndexedGraph, graph: rx.PyDiGraph | None = None) -> FloatArray:
-    if ig.n < 3 or ig.source.size == 0:
-        return np.zeros(ig.n)
-    result = rx.digraph_betweenness_centrality(
-        graph if graph is not None else rustworkx_digraph(ig), normalized=True
-    )
-    return np.array([result[i] for i in range(ig.n)], dtype=np.float64)
+def betweenness_array(ig: IndexedGraph) -> FloatArray:
+    return offload.betweenness_of_arcs(ig.n, ig.source, ig.target)
 
 
 def closeness_by_actor(G: nx.Graph) -> dict[Hashable, float]:

@@ -6,7 +6,7 @@ from collections.abc import Hashable
 
 import networkx as nx
 
-from engagement.analysis.graph import acquaintance_graph
+from engagement.analysis.graph import acquaintance_edges
 from engagement.analysis.louvain import louvain_labels
 
 #: Fixed seed so the same data always gives the same communities (and map colours).
@@ -55,16 +55,12 @@ def communities(
     .. [1] V. D. Blondel, J.-L. Guillaume, R. Lambiotte and E. Lefebvre, "Fast unfolding
        of communities in large networks", J. Stat. Mech. P10008, 2008.
     """
-    U = acquaintance_graph(G)
-    if len(U) == 0:
+    nodes = list(G)
+    if not nodes:
         return []
-    position = {v: i for i, v in enumerate(U)}
-    edges = (
-        (position[u], position[v], float(w) if weighted else 1.0)
-        for u, v, w in U.edges(data="strength", default=1)
-    )
-    labels = louvain_labels(len(U), edges, seed=seed, resolution=resolution)
-    nodes = list(U)
+    position = {v: i for i, v in enumerate(nodes)}
+    edges = ((i, j, float(w) if weighted else 1.0) for i, j, w in acquaintance_edges(G))
+    labels = louvain_labels(len(nodes), edges, seed=seed, resolution=resolution)
     grouped: dict[int, set[Hashable]] = {}
     for node, label in zip(nodes, labels, strict=True):
         grouped.setdefault(label, set()).add(node)

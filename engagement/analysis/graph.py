@@ -228,16 +228,50 @@ def acquaintance_graph(G: nx.Graph) -> nx.Graph:
     """
     U = nx.Graph()
     U.add_nodes_from(G)
+    nodes = list(G)
+    pairs = _acquaintance_pairs(G)
+    rows = zip(pairs["a"].tolist(), pairs["b"].tolist(), pairs["strength"].tolist(), strict=True)
+    U.add_weighted_edges_from(((nodes[i], nodes[j], w) for i, j, w in rows), weight="strength")
+    return U
+
+
+def acquaintance_edges(G: nx.Graph) -> list[tuple[int, int, Any]]:
+    """The edges of :func:`acquaintance_graph` as ``(i, j, strength)``, without the graph.
+
+    ``i`` and ``j`` are positions in ``list(G)``; the edges come in the order
+    ``acquaintance_graph(G).edges(data="strength")`` lists them (by the position of
+    their first end, then in the order the ties first appear in ``G``), so algorithms
+    that depend on edge order give the same result from either.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("b", "a", {"strength": 2}), ("a", "c", {"strength": 1})])
+    >>> list(G), acquaintance_edges(G)
+    (['b', 'a', 'c'], [(0, 1, 2), (1, 2, 1)])
+    """
+    # networkx lists each edge from its first end in node order, keeping insertion order.
+    pairs = _acquaintance_pairs(G).sort_values("a", kind="stable")
+    return list(
+        zip(pairs["a"].tolist(), pairs["b"].tolist(), pairs["strength"].tolist(), strict=True)
+    )
+
+
+def _acquaintance_pairs(G: nx.Graph) -> pd.DataFrame:
+    """Columns a, b (positions in ``list(G)``, a <= b) and strength, in first-tie order."""
+    position = index_of(list(G))
     rows = [
-        (u, v, d.get("strength", 1), d.get("positive", True), bool(d.get("conflict", False)))
+        (
+            position[u],
+            position[v],
+            d.get("strength", 1),
+            d.get("positive", True),
+            bool(d.get("conflict", False)),
+        )
         for u, v, d in G.edges(data=True)
         if u != v
     ]
-    if not rows:
-        return U
     frame = pd.DataFrame(rows, columns=["u", "v", "strength", "positive", "conflict"])
-    position = index_of(list(G))
-    first = frame["u"].map(position) <= frame["v"].map(position)
+    first = frame["u"] <= frame["v"]
     frame["a"], frame["b"] = (
         frame["u"].where(first, frame["v"]),
         frame["v"].where(first, frame["u"]),
@@ -246,17 +280,7 @@ def acquaintance_graph(G: nx.Graph) -> nx.Graph:
     pairs = frame.groupby(["a", "b"], sort=False).agg(
         conflict=("conflict", "any"), positive=("positive", "any"), strength=("strength", "max")
     )
-    pairs = pairs[pairs["positive"] & ~pairs["conflict"]]
-    U.add_weighted_edges_from(
-        zip(
-            pairs.index.get_level_values(0).tolist(),
-            pairs.index.get_level_values(1).tolist(),
-            pairs["strength"].tolist(),
-            strict=True,
-        ),
-        weight="strength",
-    )
-    return U
+    return pairs[pairs["positive"] & ~pairs["conflict"]].reset_index()[["a", "b", "strength"]]
 
 
 def conflict_counts(G: nx.Graph) -> dict[Hashable, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
@@ -10,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from engagement.analysis import brokerage, centrality, communities, holes
+from engagement.analysis import brokerage, centrality, communities, holes, offload
 from engagement.analysis.graph import IndexedGraph, conflict_counts, indexed_graph
 
 #: Columns of :func:`measures_table`, in order.
@@ -64,12 +63,11 @@ def measures_table(
     """
     weighted = indexed_graph(G, weight="strength")
     plain = IndexedGraph(weighted.nodes, weighted.source, weighted.target, np.ones(weighted.n))
-    # rustworkx releases the GIL: betweenness runs on its threads while the other
-    # measures are computed here, so a spare core is never idle.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        betweenness = pool.submit(centrality.betweenness_array, plain)
-        columns = _other_measures(G, plain, weighted, group, seed)
-        columns["betweenness"] = betweenness.result()
+    # Betweenness is the longest measure and rustworkx keeps the interpreter lock while
+    # it runs: on large graphs a helper process computes it while the rest runs here.
+    pending = offload.submit(plain.n, plain.source, plain.target)
+    columns = _other_measures(G, plain, weighted, group, seed)
+    columns["betweenness"] = offload.betweenness(plain.n, plain.source, plain.target, pending)
     for i, role in enumerate(brokerage.ROLES):
         columns[role.value] = columns["roles"][:, i]
     columns["brokerage_total"] = columns.pop("roles").sum(axis=1)

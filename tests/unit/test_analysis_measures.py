@@ -29,6 +29,7 @@ ANALYSIS_MODULES = [
     "paths",
     "balance",
     "louvain",
+    "offload",
 ]
 
 
