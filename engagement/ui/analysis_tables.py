@@ -66,10 +66,17 @@ def _measures_shown(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
     return shown.sort_values("name", key=lambda s: s.str.casefold(), kind="stable")
 
 
+#: Tables that list problems: empty means none was found, not that data is missing.
+GOOD_NEWS_WHEN_EMPTY = ("sector_gaps", "key_players")
+
+
 def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
     """The table, its explanation and downloads marked with ``mark`` (the file name says
     program and date; the workbook also has an "Acerca de" sheet: when and who)."""
     st.caption(tr(f"analysis.explain.{key}"))
+    if frame.empty and key in GOOD_NEWS_WHEN_EMPTY:
+        st.success(tr(f"analysis_ui.none.{key}"))
+        return
     if frame.empty:
         st.info(tr("analysis_ui.empty"))
         return

@@ -385,3 +385,38 @@ def test_the_co_participation_layer_speaks_english_and_follows_the_date(
     at.run()
     assert "no two actors on the map attended the same activity" in _captions(at)
     assert not [e for e in _payload(at)["edges"] if str(e["id"]).startswith("co:")]
+
+
+def test_gap_tables_say_when_nothing_is_missing(
+    app_db: Database, open_page: Callable[..., AppTest], program: ProgramInfo
+) -> None:
+    for name in ("Municipalidad", "ONU-Hábitat"):
+        actors.add_actor(app_db, USER, program.id, {"name": name})
+    at = open_page(PAGE, program_id=program.id)
+    at.session_state[analysis_tables.TABS] = "Actores clave sin aliados"
+    at.run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        "Ningún actor clave está sin vínculo con un actor que apoya el programa."
+    ]
+    assert "No hay datos suficientes para esta tabla." not in [i.value for i in at.info]
+
+
+def test_key_players_without_allies_are_listed(
+    app_db: Database,
+    open_page: Callable[..., AppTest],
+    program: ProgramInfo,
+    coalition: dict[str, int],
+) -> None:
+    # A powerful, interested embassy still neutral, tied only to an unassessed agency.
+    stage = program.stages[0].id
+    item = AssessmentInput(
+        coalition["Embajada Británica"], stage, dt.date(2024, 3, 1), 5, 5, 2, 4, 3
+    )
+    assessments.record_assessments(app_db, USER, program.id, [item])
+    at = open_page(PAGE, program_id=program.id)
+    at.session_state[analysis_tables.TABS] = "Actores clave sin aliados"
+    at.run()
+    assert not at.exception and not at.success
+    names = [v for df in at.dataframe for v in df.value.iloc[:, 0].tolist()]
+    assert names == ["Embajada Británica"]
