@@ -47,10 +47,20 @@ def has(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """Translate ``key`` into ``lang`` and fill ``{placeholders}`` from ``params``.
 
-    A key missing from the catalog comes back as the key itself, so a gap is visible
-    without breaking the page (the contract tests keep the catalogs complete).
+    When ``count`` is 1 and the catalog has ``<key>.one``, that singular text is used
+    ("1 actor en el mapa", not "1 actores"). A key missing from the catalog comes back
+    as the key itself, so a gap is visible without breaking the page (the contract tests
+    keep the catalogs complete).
+
+    Examples
+    --------
+    >>> t("grid.count", "es", count=1), t("grid.count", "es", count=3)
+    ('1 actor en el mapa.', '3 actores en el mapa.')
     """
-    text = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(key, key)
+    texts = catalog(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    if params.get("count") == 1 and f"{key}.one" in texts:
+        key = f"{key}.one"
+    text = texts.get(key, key)
     return text.format_map(_Params(params)) if params else text
 
 

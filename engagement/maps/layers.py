@@ -77,7 +77,7 @@ def co_participation_layer(
         if a == b or n < 1 or a not in visible or b not in visible:
             continue
         a, b = min(a, b), max(a, b)
-        shared = t("network.tip.shared_one" if n == 1 else "network.tip.shared", lang, count=n)
+        shared = t("network.tip.shared", lang, count=n)
         title = f"{names.get(a, str(a))} — {names.get(b, str(b))}\n{shared}"
         found.append(CoTie(a, b, n, co_width(n), title))
     return tuple(sorted(found, key=lambda c: (-c.weight, c.source, c.target)))

@@ -20,7 +20,7 @@ from engagement.model import ProgramInfo
 from engagement.palette import sector_colours
 from engagement.services import grid
 from engagement.ui import state
-from engagement.ui.i18n import label, tr
+from engagement.ui.i18n import label, short_date, tr
 
 COLOUR = "grid.colour"
 SIZE = "grid.size"
@@ -42,7 +42,7 @@ def program_sector_colours(program: ProgramInfo) -> dict[str, str]:
 
 def figure_title(program: ProgramInfo, what: str) -> tuple[str, str]:
     """The chart's own title, kept in the PNG: the program; what is shown, today's date."""
-    return program.name, tr("grid.figure_title", what=what, date=dt.date.today().isoformat())
+    return program.name, tr("grid.figure_title", what=what, date=short_date(dt.date.today()))
 
 
 def render_grid(

@@ -18,7 +18,7 @@ from engagement.services import grid
 from engagement.ui import state
 from engagement.ui.actor_panel import escape_markdown
 from engagement.ui.grid_chart import new_pick, sector_names
-from engagement.ui.i18n import label, tr
+from engagement.ui.i18n import label, short_date, tr
 
 SECTORS = "grid.sectors"
 TAGS = "grid.tags"
@@ -201,7 +201,7 @@ class Comparison:
         stage = next((s for s in program.stages if s.id == self.stage_id), None)
         if stage is not None:
             return label(stage)
-        return self.as_of.isoformat() if self.as_of else tr("grid.stage.latest")
+        return short_date(self.as_of) if self.as_of else tr("grid.stage.latest")
 
 
 def render_comparison(program: ProgramInfo, current_stage: int | None) -> Comparison:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from engagement.i18n import has, t
@@ -17,6 +18,11 @@ def tr(key: str, /, **params: Any) -> str:
 def label(term: Term) -> str:
     """A list entry (stage, sector, tie type) in the session's language."""
     return term.label(state.lang())
+
+
+def short_date(day: dt.date) -> str:
+    """A date as users here write it: 23/11/2026 (both languages, like the rest of the app)."""
+    return f"{day:%d/%m/%Y}"
 
 
 def change_value(value: object) -> str:

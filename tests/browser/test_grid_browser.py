@@ -151,7 +151,7 @@ def test_hostile_names_stay_text_on_hover_and_click(
     page.get_by_role("tab", name="Vínculos").click()
     page.get_by_text("Brechas de involucramiento", exact=True).click()
     wait_for_rerun(page)
-    risks = f"Riesgos: 1 actores con poder alto que hoy se resisten: {XSS}."
+    risks = f"Riesgo: 1 actor con poder alto que hoy se resiste: {XSS}."
     expect(page.get_by_text(risks)).to_be_visible()
     assert page.locator("[data-testid='stMain'] img[src='x']").count() == 0
     screenshot("gaps")

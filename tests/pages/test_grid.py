@@ -108,7 +108,7 @@ def test_grid_names_the_four_quadrants_in_spanish(
         "<b>Mantener informado</b>",
     ]
     assert spec["layout"]["xaxis"]["title"]["text"] == "Interés →"
-    today = dt.date.today().isoformat()
+    today = f"{dt.date.today():%d/%m/%Y}"
     assert spec["layout"]["title"]["text"] == "Impulso Local"
     assert spec["layout"]["title"]["subtitle"]["text"] == (
         f"La más reciente (cualquier etapa) · {today}"
@@ -117,7 +117,7 @@ def test_grid_names_the_four_quadrants_in_spanish(
     text = captions(at)
     assert "4 actores en el mapa." in text
     assert "Gestionar de cerca (actores clave): 1 · Mantener satisfecho: 1" in text
-    assert "1 actores sin evaluación no aparecen en el mapa: Universidad." in text
+    assert "1 actor sin evaluación no aparece en el mapa: Universidad." in text
     assert "ícono de cámara" in text
 
 
@@ -179,7 +179,7 @@ def test_filters_by_sector_tag_territory_and_stage(
     at.multiselect(key="grid.tags").set_value(["comercio"]).run()
     at.multiselect(key="grid.territories").set_value(["Aldeas"]).run()
     assert actor_ids(figure(at)) == {coalition[XSS]}
-    assert "1 actores en el mapa." in captions(at)
+    assert "1 actor en el mapa." in captions(at)
 
     at.multiselect(key="grid.sectors").set_value([]).run()
     at.multiselect(key="grid.tags").set_value([]).run()
@@ -274,7 +274,7 @@ def test_salience_view_counts_every_class(
         "Demanding (1)": ["- Vecinos de San Felipe"],
         "Definitive (1)": ["- Municipalidad"],
     }
-    assert "1 actors without an assessment are not classified." in captions(at)
+    assert "1 actor without an assessment is not classified." in captions(at)
 
 
 def test_gap_board_orders_by_weighted_gap_and_lists_risks(
@@ -283,7 +283,7 @@ def test_gap_board_orders_by_weighted_gap_and_lists_risks(
     at = open_page(PAGE, program_id=program.id)
     at.segmented_control(key="grid.view").set_value("gaps").run()
     assert at.warning[0].value == (
-        "Riesgos: 1 actores con poder alto que hoy se resisten: Cámara de Comercio."
+        "Riesgo: 1 actor con poder alto que hoy se resiste: Cámara de Comercio."
     )
     board = at.dataframe(key="grid.gaps.table").value
     assert board["Actor"].tolist() == [

@@ -164,7 +164,7 @@ def test_filters_narrow_the_map(
         network_views.ON_DATE: 2,  # the conflict ended in 2020
     }[key]
     assert len(payload["edges"]) == ties
-    assert "Filtros (1 activos)" in [e.label for e in at.expander]
+    assert "Filtros (1 activo)" in [e.label for e in at.expander]
 
 
 def test_ego_view_keeps_an_actor_and_its_neighbours(
@@ -196,7 +196,7 @@ def test_filters_are_built_only_while_open_and_kept_while_closed(
     at.run()
     at.run()
     assert not at.exception and not at.multiselect
-    assert "Filtros (1 activos)" in [e.label for e in at.expander]
+    assert "Filtros (1 activo)" in [e.label for e in at.expander]
     assert [n["label"] for n in _payload(at)["nodes"]] == ["ONU-Hábitat"]
     at.session_state[network_views.FILTERS_OPEN] = True
     at.run()

@@ -39,6 +39,24 @@ def test_t_fills_params_and_falls_back_to_the_key() -> None:
     assert t("common.save", "xx") == "Guardar"  # unknown language falls back to Spanish
 
 
+def test_a_count_of_one_takes_the_singular_text() -> None:
+    assert t("grid.count", "es", count=1) == "1 actor en el mapa."
+    assert t("grid.count", "es", count=2) == "2 actores en el mapa."
+    assert t("grid.count", "en", count=1) == "1 actor on the grid."
+    assert t("grid.count", "en", count=0) == "0 actors on the grid."
+    assert t("common.showing", "es", shown=1, total=1) == "Mostrando 1 de 1"
+
+
+def test_every_singular_text_belongs_to_a_counted_text() -> None:
+    for lang in ("es", "en"):
+        texts = catalog(lang)
+        singular = [k for k in texts if k.endswith(".one")]
+        assert singular, "no singular texts at all"
+        for key in singular:
+            assert "{count}" in texts[key.removesuffix(".one")], key
+            assert "{count}" not in texts[key], key
+
+
 def test_catalogs_have_the_same_keys() -> None:
     assert set(catalog("es")) == set(catalog("en"))
 
