@@ -24,6 +24,10 @@ from engagement.services import exports, network
 from engagement.ui import context, state
 from engagement.ui.i18n import label, tr
 
+#: From this many actors the analysis is shown when asked for (see render_analysis).
+ON_DEMAND_FROM = 1000
+SHOW = "analysis_ui.show"
+
 MEASURE_COLUMNS = (
     "name", "sector", "degree", "in_degree", "out_degree", "betweenness", "closeness",
     "eigenvector", "pagerank", "reach_two_steps", "community", "effective_size",
@@ -106,7 +110,17 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
 
 
 def render_analysis(program_id: int) -> None:
-    """Tabs: measures, communities, balance, sector gaps, key players, introduction paths."""
+    """Tabs: measures, communities, balance, sector gaps, key players, introduction paths.
+
+    In large programs the tables come on demand (a switch, kept for the session): the
+    map is what the page is for, and thousands of table rows drawn in the browser at
+    the same time would delay it.
+    """
+    count = len(context.frame(program_id, "actors"))
+    if count >= ON_DEMAND_FROM:
+        st.caption(tr("analysis_ui.on_demand", count=count))
+        if not st.toggle(tr("analysis_ui.show"), key=SHOW):
+            return
     db, user = context.database(), context.current_user()
     mark = ExportMark.now(
         context.program(program_id).name, user.username, presentation=state.presentation()

@@ -420,3 +420,25 @@ def test_key_players_without_allies_are_listed(
     assert not at.exception and not at.success
     names = [v for df in at.dataframe for v in df.value.iloc[:, 0].tolist()]
     assert names == ["Embajada Británica"]
+
+
+def test_large_programs_show_the_analysis_on_request(
+    open_page: Callable[..., AppTest],
+    program: ProgramInfo,
+    coalition: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(analysis_tables, "ON_DEMAND_FROM", 4)
+    at = open_page(PAGE, program_id=program.id)
+    assert not at.exception and _payload(at)["nodes"]
+    assert not at.tabs and not at.dataframe
+    assert "Con 4 actores, el análisis se muestra a pedido" in _captions(at)
+    at.toggle(key=analysis_tables.SHOW).set_value(True).run()
+    assert "Medidas por actor" in [t.label for t in at.tabs]
+    assert {"Intermediación", "Comunidad"} <= {c for df in at.dataframe for c in df.value.columns}
+    at.run()
+    assert at.toggle(key=analysis_tables.SHOW).value, "the choice is kept for the session"
+    monkeypatch.setattr(analysis_tables, "ON_DEMAND_FROM", 5)
+    at.run()
+    shown = [t.key for t in at.toggle]
+    assert analysis_tables.SHOW not in shown and at.tabs, "small programs show it at once"
