@@ -244,15 +244,13 @@ def helper_peak_mb() -> float:
     """Peak resident set of the betweenness helper process (0 when none ran)."""
     from engagement.analysis import offload
 
-    pool = offload._pool
-    if pool is None:
+    helper = offload._helper
+    if helper is None:
         return 0.0
-    peak = 0.0
-    for pid in list(getattr(pool, "_processes", {}) or {}):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = max(peak, int(line.split()[1]) / 1024)
-    return peak
+    for line in Path(f"/proc/{helper.process.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def layout_time(actors: Any, ties: Any) -> float:
