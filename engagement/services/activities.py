@@ -256,10 +256,7 @@ def delete_activity(
         row = _live(session, activity_id)
         require_edit(session, by, row.program_id, row.id)
         check_version(session, "activity", row.id, row.title, row.version, expected_version)
-        row.deleted_at = utcnow()
-        session.flush()
-        changes = {"deleted": [False, True]}
-        audit.record(session, by, row.program_id, "activity", row.id, "delete", changes)
+        audit.mark_deleted(session, by, row, "activity", deleted=True)
 
 
 def restore_activity(db: Database, by: Principal, activity_id: int) -> ActivityInfo:
@@ -268,10 +265,7 @@ def restore_activity(db: Database, by: Principal, activity_id: int) -> ActivityI
         if row is None or row.deleted_at is None:
             raise NotFound(entity="activity", key=activity_id)
         require_edit(session, by, row.program_id, row.id)
-        row.deleted_at = None
-        session.flush()
-        changes = {"deleted": [True, False]}
-        audit.record(session, by, row.program_id, "activity", row.id, "restore", changes)
+        audit.mark_deleted(session, by, row, "activity", deleted=False)
         return _info(session, row)
 
 

@@ -13,7 +13,6 @@ from engagement.model import ActorInfo, Principal
 from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
 from engagement.services.permissions import Action, require, require_owned
-from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import CONFIDENTIALITY, Actor, Sector
 from engagement.text import clean_name, name_key, split_multi
@@ -201,11 +200,7 @@ def delete_actor(
         row = _live(session, actor_id)
         require_owned(session, by, row.program_id, Action.EDIT_REGISTRY, "actor", row.id)
         check_version(session, "actor", row.id, row.name, row.version, expected_version)
-        row.deleted_at = utcnow()
-        session.flush()
-        audit.record(
-            session, by, row.program_id, "actor", row.id, "delete", {"deleted": [False, True]}
-        )
+        audit.mark_deleted(session, by, row, "actor", deleted=True)
 
 
 def restore_actor(db: Database, by: Principal, actor_id: int) -> ActorInfo:
@@ -217,11 +212,7 @@ def restore_actor(db: Database, by: Principal, actor_id: int) -> ActorInfo:
         clash = live_actor_named(session, row.program_id, row.name)
         if clash is not None:
             raise DuplicateActor(name=row.name, existing=clash.name)
-        row.deleted_at = None
-        session.flush()
-        audit.record(
-            session, by, row.program_id, "actor", row.id, "restore", {"deleted": [True, False]}
-        )
+        audit.mark_deleted(session, by, row, "actor", deleted=False)
         return actor_info(row)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engagement.model import Principal
+from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, Program
 
@@ -65,6 +66,25 @@ def record(
             .values(data_version=Program.data_version + 1)
             .execution_options(synchronize_session=False)
         )
+
+
+class SoftDeletable(Protocol):
+    """A program's row that is hidden instead of deleted (actors, activities, inputs...)."""
+
+    id: int
+    program_id: int
+    deleted_at: dt.datetime | None
+
+
+def mark_deleted(
+    session: Session, by: Principal, row: SoftDeletable, entity: str, *, deleted: bool
+) -> None:
+    """Hide (``deleted=True``) or restore ``row`` and record it in the audit trail."""
+    row.deleted_at = utcnow() if deleted else None
+    session.flush()
+    action = "delete" if deleted else "restore"
+    audit_changes = {"deleted": [not deleted, deleted]}
+    record(session, by, row.program_id, entity, row.id, action, audit_changes)
 
 
 def last_change(session: Session, entity: str, entity_id: int) -> AuditEntry | None:

@@ -209,10 +209,7 @@ def delete_commitment(db: Database, by: Principal, commitment_id: int) -> None:
     with db.writing() as session:
         row = _live(session, commitment_id)
         require(by, row.program_id, Action.EDIT_TRACKING)
-        row.deleted_at = utcnow()
-        session.flush()
-        changes = {"deleted": [False, True]}
-        audit.record(session, by, row.program_id, "commitment", row.id, "delete", changes)
+        audit.mark_deleted(session, by, row, "commitment", deleted=True)
 
 
 def restore_commitment(db: Database, by: Principal, commitment_id: int) -> CommitmentInfo:
@@ -221,10 +218,7 @@ def restore_commitment(db: Database, by: Principal, commitment_id: int) -> Commi
         if row is None or row.deleted_at is None:
             raise NotFound(entity="commitment", key=commitment_id)
         require(by, row.program_id, Action.EDIT_TRACKING)
-        row.deleted_at = None
-        session.flush()
-        changes = {"deleted": [True, False]}
-        audit.record(session, by, row.program_id, "commitment", row.id, "restore", changes)
+        audit.mark_deleted(session, by, row, "commitment", deleted=False)
         return _info(session, row)
 
 

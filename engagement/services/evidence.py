@@ -13,7 +13,6 @@ from engagement.errors import NotFound, Problem, ValidationFailed
 from engagement.model import Principal
 from engagement.services import audit, validation
 from engagement.services.permissions import Action, require
-from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import EVIDENCE_KINDS, Activity, Commitment, EvidenceItem
 from engagement.text import clean_name
@@ -71,10 +70,7 @@ def delete_evidence(db: Database, by: Principal, evidence_id: int) -> None:
         if row is None or row.deleted_at is not None:
             raise NotFound(entity="evidence_item", key=evidence_id)
         require(by, row.program_id, Action.EDIT_TRACKING)
-        row.deleted_at = utcnow()
-        session.flush()
-        changes = {"deleted": [False, True]}
-        audit.record(session, by, row.program_id, "evidence_item", row.id, "delete", changes)
+        audit.mark_deleted(session, by, row, "evidence_item", deleted=True)
 
 
 def evidence_frame(db: Database, program_id: int) -> pd.DataFrame:

@@ -19,7 +19,6 @@ from engagement.model import Principal
 from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
 from engagement.services.permissions import Action, require
-from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import INPUT_RESPONSES, Activity, Actor, Input, Stage
 from engagement.tracking import InputInfo, InputInput
@@ -177,10 +176,7 @@ def delete_input(db: Database, by: Principal, input_id: int) -> None:
     with db.writing() as session:
         row = _live(session, input_id)
         require(by, row.program_id, Action.EDIT_TRACKING)
-        row.deleted_at = utcnow()
-        session.flush()
-        changes = {"deleted": [False, True]}
-        audit.record(session, by, row.program_id, "input", row.id, "delete", changes)
+        audit.mark_deleted(session, by, row, "input", deleted=True)
 
 
 def restore_input(db: Database, by: Principal, input_id: int) -> InputInfo:
@@ -189,10 +185,7 @@ def restore_input(db: Database, by: Principal, input_id: int) -> InputInfo:
         if row is None or row.deleted_at is None:
             raise NotFound(entity="input", key=input_id)
         require(by, row.program_id, Action.EDIT_TRACKING)
-        row.deleted_at = None
-        session.flush()
-        changes = {"deleted": [True, False]}
-        audit.record(session, by, row.program_id, "input", row.id, "restore", changes)
+        audit.mark_deleted(session, by, row, "input", deleted=False)
         return _info(row)
 
 

@@ -20,7 +20,6 @@ from engagement.model import Principal, RelationshipInfo
 from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
 from engagement.services.permissions import Action, require, require_owned
-from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, Relationship, TieType
 from engagement.text import split_multi
@@ -207,17 +206,7 @@ def delete_relationship(db: Database, by: Principal, rel_id: int) -> None:
     with db.writing() as session:
         row = _live(session, rel_id)
         require_owned(session, by, row.program_id, Action.EDIT_REGISTRY, "relationship", row.id)
-        row.deleted_at = utcnow()
-        session.flush()
-        audit.record(
-            session,
-            by,
-            row.program_id,
-            "relationship",
-            row.id,
-            "delete",
-            {"deleted": [False, True]},
-        )
+        audit.mark_deleted(session, by, row, "relationship", deleted=True)
 
 
 def restore_relationship(db: Database, by: Principal, rel_id: int) -> RelationshipInfo:
@@ -230,17 +219,7 @@ def restore_relationship(db: Database, by: Principal, rel_id: int) -> Relationsh
         _check_endpoints(session, row.program_id, values)
         if find_duplicate(session, row.program_id, values, own_id=row.id) is not None:
             raise DuplicateRelationship(**_names(session, values))
-        row.deleted_at = None
-        session.flush()
-        audit.record(
-            session,
-            by,
-            row.program_id,
-            "relationship",
-            row.id,
-            "restore",
-            {"deleted": [True, False]},
-        )
+        audit.mark_deleted(session, by, row, "relationship", deleted=False)
         return relationship_info(row)
 
 
