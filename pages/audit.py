@@ -6,7 +6,7 @@ import streamlit as st
 
 from engagement.errors import PermissionDenied
 from engagement.services import permissions, team
-from engagement.ui import context
+from engagement.ui import context, state
 from engagement.ui.feedback import show_error
 from engagement.ui.i18n import change_value, field_label, tr
 from engagement.ui.sidebar import require_program
@@ -44,6 +44,7 @@ log = team.program_audit(
     end=end,
     field_label=field_label,
     value_text=change_value,
+    lang=state.lang(),
 )
 st.caption(tr("audit.count", shown=len(log), total=len(everything)))
 if log.empty:
@@ -52,7 +53,7 @@ if log.empty:
 table = log.assign(
     entity=log["entity"].map(lambda v: tr(f"entity.{v}")),
     action=log["action"].map(lambda v: tr(f"audit.action.{v}")),
-)[["at", "username", "entity", "entity_id", "action", "changes"]]
+)[["at", "username", "entity", "subject", "action", "changes"]]
 table.columns = [tr(f"audit.col.{c}") for c in table.columns]
 st.dataframe(table, hide_index=True, width="stretch", key="audit.table")
 st.download_button(

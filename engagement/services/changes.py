@@ -14,10 +14,12 @@ import pandas as pd
 from sqlalchemy import select
 
 from engagement.frameworks import quadrant
+from engagement.i18n import DEFAULT_LANGUAGE
 from engagement.services import assessments, audit
+from engagement.services.audit_names import audit_names
 from engagement.services.programs import get_program
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, ActivityType, Actor, Commitment, Input
+from engagement.storage.models import Activity, ActivityType
 
 CATEGORIES = ("new_actors", "assessments", "activities", "responses", "commitments")
 ENTRY_COLUMNS = ["at", "username", "category", "entity", "entity_id", "action", "label", "detail"]
@@ -73,10 +75,13 @@ def changes_since(db: Database, program_id: int, since: dt.date) -> Changes:
     log = audit.audit_log(db, program_id, since=start, limit=20000)
     log["category"] = [category_of(e, a) for e, a in zip(log["entity"], log["action"], strict=True)]
     log = log[log["category"].notna()].copy()
-    labels = _labels(db, program_id, log)
+    # Reported entities are named by themselves (actor, title...), never by a list entry,
+    # so the language of the names does not matter here.
+    with db.reading() as session:
+        names = audit_names(session, get_program(db, program_id), DEFAULT_LANGUAGE)
     moves = _assessment_moves(db, program_id)
     log["label"] = [
-        labels.get((e, int(i)), "") for e, i in zip(log["entity"], log["entity_id"], strict=True)
+        names.subject(e, int(i)) for e, i in zip(log["entity"], log["entity_id"], strict=True)
     ]
     log["detail"] = [
         moves.get(int(i), "") if e == "assessment" else ""
@@ -88,36 +93,6 @@ def changes_since(db: Database, program_id: int, since: dt.date) -> Changes:
         counts={c: int(counts.get(c, 0)) for c in CATEGORIES},
         entries=log[ENTRY_COLUMNS].reset_index(drop=True),
     )
-
-
-def _labels(db: Database, program_id: int, log: pd.DataFrame) -> dict[tuple[str, int], str]:
-    """A readable name for each entity mentioned: actor name, activity title, etc."""
-    wanted = {
-        e: set(log.loc[log["entity"] == e, "entity_id"].astype(int)) for e in set(log["entity"])
-    }
-    labels: dict[tuple[str, int], str] = {}
-    with db.reading() as session:
-        for entity, model, column in (
-            ("actor", Actor, Actor.name),
-            ("activity", Activity, Activity.title),
-            ("commitment", Commitment, Commitment.title),
-            ("input", Input, Input.text),
-        ):
-            ids = wanted.get(entity, set())
-            if ids:
-                rows = session.execute(select(model.id, column).where(model.id.in_(ids)))
-                labels |= {(entity, i): _short(text) for i, text in rows}
-    history = assessments.assessments_frame(db, program_id)
-    for aid, actor in zip(history["id"], history["actor"], strict=True):
-        labels[("assessment", int(aid))] = actor
-    for mid in wanted.get("milestone", set()):
-        titles = log.loc[(log["entity"] == "milestone") & (log["entity_id"] == mid), "changes"]
-        labels[("milestone", mid)] = next((c.get("milestone", "") for c in titles), "")
-    return labels
-
-
-def _short(text: str, limit: int = 80) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _assessment_moves(db: Database, program_id: int) -> dict[int, str]:

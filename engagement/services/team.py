@@ -13,7 +13,8 @@ from typing import Any
 import pandas as pd
 
 from engagement.model import Principal
-from engagement.services import audit, permissions, users
+from engagement.services import audit, permissions, programs, users
+from engagement.services.audit_names import audit_names
 from engagement.services.permissions import Action
 from engagement.storage.db import Database
 
@@ -29,17 +30,24 @@ def program_audit(
     end: dt.date | None = None,
     field_label: Callable[[str], str] = str,
     value_text: Callable[[Any], str] = str,
+    lang: str = "es",
 ) -> pd.DataFrame:
     """The program's audit entries within the filters (dates inclusive), newest first,
-    with the changes written out as ``field: old → new``."""
+    with the changes written out as ``field: old → new`` (ids as names, in ``lang``) and
+    a ``subject`` column: what each entry is about (an actor's name, "A → B" for a tie)."""
     permissions.require(by, program_id, Action.VIEW_RESTRICTED)
     since = dt.datetime.combine(start, dt.time()) if start else None
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time()) if end else None
     log = audit.audit_log(
         db, program_id, username=username or None, entity=entity or None, since=since, until=until
     )
+    with db.reading() as session:
+        names = audit_names(session, programs.get_program(db, program_id), lang)
+    log["subject"] = [
+        names.subject(e, i) for e, i in zip(log["entity"], log["entity_id"], strict=True)
+    ]
     log["changes"] = log["changes"].map(
-        lambda c: audit.describe_changes(c, field_label, value_text)
+        lambda c: audit.describe_changes(names.changes(c), field_label, value_text)
     )
     return log
 

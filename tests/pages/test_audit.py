@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, snapshots, users
+from engagement.services import actors, relationships, snapshots, users
 from engagement.storage.db import Database
 
 
@@ -41,8 +41,42 @@ def test_audit_names_every_field_and_says_yes_or_no(
     snapshots.close_stage(app_db, Principal("ana"), program.id, design, dt.date.today(), "Cierre")
     at = open_page("pages/audit.py", program_id=program.id)
     changes = set(at.dataframe[0].value["Cambios (anterior → nuevo)"])
-    assert f"Nombre: Cierre; Etapa: {design}; Cierre de etapa: Sí" in changes
+    assert f"Nombre: Cierre; Etapa: {program.stages[0].label('es')}; Cierre de etapa: Sí" in changes
     assert not [c for c in changes if "stage_" in c or "True" in c]
+
+
+def test_audit_says_what_each_change_is_about_by_name(
+    app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
+) -> None:
+    ana = Principal("ana")
+    sector = {s.key: s for s in program.sectors}
+    kind = next(t for t in program.tie_types if t.key == "collaborates")
+    muni = actors.add_actor(
+        app_db, ana, program.id, {"name": "Municipalidad", "sector_id": sector["academia"].id}
+    )
+    onu = actors.add_actor(app_db, ana, program.id, {"name": "ONU-Hábitat"})
+    actors.update_actor(
+        app_db, ana, muni.id, {"sector_id": sector["municipal_government"].id}, muni.version
+    )
+    tie = relationships.add_relationship(
+        app_db, ana, program.id,
+        {"source_id": muni.id, "target_id": onu.id, "tie_type_id": kind.id, "strength": 3},
+    )  # fmt: skip
+    relationships.delete_relationship(app_db, ana, tie.id)
+    actors.delete_actor(app_db, ana, onu.id)  # deleted actors keep their names in the trail
+    at = open_page("pages/audit.py", program_id=program.id)
+    table = at.dataframe[0].value
+    columns = ("Sobre qué", "Acción", "Cambios (anterior → nuevo)")
+    rows = list(zip(*(table[c] for c in columns), strict=True))
+    academia, municipal = (sector[k].label("es") for k in ("academia", "municipal_government"))
+    assert ("Municipalidad", "modificó", f"Sector: {academia} → {municipal}") in rows
+    about_tie = [r for r in rows if r[0] == "Municipalidad → ONU-Hábitat"]
+    assert len(about_tie) == 2, rows
+    created = next(r[2] for r in about_tie if r[1] != "eliminó")
+    assert created.startswith(
+        f"Origen: Municipalidad; Destino: ONU-Hábitat; Tipo de vínculo: {kind.label('es')}"
+    )
+    assert ("ONU-Hábitat", "eliminó", "Eliminado: No → Sí") in rows
 
 
 def test_audit_in_english_and_date_filter(
