@@ -30,7 +30,10 @@ kinds = {tr(f"entity.{e}"): e for e in sorted(everything["entity"].unique())}
 what = cols[1].selectbox(tr("audit.entity"), [anything, *kinds], key="audit.entity")
 today = dt.date.today()
 period = cols[2].date_input(
-    tr("audit.dates"), value=(today - dt.timedelta(days=90), today), key="audit.dates"
+    tr("audit.dates"),
+    value=(today - dt.timedelta(days=90), today),
+    format="DD/MM/YYYY",
+    key="audit.dates",
 )
 start, end = (*period, None, None)[:2] if isinstance(period, tuple) else (period, period)
 

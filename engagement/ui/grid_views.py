@@ -215,7 +215,9 @@ def render_comparison(program: ProgramInfo, current_stage: int | None) -> Compar
     )  # fmt: skip
     if mode == "date":
         start = program.start_date or dt.date.today() - dt.timedelta(days=180)
-        chosen = value_col.date_input(tr("grid.movement.date"), value=start, key=FROM_DATE)
+        chosen = value_col.date_input(
+            tr("grid.movement.date"), value=start, format="DD/MM/YYYY", key=FROM_DATE
+        )
         return Comparison(None, chosen if isinstance(chosen, dt.date) else start)
     stages = {s.id: label(s) for s in program.stages if s.id != current_stage}
     stage_id = value_col.selectbox(

@@ -26,9 +26,15 @@ def short_date(day: dt.date) -> str:
 
 
 def change_value(value: object) -> str:
-    """A value from the audit trail as users read it: booleans as «Sí» / «No»."""
+    """A value from the audit trail as users read it: booleans as «Sí» / «No», dates
+    (stored as ISO text) as 31/10/2019."""
     if isinstance(value, bool):
         return tr("common.yes") if value else tr("common.no")
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return short_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return value
     return str(value)
 
 

@@ -43,6 +43,7 @@ def test_audit_names_every_field_and_says_yes_or_no(
     changes = set(at.dataframe[0].value["Cambios (anterior → nuevo)"])
     assert f"Nombre: Cierre; Etapa: {program.stages[0].label('es')}; Cierre de etapa: Sí" in changes
     assert not [c for c in changes if "stage_" in c or "True" in c]
+    assert f"Fecha de cierre: ∅ → {dt.date.today():%d/%m/%Y}" in changes  # not ISO
 
 
 def test_audit_says_what_each_change_is_about_by_name(
