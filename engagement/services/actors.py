@@ -12,6 +12,7 @@ from engagement.errors import ActorNotFound, DuplicateActor, Problem, Validation
 from engagement.model import ActorInfo, Principal
 from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
+from engagement.services.frames import frame_of
 from engagement.services.permissions import Action, require, require_owned
 from engagement.storage.db import Database
 from engagement.storage.models import CONFIDENTIALITY, Actor, Sector
@@ -241,16 +242,29 @@ ACTOR_COLUMNS = [
 
 
 def actors_frame(db: Database, program_id: int, *, deleted: bool = False) -> pd.DataFrame:
-    """Live actors of a program (or only the deleted ones), one row each, by name."""
+    """Live actors of a program (or only the deleted ones), one row each, by name.
+
+    Read as plain rows, not ORM objects (large programs list thousands of actors).
+    """
     stmt = (
-        select(Actor, Sector.key)
+        select(
+            *(getattr(Actor, c) for c in ACTOR_COLUMNS[:3]),
+            Sector.key,
+            *(getattr(Actor, c) for c in ACTOR_COLUMNS[4:-1]),
+            Actor.deleted_at,
+        )
         .outerjoin(Sector, Actor.sector_id == Sector.id)
         .where(Actor.program_id == program_id)
         .where(Actor.deleted_at.is_not(None) if deleted else Actor.deleted_at.is_(None))
         .order_by(Actor.name_key)
     )
     with db.reading() as session:
-        rows = [actor_info(a, key or "").__dict__ for a, key in session.execute(stmt)]
-    frame = pd.DataFrame(rows, columns=ACTOR_COLUMNS)
+        rows = session.execute(stmt).all()
+    frame = frame_of(rows, ACTOR_COLUMNS)
     frame["sector_key"] = frame["sector_key"].replace("", None)
+    frame["tags"] = [tuple(tags or ()) for tags in frame["tags"]]
+    frame["custom_fields"] = pd.Series(
+        [dict(fields or {}) for fields in frame["custom_fields"]], index=frame.index, dtype=object
+    )
+    frame["deleted"] = [at is not None for at in frame["deleted"]]
     return frame

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from engagement.errors import Problem, ValidationFailed
 from engagement.model import AssessmentInput, Principal
 from engagement.services import audit, validation
+from engagement.services.frames import frame_of
 from engagement.services.permissions import Action, require
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, Assessment, Stage
@@ -88,8 +89,9 @@ HISTORY_COLUMNS = [
 
 def assessments_frame(db: Database, program_id: int, actor_id: int | None = None) -> pd.DataFrame:
     """Every assessment of live actors (or of one actor), oldest first."""
+    stored = {"actor": Actor.name, "stage_key": Stage.key, "stage_position": Stage.position}
     stmt = (
-        select(Assessment, Actor.name, Stage.key, Stage.position)
+        select(*(stored[c] if c in stored else getattr(Assessment, c) for c in HISTORY_COLUMNS))
         .join(Actor, Assessment.actor_id == Actor.id)
         .join(Stage, Assessment.stage_id == Stage.id)
         .where(Actor.program_id == program_id, Actor.deleted_at.is_(None))
@@ -98,12 +100,8 @@ def assessments_frame(db: Database, program_id: int, actor_id: int | None = None
     if actor_id is not None:
         stmt = stmt.where(Assessment.actor_id == actor_id)
     with db.reading() as session:
-        rows = [
-            {c: getattr(a, c) for c in HISTORY_COLUMNS if hasattr(a, c)}
-            | {"actor": name, "stage_key": key, "stage_position": pos}
-            for a, name, key, pos in session.execute(stmt)
-        ]
-    return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
+        rows = session.execute(stmt).all()
+    return frame_of(rows, HISTORY_COLUMNS)
 
 
 def latest_assessments(db: Database, program_id: int, stage_id: int | None = None) -> pd.DataFrame:

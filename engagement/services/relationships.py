@@ -19,6 +19,7 @@ from engagement.errors import (
 from engagement.model import Principal, RelationshipInfo
 from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
+from engagement.services.frames import frame_of
 from engagement.services.permissions import Action, require, require_owned
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, Relationship, TieType
@@ -238,26 +239,45 @@ REL_COLUMNS = [
 
 
 def relationships_frame(db: Database, program_id: int, *, deleted: bool = False) -> pd.DataFrame:
-    """Ties of a program whose two actors are live; ``deleted`` lists the deleted ties."""
+    """Ties of a program whose two actors are live; ``deleted`` lists the deleted ties.
+
+    Columns :data:`REL_COLUMNS` (the fields of ``RelationshipInfo`` with both actors'
+    names and whether the tie type is negative). Read as plain rows, not ORM objects: a
+    5,000-actor program has tens of thousands of ties and this frame feeds every map.
+    """
     src, dst = aliased(Actor), aliased(Actor)
+    R = Relationship
     stmt = (
-        select(Relationship, src.name, dst.name, TieType.key, TieType.negative)
-        .join(src, Relationship.source_id == src.id)
-        .join(dst, Relationship.target_id == dst.id)
-        .join(TieType, Relationship.tie_type_id == TieType.id)
-        .where(
-            Relationship.program_id == program_id,
-            src.deleted_at.is_(None),
-            dst.deleted_at.is_(None),
+        select(
+            R.id,
+            R.source_id,
+            src.name,
+            R.target_id,
+            dst.name,
+            R.tie_type_id,
+            TieType.key,
+            TieType.negative,
+            R.directed,
+            R.strength,
+            R.valid_from,
+            R.valid_to,
+            R.source_info,
+            R.note,
+            R.tags,
+            R.external_id,
+            R.version,
+            R.deleted_at,
         )
-        .where(
-            Relationship.deleted_at.is_not(None) if deleted else Relationship.deleted_at.is_(None)
-        )
-        .order_by(src.name_key, dst.name_key, Relationship.id)
+        .join(src, R.source_id == src.id)
+        .join(dst, R.target_id == dst.id)
+        .join(TieType, R.tie_type_id == TieType.id)
+        .where(R.program_id == program_id, src.deleted_at.is_(None), dst.deleted_at.is_(None))
+        .where(R.deleted_at.is_not(None) if deleted else R.deleted_at.is_(None))
+        .order_by(src.name_key, dst.name_key, R.id)
     )
     with db.reading() as session:
-        rows = []
-        for rel, s_name, t_name, key, negative in session.execute(stmt):
-            info = relationship_info(rel, key).__dict__
-            rows.append(info | {"source": s_name, "target": t_name, "negative": negative})
-    return pd.DataFrame(rows, columns=REL_COLUMNS)
+        rows = session.execute(stmt).all()
+    frame = frame_of(rows, REL_COLUMNS)
+    frame["tags"] = [tuple(tags or ()) for tags in frame["tags"]]
+    frame["deleted"] = [at is not None for at in frame["deleted"]]
+    return frame
