@@ -42,3 +42,13 @@ def split_multi(value: str | None, sep: str = "|") -> list[str]:
             seen.add(name_key(item))
             items.append(item)
     return items
+
+
+def shorten(text: str, length: int) -> str:
+    """One line of at most ``length`` characters, cut with "…" when longer.
+
+    >>> shorten("Taller  de\\nco-diseño con vecinos", 12)
+    'Taller de c…'
+    """
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -19,7 +19,7 @@ if not permissions.can_see_restricted(user, program_id):
     show_error(PermissionDenied(action="view_restricted", user=user.username))
     st.stop()
 
-everything = team.program_audit(context.database(), user, program_id)
+everything = team.audit_summary(context.database(), user, program_id)
 cols = st.columns([1, 1, 2])
 # Plain labels as options (AppTest re-formats options outside the script run).
 anyone, anything = tr("audit.anyone"), tr("audit.anything")

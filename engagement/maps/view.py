@@ -22,6 +22,7 @@ from engagement.i18n import t
 from engagement.maps.layers import CO_PARTICIPATION_COLOUR, CoTie, co_participation_layer
 from engagement.model import ProgramInfo
 from engagement.palette import ENGAGEMENT_COLOURS, TOL_MUTED, sector_colours
+from engagement.text import shorten
 
 COLOUR_BY = ("sector", "community", "engagement")
 #: Colour of actors with no sector / no assessment: white with the usual dark border.
@@ -140,7 +141,7 @@ def build_view(
     nodes = tuple(
         MapNode(
             id=int(row["id"]),
-            label=_short(str(row["name"]), LABEL_LENGTH),
+            label=shorten(str(row["name"]), LABEL_LENGTH),
             title=_node_title(words, row, values.get(int(row["id"]))),
             group=groups[int(row["id"])],
             size=sizes[int(row["id"])],
@@ -332,7 +333,7 @@ def _edge(words: _Words, row: Mapping[Any, Any], names: Mapping[int, str]) -> Ma
         )
     note = str(row.get("note") or "").strip() if not _missing(row.get("note")) else ""
     if note:
-        lines.append(_short(note, NOTE_LENGTH))
+        lines.append(shorten(note, NOTE_LENGTH))
     return MapEdge(
         id=int(row["id"]),
         source=source,
@@ -370,7 +371,7 @@ def _node_title(words: _Words, row: Mapping[Any, Any], value: float | None) -> s
         lines.append(t("network.tip.tags", lang, tags=", ".join(str(x) for x in tags)))
     description = row.get("description")
     if isinstance(description, str) and description.strip():
-        lines.append(_short(description.strip(), NOTE_LENGTH))
+        lines.append(shorten(description.strip(), NOTE_LENGTH))
     return "\n".join(lines)
 
 
@@ -391,8 +392,3 @@ def _missing(value: Any) -> bool:
     if isinstance(value, tuple | list):
         return False
     return bool(pd.isna(value))
-
-
-def _short(text: str, length: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"

@@ -29,11 +29,19 @@ from engagement.storage.models import (
     Relationship,
     Snapshot,
 )
+from engagement.text import shorten
 
 #: Fields holding an actor's id.
 ACTOR_FIELDS = frozenset({"actor_id", "source_id", "target_id", "responsible_id"})
-#: Fields holding the id of an entry of one of the program's lists.
-TERM_FIELDS = ("stage_id", "sector_id", "tie_type_id", "activity_type_id")
+#: Fields holding the id of an entry of one of the program's lists -> that list's entity.
+TERM_FIELDS = {
+    "stage_id": "stage",
+    "sector_id": "sector",
+    "tie_type_id": "tie_type",
+    "activity_type_id": "activity_type",
+}
+#: Fields holding the id of a titled record -> that record's entity.
+TITLED_FIELDS = {"activity_id": "activity", "commitment_id": "commitment"}
 _TITLE_LIMIT = 80
 
 
@@ -58,10 +66,8 @@ class AuditNames:
             return self.actor(value)
         if name in self.terms:
             return self.terms[name].get(value, f"#{value}")
-        if name == "activity_id":
-            return self.titles["activity"].get(value, f"#{value}")
-        if name == "commitment_id":
-            return self.titles["commitment"].get(value, f"#{value}")
+        if name in TITLED_FIELDS:
+            return self.titles.get(TITLED_FIELDS[name], {}).get(value, f"#{value}")
         return value
 
     def changes(self, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -91,12 +97,13 @@ class AuditNames:
 def audit_names(session: Session, program: ProgramInfo, lang: str) -> AuditNames:
     """All the names of ``program`` (deleted rows included) in ``lang``."""
     pid = program.id
-    terms = {
+    lists = {
         "stage_id": program.stages,
         "sector_id": program.sectors,
         "tie_type_id": program.tie_types,
         "activity_type_id": program.activity_types,
     }
+    terms = {name: {t.id: t.label(lang) for t in entries} for name, entries in lists.items()}
     titles: dict[str, dict[int, str]] = {
         "activity": _pairs(session, Activity.id, Activity.title, Activity.program_id == pid),
         "commitment": _pairs(
@@ -119,7 +126,7 @@ def audit_names(session: Session, program: ProgramInfo, lang: str) -> AuditNames
             .all()
         ),
         "input": {
-            i: _short(topic or text)
+            i: shorten(topic or text, _TITLE_LIMIT)
             for i, topic, text in session.execute(
                 select(Input.id, Input.topic, Input.text).where(Input.program_id == pid)
             )
@@ -128,17 +135,10 @@ def audit_names(session: Session, program: ProgramInfo, lang: str) -> AuditNames
         },
         "membership": dict(session.execute(select(UserAccount.id, UserAccount.username)).all()),
         "program": {pid: program.name},
-    }
-    for entity, column in (
-        ("stage", "stage_id"),
-        ("sector", "sector_id"),
-        ("tie_type", "tie_type_id"),
-        ("activity_type", "activity_type_id"),
-    ):
-        titles[entity] = {t.id: t.label(lang) for t in terms[column]}
+    } | {entity: terms[name] for name, entity in TERM_FIELDS.items()}
     return AuditNames(
         actors=_pairs(session, Actor.id, Actor.name, Actor.program_id == pid),
-        terms={name: {t.id: t.label(lang) for t in entries} for name, entries in terms.items()},
+        terms=terms,
         titles=titles,
         ties={
             i: (s, t)
@@ -164,8 +164,3 @@ def audit_names(session: Session, program: ProgramInfo, lang: str) -> AuditNames
 
 def _pairs(session: Session, key: Any, value: Any, where: Any) -> dict[int, str]:
     return {int(k): str(v) for k, v in session.execute(select(key, value).where(where)).tuples()}
-
-
-def _short(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= _TITLE_LIMIT else text[: _TITLE_LIMIT - 1] + "…"

@@ -19,6 +19,13 @@ from engagement.services.permissions import Action
 from engagement.storage.db import Database
 
 
+def audit_summary(db: Database, by: Principal, program_id: int) -> pd.DataFrame:
+    """Who and what appear in the program's trail (``username``, ``entity``; one row per
+    entry), for the audit filters: nothing is named or written out."""
+    permissions.require(by, program_id, Action.VIEW_RESTRICTED)
+    return audit.audit_log(db, program_id)[["username", "entity"]]
+
+
 def program_audit(
     db: Database,
     by: Principal,
@@ -41,8 +48,9 @@ def program_audit(
     log = audit.audit_log(
         db, program_id, username=username or None, entity=entity or None, since=since, until=until
     )
+    program = programs.get_program(db, program_id)
     with db.reading() as session:
-        names = audit_names(session, programs.get_program(db, program_id), lang)
+        names = audit_names(session, program, lang)
     log["subject"] = [
         names.subject(e, i) for e, i in zip(log["entity"], log["entity_id"], strict=True)
     ]

@@ -5,7 +5,7 @@ import pytest
 from engagement.errors import DuplicateActor, Problem, StaleEdit, ValidationFailed
 from engagement.i18n import catalog, describe_error, describe_problem, t
 from engagement.palette import TOL_MUTED, sector_colours
-from engagement.text import clean_name, name_key, split_multi
+from engagement.text import clean_name, name_key, shorten, split_multi
 from engagement.vocabulary import SECTORS
 
 
@@ -55,6 +55,12 @@ def test_every_singular_text_belongs_to_a_counted_text() -> None:
         for key in singular:
             assert "{count}" in texts[key.removesuffix(".one")], key
             assert "{count}" not in texts[key], key
+
+
+def test_shorten_folds_spaces_and_cuts_with_an_ellipsis() -> None:
+    assert shorten("Taller  de\nco-diseño", 40) == "Taller de co-diseño"
+    assert shorten("Taller de co-diseño con vecinos", 12) == "Taller de c…"
+    assert len(shorten("x" * 100, 80)) == 80
 
 
 def test_catalogs_have_the_same_keys() -> None:
