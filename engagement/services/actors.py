@@ -246,13 +246,9 @@ def actors_frame(db: Database, program_id: int, *, deleted: bool = False) -> pd.
 
     Read as plain rows, not ORM objects (large programs list thousands of actors).
     """
+    joined = {"sector_key": Sector.key, "deleted": Actor.deleted_at}
     stmt = (
-        select(
-            *(getattr(Actor, c) for c in ACTOR_COLUMNS[:3]),
-            Sector.key,
-            *(getattr(Actor, c) for c in ACTOR_COLUMNS[4:-1]),
-            Actor.deleted_at,
-        )
+        select(*(joined[c] if c in joined else getattr(Actor, c) for c in ACTOR_COLUMNS))
         .outerjoin(Sector, Actor.sector_id == Sector.id)
         .where(Actor.program_id == program_id)
         .where(Actor.deleted_at.is_not(None) if deleted else Actor.deleted_at.is_(None))

@@ -247,27 +247,15 @@ def relationships_frame(db: Database, program_id: int, *, deleted: bool = False)
     """
     src, dst = aliased(Actor), aliased(Actor)
     R = Relationship
+    joined = {
+        "source": src.name,
+        "target": dst.name,
+        "tie_type_key": TieType.key,
+        "negative": TieType.negative,
+        "deleted": R.deleted_at,
+    }
     stmt = (
-        select(
-            R.id,
-            R.source_id,
-            src.name,
-            R.target_id,
-            dst.name,
-            R.tie_type_id,
-            TieType.key,
-            TieType.negative,
-            R.directed,
-            R.strength,
-            R.valid_from,
-            R.valid_to,
-            R.source_info,
-            R.note,
-            R.tags,
-            R.external_id,
-            R.version,
-            R.deleted_at,
-        )
+        select(*(joined[c] if c in joined else getattr(R, c) for c in REL_COLUMNS))
         .join(src, R.source_id == src.id)
         .join(dst, R.target_id == dst.id)
         .join(TieType, R.tie_type_id == TieType.id)
