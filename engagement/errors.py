@@ -82,6 +82,18 @@ class PermissionDenied(EngagementError):
     code = "permission_denied"
 
 
+class NotAMember(PermissionDenied):
+    """The acting user has no role in the program they read. params: user, program."""
+
+    code = "not_a_member"
+
+
+class UnknownAccount(EngagementError):
+    """A name given to act as (``--user``) is no active account. params: user."""
+
+    code = "unknown_account"
+
+
 class LoginFailed(EngagementError):
     """Unknown user, wrong password or deactivated account (deliberately not told apart)."""
 

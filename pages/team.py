@@ -24,7 +24,7 @@ if permissions.allowed(user, program_id, Action.MANAGE_PROGRAM):
     if user.operator or user.admin:
         team_widgets.new_account(user)
     team_widgets.personal_data(user, program_id)
-    team_widgets.backup_now()
+    team_widgets.backup_now(user, program_id)
 else:
     st.info(tr("team.lead_only"))
 

@@ -5,6 +5,11 @@ Each module in :mod:`engagement.cli.commands` adds its subcommands through a
 command handler takes the parsed arguments and a :class:`Context` and returns an exit
 code. Domain errors are printed translated, with the same row-level messages as the app,
 and exit with status 1 (2 for usage errors, as argparse does).
+
+``--user NAME`` acts as that existing, active account: its roles, what it may see and
+its refusals apply to every command. Without it the command line is the local operator
+(whoever runs it already holds the database) with full access, recorded in the audit
+trail under ``TEJIDO_USER``.
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from engagement.config import Settings, load_settings
-from engagement.errors import EngagementError, ValidationFailed
+from engagement.errors import EngagementError, NotFound, UnknownAccount, ValidationFailed
 from engagement.i18n import describe_error, describe_problem, t
 from engagement.model import Principal
+from engagement.services import users
 from engagement.storage import migrate
 from engagement.storage.db import Database
 
@@ -63,7 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--database-url", help="SQLAlchemy URL (default: TEJIDO_DATABASE_URL)")
     parser.add_argument("--lang", choices=["es", "en"], help="language of messages")
-    parser.add_argument("--user", help="name recorded in the audit log")
+    parser.add_argument(
+        "--user",
+        help="act as this existing, active account, with its roles (default: the local "
+        "operator with full access, recorded under TEJIDO_USER)",
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     from engagement.cli import commands
 
@@ -73,13 +83,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def account(db: Database, username: str) -> Principal:
+    """The principal of an existing, active account: ``--user`` acts with its roles.
+
+    Raises
+    ------
+    UnknownAccount
+        If no active account has that name.
+    """
+    try:
+        info = users.get_user(db, username)
+    except NotFound as exc:
+        raise UnknownAccount(user=username) from exc
+    if not info.active:
+        raise UnknownAccount(user=username)
+    return users.principal(info)
+
+
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = load_settings()
     overrides = {
         "database_url": args.database_url or settings.database_url,
         "lang": args.lang or settings.lang,
-        "local_user": args.user or settings.local_user,
     }
     settings = Settings(**{**settings.__dict__, **overrides})
     ctx = Context(settings, Principal(settings.local_user))
@@ -88,6 +114,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         ctx.err = out
     handler: Handler = args.handler
     try:
+        if args.user is not None:
+            ctx.user = account(ctx.db(), args.user)
         return handler(args, ctx)
     except EngagementError as error:
         print(describe_error(error, ctx.lang), file=ctx.err)

@@ -37,6 +37,7 @@ from engagement.model import Principal, ProgramInfo
 from engagement.services import programs
 from engagement.services.permissions import require_admin
 from engagement.storage import migrate
+from engagement.storage.access_models import ROLES, Membership, UserAccount
 from engagement.storage.base import Base, utcnow
 from engagement.storage.db import Database, is_sqlite
 from engagement.storage.models import AuditEntry, Program
@@ -80,11 +81,16 @@ def _tables() -> list[Table]:
 
 
 def owned_tables() -> list[tuple[Table, Column[Any]]]:
-    """Tables whose rows belong to one program, each with the column that says so."""
+    """Tables whose rows belong to one program, each with the column that says so.
+
+    Rows that name accounts (memberships) are not the program's: a program backup names
+    its members by user name in ``members`` instead, and restoring never grants a role
+    unless asked to (see :func:`restore_program`).
+    """
     owners: dict[str, Column[Any]] = {}
     found = []
     for table in _tables():
-        if table.name == "program":
+        if table.name == "program" or _names_accounts(table):
             continue
         refs = [(fk.parent, fk.column.table.name) for fk in table.foreign_keys]
         direct = [col for col, target in refs if target == "program"]
@@ -96,6 +102,10 @@ def owned_tables() -> list[tuple[Table, Column[Any]]]:
     # table they can name, so that the ids can be followed.
     found.sort(key=lambda pair: pair[0].name == "audit_entry")
     return found
+
+
+def _names_accounts(table: Table) -> bool:
+    return any(fk.column.table.name == UserAccount.__tablename__ for fk in table.foreign_keys)
 
 
 def _belongs(table: Table, pid: int, owned: dict[str, Column[Any]]) -> ColumnElement[bool]:
@@ -146,7 +156,10 @@ def _header(fmt: str, db: Database) -> dict[str, Any]:
 
 
 def program_backup(db: Database, program_id: int) -> dict[str, Any]:
-    """Every row of one program, as a JSON-ready document."""
+    """Every row of one program, as a JSON-ready document; its members by user name.
+
+    (A raw read: :func:`engagement.services.exports.export_program` decides who gets it.)
+    """
     programs.get_program(db, program_id)
     owned = dict((t.name, c) for t, c in owned_tables())
     with db.reading() as session:
@@ -155,11 +168,29 @@ def program_backup(db: Database, program_id: int) -> dict[str, Any]:
             table.name: _dump(session, table, _belongs(table, program_id, owned))
             for table, _c in owned_tables()
         }
-    return _header(PROGRAM_FORMAT, db) | {"program": program, "tables": tables}
+        members = session.execute(
+            select(UserAccount.username, Membership.role)
+            .join(Membership, Membership.user_id == UserAccount.id)
+            .where(Membership.program_id == program_id)
+            .order_by(UserAccount.username)
+        ).all()
+    return _header(PROGRAM_FORMAT, db) | {
+        "program": program,
+        "tables": tables,
+        "members": [{"username": u, "role": r} for u, r in members],
+    }
 
 
-def database_backup(db: Database) -> dict[str, Any]:
-    """Every row of every table, ids kept, as a JSON-ready document."""
+def database_backup(db: Database, by: Principal) -> dict[str, Any]:
+    """Every row of every table, ids kept, as a JSON-ready document: every program and
+    every account (with its password hash), so for administrators only.
+
+    Raises
+    ------
+    PermissionDenied
+        Unless ``by`` is an administrator (or the local operator).
+    """
+    require_admin(by)
     with db.reading() as session:
         tables = {table.name: _dump(session, table, None) for table in _tables()}
     return _header(DATABASE_FORMAT, db) | {"tables": tables}
@@ -199,9 +230,20 @@ def _rows(table: Table, dumped: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def restore_program(
-    db: Database, by: Principal, document: Any, *, name: str | None = None, source: str = ""
+    db: Database,
+    by: Principal,
+    document: Any,
+    *,
+    name: str | None = None,
+    source: str = "",
+    roles_by_name: bool = False,
 ) -> ProgramInfo:
-    """Write a program backup as a new program (under ``name`` if given), all or nothing."""
+    """Write a program backup as a new program (under ``name`` if given), all or nothing.
+
+    Restoring never grants a role by itself. With ``roles_by_name`` (an explicit choice of
+    the administrator restoring), the backup's members get their roles back in the new
+    program, matched by user name to existing active accounts; other names are skipped.
+    """
     require_admin(by)
     _check(document, source, PROGRAM_FORMAT, db)
     table = _program_table()
@@ -231,7 +273,35 @@ def restore_program(
                 changes={"backup": [None, source or document.get("exported_at", "")]},
             )
         )
+        if roles_by_name:
+            _restore_roles(session, by, new_id, document.get("members"))
     return programs.get_program(db, new_id)
+
+
+def _restore_roles(session: Session, by: Principal, program_id: int, members: Any) -> None:
+    """Roles of a backup's members, by user name, for existing active accounts only."""
+    for member in members if isinstance(members, list) else []:
+        if not isinstance(member, dict) or member.get("role") not in ROLES:
+            continue
+        account = session.scalar(
+            select(UserAccount).where(
+                UserAccount.username == str(member.get("username", "")),
+                UserAccount.active.is_(True),
+            )
+        )
+        if account is None:
+            continue
+        session.add(Membership(user_id=account.id, program_id=program_id, role=member["role"]))
+        session.add(
+            AuditEntry(
+                username=by.username,
+                program_id=program_id,
+                entity="membership",
+                entity_id=account.id,
+                action="update",
+                changes={"role": [None, member["role"]]},
+            )
+        )
 
 
 def _insert_remapped(
@@ -289,9 +359,13 @@ def program_count(db: Database) -> int:
 
 
 def restore_database(
-    db: Database, document: Any, *, replace: bool = False, source: str = ""
+    db: Database, by: Principal, document: Any, *, replace: bool = False, source: str = ""
 ) -> None:
-    """Load a whole-database backup, ids kept; refuses a database that holds programs."""
+    """Load a whole-database backup, ids kept; refuses a database that holds programs.
+
+    For administrators only (it brings every account with it).
+    """
+    require_admin(by)
     _check(document, source, DATABASE_FORMAT, db)
     count = program_count(db)
     if count and not replace:
@@ -333,8 +407,24 @@ def _reset_sequences(session: Session, tables: Iterable[Table]) -> None:
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
+def copy_database(db: Database, by: Principal, path: Path) -> None:
+    """The whole SQLite database copied to ``path``: every program and every account (with
+    its password hash), so for administrators only.
+
+    Raises
+    ------
+    PermissionDenied
+        Unless ``by`` is an administrator (or the local operator).
+    SqliteOnly
+        If the database is not SQLite.
+    """
+    require_admin(by)
+    backup_sqlite_file(db, path)
+
+
 def backup_sqlite_file(db: Database, path: Path) -> None:
-    """Copy the live SQLite database to ``path`` with the online backup API."""
+    """Copy the live SQLite database to ``path`` with the online backup API (the daily
+    backup; people go through :func:`copy_database`)."""
     if not is_sqlite(db.engine):
         raise SqliteOnly(path=str(path))
     raw = db.engine.raw_connection()
@@ -348,8 +438,10 @@ def backup_sqlite_file(db: Database, path: Path) -> None:
         raw.close()
 
 
-def restore_sqlite_file(db: Database, path: Path, *, replace: bool = False) -> None:
-    """Replace the live SQLite database with the copy at ``path`` (then migrate it)."""
+def restore_sqlite_file(db: Database, by: Principal, path: Path, *, replace: bool = False) -> None:
+    """Replace the live SQLite database with the copy at ``path`` (then migrate it);
+    for administrators only."""
+    require_admin(by)
     if not is_sqlite(db.engine):
         raise SqliteOnly(path=str(path))
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -45,8 +45,23 @@ def coalition_actors(
 
     Actors never assessed have empty (NA) scores.
     """
-    registry = actors.actors_frame(db, program_id).rename(columns={"sector_key": "sector"})
-    history = assessments.assessments_frame(db, program_id)
+    return coalition_actors_from(
+        actors.actors_frame(db, program_id),
+        assessments.assessments_frame(db, program_id),
+        stage_id=stage_id,
+        as_of=as_of,
+    )
+
+
+def coalition_actors_from(
+    registry: pd.DataFrame,
+    history: pd.DataFrame,
+    *,
+    stage_id: int | None = None,
+    as_of: dt.date | None = None,
+) -> pd.DataFrame:
+    """:func:`coalition_actors` from an actors frame and an assessments frame."""
+    registry = registry.rename(columns={"sector_key": "sector"})
     if stage_id is not None:
         history = history[history["stage_id"] == stage_id]
     if as_of is not None:
@@ -65,7 +80,11 @@ def coalition_ties(
     db: Database, program_id: int, *, on_date: dt.date | None = None
 ) -> pd.DataFrame:
     """Live ties between live actors; with ``on_date``, only ties valid on that date."""
-    ties = relationships.relationships_frame(db, program_id)
+    return coalition_ties_from(relationships.relationships_frame(db, program_id), on_date=on_date)
+
+
+def coalition_ties_from(ties: pd.DataFrame, *, on_date: dt.date | None = None) -> pd.DataFrame:
+    """:func:`coalition_ties` from a relationships frame."""
     if on_date is not None:
         starts = ties["valid_from"].map(lambda d: d is None or pd.isna(d) or d <= on_date)
         ends = ties["valid_to"].map(lambda d: d is None or pd.isna(d) or d >= on_date)

@@ -23,6 +23,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from engagement.frameworks import quadrant
+from engagement.model import ProgramInfo
 from engagement.services import activities, commitments, inputs
 from engagement.services.programs import get_program
 from engagement.storage.db import Database
@@ -225,6 +226,38 @@ def dashboard(
     frames = tracking_frames(db, program_id, today=today)
     history = engagement_history(db, program_id)
     tasks = tasks_frame(db, program_id, today=today)
+    return dashboard_from(program, frames, history, tasks, stage_id=stage_id)
+
+
+def history_from(assessments: pd.DataFrame) -> pd.DataFrame:
+    """:func:`engagement_history` from an assessments frame of live actors."""
+    ordered = assessments.sort_values(["assessed_on", "id"], kind="stable")
+    frame = ordered[["actor_id", "stage_id", "engagement_current"]].reset_index(drop=True)
+    return frame.astype("int64") if not frame.empty else frame
+
+
+def latest_scores_from(actors: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
+    """:func:`latest_scores` from an actors frame and an assessments frame."""
+    ordered = assessments.sort_values(["assessed_on", "id"], kind="stable")
+    names = dict(zip(actors["id"], actors["name"], strict=True))
+    rows = [
+        (int(a), names[a], int(p), int(i))
+        for a, p, i in zip(ordered["actor_id"], ordered["power"], ordered["interest"], strict=True)
+        if a in names
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "name", "power", "interest"])
+    return frame.drop_duplicates("id", keep="last").sort_values("name").reset_index(drop=True)
+
+
+def dashboard_from(
+    program: ProgramInfo,
+    frames: TrackingFrames,
+    history: pd.DataFrame,
+    tasks: pd.DataFrame,
+    *,
+    stage_id: int | None = None,
+) -> Dashboard:
+    """:func:`dashboard` from frames already read (and already filtered for the reader)."""
     promised = frames.commitments
     received = frames.inputs
     if stage_id is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,16 +24,9 @@ from engagement.io import columns, graphs, writers
 from engagement.io.marks import TOOL, ExportMark
 from engagement.io.writers import Table
 from engagement.model import Principal, ProgramInfo, Term
-from engagement.services import (
-    actors,
-    assessments,
-    backup,
-    permissions,
-    privacy,
-    programs,
-    relationships,
-)
+from engagement.services import assessments, backup, permissions
 from engagement.services.terms import slug
+from engagement.services.view import ProgramView, program_view
 from engagement.storage.db import Database
 
 FORMATS = ("xlsx", "csv", "kumu", "gexf", "graphml", "json")
@@ -53,36 +46,13 @@ class ProgramData:
     assessments: list[dict[str, Any]]
 
 
-def program_data(
-    db: Database,
-    program_id: int,
-    *,
-    include_restricted: bool = True,
-    stand_ins: Mapping[int, str] | None = None,
-) -> ProgramData:
-    """The live actors, ties and assessments of a program, as plain records.
-
-    ``stand_ins`` (presentation mode, see :func:`privacy.program_stand_ins`) replace the
-    names of individual citizens wherever they appear.
-    """
-    program = programs.get_program(db, program_id)
-    names = stand_ins or {}
-    registry = privacy.rename_actors(actors.actors_frame(db, program_id), names, {"name": "id"})
-    people = _records(registry)
-    if not include_restricted:
-        people = [a for a in people if a["confidentiality"] != "restricted"]
-    kept = {a["id"] for a in people}
-    ties_frame = privacy.rename_actors(
-        relationships.relationships_frame(db, program_id),
-        names,
-        {"source": "source_id", "target": "target_id"},
-    )
-    ties = [r for r in _records(ties_frame) if r["source_id"] in kept and r["target_id"] in kept]
-    scores_frame = privacy.rename_actors(
-        assessments.assessments_frame(db, program_id), names, {"actor": "actor_id"}
-    )
-    scores = [s for s in _records(scores_frame) if s["actor_id"] in kept]
-    return ProgramData(program, [_plain(a) for a in people], ties, scores)
+def program_data(view: ProgramView) -> ProgramData:
+    """The live actors, ties and assessments its reader may see, as plain records (under
+    the names the reader sees: stand-ins for citizens in presentation mode)."""
+    people = [_plain(a) for a in _records(view.frame("actors"))]
+    ties = _records(view.frame("ties"))
+    scores = _records(view.frame("assessments"))
+    return ProgramData(view.program, people, ties, scores)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -281,46 +251,51 @@ def export_program(
 
     Restricted actors and contact data are in the file only when asked for and ``by``
     may see them; in presentation mode citizens carry stand-in names and no contact data
-    is written. The JSON backup is always complete, so only those who may see everything
-    get it, and never in presentation mode. The file is marked with the program, the
-    date and time and ``by``'s name.
+    is written. The JSON backup is always complete, so only those who manage the program
+    (its leads, administrators, the local operator) get it, and never in presentation
+    mode. The file is marked with the program, the date and time and ``by``'s name.
 
     Raises
     ------
     PermissionDenied
-        If ``by`` has no role in the program, or asks for the JSON backup without the
-        right to see restricted data (or in presentation mode).
+        If ``by`` has no role in the program, or asks for the JSON backup without
+        managing the program (or in presentation mode).
     """
     if fmt not in FORMATS:
         raise UnknownFormat(fmt)
-    see = permissions.can_see_restricted(by, program_id)
-    if by.role_in(program_id) is None or (fmt == "json" and (presentation or not see)):
-        raise PermissionDenied(action=permissions.Action.VIEW_RESTRICTED.value, user=by.username)
-    program = programs.get_program(db, program_id)
-    restricted = include_restricted and see
-    personal = include_personal and see and not presentation
-    stem = file_stem(program.name, lang, presentation=presentation)
+    view = program_view(db, by, program_id, presentation=presentation, lang=lang)
     if fmt == "json":
-        mark = ExportMark.now(program.name, by.username, personal=True, restricted=True)
-        document = _marked(backup.program_backup(db, program_id), mark)
-        data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-        return f"{stem}.json", data, JSON_MIME
+        return _json_backup(db, view)
+    if not include_restricted:
+        view = view.without_restricted()
+    see = view.visibility.restricted
+    personal = include_personal and see and not presentation
+    program = view.program
+    stem = file_stem(program.name, lang, presentation=presentation)
     mark = ExportMark.now(
         program.name,
         by.username,
         presentation=presentation,
         personal=personal,
-        restricted=restricted,
+        restricted=see,
     )
-    stand_ins = (
-        privacy.program_stand_ins(
-            db, program_id, see_restricted=see, label=t("privacy.person", lang)
-        )
-        if presentation
-        else None
-    )
-    info = program_data(db, program_id, include_restricted=restricted, stand_ins=stand_ins)
-    return _write(info, fmt, stem, lang, personal, mark)
+    return _write(program_data(view), fmt, stem, lang, personal, mark)
+
+
+def _json_backup(db: Database, view: ProgramView) -> tuple[str, bytes, str]:
+    """The program's complete JSON backup: for those who manage the program, never in
+    presentation mode."""
+    by = view.by
+    if view.visibility.presentation or not permissions.allowed(
+        by, view.program_id, permissions.Action.MANAGE_PROGRAM
+    ):
+        raise PermissionDenied(action=permissions.Action.MANAGE_PROGRAM.value, user=by.username)
+    program = view.program
+    stem = file_stem(program.name, view.lang)
+    mark = ExportMark.now(program.name, by.username, personal=True, restricted=True)
+    document = _marked(backup.program_backup(db, view.program_id), mark)
+    data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+    return f"{stem}.json", data, JSON_MIME
 
 
 def file_stem(

@@ -64,7 +64,7 @@ from engagement.services.import_undo import (
     undo_import,
 )
 from engagement.services.import_write import Writer
-from engagement.services.permissions import Action, require
+from engagement.services.permissions import Action, require, require_member
 from engagement.storage.db import Database
 from engagement.storage.models import ImportBatch, Program
 
@@ -254,8 +254,15 @@ def _counts(summary: dict[str, Any]) -> dict[str, dict[str, int]]:
     }
 
 
-def list_imports(db: Database, program_id: int) -> list[ImportRecord]:
-    """The program's imports, newest first."""
+def list_imports(db: Database, by: Principal, program_id: int) -> list[ImportRecord]:
+    """The program's imports, newest first (for its members).
+
+    Raises
+    ------
+    NotAMember
+        If ``by`` has no role in the program.
+    """
+    require_member(by, program_id)
     stmt = (
         select(ImportBatch)
         .where(ImportBatch.program_id == program_id)

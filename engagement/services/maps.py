@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, replace
+from types import MappingProxyType
+from typing import Any
 
-import pandas as pd
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
@@ -23,9 +24,12 @@ from engagement.i18n import t
 from engagement.io.marks import ExportMark
 from engagement.maps.filters import MapFilters, filter_coalition
 from engagement.maps.html import standalone_html
+from engagement.maps.network import map_payload
 from engagement.maps.view import MapStyle, MapView, build_view
 from engagement.model import Principal
-from engagement.services import activities, network, permissions, privacy, programs
+from engagement.services import permissions
+from engagement.services.readcache import cached
+from engagement.services.view import ProgramView, program_view
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, MapLayout, MapPosition, Relationship
@@ -230,34 +234,64 @@ def network_view(
     *,
     presentation: bool = False,
 ) -> MapView:
-    """The map this user sees: restricted actors left out for those who may not see them;
-    in presentation mode, individual citizens under the stand-in names every page uses.
+    """The map ``by`` sees (see :func:`view_map`)."""
+    view = program_view(db, by, program_id, presentation=presentation, lang=style.lang)
+    return view_map(view, filters, style)
+
+
+def view_map(
+    view: ProgramView, filters: MapFilters = ALL, style: MapStyle = DEFAULT_STYLE
+) -> MapView:
+    """The map of a program as its reader sees it: restricted actors left out for those
+    who may not see them; in presentation mode, individual citizens under the stand-in
+    names every page uses. Computed once per data version, layout and filters.
 
     With ``style.co_participation``, co-participation ties (activities shared, up to
     ``filters.on_date``) are drawn between the actors on the map. They are derived from
     attendance here and never stored; the layout and the measures use relationships only.
     """
-    program = programs.get_program(db, program_id)
-    found = network.load_coalition(db, program_id, on_date=filters.on_date, by=by)
-    measures = network.actor_measures(db, program_id, on_date=filters.on_date, by=by)
-    actors = _with_descriptions(db, program_id, found.actors)
-    ties = _with_notes(db, program_id, found.ties)
-    if presentation:
-        names = privacy.program_stand_ins(
-            db,
-            program_id,
-            see_restricted=permissions.can_see_restricted(by, program_id),
-            label=t("privacy.person", style.lang),
-        )
-        actors = privacy.rename_actors(actors, names, {"name": "id"})
-        ties = privacy.rename_actors(
-            ties, names, {"source_name": "source", "target_name": "target"}
-        )
+    return cached(view_key(view, "map", filters, style), lambda: _view_map(view, filters, style))
+
+
+def map_drawing(
+    view: ProgramView, filters: MapFilters, style: MapStyle, title: str
+) -> tuple[MapView, Mapping[str, Any]]:
+    """The map and the data the browser draws it from (a read-only mapping), cached."""
+
+    def compute() -> tuple[MapView, Mapping[str, Any]]:
+        shown = view_map(view, filters, style)
+        return shown, MappingProxyType(map_payload(shown, title=title, lang=style.lang))
+
+    return cached(view_key(view, "drawing", filters, style, title), compute)
+
+
+def view_key(view: ProgramView, what: str, *filters: Hashable) -> tuple[Hashable, ...]:
+    """A cache key of ``view``'s reader class that also follows the stored layout."""
+    url = view.db.engine.url.render_as_string(hide_password=True)
+    return (
+        url,
+        view.program_id,
+        view.stamp.data,
+        view.visibility.key,
+        what,
+        view.stamp.layout,
+        *filters,
+    )
+
+
+def _view_map(view: ProgramView, filters: MapFilters, style: MapStyle) -> MapView:
+    with view.db.snapshot():  # a cold map reads the program and its layout at once
+        found = view.coalition(on_date=filters.on_date)
+        stored = cached(view_key(view, "layout"), lambda: map_layout(view.db, view.program_id))
+    measures = view.measures(on_date=filters.on_date)
+    notes = view.frame("ties")[["id", "note"]]
+    descriptions = view.frame("actors")[["id", "description"]]
+    actors = found.actors.merge(descriptions, on="id", how="left")
+    ties = found.ties.merge(notes, on="id", how="left")
     shown, links = filter_coalition(actors, ties, filters)
-    stored = map_layout(db, program_id)
-    shared = _co_participation(db, program_id, filters) if style.co_participation else None
+    shared = view.co_participation(until=filters.on_date) if style.co_participation else None
     return build_view(
-        program,
+        view.program,
         shown,
         links,
         measures=measures,
@@ -267,40 +301,6 @@ def network_view(
         total=len(actors),
         co_participation=shared,
     )
-
-
-def _co_participation(db: Database, program_id: int, filters: MapFilters) -> pd.DataFrame:
-    """Pairs of actors by activities shared (held on or before the map's date, if any).
-
-    Only ids and counts leave here: names come from the map, which has already left out
-    the actors this user may not see and renamed citizens in presentation mode.
-    """
-    ties = activities.co_participation_ties(db, program_id, until=filters.on_date)
-    return ties[["source", "target", "weight"]]
-
-
-def _with_descriptions(db: Database, program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
-    """Each actor's description (for its tooltip), read in one light query."""
-    with db.reading() as session:
-        rows = session.execute(
-            select(Actor.id, Actor.description).where(
-                Actor.program_id == program_id, Actor.deleted_at.is_(None)
-            )
-        ).all()
-    found = pd.DataFrame([tuple(r) for r in rows], columns=["id", "description"])
-    return frame.merge(found, on="id", how="left")
-
-
-def _with_notes(db: Database, program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
-    """Each tie's note (for its tooltip), read in one light query."""
-    with db.reading() as session:
-        rows = session.execute(
-            select(Relationship.id, Relationship.note).where(
-                Relationship.program_id == program_id, Relationship.deleted_at.is_(None)
-            )
-        ).all()
-    found = pd.DataFrame([tuple(r) for r in rows], columns=["id", "note"])
-    return frame.merge(found, on="id", how="left")
 
 
 def export_html(
@@ -315,8 +315,9 @@ def export_html(
 ) -> str:
     """The map as a standalone HTML page that works offline (the CLI and the download),
     marked with the program, the date and time (``at``, default now) and ``by``'s name."""
-    view = network_view(db, by, program_id, filters, style, presentation=presentation)
-    name = programs.get_program(db, program_id).name
+    reader = program_view(db, by, program_id, presentation=presentation, lang=style.lang)
+    view = view_map(reader, filters, style)
+    name = reader.program.name
     mark = ExportMark.now(name, by.username, presentation=presentation)
     if at is not None:
         mark = replace(mark, at=at)

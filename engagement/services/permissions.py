@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engagement.errors import PermissionDenied
+from engagement.errors import NotAMember, PermissionDenied
 from engagement.model import Principal
 from engagement.storage.models import AuditEntry
 
@@ -67,6 +67,12 @@ def require(by: Principal, program_id: int, action: Action, created_by: str | No
     """Raise :class:`PermissionDenied` unless ``by`` may do ``action`` in the program."""
     if not allowed(by, program_id, action, created_by):
         raise PermissionDenied(action=action.value, user=by.username)
+
+
+def require_member(by: Principal, program_id: int) -> None:
+    """Raise :class:`NotAMember` unless ``by`` has a role in the program (reading it)."""
+    if by.role_in(program_id) is None:
+        raise NotAMember(user=by.username, program=program_id)
 
 
 def can_see_restricted(by: Principal, program_id: int) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from engagement.errors import DuplicateName, NotFound, Problem, ValidationFailed
 from engagement.frameworks import quadrant, salience_of
 from engagement.model import Principal
-from engagement.services import audit, coalition, validation
+from engagement.services import audit, coalition, network, validation
 from engagement.services.movement import MEASURES, Comparison, compare_frozen
 from engagement.services.permissions import Action, require
 from engagement.services.programs import get_program
@@ -58,12 +58,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _network_measures(db: Database, program_id: int, as_of: dt.date | None) -> list[dict[str, Any]]:
-    try:
-        from engagement.services.network import actor_measures
-    except ImportError:  # the network analysis is optional for snapshots
-        return []
-    table = actor_measures(db, program_id, on_date=as_of)
+def _network_measures(
+    actors: pd.DataFrame, ties: pd.DataFrame, threshold: int
+) -> list[dict[str, Any]]:
+    table = network.actor_measures(network.build_coalition(actors, ties, threshold))
     wanted = ["id", *[m for m in MEASURES if m in table.columns]]
     return [{str(k): _plain(v) for k, v in row.items()} for row in table[wanted].to_dict("records")]
 
@@ -98,7 +96,7 @@ def frozen_state(db: Database, program_id: int, as_of: dt.date | None = None) ->
         "actors": frozen_actors,
         "assessments": frozen_scores,
         "ties": frozen_ties,
-        "measures": _network_measures(db, program_id, as_of),
+        "measures": _network_measures(actors, ties, threshold),
     }
 
 

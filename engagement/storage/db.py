@@ -8,8 +8,10 @@ deferred so they never wait for a writer.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from engagement.errors import ConcurrentEdit, EngagementError
 
 _BEGIN_OPTION = "tejido_begin"
+#: The read session of the :meth:`Database.snapshot` open in this thread, if any.
+_SNAPSHOT: ContextVar[tuple[Database, Session] | None] = ContextVar("snapshot", default=None)
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -66,6 +70,16 @@ class Database:
         writer = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._read = sessionmaker(bind=engine, expire_on_commit=False)
         self._write = sessionmaker(bind=writer, expire_on_commit=False)
+        if is_sqlite(engine):
+            # SQLite in WAL mode: a deferred read transaction already sees one version.
+            self._snapshot = self._read
+        else:
+            consistent = engine.execution_options(isolation_level="REPEATABLE READ")
+            self._snapshot = sessionmaker(bind=consistent, expire_on_commit=False)
+        self._commits = itertools.count(1)
+        self.commits = 0
+        """How many write transactions this object has committed (a cheap change marker
+        for callers that keep something for the length of one page run)."""
 
     @classmethod
     def from_url(cls, url: str) -> Database:
@@ -73,11 +87,38 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A read-only session; rolled back at the end."""
+        """A read-only session; rolled back at the end.
+
+        Inside :meth:`snapshot` it is the snapshot's session, so every read sees the
+        same version of the data.
+        """
+        shared = _SNAPSHOT.get()
+        if shared is not None and shared[0] is self:
+            yield shared[1]
+            return
         with self._read() as session:
             try:
                 yield session
             finally:
+                session.rollback()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """One read transaction that every :meth:`reading` inside it joins.
+
+        The reads then see one version of the data, even while other sessions write
+        (SQLite's WAL read transaction; PostgreSQL's REPEATABLE READ).
+        """
+        shared = _SNAPSHOT.get()
+        if shared is not None and shared[0] is self:
+            yield shared[1]
+            return
+        with self._snapshot() as session:
+            token = _SNAPSHOT.set((self, session))
+            try:
+                yield session
+            finally:
+                _SNAPSHOT.reset(token)
                 session.rollback()
 
     @contextmanager
@@ -90,6 +131,7 @@ class Database:
             try:
                 yield session
                 session.commit()
+                self.commits = next(self._commits)
             except StaleDataError as exc:
                 session.rollback()
                 raise ConcurrentEdit() from exc

@@ -17,7 +17,7 @@ import streamlit as st
 from engagement.frameworks import ParticipationLevel
 from engagement.model import ProgramInfo
 from engagement.services import activities
-from engagement.storage.models import ATTENDANCE_ROLES, SENTIMENTS
+from engagement.services.choices import ATTENDANCE_ROLES, SENTIMENTS
 from engagement.tracking import (
     AGE_GROUPS,
     GENDERS,

@@ -11,7 +11,7 @@ import streamlit as st
 from engagement.frameworks import ParticipationLevel
 from engagement.model import ProgramInfo
 from engagement.services import activities, tasks
-from engagement.storage.models import TASK_STATUSES
+from engagement.services.choices import TASK_STATUSES
 from engagement.text import name_key
 from engagement.tracking import ActivityInfo, TaskInput
 from engagement.ui import context, forms

@@ -11,7 +11,7 @@ import streamlit as st
 from engagement.errors import StaleEdit
 from engagement.model import ActorInfo, ProgramInfo
 from engagement.services import actors
-from engagement.storage.models import CONFIDENTIALITY
+from engagement.services.choices import CONFIDENTIALITY
 from engagement.ui import context, forms, state
 from engagement.ui.i18n import label, tr
 

@@ -20,7 +20,7 @@ import streamlit as st
 from engagement.i18n import has
 from engagement.io.marks import ExportMark
 from engagement.io.writers import CSV_MIME, XLSX_MIME, Table, csv_bytes, xlsx_bytes
-from engagement.services import exports, network
+from engagement.services import exports
 from engagement.ui import context, state
 from engagement.ui.i18n import label, tr
 
@@ -44,20 +44,6 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
         for c in shown.columns
     ]
     return shown
-
-
-def _visible_names(program_id: int) -> dict[int, str]:
-    """Actor names as this user sees them (stand-ins for citizens in presentation mode)."""
-    actors = context.frame(program_id, "actors")
-    return {int(i): str(n) for i, n in zip(actors["id"], actors["name"], strict=True)}
-
-
-def _with_visible_names(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
-    if "id" not in frame or "name" not in frame:
-        return frame
-    actors = context.frame(program_id, "actors")
-    names = dict(zip(actors["id"], actors["name"], strict=True))
-    return frame.assign(name=frame["id"].map(names).fillna(frame["name"]))
 
 
 def _measures_shown(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
@@ -121,26 +107,24 @@ def render_analysis(program_id: int) -> None:
         st.caption(tr("analysis_ui.on_demand", count=count))
         if not st.toggle(tr("analysis_ui.show"), key=SHOW):
             return
-    db, user = context.database(), context.current_user()
+    user, reader = context.current_user(), context.view(program_id)
     mark = ExportMark.now(
         context.program(program_id).name, user.username, presentation=state.presentation()
     )
     keys = ("measures", "communities", "balance", "sector_gaps", "key_players", "paths")
     tabs = st.tabs([tr(f"analysis_ui.tab.{k}") for k in keys], key=TABS, on_change="rerun")
     loaders: dict[str, Callable[[], pd.DataFrame]] = {
-        "measures": lambda: network.actor_measures(db, program_id, by=user),
-        "communities": lambda: network.community_table(
-            db, program_id, by=user, names=_visible_names(program_id)
-        ),
-        "balance": lambda: network.balance_table(db, program_id, by=user),
-        "sector_gaps": lambda: network.sector_gaps(db, program_id, by=user),
-        "key_players": lambda: network.unlinked_key_players(db, program_id, by=user),
+        "measures": reader.measures,
+        "communities": reader.communities,
+        "balance": reader.balance,
+        "sector_gaps": reader.sector_gaps,
+        "key_players": reader.key_players,
     }
     for key, tab in zip(keys[:-1], tabs[:-1], strict=True):
         if not tab.open:
             continue
         with tab:
-            frame = _with_visible_names(program_id, loaders[key]())
+            frame = loaders[key]()
             if key == "measures":
                 frame = _measures_shown(program_id, frame)
             else:
@@ -168,15 +152,7 @@ def _paths(program_id: int, mark: ExportMark) -> None:
     if source == target:
         st.info(tr("analysis_ui.same_actor"))
         return
-    found = network.introduction_paths(
-        context.database(),
-        program_id,
-        int(source),
-        int(target),
-        lang=state.lang(),
-        by=context.current_user(),
-        names={int(k): str(v) for k, v in names.items()},
-    )
+    found = context.view(program_id).paths(int(source), int(target))
     if found.empty:
         st.caption(tr("analysis.explain.paths"))
         st.warning(tr("analysis_ui.no_path"))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from engagement.model import ProgramInfo
 from engagement.services import commitments
-from engagement.storage.models import COMMITMENT_STATUSES
+from engagement.services.choices import COMMITMENT_STATUSES
 from engagement.tracking import CommitmentInfo, CommitmentInput, MilestoneInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import as_date, on_save

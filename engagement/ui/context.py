@@ -1,33 +1,37 @@
-"""The database and acting user, shared by pages.
+"""The database, the acting user and the program as they may see it, shared by pages.
 
-The engine is owned with ``st.cache_resource`` (one per process and URL). Derived data is
-cached with ``st.cache_data`` keyed by the program's data version, so it is recomputed once
-after each change and never per rerun. Nothing per-user is kept in these caches.
+The engine is owned with ``st.cache_resource`` (one per process and URL). Program data
+is never cached here: pages read it through :func:`view`, the services' read layer
+(:mod:`engagement.services.view`), which applies what this user may see and keeps
+results per data version in its own cache. Streamlit's caches hold UI concerns only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from engagement.config import load_settings
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, assessments, permissions, privacy, programs, relationships
 from engagement.services.daily_backup import daily_backup
-from engagement.storage import migrate
-from engagement.storage.db import Database
+from engagement.services.database import Database, open_database
+from engagement.services.view import ProgramView, program_view, version_stamp
 from engagement.ui import state
-from engagement.ui.i18n import tr
+
+T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
 def _database(url: str) -> Database:
-    database = Database.from_url(url)
-    migrate.upgrade(database.engine)
-    return database
+    return open_database(url)
 
 
 def database() -> Database:
@@ -49,97 +53,77 @@ def _backup_once_a_day(db: Database, folder: Path, keep: int) -> None:
     _last_backup_day[:] = [today]
 
 
+_RUNS: OrderedDict[tuple[str, Hashable], tuple[object, int, object]] = OrderedDict()
+_RUNS_LOCK = threading.Lock()
+
+
+def _this_run(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per page run of this browser session (and again after any write
+    made by this process): the signed-in user and the data version are checked once per
+    run, not once per widget. Outside a page run (tests calling helpers) it is computed.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return compute()
+    marker, commits = ctx.cursors, _database(load_settings().database_url).commits
+    slot = (ctx.session_id, key)
+    with _RUNS_LOCK:
+        kept = _RUNS.get(slot)
+    if kept is not None and kept[0] is marker and kept[1] == commits:
+        return kept[2]  # type: ignore[return-value]
+    value = compute()
+    with _RUNS_LOCK:
+        _RUNS[slot] = (marker, commits, value)
+        _RUNS.move_to_end(slot)
+        while len(_RUNS) > 1024:
+            _RUNS.popitem(last=False)
+    return value
+
+
 def current_user() -> Principal:
     """The signed-in user with their roles (app.py's gate has already run)."""
     from engagement.ui.auth import current_principal  # auth needs database() from here
 
-    user = current_principal()
+    user = _this_run("user", current_principal)
     if user is None:
         st.stop()
     assert user is not None
     return user
 
 
+def view(program_id: int) -> ProgramView:
+    """The program as the signed-in user may see it now (presentation mode included).
+
+    Every page reads the program through this: one version check per run, everything
+    else from :mod:`engagement.services.readcache`.
+    """
+    db = database()
+    stamp = _this_run(("stamp", program_id), lambda: version_stamp(db, program_id))
+    return program_view(
+        db,
+        current_user(),
+        program_id,
+        presentation=state.presentation(),
+        lang=state.lang(),
+        stamp=stamp,
+    )
+
+
 def program_version(program_id: int) -> int:
-    return programs.data_version(database(), program_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _program(url: str, program_id: int, version: int) -> ProgramInfo:
-    return programs.get_program(_database(url), program_id)
+    return view(program_id).stamp.data
 
 
 def program(program_id: int) -> ProgramInfo:
-    """The program with its lists, cached per data version."""
-    return _program(load_settings().database_url, program_id, program_version(program_id))
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _frames(url: str, program_id: int, version: int, what: str) -> pd.DataFrame:
-    db = _database(url)
-    loaders = {
-        "actors": lambda: actors.actors_frame(db, program_id),
-        "deleted_actors": lambda: actors.actors_frame(db, program_id, deleted=True),
-        "ties": lambda: relationships.relationships_frame(db, program_id),
-        "deleted_ties": lambda: relationships.relationships_frame(db, program_id, deleted=True),
-        "assessments": lambda: assessments.assessments_frame(db, program_id),
-    }
-    return loaders[what]()
+    """The program with its lists, as of this run."""
+    return view(program_id).program
 
 
 def frame(program_id: int, what: str) -> pd.DataFrame:
-    """A cached table of the program: actors, deleted_actors, ties, deleted_ties, assessments.
-
-    Returns a copy, so a page can add columns without touching the cache.
-    """
-    url = load_settings().database_url
-    version = program_version(program_id)
-    table = _frames(url, program_id, version, what)
-    return _as_this_user_sees_it(url, program_id, version, what, table)
-
-
-def _as_this_user_sees_it(
-    url: str, program_id: int, version: int, what: str, table: pd.DataFrame
-) -> pd.DataFrame:
-    """Restricted actors and contact data only for leads and mentors; presentation mode
-    puts stand-in names on individual citizens everywhere their name appears."""
-    see = permissions.can_see_restricted(current_user(), program_id)
-    presenting = state.presentation()
-    if see and not presenting:
-        return table.copy()
-    label = tr("privacy.person")
-    everyone = pd.concat(
-        [
-            _frames(url, program_id, version, "actors"),
-            _frames(url, program_id, version, "deleted_actors"),
-        ]
-    )
-    # One numbering for every table, map and export (privacy.stand_in_names).
-    stand_ins = privacy.stand_in_names(everyone, see_restricted=see, label=label)
-    if what in ("actors", "deleted_actors"):
-        return privacy.visible_actors(
-            table, see_restricted=see, presentation=presenting, person_label=label, names=stand_ins
-        )
-    shown = privacy.visible_actors(
-        everyone, see_restricted=see, presentation=presenting, person_label=label, names=stand_ins
-    )
-    names = dict(zip(shown["id"], shown["name"], strict=True))
-    columns = (
-        {"actor": "actor_id"}
-        if what == "assessments"
-        else {"source": "source_id", "target": "target_id"}
-    )
-    kept = table[table[list(columns.values())].isin(list(names)).all(axis=1)]
-    return privacy.rename_actors(kept.reset_index(drop=True), names, columns)
+    """A table of the program as this user may see it: actors, deleted_actors, ties,
+    deleted_ties, assessments (a copy: a page may add columns)."""
+    return view(program_id).frame(what)
 
 
 def network_measures(program_id: int, *, on_date: dt.date | None = None) -> pd.DataFrame:
-    """Every actor's network measures, community and brokerage counts, for this user.
-
-    ``engagement.services.network.actor_measures`` caches per data version in the
-    process, so a rerun on unchanged data costs one small query. Restricted actors are
-    left out of the analysis for users who may not see them.
-    """
-    from engagement.services import network
-
-    return network.actor_measures(database(), program_id, on_date=on_date, by=current_user())
+    """Every visible actor's network measures, community and brokerage counts."""
+    return view(program_id).measures(on_date=on_date)

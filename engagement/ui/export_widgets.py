@@ -10,7 +10,7 @@ import streamlit as st
 from engagement.io import graphs, writers
 from engagement.model import Principal, ProgramInfo
 from engagement.services import exports, permissions
-from engagement.storage.db import Database
+from engagement.services.database import Database
 from engagement.ui import state
 from engagement.ui.i18n import tr
 
@@ -64,8 +64,9 @@ def templates() -> None:
 
 def export_formats(by: Principal, program_id: int, *, presentation: bool = False) -> list[str]:
     """Formats this user may download: the JSON backup is complete, so only for those who
-    may see restricted actors and contact data, and never in presentation mode."""
-    full = permissions.can_see_restricted(by, program_id) and not presentation
+    manage the program, and never in presentation mode."""
+    full = permissions.allowed(by, program_id, permissions.Action.MANAGE_PROGRAM)
+    full = full and not presentation
     return [f for f in exports.FORMATS if full or f != "json"]
 
 

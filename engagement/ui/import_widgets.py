@@ -22,8 +22,8 @@ from engagement.io.marks import is_readme
 from engagement.io.readers import ParsedFile
 from engagement.model import ImportSummary, Principal
 from engagement.services import imports, permissions
+from engagement.services.database import Database
 from engagement.services.import_plan import ENTITIES
-from engagement.storage.db import Database
 from engagement.ui import state
 from engagement.ui.feedback import reporting, show_error
 from engagement.ui.i18n import tr
@@ -353,7 +353,7 @@ def _show_record(db: Database, by: Principal, record: imports.ImportRecord, may_
 
 def recent_imports(db: Database, by: Principal, program_id: int, *, may_undo: bool) -> None:
     """The program's latest imports, newest first, each with an Undo button."""
-    records = imports.list_imports(db, program_id)
+    records = imports.list_imports(db, by, program_id)
     if not records:
         st.info(tr("import_page.history_empty"), icon=":material/history:")
         return

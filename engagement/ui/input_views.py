@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from engagement.services import evidence, inputs
-from engagement.storage.models import EVIDENCE_KINDS, INPUT_RESPONSES
+from engagement.services.choices import EVIDENCE_KINDS, INPUT_RESPONSES
 from engagement.tracking import EvidenceInput, InputInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import on_save

@@ -11,18 +11,15 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
-from engagement.config import load_settings
 from engagement.io.marks import ExportMark
 from engagement.maps.filters import NO_SECTOR, MapFilters
-from engagement.maps.network import map_payload
 from engagement.maps.view import COLOUR_BY, MapStyle, MapView
-from engagement.model import Principal, ProgramInfo
+from engagement.model import ProgramInfo
 from engagement.services import maps
 from engagement.ui import context, state
 from engagement.ui.coalition_data import SIZE_MEASURES
@@ -51,11 +48,6 @@ CAPS = (250, 500, 1000, 2000, 5000)
 DEFAULT_CAP = 5000
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _ensure_layout(url: str, program_id: int, version: int) -> int:
-    return maps.map_layout(context.database(), program_id).revision
-
-
 @dataclass(frozen=True)
 class Drawing:
     """A map view and the data drawn from it (selection and editing are added per run)."""
@@ -64,37 +56,12 @@ class Drawing:
     payload: Mapping[str, Any]
 
 
-# A resource cache, not a data cache: a 5,000-actor drawing is not copied (pickled) on
-# every rerun. Nothing here is mutated, and the key holds the user, so no user sees
-# another's map.
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _drawing(
-    url: str,
-    program_id: int,
-    version: int,
-    revision: int,
-    by: Principal,
-    filters: MapFilters,
-    style: MapStyle,
-    presentation: bool,
-    title: str,
-) -> Drawing:
-    view = maps.network_view(
-        context.database(), by, program_id, filters, style, presentation=presentation
-    )
-    return Drawing(view, MappingProxyType(map_payload(view, title=title, lang=style.lang)))
-
-
 def map_view(program: ProgramInfo, filters: MapFilters, style: MapStyle) -> Drawing:
     """The map this user sees under ``filters`` (citizens under stand-in names in
-    presentation mode), from the cache when nothing changed."""
-    url = load_settings().database_url
-    version = context.program_version(program.id)
-    _ensure_layout(url, program.id, version)
-    revision = maps.layout_revision(context.database(), program.id)
-    user, presenting = context.current_user(), state.presentation()
+    presentation mode), from the read layer's cache when nothing changed."""
     title = tr("network.export.title", program=program.name)
-    return _drawing(url, program.id, version, revision, user, filters, style, presenting, title)
+    view, payload = maps.map_drawing(context.view(program.id), filters, style, title)
+    return Drawing(view, payload)
 
 
 def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilters, MapStyle]:

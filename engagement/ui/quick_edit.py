@@ -19,7 +19,7 @@ from engagement.errors import EngagementError, StaleEdit, ValidationFailed
 from engagement.i18n import describe_error, describe_problem, t
 from engagement.model import ProgramInfo
 from engagement.services import actor_edits
-from engagement.storage.models import CONFIDENTIALITY
+from engagement.services.choices import CONFIDENTIALITY
 from engagement.text import clean_name, split_multi
 from engagement.ui import context, state
 from engagement.ui.feedback import show_error

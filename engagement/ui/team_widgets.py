@@ -11,11 +11,11 @@ import streamlit as st
 
 from engagement.config import load_settings
 from engagement.model import Principal
-from engagement.services import privacy, team, users
-from engagement.services.backup import backup_sqlite_file
+from engagement.services import exports, privacy, team, users
+from engagement.services.backup import copy_database
+from engagement.services.choices import ROLES
 from engagement.services.daily_backup import backups
-from engagement.storage.access_models import ROLES
-from engagement.storage.db import is_sqlite
+from engagement.services.database import holds_sqlite
 from engagement.ui import context, state
 from engagement.ui.feedback import reporting
 from engagement.ui.i18n import tr
@@ -97,10 +97,15 @@ def personal_data(user: Principal, program_id: int) -> None:
             st.rerun()
 
 
-def backup_now() -> None:
+def backup_now(user: Principal, program_id: int) -> None:
+    """Backups: the whole database for administrators; a lead gets their program's JSON."""
     st.subheader(tr("team.backups"))
+    if not (user.operator or user.admin):
+        st.caption(tr("reading.backup_admin_only"))
+        program_backup(user, program_id)
+        return
     db = context.database()
-    if not is_sqlite(db.engine):
+    if not holds_sqlite(db):
         st.info(tr("team.backups_postgres"))
         return
     folder = load_settings().data_dir / "backups"
@@ -110,9 +115,9 @@ def backup_now() -> None:
             tr("team.backups_kept", count=len(kept), latest=kept[0].name, folder=str(folder))
         )
     if st.button(tr("team.make_backup"), key="team.make_backup"):
-        with st.spinner(tr("team.backing_up")), tempfile.TemporaryDirectory() as tmp:
+        with reporting(), st.spinner(tr("team.backing_up")), tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "tejido-backup.db"
-            backup_sqlite_file(db, target)
+            copy_database(db, user, target)
             st.session_state["team.backup_bytes"] = target.read_bytes()
     data = st.session_state.get("team.backup_bytes")
     if isinstance(data, bytes):
@@ -123,3 +128,21 @@ def backup_now() -> None:
             mime="application/vnd.sqlite3",
             key="team.download_backup",
         )
+
+
+def program_backup(user: Principal, program_id: int) -> None:
+    """The program's JSON backup, made when the button is clicked."""
+    db, lang = context.database(), state.lang()
+    stem = exports.file_stem(context.program(program_id).name, lang)
+
+    def make() -> bytes:
+        return exports.export_program(db, program_id, "json", by=user, lang=lang)[1]
+
+    st.download_button(
+        tr("reading.download_program_backup"),
+        data=make,
+        file_name=f"{stem}.json",
+        mime=exports.JSON_MIME,
+        key="team.download_program_backup",
+        on_click="ignore",
+    )

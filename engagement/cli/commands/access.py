@@ -10,6 +10,7 @@ from typing import Any
 
 from engagement.cli import Context
 from engagement.services import programs, users
+from engagement.services.permissions import require_admin
 
 
 def register(sub: Any) -> None:
@@ -74,6 +75,7 @@ def create_user(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def list_users(args: argparse.Namespace, ctx: Context) -> int:
+    require_admin(ctx.user)  # every account and its roles
     names = {p.id: p.name for p in programs.list_programs(ctx.db())}
     for info in users.list_users(ctx.db()):
         roles = ", ".join(f"{names.get(pid, pid)}: {role}" for pid, role in info.roles)

@@ -14,6 +14,7 @@ import pandas as pd
 from engagement.cli import Context
 from engagement.io.cells import neutralise
 from engagement.services import network, programs
+from engagement.services.view import program_view
 
 FORMATS = ("csv", "json")
 
@@ -33,7 +34,8 @@ def register(sub: Any) -> None:
 def print_metrics(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db()
     program = programs.find_program(db, args.program)
-    table = network.actor_measures(db, program.id, on_date=args.date)
+    view = program_view(db, ctx.user, program.id, lang=ctx.lang)
+    table = view.measures(on_date=args.date)
     records = [
         {column: _plain(value) for column, value in row.items()} for row in table.to_dict("records")
     ]

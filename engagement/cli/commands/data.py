@@ -45,7 +45,9 @@ def register(sub: Any) -> None:
     p.add_argument("batch", type=int)
     p.set_defaults(handler=undo_import)
 
-    p = sub.add_parser("backup", help="back up the whole database (.json, or a SQLite copy)")
+    p = sub.add_parser(
+        "backup", help="back up the whole database (.json, or a SQLite copy); administrators"
+    )
     p.add_argument("path", type=Path)
     p.set_defaults(handler=backup_database)
 
@@ -53,6 +55,12 @@ def register(sub: Any) -> None:
     p.add_argument("path", type=Path)
     p.add_argument("--replace", action="store_true", help="overwrite a non-empty database")
     p.add_argument("--as", dest="new_name", help="name for a restored program")
+    p.add_argument(
+        "--with-roles",
+        action="store_true",
+        help="program backup: give its members their roles back, matched by user name "
+        "to existing active accounts (by default nobody gets a role)",
+    )
     p.set_defaults(handler=restore)
 
 
@@ -132,7 +140,7 @@ def export_program(args: argparse.Namespace, ctx: Context) -> int:
 def list_imports(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db()
     program = programs.find_program(db, args.program)
-    found = imports.list_imports(db, program.id)
+    found = imports.list_imports(db, ctx.user, program.id)
     if not found:
         ctx.say("io.cli.no_imports")
     for record in found:
@@ -160,9 +168,9 @@ def backup_database(args: argparse.Namespace, ctx: Context) -> int:
     if path.suffix.lower() in SQLITE_SUFFIXES:
         if path.exists():
             path.unlink()
-        backup.backup_sqlite_file(db, path)
+        backup.copy_database(db, ctx.user, path)
     else:
-        document = backup.database_backup(db)
+        document = backup.database_backup(db, ctx.user)
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     ctx.say("io.cli.backed_up", path=str(path))
     return 0
@@ -174,7 +182,7 @@ def restore(args: argparse.Namespace, ctx: Context) -> int:
     with path.open("rb") as handle:
         magic = handle.read(len(backup.SQLITE_MAGIC))
     if magic == backup.SQLITE_MAGIC:
-        backup.restore_sqlite_file(db, path, replace=args.replace)
+        backup.restore_sqlite_file(db, ctx.user, path, replace=args.replace)
         ctx.say("io.cli.restored_database", path=str(path))
         return 0
     try:
@@ -182,9 +190,16 @@ def restore(args: argparse.Namespace, ctx: Context) -> int:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise backup.NotABackup(name=path.name) from exc
     if backup.backup_kind(document) == "program":
-        info = backup.restore_program(db, ctx.user, document, name=args.new_name, source=path.name)
+        info = backup.restore_program(
+            db,
+            ctx.user,
+            document,
+            name=args.new_name,
+            source=path.name,
+            roles_by_name=args.with_roles,
+        )
         ctx.say("io.cli.restored_program", name=info.name, id=info.id)
         return 0
-    backup.restore_database(db, document, replace=args.replace, source=path.name)
+    backup.restore_database(db, ctx.user, document, replace=args.replace, source=path.name)
     ctx.say("io.cli.restored_database", path=str(path))
     return 0

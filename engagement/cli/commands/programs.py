@@ -49,7 +49,7 @@ def load_demo(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def list_programs(args: argparse.Namespace, ctx: Context) -> int:
-    found = programs.list_programs(ctx.db())
+    found = [p for p in programs.list_programs(ctx.db()) if ctx.user.role_in(p.id) is not None]
     if not found:
         ctx.say("cli.no_programs")
     for p in found:

@@ -12,6 +12,7 @@ from engagement.errors import NotFound
 from engagement.i18n import t
 from engagement.services import dashboard, ogp, programs
 from engagement.services.terms import match_term
+from engagement.services.view import program_view
 
 
 def register(sub: Any) -> None:
@@ -33,7 +34,8 @@ def report_data(
         stage = match_term(program.stages, stage_name)
         if stage is None:
             raise NotFound(entity="stage", key=stage_name)
-    frames = dashboard.tracking_frames(db, program.id, today=today)
+    view = program_view(db, ctx.user, program.id, lang=ctx.lang)
+    frames = view.tracking_frames()
     figures = dashboard.figures(frames, stage.id if stage else None)
     checklist = ogp.checklist(db, program.id, today=ogp.evaluation_date(program, today))
     return {

@@ -1,0 +1,529 @@
+"""The read layer: a program as one reader may see it, read once per data version.
+
+``program_view(db, by, program_id, presentation=..., lang=...)`` checks that ``by`` is a
+member of the program (or an administrator / the local operator) and returns a
+:class:`ProgramView`. Every read of a program's data, from the pages, the command
+line, exports, maps, analysis, snapshots and the dashboard, goes through it:
+
+- the visibility rules (:mod:`engagement.services.visibility`) are applied here, once,
+  to every frame before anyone sees it;
+- the program is read in one transaction (:meth:`Database.snapshot`), so every figure
+  of a page comes from one version of the data;
+- the results are kept in :mod:`engagement.services.readcache`, keyed by program, data
+  version, the reader's visibility class and the filters; a page rerun on unchanged
+  data costs one small query (:func:`version_stamp`).
+
+Frames handed out are copies; dataclasses are frozen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
+
+import pandas as pd
+from sqlalchemy import select
+
+from engagement.analysis.coparticipation import co_participation
+from engagement.errors import Problem, ProgramNotFound, ValidationFailed
+from engagement.model import Principal, ProgramInfo
+from engagement.services import (
+    activities,
+    actors,
+    assessments,
+    changes,
+    commitments,
+    dashboard,
+    evidence,
+    inputs,
+    network,
+    ogp,
+    permissions,
+    programs,
+    relationships,
+    snapshots,
+    tasks,
+)
+from engagement.services.coalition import coalition_actors_from, coalition_ties_from
+from engagement.services.movement import Comparison, compare_frozen
+from engagement.services.readcache import cached
+from engagement.services.visibility import Lens, Visibility, visibility_of
+from engagement.storage.db import Database
+from engagement.storage.models import Actor, Assessment, MapLayout, Program
+from engagement.tracking import ChecklistItem
+
+T = TypeVar("T")
+
+#: Tables of :meth:`ProgramView.table`.
+TABLES = (
+    "activities", "deleted_activities", "attendance", "tasks", "inputs", "waiting",
+    "commitments", "evidence", "stale", "co_participation",
+)  # fmt: skip
+#: Frames of :meth:`ProgramView.frame`.
+FRAMES = ("actors", "deleted_actors", "ties", "deleted_ties", "assessments")
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What a program's cached reads depend on: its data and its stored map layout."""
+
+    data: int
+    layout: int
+
+
+def version_stamp(db: Database, program_id: int) -> Stamp:
+    """The program's data version and layout revision, in one small query."""
+    stmt = (
+        select(Program.data_version, MapLayout.revision)
+        .outerjoin(MapLayout, MapLayout.program_id == Program.id)
+        .where(Program.id == program_id)
+    )
+    with db.reading() as session:
+        row = session.execute(stmt).first()
+    if row is None:
+        raise ProgramNotFound(key=program_id)
+    return Stamp(int(row[0]), int(row[1] or 0))
+
+
+@dataclass(frozen=True)
+class ProgramState:
+    """Everything read of one program at one data version (every reader's raw material;
+    it never leaves this module unfiltered)."""
+
+    version: int
+    as_of: dt.date
+    program: ProgramInfo
+    actors: pd.DataFrame
+    deleted_actors: pd.DataFrame
+    ties: pd.DataFrame
+    deleted_ties: pd.DataFrame
+    assessments: pd.DataFrame
+    activities: pd.DataFrame
+    deleted_activities: pd.DataFrame
+    attendance: pd.DataFrame
+    tasks: pd.DataFrame
+    inputs: pd.DataFrame
+    waiting: pd.DataFrame
+    commitments: pd.DataFrame
+    evidence: pd.DataFrame
+    checklist: tuple[ChecklistItem, ...]
+    last_call: dt.date | None
+    snapshots: tuple[tuple[snapshots.SnapshotInfo, dict[str, Any]], ...]
+
+    @property
+    def everyone(self) -> pd.DataFrame:
+        """Every actor of the program, live and deleted."""
+        return pd.concat([self.actors, self.deleted_actors], ignore_index=True)
+
+
+def _read_state(db: Database, program_id: int, today: dt.date) -> ProgramState:
+    """The whole program, in the one transaction of the caller's snapshot."""
+    version = programs.data_version(db, program_id)
+    program = programs.get_program(db, program_id)
+    as_of = ogp.evaluation_date(program, today)
+    kept = snapshots.list_snapshots(db, program_id)
+    return ProgramState(
+        version=version,
+        as_of=as_of,
+        program=program,
+        actors=actors.actors_frame(db, program_id),
+        deleted_actors=actors.actors_frame(db, program_id, deleted=True),
+        ties=relationships.relationships_frame(db, program_id),
+        deleted_ties=relationships.relationships_frame(db, program_id, deleted=True),
+        assessments=assessments.assessments_frame(db, program_id),
+        activities=activities.activities_frame(db, program_id),
+        deleted_activities=activities.activities_frame(db, program_id, deleted=True),
+        attendance=activities.attendance_frame(db, program_id),
+        tasks=tasks.tasks_frame(db, program_id, today=as_of),
+        inputs=inputs.inputs_frame(db, program_id),
+        waiting=inputs.awaiting_response(db, program_id, today=as_of),
+        commitments=commitments.commitments_frame(db, program_id, today=as_of),
+        evidence=evidence.evidence_frame(db, program_id),
+        checklist=tuple(ogp.checklist(db, program_id, today=as_of)),
+        last_call=changes.last_mentoring_call(db, program_id, today=as_of),
+        snapshots=tuple((s, snapshots.snapshot_data(db, s.id)) for s in kept),
+    )
+
+
+def _url(db: Database) -> str:
+    return db.engine.url.render_as_string(hide_password=True)
+
+
+def program_view(
+    db: Database,
+    by: Principal,
+    program_id: int,
+    *,
+    presentation: bool = False,
+    lang: str = "es",
+    stamp: Stamp | None = None,
+) -> ProgramView:
+    """The program as ``by`` may see it (``stamp``: a version check already made).
+
+    Raises
+    ------
+    NotAMember
+        If ``by`` has no role in the program.
+    ProgramNotFound
+        If there is no such program.
+    """
+    permissions.require_member(by, program_id)
+    stamp = stamp or version_stamp(db, program_id)
+    visibility = visibility_of(by, program_id, presentation=presentation, lang=lang)
+    return ProgramView(db, by, program_id, visibility, stamp, lang)
+
+
+class ProgramView:
+    """One program as one reader may see it, at one data version (see the module)."""
+
+    def __init__(
+        self,
+        db: Database,
+        by: Principal,
+        program_id: int,
+        visibility: Visibility,
+        stamp: Stamp,
+        lang: str = "es",
+    ) -> None:
+        self.db = db
+        self.by = by
+        self.program_id = program_id
+        self.visibility = visibility
+        self.stamp = stamp
+        self.lang = lang
+
+    def without_restricted(self) -> ProgramView:
+        """This view as a reader who may not see restricted actors or contact data."""
+        narrower = replace(self.visibility, restricted=False)
+        return ProgramView(self.db, self.by, self.program_id, narrower, self.stamp, self.lang)
+
+    # -- the cache ---------------------------------------------------------------
+
+    def _key(self, what: str, *filters: Hashable, shared: bool = False) -> tuple[Hashable, ...]:
+        seen = "raw" if shared else self.visibility.key
+        return (_url(self.db), self.program_id, self.stamp.data, seen, what, *filters)
+
+    def _cached(self, what: str, compute: Callable[[], T], *filters: Hashable) -> T:
+        return cached(self._key(what, *filters), compute)
+
+    def _state(self) -> ProgramState:
+        today = dt.date.today()
+
+        def read() -> ProgramState:
+            with self.db.snapshot():
+                return _read_state(self.db, self.program_id, today)
+
+        state = cached(self._key("state", today, shared=True), read)
+        return state
+
+    def _lens(self) -> Lens:
+        return self._cached("lens", lambda: Lens.of(self._state().everyone, self.visibility))
+
+    # -- the program and its registry --------------------------------------------
+
+    @property
+    def program(self) -> ProgramInfo:
+        return self._state().program
+
+    @property
+    def as_of(self) -> dt.date:
+        """The day figures are computed for: today, or the end of a program that ended."""
+        return self._state().as_of
+
+    @property
+    def role(self) -> str | None:
+        return self.by.role_in(self.program_id)
+
+    def names(self) -> dict[int, str]:
+        """The name shown for every actor the reader may see, live or deleted."""
+        return dict(self._lens().names)
+
+    def frame(self, what: str) -> pd.DataFrame:
+        """A registry table (:data:`FRAMES`): actors, deleted_actors, ties, deleted_ties,
+        assessments."""
+        if what not in FRAMES:
+            raise ValueError(what)
+
+        def compute() -> pd.DataFrame:
+            state, lens = self._state(), self._lens()
+            raw: pd.DataFrame = getattr(state, what)
+            if what in ("actors", "deleted_actors"):
+                return lens.actors(raw)
+            if what == "assessments":
+                return lens.rows(raw, {"actor": "actor_id"})
+            return lens.rows(raw, {"source": "source_id", "target": "target_id"})
+
+        return self._cached("frame", compute, what).copy()
+
+    def actors(self, *, deleted: bool = False) -> pd.DataFrame:
+        return self.frame("deleted_actors" if deleted else "actors")
+
+    def ties(self, *, deleted: bool = False) -> pd.DataFrame:
+        return self.frame("deleted_ties" if deleted else "ties")
+
+    def assessments(self) -> pd.DataFrame:
+        return self.frame("assessments")
+
+    def counts(self) -> tuple[int, int]:
+        """Live actors and live ties the reader may see."""
+        return len(self.frame("actors")), len(self.frame("ties"))
+
+    # -- the coalition and its analysis -------------------------------------------
+
+    def coalition_actors(
+        self, *, stage_id: int | None = None, as_of: dt.date | None = None
+    ) -> pd.DataFrame:
+        """Live actors the reader may see with their latest assessment (within a stage /
+        up to a date); NA scores for actors never assessed."""
+
+        def compute() -> pd.DataFrame:
+            state, lens = self._state(), self._lens()
+            found = coalition_actors_from(
+                state.actors, state.assessments, stage_id=stage_id, as_of=as_of
+            )
+            found = found[[lens.seen(i) for i in found["id"]]].reset_index(drop=True)
+            return lens.rename(found, {"name": "id"})
+
+        return self._cached("coalition_actors", compute, stage_id, as_of).copy()
+
+    def coalition_ties(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
+        def compute() -> pd.DataFrame:
+            ties = coalition_ties_from(self._state().ties, on_date=on_date)
+            return self._lens().rows(ties, {"source_name": "source", "target_name": "target"})
+
+        return self._cached("coalition_ties", compute, on_date).copy()
+
+    def coalition(
+        self, *, stage_id: int | None = None, on_date: dt.date | None = None
+    ) -> network.Coalition:
+        """The graph of the actors and ties the reader may see, under the names shown."""
+
+        def compute() -> network.Coalition:
+            found = self.coalition_actors(stage_id=stage_id, as_of=on_date)
+            ties = self.coalition_ties(on_date=on_date)
+            return network.build_coalition(found, ties, self.program.power_threshold)
+
+        return self._cached("coalition", compute, stage_id, on_date)
+
+    def measures(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
+        """:func:`engagement.services.network.actor_measures` of the visible coalition."""
+        found = self._cached(
+            "measures",
+            lambda: network.actor_measures(self.coalition(on_date=on_date)),
+            on_date,
+        )
+        return found.copy()
+
+    def communities(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
+        return network.community_table(self.measures(on_date=on_date))
+
+    def balance(
+        self, *, stage_id: int | None = None, on_date: dt.date | None = None
+    ) -> pd.DataFrame:
+        return network.balance_table(self.coalition(stage_id=stage_id, on_date=on_date))
+
+    def sector_gaps(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
+        return network.sector_gaps(self.coalition(on_date=on_date))
+
+    def key_players(
+        self, *, stage_id: int | None = None, on_date: dt.date | None = None
+    ) -> pd.DataFrame:
+        return network.unlinked_key_players(self.coalition(stage_id=stage_id, on_date=on_date))
+
+    def paths(
+        self, source_id: int, target_id: int, *, k: int = 3, on_date: dt.date | None = None
+    ) -> pd.DataFrame:
+        found = self.coalition(on_date=on_date)
+        return network.introduction_paths(found, source_id, target_id, k=k, lang=self.lang)
+
+    # -- tracking --------------------------------------------------------------------
+
+    def table(self, what: str) -> pd.DataFrame:
+        """A tracking table (:data:`TABLES`) as the reader may see it; a copy."""
+        if what not in TABLES:
+            raise ValueError(what)
+        return self._cached("table", lambda: self._table(what), what).copy()
+
+    def _table(self, what: str) -> pd.DataFrame:
+        state, lens = self._state(), self._lens()
+        if what == "attendance":
+            return lens.rows(state.attendance, {"actor": "actor_id"})
+        if what in ("activities", "deleted_activities"):
+            frame: pd.DataFrame = getattr(state, what).copy()
+            seen = self.table("attendance")["activity_id"].value_counts()
+            if lens.hidden:  # counts of people only the reader may see
+                frame["attendees"] = [int(seen.get(i, 0)) for i in frame["id"]]
+            return frame
+        if what in ("inputs", "waiting"):
+            return lens.mentions(getattr(state, what), {"actor": "actor_id"})
+        if what == "commitments":
+            return self._commitments()
+        if what == "stale":
+            scores = dashboard.latest_scores_from(self.frame("actors"), self.frame("assessments"))
+            program = state.program
+            return dashboard.stale_from(
+                scores,
+                self.table("attendance"),
+                program.power_threshold,
+                program.stale_days,
+                state.as_of,
+            )
+        if what == "co_participation":
+            present = self.table("attendance")
+            ties = co_participation(present)
+            names = dict(zip(present["actor_id"], present["actor"], strict=False))
+            ties["source_name"] = ties["source"].map(names)
+            ties["target_name"] = ties["target"].map(names)
+            return ties
+        raw: pd.DataFrame = getattr(state, what)
+        return raw.copy()
+
+    def _commitments(self) -> pd.DataFrame:
+        state, lens = self._state(), self._lens()
+        shown = lens.mentions(state.commitments, {"responsible": "responsible_id"})
+        if lens.hidden or lens.stand_ins:
+            everyone = state.everyone
+            by_name = {
+                str(n): int(i) for i, n in zip(everyone["id"], everyone["name"], strict=True)
+            }
+            shown["co_responsible"] = [
+                list(lens.name_list(names or [], by_name)) for names in shown["co_responsible"]
+            ]
+        return shown
+
+    def co_participation(self, *, until: dt.date | None = None) -> pd.DataFrame:
+        """Pairs of visible actors by activities shared (held on or before ``until``)."""
+
+        def compute() -> pd.DataFrame:
+            present = self.table("attendance")
+            if until is not None:
+                present = present[present["held_on"] <= until]
+            return co_participation(present)
+
+        return self._cached("co_participation", compute, until).copy()
+
+    def tracking_frames(self) -> dashboard.TrackingFrames:
+        return dashboard.TrackingFrames(
+            activities=self.table("activities"),
+            attendance=self.table("attendance"),
+            inputs=self.table("inputs"),
+            commitments=self.table("commitments"),
+        )
+
+    def dashboard(self, stage_id: int | None = None) -> dashboard.Dashboard:
+        """Everything the stage dashboard shows, counting only what the reader may see."""
+
+        def compute() -> dashboard.Dashboard:
+            history = dashboard.history_from(self.frame("assessments"))
+            return dashboard.dashboard_from(
+                self.program,
+                self.tracking_frames(),
+                history,
+                self.table("tasks"),
+                stage_id=stage_id,
+            )
+
+        return self._cached("dashboard", compute, stage_id)
+
+    def checklist(self) -> list[ChecklistItem]:
+        return list(self._state().checklist)
+
+    def last_mentoring_call(self) -> dt.date | None:
+        return self._state().last_call
+
+    def changes_since(self, since: dt.date) -> changes.Changes:
+        """What changed since a day, naming only what the reader may see; who made each
+        change only for readers of the audit trail."""
+        return self._cached("changes", lambda: self._changes(since), since)
+
+    def _changes(self, since: dt.date) -> changes.Changes:
+        found = cached(
+            self._key("changes_raw", since, shared=True),
+            lambda: changes.changes_since(self.db, self.program_id, since),
+        )
+        entries = found.entries
+        lens = self._lens()
+        if lens.hidden or lens.stand_ins:
+            whose = self._assessment_actors()
+            subjects = [
+                int(i) if e == "actor" else whose.get(int(i)) if e == "assessment" else None
+                for e, i in zip(entries["entity"], entries["entity_id"], strict=True)
+            ]
+            keep = [a is None or lens.seen(a) for a in subjects]
+            labels = [
+                label if a is None else lens.stand_ins.get(a, label)
+                for a, label in zip(subjects, entries["label"], strict=True)
+            ]
+            entries = entries.assign(label=labels)[keep].reset_index(drop=True)
+        if not self.visibility.restricted:
+            entries = entries.assign(username="")
+        counts = entries.drop_duplicates(["category", "entity", "entity_id"])["category"]
+        tally = counts.value_counts()
+        return changes.Changes(
+            since=since,
+            counts={c: int(tally.get(c, 0)) for c in changes.CATEGORIES},
+            entries=entries,
+        )
+
+    def _assessment_actors(self) -> dict[int, int]:
+        def compute() -> dict[int, int]:
+            with self.db.reading() as session:
+                rows = session.execute(
+                    select(Assessment.id, Assessment.actor_id)
+                    .join(Actor, Actor.id == Assessment.actor_id)
+                    .where(Actor.program_id == self.program_id)
+                ).all()
+            return {int(a): int(b) for a, b in rows}
+
+        return cached(self._key("assessment_actors", shared=True), compute)
+
+    # -- snapshots -------------------------------------------------------------------
+
+    def snapshots(self) -> list[snapshots.SnapshotInfo]:
+        """Snapshots, newest first, their counts of what the reader may see."""
+
+        def compute() -> list[snapshots.SnapshotInfo]:
+            lens = self._lens()
+            shown = []
+            for info, data in self._state().snapshots:
+                seen = lens.frozen(data)
+                shown.append(replace(info, actors=len(seen["actors"]), ties=len(seen["ties"])))
+            return shown
+
+        return list(self._cached("snapshots", compute))
+
+    def frozen(self, snapshot_id: int | None = None) -> dict[str, Any]:
+        """A snapshot's frozen data, or the program now (``snapshot_id`` None)."""
+
+        def compute() -> dict[str, Any]:
+            if snapshot_id is None:
+                state = cached(
+                    self._key("frozen_now", shared=True),
+                    lambda: self._frozen_now(),
+                )
+            else:
+                state = self._snapshot_data(snapshot_id)
+            return self._lens().frozen(state)
+
+        return self._cached("frozen", compute, snapshot_id)
+
+    def _frozen_now(self) -> dict[str, Any]:
+        with self.db.snapshot():
+            return snapshots.frozen_state(self.db, self.program_id)
+
+    def _snapshot_data(self, snapshot_id: int) -> dict[str, Any]:
+        for info, data in self._state().snapshots:
+            if info.id == snapshot_id:
+                return data
+        raise ValidationFailed([Problem("snapshot", "not_in_list", {"value": snapshot_id})])
+
+    def comparison(self, before: int, after: int | None) -> Comparison:
+        """Two snapshots (or one and now) compared, over what the reader may see."""
+        return self._cached(
+            "comparison",
+            lambda: compare_frozen(self.frozen(before), self.frozen(after)),
+            before,
+            after,
+        )
