@@ -8,17 +8,16 @@ old one, and positions a user dragged (pinned) are kept until "reset arrangement
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from engagement.analysis.layout import Positions, align_positions, layout_positions
+from engagement.analysis.layout import align_positions, layout_positions
 from engagement.errors import Problem, ValidationFailed
 from engagement.i18n import t
 from engagement.io.marks import ExportMark
@@ -28,6 +27,9 @@ from engagement.maps.network import map_payload
 from engagement.maps.view import MapStyle, MapView, build_view
 from engagement.model import Principal
 from engagement.services import permissions
+from engagement.services.layout_store import StoredLayout as StoredLayout
+from engagement.services.layout_store import graph_fingerprint as graph_fingerprint
+from engagement.services.layout_store import stored_layout
 from engagement.services.readcache import cached
 from engagement.services.view import ProgramView, program_view
 from engagement.storage.base import utcnow
@@ -40,13 +42,6 @@ ALL = MapFilters()
 #: Most actors in an exported page (vis-network draws ~5,000 fixed nodes in seconds).
 EXPORT_MAX_NODES = 5000
 DEFAULT_STYLE = MapStyle()
-
-
-@dataclass(frozen=True)
-class StoredLayout:
-    positions: Positions
-    pinned: frozenset[int]
-    revision: int
 
 
 def layout_revision(db: Database, program_id: int) -> int:
@@ -63,21 +58,8 @@ def map_layout(db: Database, program_id: int) -> StoredLayout:
     with db.reading() as session:
         row = session.get(MapLayout, program_id)
         if row is not None and row.fingerprint == fingerprint:
-            return _stored(session, program_id, row.revision)
+            return stored_layout(session, program_id, row.revision)
     return _compute_and_store(db, program_id, ids, pairs, fingerprint)
-
-
-def graph_fingerprint(ids: list[int], pairs: list[tuple[int, int]]) -> str:
-    """A hash of the actors and (undirected) ties: what the layout depends on.
-
-    Examples
-    --------
-    >>> graph_fingerprint([1, 2], [(1, 2)]) == graph_fingerprint([2, 1], [(2, 1)])
-    True
-    """
-    edges = sorted({(min(a, b), max(a, b)) for a, b in pairs})
-    text = f"{sorted(ids)}|{edges}"
-    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _graph(db: Database, program_id: int) -> tuple[list[int], list[tuple[int, int]]]:
@@ -100,19 +82,6 @@ def _graph(db: Database, program_id: int) -> tuple[list[int], list[tuple[int, in
     return list(ids), [(int(a), int(b)) for a, b in rows]
 
 
-def _stored(session: Session, program_id: int, revision: int) -> StoredLayout:
-    rows = session.execute(
-        select(MapPosition.actor_id, MapPosition.x, MapPosition.y, MapPosition.pinned).where(
-            MapPosition.program_id == program_id
-        )
-    ).all()
-    return StoredLayout(
-        positions={int(a): (float(x), float(y)) for a, x, y, _ in rows},
-        pinned=frozenset(int(a) for a, _, _, p in rows if p),
-        revision=revision,
-    )
-
-
 def _compute_and_store(
     db: Database, program_id: int, ids: list[int], pairs: list[tuple[int, int]], fingerprint: str
 ) -> StoredLayout:
@@ -120,8 +89,8 @@ def _compute_and_store(
     with db.writing() as session:
         row = session.get(MapLayout, program_id)
         if row is not None and row.fingerprint == fingerprint:
-            return _stored(session, program_id, row.revision)  # another session just did it
-        before = _stored(session, program_id, 0)
+            return stored_layout(session, program_id, row.revision)  # another session just did it
+        before = stored_layout(session, program_id, 0)
         placed = align_positions(computed, before.positions, keep=before.pinned)
         session.execute(
             delete(MapPosition).where(
@@ -136,7 +105,7 @@ def _compute_and_store(
         if fresh:
             session.execute(insert(MapPosition), fresh)
         revision = _bump(session, program_id, fingerprint)
-        return _stored(session, program_id, revision)
+        return stored_layout(session, program_id, revision)
 
 
 def _bump(session: Session, program_id: int, fingerprint: str | None) -> int:
@@ -280,9 +249,11 @@ def view_key(view: ProgramView, what: str, *filters: Hashable) -> tuple[Hashable
 
 
 def _view_map(view: ProgramView, filters: MapFilters, style: MapStyle) -> MapView:
-    with view.db.snapshot():  # a cold map reads the program and its layout at once
-        found = view.coalition(on_date=filters.on_date)
-        stored = cached(view_key(view, "layout"), lambda: map_layout(view.db, view.program_id))
+    found = view.coalition(on_date=filters.on_date)
+    # Read with the program when it is current; else computed and stored (or re-read).
+    stored = view.stored_layout() or cached(
+        view_key(view, "layout"), lambda: map_layout(view.db, view.program_id)
+    )
     measures = view.measures(on_date=filters.on_date)
     notes = view.frame("ties")[["id", "note"]]
     descriptions = view.frame("actors")[["id", "description"]]

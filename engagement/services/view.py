@@ -47,6 +47,7 @@ from engagement.services import (
     tasks,
 )
 from engagement.services.coalition import coalition_actors_from, coalition_ties_from
+from engagement.services.layout_store import StoredLayout, graph_fingerprint, read_layout
 from engagement.services.movement import Comparison, compare_frozen
 from engagement.services.readcache import cached
 from engagement.services.visibility import Lens, Visibility, visibility_of
@@ -111,6 +112,7 @@ class ProgramState:
     checklist: tuple[ChecklistItem, ...]
     last_call: dt.date | None
     snapshots: tuple[tuple[snapshots.SnapshotInfo, dict[str, Any]], ...]
+    layout: tuple[str, StoredLayout] | None
 
     @property
     def everyone(self) -> pd.DataFrame:
@@ -144,7 +146,13 @@ def _read_state(db: Database, program_id: int, today: dt.date) -> ProgramState:
         checklist=tuple(ogp.checklist(db, program_id, today=as_of)),
         last_call=changes.last_mentoring_call(db, program_id, today=as_of),
         snapshots=tuple((s, snapshots.snapshot_data(db, s.id)) for s in kept),
+        layout=_read_layout(db, program_id),
     )
+
+
+def _read_layout(db: Database, program_id: int) -> tuple[str, StoredLayout] | None:
+    with db.reading() as session:
+        return read_layout(session, program_id)
 
 
 def _url(db: Database) -> str:
@@ -478,6 +486,21 @@ class ProgramView:
             return {int(a): int(b) for a, b in rows}
 
         return cached(self._key("assessment_actors", shared=True), compute)
+
+    def stored_layout(self) -> StoredLayout | None:
+        """The map layout read with the program, if it is the one stored now for this
+        graph (else None: the map service computes or re-reads it)."""
+        state = self._state()
+        if state.layout is None:
+            return None
+        fingerprint, stored = state.layout
+        ids = [int(i) for i in state.actors["id"]]
+        pairs = [
+            (int(a), int(b))
+            for a, b in zip(state.ties["source_id"], state.ties["target_id"], strict=True)
+        ]
+        current = fingerprint == graph_fingerprint(ids, pairs)
+        return stored if current and stored.revision == self.stamp.layout else None
 
     # -- snapshots -------------------------------------------------------------------
 

@@ -19,6 +19,8 @@ from engagement.services import activities, actors, imports, programs
 from engagement.services.activity_import import apply_activity_import, preview_activity_import
 from engagement.storage.db import Database
 
+OPERATOR = Principal("local")  # the command line's full access
+
 ANA = Principal("ana")
 LIMIT = 10 * 2**20
 ACTIVITIES = ["Activity", "Date", "Stage", "Type", "Participation level", "Headcount"]
@@ -135,7 +137,7 @@ def test_update_by_reimport_and_undo_it(db: Database, program: ProgramInfo) -> N
     assert headcount() == 45
     # The later import was undone, so it no longer blocks undoing the first one.
     imports.undo_import(db, ANA, first.batch_id)
-    assert all(record.undone for record in imports.list_imports(db, program.id))
+    assert all(record.undone for record in imports.list_imports(db, OPERATOR, program.id))
 
 
 def test_row_level_errors_name_sheet_row_and_column(db: Database, program: ProgramInfo) -> None:
@@ -216,6 +218,7 @@ def run(db_url: str, *args: str) -> tuple[int, str]:
 def test_cli_import_of_an_activity_workbook(
     db_url: str, db: Database, program: ProgramInfo, tmp_path: Any
 ) -> None:
+
     path = tmp_path / "actividades.xlsx"
     path.write_bytes(workbook(GOOD_ACTS, GOOD_PRESENT))
     code, out = run(db_url, "import", str(path), "--program", program.name)

@@ -24,7 +24,7 @@ from engagement.cli import main
 from engagement.errors import PermissionDenied
 from engagement.maps.view import MapStyle
 from engagement.model import AssessmentInput, Principal
-from engagement.services import actors, assessments, backup, exports, imports, maps, programs
+from engagement.services import actors, assessments, backup, exports, imports, maps, programs, users
 from engagement.services import relationships as ties
 from engagement.services.imports import read_upload
 from engagement.storage.db import Database
@@ -274,6 +274,9 @@ def test_json_backup_header_names_program_and_producer(db: Database, world: Worl
 def test_cli_exports_are_marked_with_the_cli_user(
     db_url: str, db: Database, world: World, tmp_path: Path
 ) -> None:
+    users.create_user(db, ANA, "beto", "clave-de-beto-1")
+    users.set_role(db, ANA, "beto", world.program_id, "mentor")
+
     def run(*args: str) -> int:
         out = io.StringIO()
         code = main(["--database-url", db_url, "--lang", "es", "--user", "beto", *args], out=out)

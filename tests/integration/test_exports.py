@@ -20,6 +20,9 @@ from engagement.storage.base import Base
 from engagement.storage.db import Database
 from tests.support.kumu import demo_workbook, kumu_workbook
 
+OPERATOR = Principal("local")  # the command line's full access
+
+
 ANA = Principal("ana")
 LIMIT = 50 * 1024 * 1024
 
@@ -190,13 +193,13 @@ def test_empty_templates() -> None:
 
 
 def test_whole_database_json_backup(db: Database, antigua: int, tmp_path: Path) -> None:
-    document = backup.database_backup(db)
+    document = backup.database_backup(db, OPERATOR)
     before = canonical_database(document)
     with pytest.raises(backup.DatabaseNotEmpty):
-        backup.restore_database(db, document)
+        backup.restore_database(db, OPERATOR, document)
     actors.add_actor(db, ANA, antigua, {"name": "Añadido después"})
-    backup.restore_database(db, json.loads(json.dumps(document)), replace=True)
-    assert canonical_database(backup.database_backup(db)) == before
+    backup.restore_database(db, OPERATOR, json.loads(json.dumps(document)), replace=True)
+    assert canonical_database(backup.database_backup(db, OPERATOR)) == before
     assert "Añadido después" not in set(actors.actors_frame(db, antigua)["name"])
     # New rows after a restore get fresh ids (sequences follow on PostgreSQL).
     actors.add_actor(db, ANA, antigua, {"name": "Otra más"})
@@ -216,8 +219,8 @@ def test_sqlite_file_backup_and_restore(sqlite_db: Database, tmp_path: Path) -> 
     assert copy.read_bytes().startswith(backup.SQLITE_MAGIC)
     programs.create_program(sqlite_db, ANA, "Después del respaldo")
     with pytest.raises(backup.DatabaseNotEmpty):
-        backup.restore_sqlite_file(sqlite_db, copy)
-    backup.restore_sqlite_file(sqlite_db, copy, replace=True)
+        backup.restore_sqlite_file(sqlite_db, OPERATOR, copy)
+    backup.restore_sqlite_file(sqlite_db, OPERATOR, copy, replace=True)
     assert [p.id for p in programs.list_programs(sqlite_db)] == [pid]
     assert len(actors.actors_frame(sqlite_db, pid)) >= 40
 
@@ -226,4 +229,4 @@ def test_a_file_that_is_not_a_backup(db: Database, tmp_path: Path) -> None:
     with pytest.raises(backup.NotABackup):
         backup.restore_program(db, ANA, {"format": "other"}, source="x.json")
     with pytest.raises(backup.BackupTooNew):
-        backup.restore_database(db, {"format": backup.DATABASE_FORMAT, "schema": "9999"})
+        backup.restore_database(db, OPERATOR, {"format": backup.DATABASE_FORMAT, "schema": "9999"})

@@ -7,8 +7,11 @@ from pathlib import Path
 import pytest
 
 from engagement.i18n import describe_error
+from engagement.model import Principal
 from engagement.services import backup
 from engagement.storage.db import Database, is_sqlite
+
+OPERATOR = Principal("local")  # the command line's full access
 
 
 def test_file_copy_needs_sqlite(db: Database, tmp_path: Path) -> None:
@@ -20,4 +23,4 @@ def test_file_copy_needs_sqlite(db: Database, tmp_path: Path) -> None:
         backup.backup_sqlite_file(db, tmp_path / "copia.db")
     assert ".json" in describe_error(caught.value, "en")
     with pytest.raises(backup.SqliteOnly):
-        backup.restore_sqlite_file(db, tmp_path / "copia.db")
+        backup.restore_sqlite_file(db, OPERATOR, tmp_path / "copia.db")

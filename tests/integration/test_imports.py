@@ -14,6 +14,9 @@ from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, ImportBatch, Sector
 from tests.support.kumu import CONNECTIONS, ELEMENTS, csv_bytes, kumu_workbook, workbook
 
+OPERATOR = Principal("local")  # the command line's full access
+
+
 ANA = Principal("ana")
 LIMIT = 10 * 1024 * 1024
 
@@ -66,7 +69,7 @@ def test_apply_writes_everything_with_audit(db: Database, pid: int) -> None:
     assert (batch["entity"] == "actor").sum() == 5
     assert (batch["entity"] == "relationship").sum() == 5
     assert set(batch[batch["entity"].isin(["sector", "tie_type"])]["action"]) == {"create"}
-    listed = imports.list_imports(db, pid)
+    listed = imports.list_imports(db, OPERATOR, pid)
     assert listed[0].id == outcome.batch_id and listed[0].file_format == "kumu-xlsx"
     assert listed[0].counts["new"] == {"actor": 5, "relationship": 5}
 
@@ -152,7 +155,7 @@ def test_undo_takes_back_rows_updates_and_list_entries(db: Database, pid: int) -
     assert "Colegio de Ingenieros" not in people.index
     assert people.loc["Universidad Rafael", "description"] == "Centro de datos"
     assert "Gremio" not in [s.label_es for s in programs.get_program(db, pid).sectors]
-    records = {r.id: r for r in imports.list_imports(db, pid)}
+    records = {r.id: r for r in imports.list_imports(db, OPERATOR, pid)}
     assert records[second.batch_id].undone and not records[first.batch_id].undone
     with pytest.raises(imports.ImportAlreadyUndone):
         imports.undo_import(db, ANA, second.batch_id)

@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from engagement.maps.filters import MapFilters
 from engagement.maps.view import MapStyle, MapView
 from engagement.model import Principal, ProgramInfo
-from engagement.services import activities, actors, maps, network, programs, relationships
+from engagement.services import activities, actors, maps, programs, readcache, relationships
+from engagement.services.view import program_view
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, MapLayout, MapPosition, Relationship
 from engagement.tracking import ActivityInput, Attendee
@@ -27,7 +28,7 @@ ON = MapStyle(co_participation=True)
 
 @pytest.fixture(autouse=True)
 def _fresh_analysis_cache() -> None:
-    network.clear_cache()
+    readcache.clear_cache()
 
 
 @pytest.fixture
@@ -179,12 +180,12 @@ def test_the_layer_writes_nothing_and_leaves_layout_and_measures_alone(
 
     before = stored()
     version = programs.get_program(db, program.id).data_version
-    measures = network.actor_measures(db, program.id)
+    measures = program_view(db, LEAD, program.id).measures()
     on = maps.network_view(db, LEAD, program.id, style=ON)
     maps.export_html(db, LEAD, program.id, style=ON)
     assert stored() == before
     assert programs.get_program(db, program.id).data_version == version
     assert relationships.relationships_frame(db, program.id).shape[0] == 1
-    assert network.actor_measures(db, program.id).equals(measures)
+    assert program_view(db, LEAD, program.id).measures().equals(measures)
     assert on.nodes == off.nodes  # same sizes (relationship measures) and same positions
     assert maps.layout_revision(db, program.id) == before[2]

@@ -14,7 +14,7 @@ from engagement.errors import PermissionDenied, ValidationFailed
 from engagement.maps.filters import MapFilters
 from engagement.maps.view import MapStyle
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, maps, network, programs, relationships
+from engagement.services import actors, maps, programs, readcache, relationships
 from engagement.storage.db import Database
 
 LEAD = Principal("lead")
@@ -23,7 +23,7 @@ LEAD = Principal("lead")
 @pytest.fixture(autouse=True)
 def _fresh_analysis_cache() -> None:
     # The analysis cache keys on (database URL, data version); test databases reuse both.
-    network.clear_cache()
+    readcache.clear_cache()
 
 
 def _viewer(program_id: int) -> Principal:

@@ -14,7 +14,16 @@ from engagement.analysis.measures import MEASURE_COLUMNS
 from engagement.cli import main
 from engagement.errors import ActorNotFound
 from engagement.model import AssessmentInput, Principal
-from engagement.services import actors, assessments, demo, network, programs, relationships
+from engagement.services import (
+    actors,
+    assessments,
+    demo,
+    network,
+    programs,
+    readcache,
+    relationships,
+)
+from engagement.services.view import ProgramView, program_view
 from engagement.storage.db import Database
 
 LEAD = Principal("lead")
@@ -22,7 +31,11 @@ LEAD = Principal("lead")
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> None:
-    network.clear_cache()
+    readcache.clear_cache()
+
+
+def view(db: Database, program_id: int, by: Principal = LEAD, **kw: object) -> ProgramView:
+    return program_view(db, by, program_id, **kw)  # type: ignore[arg-type]
 
 
 def build(db: Database) -> dict[str, int]:
@@ -80,7 +93,7 @@ def build(db: Database) -> dict[str, int]:
 
 def test_actor_measures_one_row_per_actor_with_every_measure(db: Database) -> None:
     ids = build(db)
-    table = network.actor_measures(db, ids["program"])
+    table = view(db, ids["program"]).measures()
     assert list(table.columns) == ["id", "name", "sector", *MEASURE_COLUMNS]
     assert len(table) == 5
     row = table.set_index("name").loc["ONU-Hábitat"]
@@ -94,16 +107,16 @@ def test_actor_measures_one_row_per_actor_with_every_measure(db: Database) -> No
 
 def test_measures_are_cached_until_the_data_changes(db: Database) -> None:
     ids = build(db)
-    first = network.actor_measures(db, ids["program"])
+    first = view(db, ids["program"]).measures()
     first["scratch"] = 1  # callers get copies: the cache is untouched
     start = time.perf_counter()
-    again = network.actor_measures(db, ids["program"])
+    again = view(db, ids["program"]).measures()
     assert "scratch" not in again.columns
     assert time.perf_counter() - start < 0.5
     ties = relationships.relationships_frame(db, ids["program"])
     collaboration = ties[ties["target"] == "Embajada Británica"]["id"].iloc[0]
     relationships.delete_relationship(db, LEAD, int(collaboration))
-    after = network.actor_measures(db, ids["program"]).set_index("name")
+    after = view(db, ids["program"]).measures().set_index("name")
     assert (
         after.loc["Embajada Británica", "degree"]
         < again.set_index("name").loc["Embajada Británica", "degree"]
@@ -112,8 +125,8 @@ def test_measures_are_cached_until_the_data_changes(db: Database) -> None:
 
 def test_ties_valid_on_a_date(db: Database) -> None:
     ids = build(db)
-    before = network.actor_measures(db, ids["program"], on_date=dt.date(2024, 3, 1))
-    after = network.actor_measures(db, ids["program"], on_date=dt.date(2024, 9, 1))
+    before = view(db, ids["program"]).measures(on_date=dt.date(2024, 3, 1))
+    after = view(db, ids["program"]).measures(on_date=dt.date(2024, 9, 1))
     chamber = "Cámara de Comercio"
     assert before.set_index("name").loc[chamber, "out_degree"] == 1
     assert after.set_index("name").loc[chamber, "out_degree"] == 0
@@ -123,46 +136,32 @@ def test_restricted_actors_are_left_out_for_viewers(db: Database) -> None:
     ids = build(db)
     viewer = Principal("v", memberships=((ids["program"], "viewer"),))
     mentor = Principal("m", memberships=((ids["program"], "mentor"),))
-    shown = network.actor_measures(db, ids["program"], by=viewer)
+    shown = view(db, ids["program"], viewer).measures()
     assert "Informante" not in set(shown["name"])
     assert shown.set_index("name").loc["Municipalidad", "in_degree"] == 1
-    assert "Informante" in set(network.actor_measures(db, ids["program"], by=mentor)["name"])
+    assert "Informante" in set(view(db, ids["program"], mentor).measures()["name"])
     with pytest.raises(ActorNotFound):
-        network.introduction_paths(
-            db, ids["program"], ids["Informante"], ids["Municipalidad"], by=viewer
-        )
+        view(db, ids["program"], viewer).paths(ids["Informante"], ids["Municipalidad"])
 
 
 def test_introduction_paths_in_words(db: Database) -> None:
     ids = build(db)
-    es = network.introduction_paths(
-        db, ids["program"], ids["Municipalidad"], ids["Embajada Británica"], lang="es"
-    )
+    es = view(db, ids["program"]).paths(ids["Municipalidad"], ids["Embajada Británica"])
     assert es.loc[0, "explanation"] == (
         "Municipalidad puede llegar a Embajada Británica a través de ONU-Hábitat (vínculo fuerte)."
     )
-    en = network.introduction_paths(
-        db, ids["program"], ids["Municipalidad"], ids["Embajada Británica"], lang="en"
-    )
+    en = view(db, ids["program"], lang="en").paths(ids["Municipalidad"], ids["Embajada Británica"])
     assert en.loc[0, "explanation"] == (
         "Municipalidad can reach Embajada Británica through ONU-Hábitat (strong tie)."
     )
-    alias = network.introduction_paths(
-        db,
-        ids["program"],
-        ids["Municipalidad"],
-        ids["Embajada Británica"],
-        lang="en",
-        names={ids["ONU-Hábitat"]: "Persona 1"},
+    # The names the reader sees are the names in the text (stand-ins for citizens).
+    informant = view(db, ids["program"], lang="en", presentation=True).paths(
+        ids["Informante"], ids["ONU-Hábitat"]
     )
-    assert alias.loc[0, "explanation"] == (
-        "Municipalidad can reach Embajada Británica through Persona 1 (strong tie)."
-    )
+    assert informant.loc[0, "explanation"].startswith("Person 1 can reach ONU-Hábitat")
     # The chamber is in conflict with the municipality: never a way through.
     assert all("Cámara" not in via for via in es["via"])
-    direct = network.introduction_paths(
-        db, ids["program"], ids["Municipalidad"], ids["ONU-Hábitat"], lang="en"
-    )
+    direct = view(db, ids["program"], lang="en").paths(ids["Municipalidad"], ids["ONU-Hábitat"])
     assert direct.loc[0, "explanation"] == (
         "Municipalidad already has a direct tie with ONU-Hábitat (strong tie)."
     )
@@ -170,19 +169,19 @@ def test_introduction_paths_in_words(db: Database) -> None:
 
 def test_balance_gaps_and_key_players(db: Database) -> None:
     ids = build(db)
-    balance = network.balance_table(db, ids["program"])
+    balance = view(db, ids["program"]).balance()
     overall = balance.iloc[0]
     assert overall["sector"] == "all"
     assert (overall["support_power"], overall["opposition_power"]) == (5, 4)
     assert overall["balance"] == pytest.approx(1 / 13)
     assert "private_sector" in set(balance["sector"])
-    key = network.unlinked_key_players(db, ids["program"])
+    key = view(db, ids["program"]).key_players()
     # The chamber's only tie to the supporting municipality is a conflict; the embassy
     # reaches it only through ONU-Hábitat, which is not assessed as a supporter.
     assert list(key["name"]) == ["Cámara de Comercio", "Embajada Británica"]
-    gaps = network.sector_gaps(db, ids["program"])
+    gaps = view(db, ids["program"]).sector_gaps()
     assert {"sector_a", "sector_b"} <= set(gaps.columns)
-    communities = network.community_table(db, ids["program"])
+    communities = view(db, ids["program"]).communities()
     assert communities["actors"].sum() == 5
 
 
@@ -241,9 +240,7 @@ def test_sessions_asking_at_once_share_one_computation(
     monkeypatch.setattr(network, "measures_table", slow)
     results: list[int] = []
     threads = [
-        threading.Thread(
-            target=lambda: results.append(len(network.actor_measures(db, ids["program"])))
-        )
+        threading.Thread(target=lambda: results.append(len(view(db, ids["program"]).measures())))
         for _ in range(4)
     ]
     for thread in threads:

@@ -15,6 +15,8 @@ from engagement.model import Principal
 from engagement.services import backup, demo
 from engagement.storage.db import Database
 
+OPERATOR = Principal("local")  # the command line's full access
+
 pytestmark = pytest.mark.skipif(
     not (shutil.which("pg_dump") and shutil.which("pg_restore")), reason="pg_dump not installed"
 )
@@ -30,7 +32,7 @@ def test_pg_dump_and_pg_restore_give_back_identical_data(pg_base_url: str, tmp_p
         tables = ", ".join(f'"{t}"' for t in ("program", "user_account", "import_batch"))
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     demo.load_demos(source, Principal("cli"))
-    expected = backup.database_backup(source)
+    expected = backup.database_backup(source, OPERATOR)
     dump = tmp_path / "tejido.dump"
     subprocess.run(["pg_dump", "-Fc", "-f", str(dump), _libpq(pg_base_url)], check=True)
 
@@ -44,7 +46,7 @@ def test_pg_dump_and_pg_restore_give_back_identical_data(pg_base_url: str, tmp_p
             ["pg_restore", "--no-owner", "-d", _libpq(target_url), str(dump)], check=True
         )
         restored = Database.from_url(target_url)
-        got = backup.database_backup(restored)
+        got = backup.database_backup(restored, OPERATOR)
         restored.dispose()
         for document in (expected, got):
             document.pop("exported_at", None)

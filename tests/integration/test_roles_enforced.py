@@ -175,6 +175,9 @@ REGISTRY: dict[str, Call] = {
     "backup.restore_program": lambda w, u: backup.restore_program(
         w.db, u, backup.program_backup(w.db, w.pid), name="Copia"
     ),
+    "backup.restore_database": lambda w, u: backup.restore_database(
+        w.db, u, backup.database_backup(w.db, LEAD), replace=True
+    ),
     "commitments.add_commitment": lambda w, u: commitments.add_commitment(
         w.db, u, w.pid, CommitmentInput("Otro")
     ),

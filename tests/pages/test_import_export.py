@@ -19,6 +19,8 @@ from engagement.ui import export_widgets, import_widgets
 from tests.pages.conftest import USER
 from tests.support.kumu import ELEMENTS, csv_bytes, kumu_workbook
 
+OPERATOR = Principal("local")  # the command line's full access
+
 PAGE = "pages/import_export.py"
 
 
@@ -79,7 +81,7 @@ def test_kumu_preview_counts_and_added_list_entries_before_anything_is_written(
     assert not at.error
     # A preview writes nothing.
     assert live_names(app_db, program.id) == []
-    assert imports.list_imports(app_db, program.id) == []
+    assert imports.list_imports(app_db, OPERATOR, program.id) == []
 
 
 def test_import_writes_everything_then_lists_it_and_undo_takes_it_back(
@@ -101,7 +103,7 @@ def test_import_writes_everything_then_lists_it_and_undo_takes_it_back(
     assert "**mapa-kumu.xlsx**" in history and "mapa de Kumu XLSX" in history
     assert "Agregó a las listas: Radio local, Amplifica" in texts(at, "caption")
 
-    (batch,) = imports.list_imports(app_db, program.id)
+    (batch,) = imports.list_imports(app_db, OPERATOR, program.id)
     at.button(key=f"import_page.undo.{batch.id}").click().run()
     assert any("¿Deshacer la importación de «mapa-kumu.xlsx»" in w for w in texts(at, "warning"))
     assert live_names(app_db, program.id) != []  # nothing happens before confirming
@@ -280,6 +282,7 @@ def test_download_names_are_the_names_the_export_service_gives(
 def test_a_viewer_cannot_import_or_undo_nor_download_the_full_backup(
     app_db: Database, program: ProgramInfo
 ) -> None:
+
     viewer = Principal("ana", memberships=((program.id, "viewer"),))
     mentor = Principal("beto", memberships=((program.id, "mentor"),))
     assert not import_widgets.may_import(viewer, program.id)
