@@ -71,6 +71,17 @@ class Marker:
 
 
 @dataclass(frozen=True)
+class Obstacle:
+    """Something no name may cover, ``width`` x ``height`` centred on ``(x, y)`` (e.g. a
+    title written at a point of the chart: its centre moves with the chart, not its size)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
 class Label:
     """A name placed at ``(dx, dy)`` (its centre) from its marker; ``box`` at scale 1."""
 
@@ -241,7 +252,7 @@ def place_labels(
     *,
     plot: Box,
     font_size: float,
-    obstacles: Sequence[Box] = (),
+    obstacles: Sequence[Obstacle] = (),
     x_scales: tuple[float, float] = (1.0, 1.0),
     y_scales: tuple[float, float] = (1.0, 1.0),
     max_labels: int | None = None,
@@ -250,8 +261,8 @@ def place_labels(
     """Names for ``markers``, in their order of priority (the first are placed first).
 
     ``plot`` is the area labels must stay in, with its left-bottom corner at (0, 0) so it
-    scales with the markers; ``obstacles`` are further boxes no label may cover (their
-    anchor is their left-bottom corner). Markers without text are obstacles only.
+    scales with the markers; ``obstacles`` are further boxes no label may cover. Markers
+    without text are obstacles only.
 
     Examples
     --------
@@ -265,7 +276,8 @@ def place_labels(
     for m in markers:
         index.add(_Shape(m.x, m.y, -m.radius, -m.radius, m.radius, m.radius))
     for o in obstacles:
-        index.add(_Shape(o.left, o.bottom, 0, 0, o.right - o.left, o.top - o.bottom))
+        half_w, half_h = o.width / 2, o.height / 2
+        index.add(_Shape(o.x, o.y, -half_w, -half_h, half_w, half_h))
     labels: list[Label] = []
     numbered: list[tuple[int, int]] = []
     unlabelled: list[int] = []

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from engagement.charts.labels import (
     Box,
     Marker,
+    Obstacle,
     label_box,
     label_text,
     place_labels,
@@ -31,7 +32,7 @@ def assert_clean(
     layout_labels: tuple,  # type: ignore[type-arg]
     plot: Box,
     scales: list[tuple[float, float]],
-    obstacles: list[Box] = (),  # type: ignore[assignment]
+    obstacles: list[Obstacle] = (),  # type: ignore[assignment]
 ) -> None:
     by_key = {m.key: m for m in markers}
     for sx, sy in scales:
@@ -45,8 +46,8 @@ def assert_clean(
                 assert not box.overlaps(marker_box(m, sx, sy)), (sx, sy, box, m)
             for o in obstacles:
                 scaled = Box(
-                    o.left * sx, o.bottom * sy, o.left * sx + o.right - o.left,
-                    o.bottom * sy + o.top - o.bottom,
+                    o.x * sx - o.width / 2, o.y * sy - o.height / 2,
+                    o.x * sx + o.width / 2, o.y * sy + o.height / 2,
                 )  # fmt: skip
                 assert not box.overlaps(scaled)
 
@@ -91,10 +92,10 @@ def test_no_overlap_over_a_range_of_widths(cells: dict[tuple[int, int], int]) ->
 
 
 def test_obstacles_are_avoided() -> None:
-    title = Box(300, 240, 500, 260)
+    title = Obstacle(400, 250, 200, 20)
     markers = [Marker(1, 400, 230, 6, "Un nombre bastante largo")]
-    layout = place_labels(markers, plot=PLOT, font_size=11, obstacles=[title])
-    assert_clean(markers, layout.labels, PLOT, [(1, 1)], [title])
+    layout = place_labels(markers, plot=PLOT, font_size=11, obstacles=[title], x_scales=(1.0, 1.5))
+    assert_clean(markers, layout.labels, PLOT, [(1, 1), (1.5, 1)], [title])
 
 
 def test_cap_leaves_the_rest_unlabelled() -> None:
