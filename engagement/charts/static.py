@@ -9,6 +9,7 @@ own DejaVu Sans is used, the font the PDF embeds, so nothing depends on system f
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,7 @@ MARKER_RADIUS = 3.2
 MAX_NAMES = 60
 
 
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 _HALO = {"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.85}
 
 
@@ -61,7 +63,8 @@ def _figure(height_in: float) -> tuple[Figure, Any, float, float]:
 def _svg(fig: Figure) -> str:
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+    # matplotlib's RDF block names its namespaces by address; the chart needs none of it.
+    return _METADATA.sub("", buffer.getvalue())
 
 
 def _place(

@@ -157,7 +157,7 @@ def briefing_data(
         risks=_risks(placed, promised, pending, checks, program, lang),
         response_limit=program.stale_days,
         sources=_sources(db, program, lang, as_of),
-        empty=coalition_now.empty and figures.activities == 0,
+        empty=placed.empty and not figures.activities and not figures.inputs_received,
     )
 
 
