@@ -21,6 +21,12 @@ from engagement.storage.models import COMMITMENT_STATUSES, INPUT_RESPONSES
 ADMIN = Principal("ana")
 ANTIGUA = "Impulso Local — Antigua Guatemala 2024"
 CITIZENS = ("María Elena Xocop", "Andrés Sotz Pérez", "Lucía Ajcalón Batz")
+#: Codes that are also plain English words (and may appear as such in English text).
+ENGLISH_WORDS = {
+    "open", "done", "accepted", "rejected", "dropped", "referred", "monitor", "lead",
+    "coordinator", "gatekeeper", "liaison", "itinerant", "media", "representative",
+    "academia", "citizen", "design", "implementation",
+}  # fmt: skip
 SECTIONS_ES = [
     "De un vistazo", "La coalición", "Actores clave por ganar", "La red", "Movimiento",
     "Lo que escuchamos y lo que decidimos", "Compromisos",
@@ -94,9 +100,7 @@ def test_sections_in_order_with_spanish_intact(demo_url: str) -> None:
     assert "Modo presentación" not in text
 
 
-def test_at_a_glance_equals_the_report_and_the_dashboard(
-    demo_url: str, demo_db: Database
-) -> None:
+def test_at_a_glance_equals_the_report_and_the_dashboard(demo_url: str, demo_db: Database) -> None:
     for stage in (None, "Co-diseño"):
         extra = ["--stage", stage] if stage else []
         code, out = run(demo_url, "report", "--program", ANTIGUA, *extra, "--format", "json")
@@ -138,9 +142,7 @@ def test_key_players_are_named_with_advice_and_doors(demo_url: str, demo_db: Dat
 
 def test_a_viewer_never_sees_restricted_actors(demo_url: str) -> None:
     lead = pdf_text(briefing_pdf(demo_url, "--user", "lidia", "briefing", "--program", ANTIGUA))
-    viewer = pdf_text(
-        briefing_pdf(demo_url, "--user", "victor", "briefing", "--program", ANTIGUA)
-    )
+    viewer = pdf_text(briefing_pdf(demo_url, "--user", "victor", "briefing", "--program", ANTIGUA))
     assert all(name in lead for name in CITIZENS)
     assert not any(name in viewer for name in CITIZENS)
     assert "no incluye actores de acceso restringido" in viewer
@@ -171,9 +173,7 @@ def test_no_internal_code_appears(demo_url: str, demo_db: Database) -> None:
         text = pdf_text(briefing_pdf(demo_url, "briefing", "--program", ANTIGUA, "--lang", lang))
         found = {c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)}
         if lang == "en":  # plain English words that are also codes
-            found -= {"open", "done", "accepted", "rejected", "dropped", "referred", "monitor",
-                      "lead", "coordinator", "gatekeeper", "liaison", "itinerant",
-                      "representative", "media", "academia", "citizen", "design", "implementation"}  # fmt: skip
+            found -= ENGLISH_WORDS
         assert not found, (lang, found)
     english = pdf_text(briefing_pdf(demo_url, "briefing", "--program", ANTIGUA, "--lang", "en"))
     assert "1. At a glance" in english and "Page 1 of" in english
@@ -192,7 +192,9 @@ def test_pdf_is_tagged_titled_in_its_language_with_embedded_fonts(demo_url: str)
         resources = page["/Resources"]
         for font in resources.get("/Font", {}).values():
             font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            if "/DescendantFonts" in font:
+                font = font["/DescendantFonts"][0].get_object()
+            descendant = font
             descriptor = descendant["/FontDescriptor"].get_object()
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
             fonts.add(str(font["/BaseFont"]))
