@@ -7,7 +7,7 @@ last mentoring call, key players gone quiet (only the chosen section is computed
 
 import streamlit as st
 
-from engagement.ui import context, dashboard_views, tracking_data
+from engagement.ui import briefing_widgets, context, dashboard_views, tracking_data
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.sidebar import require_program
@@ -16,6 +16,7 @@ show_flash()
 program_id = require_program()
 program = context.program(program_id)
 dashboard_views.header(program)
+briefing_widgets.download_briefing(program)
 
 dashboard_views.as_of_note(program, tracking_data.as_of(program_id))
 stage_id = dashboard_views.stage_choice(program)

@@ -27,38 +27,35 @@ now = filters.apply(coalition_frame(program_id, stage_id=filters.stage_id))
 placed = grid.place_actors(now, program.power_threshold)
 view = grid_views.render_view_choice()
 
-main, side = st.columns([3, 2], gap="medium")
+# The chart and tables take the page's width; the chosen actor's panel comes below.
 picked = None
-with main:
-    if view == "grid":
-        if placed.empty:
-            st.info(tr("grid.empty"), icon=":material/filter_alt_off:")
-        else:
-            measures = network_measures(program_id)
-            picked = grid_chart.render_grid(program, placed, measures, filters.stage_id)
-        unassessed = now[~grid.is_assessed(now)]
-        if not unassessed.empty:
-            st.caption(
-                tr("grid.unassessed", count=len(unassessed), names=", ".join(unassessed["name"]))
-            )
-    elif view == "movement":
-        st.caption(tr("grid.movement.intro"))
-        since = grid_views.render_comparison(program, filters.stage_id)
-        earlier = filters.apply(
-            coalition_frame(program_id, stage_id=since.stage_id, as_of=since.as_of)
-        )
-        moves = grid.movement(earlier, now, program.power_threshold)
-        if moves.empty:
-            st.info(tr("grid.empty"), icon=":material/filter_alt_off:")
-        else:
-            picked = grid_chart.render_movement_chart(program, moves, since.label(program))
-            grid_views.render_movement_table(moves, program)
-    elif view == "salience":
-        grid_views.render_salience(now, program.power_threshold)
+panel_stage = filters.stage_id
+if view == "grid":
+    if placed.empty:
+        st.info(tr("grid.empty"), icon=":material/filter_alt_off:")
     else:
-        picked = grid_views.render_gaps(now, program)
+        measures = network_measures(program_id)
+        picked = grid_chart.render_grid(program, placed, measures, filters.stage_id)
+    unassessed = now[~grid.is_assessed(now)]
+    if not unassessed.empty:
+        st.caption(
+            tr("grid.unassessed", count=len(unassessed), names=", ".join(unassessed["name"]))
+        )
+elif view == "movement":
+    st.caption(tr("grid.movement.intro"))
+    since = grid_views.render_comparison(program, filters.stage_id)
+    earlier = filters.apply(coalition_frame(program_id, stage_id=since.stage_id, as_of=since.as_of))
+    moves = grid.movement(earlier, now, program.power_threshold)
+    if moves.empty:
+        st.info(tr("grid.empty"), icon=":material/filter_alt_off:")
+    else:
+        picked = grid_chart.render_movement_chart(program, moves, since.label(program))
+        grid_views.render_movement_table(moves, program)
+elif view == "salience":
+    grid_views.render_salience(now, program.power_threshold)
+else:
+    picked = grid_views.render_gaps(now, program, filters.stage_id)
 
-with side:
-    actor_id = grid_views.render_chooser(now, picked)
-    if actor_id is not None:
-        render_actor_panel(program_id, actor_id)
+actor_id = grid_views.render_chooser(now, picked)
+if actor_id is not None:
+    render_actor_panel(program_id, actor_id, panel_stage)

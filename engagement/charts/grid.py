@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from engagement.charts import grid_names
 from engagement.frameworks import EngagementLevel, Quadrant
 from engagement.i18n import t
 from engagement.palette import ENGAGEMENT_COLOURS
@@ -26,7 +27,6 @@ from engagement.services.grid import MoveStatus
 UNKNOWN_COLOUR = "#BBBBBB"
 MARKER_SIZE = 15
 SIZE_RANGE = (10.0, 38.0)
-NAME_LENGTH = 24
 #: Arrows drawn at most (quadrant changes first): each one is a DOM element to draw.
 MAX_ARROWS = 400
 #: Cells span 0.5..5.5; the bands above and below hold the quadrant names.
@@ -51,12 +51,6 @@ _ARROW = {MoveStatus.MOVED: ("#332288", 2.2), MoveStatus.SHIFTED: ("#888888", 1.
 def escape(value: object) -> str:
     """User text made safe for plotly's HTML-ish labels."""
     return html.escape(str(value), quote=True)
-
-
-def short_name(name: str, length: int = NAME_LENGTH) -> str:
-    """A marker label: the name cut to ``length`` characters, escaped."""
-    text = name if len(name) <= length else name[: length - 1].rstrip() + "…"
-    return escape(text)
 
 
 def chart_config(filename: str) -> dict[str, Any]:
@@ -152,14 +146,19 @@ def base_figure(threshold: int, lang: str, title: tuple[str, str] | None = None)
         title=f"{escape(t('grid.axis.power', lang))} →", range=list(Y_RANGE),
         showgrid=False, fixedrange=True, **ticks,
     )  # fmt: skip
+    grid_names.fixed_geometry(fig, titled=bool(title))
     fig.update_layout(
-        height=680,
-        margin={"l": 60, "r": 20, "t": 70 if title else 30, "b": 60},
         plot_bgcolor="#FFFFFF",
         paper_bgcolor="#FFFFFF",
         font={"color": "#222222"},
         hoverlabel={"align": "left"},
-        legend={"itemsizing": "constant", "orientation": "h", "y": -0.12, "x": 0},
+        legend={
+            "itemsizing": "constant",
+            "orientation": "h",
+            "y": -0.11,
+            "yanchor": "top",
+            "x": 0,
+        },
         clickmode="event+select",
         dragmode=False,
     )
@@ -221,20 +220,23 @@ def grid_figure(
     sizes: Mapping[int, float] | None = None,
     size_name: str | None = None,
     show_names: bool = False,
+    names: grid_names.GridNames | None = None,
     selected: int | None = None,
     title: tuple[str, str] | None = None,
 ) -> go.Figure:
     """The power/interest grid of ``placed`` (see :func:`~engagement.services.grid.place_actors`).
 
     One trace per colour group (sector or current engagement level) so the legend reads
-    in the user's language; each marker carries its actor id in ``customdata``.
+    in the user's language; each marker carries its actor id in ``customdata``. With
+    ``show_names``, names are placed by :func:`grid_names.grid_names` (pass ``names`` to
+    reuse a placement already made, e.g. for the key beside the chart).
     """
     fig = base_figure(threshold, lang, title)
     legend_key = "grid.legend.engagement" if colour_by == "engagement" else "grid.legend.sector"
     fig.update_layout(legend_title_text=escape(t(legend_key, lang)))
-    # Sizes are scaled over every actor on the grid, not per colour group.
-    all_ids = [int(i) for i in placed["id"]]
-    diameters = dict(zip(all_ids, marker_sizes(sizes, all_ids), strict=True)) if sizes else {}
+    diameters = marker_diameters(placed, sizes)
+    if show_names and names is None:
+        names = name_placement(placed, sizes, titled=bool(title))
     for name, colour, rows in colour_groups(placed, colour_by, lang, sector_names, sector_colours):
         if diameters:  # big markers first, so small ones are drawn on top of them
             rows = rows.assign(_d=rows["id"].map(diameters)).sort_values("_d", ascending=False)
@@ -250,11 +252,11 @@ def grid_figure(
             go.Scatter(
                 x=rows["x"].tolist(),
                 y=rows["y"].tolist(),
-                mode="markers+text" if show_names else "markers",
+                mode="markers+text" if names else "markers",
                 name=name,
-                text=[short_name(str(r["name"])) for r in records] if show_names else None,
-                textposition="top center",
-                textfont={"size": 10, "color": "#333333"},
+                text=grid_names.number_texts(names, ids) if names else None,
+                textposition="middle center",
+                textfont={"size": 9, "color": _ink(colour), "family": grid_names.FONT_FAMILY},
                 cliponaxis=False,
                 customdata=[[i] for i in ids],
                 hovertext=hover,
@@ -268,9 +270,34 @@ def grid_figure(
                 **_NO_DIMMING,
             )
         )
+    if names:
+        fig.update_layout(
+            annotations=[*fig.layout.annotations, *grid_names.name_annotations(names, placed)]
+        )
     if selected is not None:
         _add_selected_ring(fig, placed, selected)
     return fig
+
+
+def marker_diameters(placed: pd.DataFrame, sizes: Mapping[int, float] | None) -> dict[int, float]:
+    """Each actor's marker diameter when sized by a measure (scaled over every actor on
+    the grid, not per colour group); empty when all markers have the same size."""
+    all_ids = [int(i) for i in placed["id"]]
+    return dict(zip(all_ids, marker_sizes(sizes, all_ids), strict=True)) if sizes else {}
+
+
+def name_placement(
+    placed: pd.DataFrame, sizes: Mapping[int, float] | None, *, titled: bool = True
+) -> grid_names.GridNames:
+    """Where the names of ``placed`` go on :func:`grid_figure` (and which get numbers)."""
+    diameters = marker_diameters(placed, sizes)
+    return grid_names.grid_names(placed, diameters, marker_size=MARKER_SIZE, titled=titled)
+
+
+def _ink(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (a #RRGGBB hex)."""
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#FFFFFF"
 
 
 def movement_figure(

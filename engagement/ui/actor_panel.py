@@ -26,13 +26,17 @@ MAX_ALLIES = 5
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 
 
-def render_actor_panel(program_id: int, actor_id: int) -> None:
-    """Show the panel of ``actor_id`` (a message if it is gone or hidden from this user)."""
+def render_actor_panel(program_id: int, actor_id: int, stage_id: int | None = None) -> None:
+    """Show the panel of ``actor_id`` (a message if it is gone or hidden from this user).
+
+    With ``stage_id``, the standing shown is the latest assessment within that stage, as
+    in the grid or table row the panel was opened from.
+    """
     program = context.program(program_id)
     try:
         profile = profiles.actor_profile(
             actor_id,
-            coalition_frame(program_id),
+            coalition_frame(program_id, stage_id=stage_id),
             context.frame(program_id, "assessments"),
             visible_ties(program_id),
             threshold=program.power_threshold,
@@ -42,9 +46,17 @@ def render_actor_panel(program_id: int, actor_id: int) -> None:
     except KeyError:
         st.info(tr("grid.panel.not_found"), icon=":material/person_off:")
         return
+    stage = next((s for s in program.stages if s.id == stage_id), None)
     with st.container(border=True, key=f"actor_panel_{actor_id}"):
         _header(profile, program)
-        if profile.approach is None:
+        if stage is not None:
+            st.caption(tr("grid_names.panel.stage", stage=stage.label(_lang())))
+        if profile.approach is None and stage is not None:
+            st.info(
+                tr("grid_names.panel.not_in_stage", stage=stage.label(_lang())),
+                icon=":material/info:",
+            )
+        elif profile.approach is None:
             st.info(tr("grid.panel.not_assessed"), icon=":material/info:")
             st.page_link(
                 "pages/assessments.py",

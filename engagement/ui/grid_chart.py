@@ -74,6 +74,8 @@ def render_grid(
         key=SIZE,
     )
     show_names = st.toggle(tr("grid.show_names"), value=len(placed) <= 30, key=NAMES)
+    chosen_sizes = measures.get(size_by) if size_by != NO_MEASURE else None
+    names = charts.name_placement(placed, chosen_sizes) if show_names else None
     figure = charts.grid_figure(
         placed,
         threshold=program.power_threshold,
@@ -81,19 +83,40 @@ def render_grid(
         sector_names=sector_names(program),
         sector_colours=program_sector_colours(program),
         colour_by=colour_by or "sector",
-        sizes=measures.get(size_by) if size_by != NO_MEASURE else None,
+        sizes=chosen_sizes,
         size_name=sizes.get(size_by) if size_by != NO_MEASURE else None,
         show_names=show_names,
+        names=names,
         selected=st.session_state.get(state.SELECTED_ACTOR),
         title=figure_title(program, _stage_text(program, stage_id)),
     )
-    picked = _chart(figure, GRID_CHART, tr("grid.png_filename"))
+    key_rows = names.key_rows() if names else []
+    if key_rows:
+        chart_col, key_col = st.columns([4, 1], gap="small")
+        with chart_col:
+            picked = _chart(figure, GRID_CHART, tr("grid.png_filename"))
+        with key_col:
+            _number_key(key_rows)
+    else:
+        picked = _chart(figure, GRID_CHART, tr("grid.png_filename"))
+    if names and names.layout.unlabelled:
+        shown = len(names.layout.labels) + len(names.layout.numbered)
+        st.caption(tr("grid_names.capped", shown=shown))
     counts = grid.quadrant_counts(placed)
     order = (Quadrant.MANAGE_CLOSELY, Quadrant.KEEP_SATISFIED, Quadrant.KEEP_INFORMED,
              Quadrant.MONITOR)  # fmt: skip
     per_quadrant = (tr("grid.quadrant_counts", name=tr(q.key), count=counts[q]) for q in order)
     st.caption(tr("grid.count", count=len(placed)) + " " + " · ".join(per_quadrant))
     return picked
+
+
+def _number_key(rows: list[tuple[int, str]]) -> None:
+    """The numbers drawn on crowded markers, with the names they stand for."""
+    st.markdown(f"**{tr('grid_names.key.title')}**", help=tr("grid_names.key.help"))
+    numbers, names = [n for n, _ in rows], [name for _, name in rows]
+    table = pd.DataFrame({tr("grid_names.key.number"): numbers, tr("field.actor"): names})
+    height = min(38 + 35 * len(rows), 600)
+    st.dataframe(table, hide_index=True, key="grid.number_key", height=height)
 
 
 def render_movement_chart(program: ProgramInfo, moves: pd.DataFrame, since: str) -> int | None:
@@ -124,6 +147,7 @@ def _chart(figure: go.Figure, key: str, filename: str) -> int | None:
     event = st.plotly_chart(
         figure,
         key=key,
+        width="stretch",
         on_select="rerun",
         selection_mode="points",
         theme=None,

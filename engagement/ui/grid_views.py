@@ -30,6 +30,7 @@ COMPARE = "grid.movement.compare"
 FROM_STAGE = "grid.movement.stage"
 FROM_DATE = "grid.movement.date"
 GAPS_TABLE = "grid.gaps.table"
+ONLY_RISKS = "grid.gaps.only_risks"
 VIEWS = ("grid", "movement", "salience", "gaps")
 LATEST = 0
 _SALIENCE_ATTRIBUTES = {
@@ -146,19 +147,25 @@ def render_salience(actors: pd.DataFrame, threshold: int) -> None:
                 st.markdown("\n".join(f"- {escape_markdown(name)}" for name in group.members))
 
 
-def render_gaps(actors: pd.DataFrame, program: ProgramInfo) -> int | None:
-    """The engagement gap board; returns an actor newly selected by a row click."""
+def render_gaps(actors: pd.DataFrame, program: ProgramInfo, stage_id: int | None) -> int | None:
+    """The engagement gap board; returns an actor newly selected by a row click.
+
+    One toggle narrows it to the risks (high power, Resistant), whatever the stage; the
+    banner names the data shown: today's assessments, or the latest within the stage.
+    """
     st.caption(tr("grid.gaps.intro"))
     board = grid.engagement_gaps(actors, program.power_threshold)
     if board.empty:
         st.info(tr("grid.gaps.empty"))
         return None
-    risks = board[board["risk"]]
-    if risks.empty:
-        st.success(tr("grid.gaps.no_risks"), icon=":material/check_circle:")
-    else:
-        names = ", ".join(risks["name"])
-        st.warning(tr("grid.gaps.risks", count=len(risks), names=names), icon=":material/warning:")
+    _risk_banner(board[board["risk"]], program, stage_id)
+    if st.toggle(
+        tr("grid_names.gaps.only_risks"), key=ONLY_RISKS, help=tr("grid_names.gaps.only_risks.help")
+    ):
+        board = board[board["risk"]].reset_index(drop=True)
+        if board.empty:
+            st.info(tr("grid_names.gaps.no_risk_rows"), icon=":material/check_circle:")
+            return None
     sectors = sector_names(program)
     level = {int(v): tr(v.key) for v in EngagementLevel}
     # The columns that decide effort first: the table is read in a narrow column.
@@ -189,6 +196,22 @@ def render_gaps(actors: pd.DataFrame, program: ProgramInfo) -> int | None:
     )
     rows = list(event.selection.rows) if event is not None else []
     return new_pick(GAPS_TABLE, [int(board["id"].iloc[r]) for r in rows])
+
+
+def _risk_banner(risks: pd.DataFrame, program: ProgramInfo, stage_id: int | None) -> None:
+    stage = next((s for s in program.stages if s.id == stage_id), None)
+    names = ", ".join(risks["name"])
+    if stage is None and risks.empty:
+        st.success(tr("grid.gaps.no_risks"), icon=":material/check_circle:")
+    elif stage is None:
+        st.warning(tr("grid.gaps.risks", count=len(risks), names=names), icon=":material/warning:")
+    elif risks.empty:
+        st.success(
+            tr("grid_names.gaps.no_risks_stage", stage=label(stage)), icon=":material/check_circle:"
+        )
+    else:
+        text = tr("grid_names.gaps.risks_stage", stage=label(stage), count=len(risks), names=names)
+        st.warning(text, icon=":material/warning:")
 
 
 @dataclass(frozen=True)

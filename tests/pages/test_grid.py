@@ -82,7 +82,12 @@ def actor_ids(spec: dict[str, Any]) -> set[int]:
 
 
 def annotations(spec: dict[str, Any]) -> list[str]:
-    return [a["text"] for a in spec["layout"]["annotations"] if a.get("text")]
+    """The quadrant names (actors' names are annotations too, named ``actor_name.<id>``)."""
+    return [
+        a["text"]
+        for a in spec["layout"]["annotations"]
+        if a.get("text") and not str(a.get("name", "")).startswith("actor_name.")
+    ]
 
 
 def table(at: AppTest, column: str) -> pd.DataFrame:
@@ -370,3 +375,59 @@ def test_size_by_a_network_measure(
     hover = [h for trace in figure(at)["data"] for h in trace.get("hovertext") or []]
     assert any(h.endswith("Actors tied (degree): 1") for h in hover)
     assert any(h.endswith("Actors tied (degree): 0") for h in hover)
+
+
+def test_gap_board_within_a_stage_names_the_stage_and_narrows_to_risks_in_one_step(
+    open_page: Callable[..., AppTest], program: ProgramInfo, coalition: dict[str, int]
+) -> None:
+    at = open_page(PAGE, program_id=program.id)
+    at.selectbox(key="grid.stage").set_value(program.stages[0].id).run()
+    at.segmented_control(key="grid.view").set_value("gaps").run()
+    banner = at.warning[0].value
+    assert "hoy" not in banner
+    assert banner == (
+        "Riesgo en la evaluación más reciente de «Diseño»: 1 actor con poder alto se resistía:"
+        " Cámara de Comercio."
+    )
+    at.toggle(key="grid.gaps.only_risks").set_value(True).run()
+    board = at.dataframe(key="grid.gaps.table").value
+    assert board["Actor"].tolist() == ["Cámara de Comercio"]
+    # the same step with the latest assessments
+    at.selectbox(key="grid.stage").set_value(0).run()
+    assert at.warning[0].value.endswith("que hoy se resiste: Cámara de Comercio.")
+    assert at.dataframe(key="grid.gaps.table").value["Actor"].tolist() == ["Cámara de Comercio"]
+
+
+def test_panel_opened_within_a_stage_shows_that_stage(
+    open_page: Callable[..., AppTest], program: ProgramInfo, coalition: dict[str, int]
+) -> None:
+    at = open_page(PAGE, program_id=program.id)
+    at.selectbox(key="grid.stage").set_value(program.stages[0].id).run()
+    at.selectbox(key="grid.chooser").set_value(coalition["Municipalidad"]).run()
+    assert "Evaluación mostrada: la más reciente en «Diseño»." in captions(at)
+    # Design scored it power 5, interest 2 (the latest, in Co-design, is 5 and 5)
+    assert [(m.label, m.value) for m in at.metric] == [("Poder", "5"), ("Interés", "2")]
+    assert any(c.value.startswith("Evaluado el 01/02/2024 (etapa «Diseño»)") for c in at.caption)
+
+
+def test_names_are_written_beside_markers_and_crowded_ones_numbered_with_a_key(
+    open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
+) -> None:
+    stage = program.stages[0].id
+    items = []
+    for n in range(40):
+        actor_id = actors.add_actor(app_db, USER, program.id, {"name": f"Vecina número {n}"}).id
+        items.append(AssessmentInput(actor_id, stage, dt.date(2024, 2, 1), 3, 3, 3, 4, 3))
+    assessments.record_assessments(app_db, USER, program.id, items)
+    at = open_page(PAGE, program_id=program.id)
+    at.toggle(key="grid.names").set_value(True).run()
+    spec = figure(at)
+    named = [a for a in spec["layout"]["annotations"] if a.get("name", "").startswith("actor_name")]
+    numbers = [x for trace in spec["data"] for x in trace.get("text") or [] if x]
+    key = table(at, "N.º")
+    assert named and numbers
+    assert len(named) + len(numbers) == 40
+    assert key["N.º"].tolist() == list(range(1, len(numbers) + 1))
+    everyone = {f"Vecina número {n}" for n in range(40)}
+    assert set(key["Actor"]) | {a["text"] for a in named} == everyone
+    assert spec["layout"]["margin"]["autoexpand"] is False

@@ -105,12 +105,12 @@ def test_hover_and_labels_escape_user_text() -> None:
         sector_colours=COLOURS, show_names=True,
     )  # fmt: skip
     hover = [h for t in fig.data for h in t.hovertext]
-    labels = [x for t in fig.data for x in t.text]
+    labels = [a.text for a in fig.layout.annotations if (a.name or "").startswith("actor_name.")]
     assert "<b>&lt;img src=x onerror=alert(1)&gt;</b><br>Medios<br>Poder 2 · Interés 2" in "".join(
         hover
     )
     assert all(XSS not in h for h in hover)
-    assert "&lt;img src=x onerror=aler…" in labels
+    assert "&lt;img src=x<br>onerror=alert(1)&gt;" in labels
     assert "Involucramiento: Sin valorar → Sin valorar" in "".join(hover)
     assert all(t.hovertemplate == "%{hovertext}<extra></extra>" for t in fig.data)
 

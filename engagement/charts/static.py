@@ -1,0 +1,222 @@
+"""The briefing's charts as SVG (vector, text kept as text), drawn with matplotlib.
+
+Sizes are in points at print size. Names are placed by :mod:`.labels`, the same module
+as the interactive grid: no name overlaps another or a marker; a marker with no room for
+its name gets a number, written beside it, and the caller prints the key. matplotlib's
+own DejaVu Sans is used, the font the PDF embeds, so nothing depends on system fonts.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from engagement.charts import labels
+from engagement.services.briefing_model import GridPoint, MapNode
+
+matplotlib.rcParams["svg.fonttype"] = "none"
+matplotlib.rcParams["svg.hashsalt"] = "tejido"
+FONT = "DejaVu Sans"
+#: Names are written at this size (points at print size, on A4 and Letter alike).
+NAME_SIZE = 8.0
+WIDTH_IN = 6.7
+GRID_HEIGHT_IN = 7.4
+MAP_HEIGHT_IN = 6.4
+_AXES = (0.07, 0.2, 0.91, 0.78)  # left, bottom, width, height of the plot, as shares
+X_RANGE = (0.5, 5.5)
+Y_RANGE = (0.5, 5.5)
+MARKER_RADIUS = 3.2
+#: Names written on a chart at most; past that the markers stay unnamed.
+MAX_NAMES = 60
+
+
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_HALO = {"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none", "alpha": 0.85}
+
+
+@dataclass(frozen=True)
+class Chart:
+    svg: str
+    key: tuple[tuple[int, str], ...]
+    """``(number, name)`` of markers numbered instead of named."""
+    named: int
+
+
+def _figure(height_in: float) -> tuple[Figure, Any, float, float]:
+    fig = Figure(figsize=(WIDTH_IN, height_in))
+    FigureCanvasSVG(fig)
+    ax = fig.add_axes(_AXES)
+    width_pt = WIDTH_IN * 72 * _AXES[2]
+    height_pt = height_in * 72 * _AXES[3]
+    return fig, ax, width_pt, height_pt
+
+
+def _svg(fig: Figure) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    # matplotlib's RDF block names its namespaces by address; the chart needs none of it.
+    return _METADATA.sub("", buffer.getvalue())
+
+
+def _place(
+    markers: list[labels.Marker], width: float, height: float
+) -> tuple[labels.Layout, list[labels.Label]]:
+    """Names first; then the numbers of those with no room, as short labels of their own."""
+    plot = labels.Box(0, 0, width, height)
+    layout = labels.place_labels(markers, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES)
+    by_key = {m.key: m for m in markers}
+    taken = [
+        labels.Obstacle(by_key[a.key].x + a.dx, by_key[a.key].y + a.dy, a.width, a.height)
+        for a in layout.labels
+    ]
+    numbered = [
+        labels.Marker(k, by_key[k].x, by_key[k].y, by_key[k].radius, str(n))
+        for k, n in layout.numbered
+    ]
+    others = [labels.Marker(m.key, m.x, m.y, m.radius) for m in markers]
+    second = labels.place_labels([*numbered, *others], plot=plot, font_size=NAME_SIZE - 1,
+                                 obstacles=taken)  # fmt: skip
+    return layout, list(second.labels)
+
+
+def _write(ax: Any, markers: Mapping[int, labels.Marker], found: Sequence[labels.Label],
+           to_data: Any, size: float, bold: bool = False) -> None:  # fmt: skip
+    for label in found:
+        marker = markers[label.key]
+        arrow = {"arrowstyle": "-", "lw": 0.4, "color": "#777777", "shrinkA": 0, "shrinkB": 2}
+        ax.annotate(
+            label.text, xy=to_data(marker), xytext=(label.dx, label.dy),
+            textcoords="offset points", ha="center", va="center", fontsize=size,
+            fontfamily=FONT, fontweight="bold" if bold else "normal", color="#222222",
+            multialignment="center", arrowprops=arrow if label.leader else None,
+            annotation_clip=False, bbox=_HALO,
+        )  # fmt: skip
+
+
+def grid_svg(
+    points: Sequence[GridPoint],
+    *,
+    threshold: int,
+    quadrant_names: Mapping[str, str],
+    axis_names: tuple[str, str],
+    legend: Mapping[str, str],
+) -> Chart:
+    """The power/interest grid: tinted quadrants, markers by sector colour, every name."""
+    fig, ax, width, height = _figure(GRID_HEIGHT_IN)
+    ax.set_xlim(*X_RANGE)
+    ax.set_ylim(*Y_RANGE)
+    line = threshold - 0.5
+    tints = {"keep_satisfied": "#ECEFF5", "manage_closely": "#F6EEE3",
+             "monitor": "#F5F5F5", "keep_informed": "#EAF3EE"}  # fmt: skip
+    cells = {"keep_satisfied": (X_RANGE[0], line, line, Y_RANGE[1]),
+             "manage_closely": (line, X_RANGE[1], line, Y_RANGE[1]),
+             "monitor": (X_RANGE[0], line, Y_RANGE[0], line),
+             "keep_informed": (line, X_RANGE[1], Y_RANGE[0], line)}  # fmt: skip
+    for quadrant, (x0, x1, y0, y1) in cells.items():
+        if x1 > x0 and y1 > y0:
+            ax.axvspan(x0, x1, (y0 - 0.5) / 5, (y1 - 0.5) / 5, color=tints[quadrant], lw=0)
+    ax.axvline(line, color="#555555", lw=0.8, ls="--")
+    ax.axhline(line, color="#555555", lw=0.8, ls="--")
+    ax.set_xticks([1, 2, 3, 4, 5])
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.tick_params(labelsize=7)
+    ax.set_xlabel(axis_names[1] + " →", fontsize=8, fontfamily=FONT)
+    ax.set_ylabel(axis_names[0] + " →", fontsize=8, fontfamily=FONT)
+
+    def to_px(x: float, y: float) -> tuple[float, float]:
+        return ((x - X_RANGE[0]) / 5 * width, (y - Y_RANGE[0]) / 5 * height)
+
+    markers = {}
+    for p in points:
+        px, py = to_px(p.x, p.y)
+        markers[p.id] = labels.Marker(p.id, px, py, MARKER_RADIUS + 0.6, labels.label_text(p.name))
+    ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
+               c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
+               zorder=3)  # fmt: skip
+    layout, numbers = _place(list(markers.values()), width, height)
+
+    def to_data(m: labels.Marker) -> tuple[float, float]:
+        return (m.x / width * 5 + X_RANGE[0], m.y / height * 5 + Y_RANGE[0])
+
+    _write(ax, markers, layout.labels, to_data, NAME_SIZE)
+    _write(ax, markers, numbers, to_data, NAME_SIZE - 1, bold=True)
+    _legend(fig, legend)
+    del quadrant_names  # the quadrants are named in the table beside the chart
+    names = {p.id: p.name for p in points}
+    key = tuple((n, names[k]) for k, n in layout.numbered)
+    return Chart(_svg(fig), key, len(layout.labels))
+
+
+def _legend(fig: Figure, colours: Mapping[str, str], extra: Sequence[Line2D] = ()) -> None:
+    handles = [
+        Line2D([], [], marker="o", ls="", color=c, markersize=5, label=name)
+        for name, c in colours.items()
+    ]
+    fig.legend(
+        handles=[*handles, *extra], loc="lower left", bbox_to_anchor=(0.06, 0.0), ncol=2,
+        fontsize=7, frameon=False, prop={"family": FONT, "size": 7},
+    )  # fmt: skip
+
+
+def network_svg(
+    nodes: Sequence[MapNode],
+    edges: Sequence[tuple[int, int, bool]],
+    *,
+    legend: Mapping[str, str],
+    tie_names: tuple[str, str],
+) -> Chart:
+    """The network at its stored positions; the most central actors named (8 pt)."""
+    fig, ax, width, height = _figure(MAP_HEIGHT_IN)
+    ax.set_axis_off()
+    xs, ys = [n.x for n in nodes], [n.y for n in nodes]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    span = max(x1 - x0, (y1 - y0) * width / height, 1e-9)
+    pad = 8.0
+
+    def to_pt(x: float, y: float) -> tuple[float, float]:
+        scale = (width - 2 * pad) / span
+        ox = (width - (x1 - x0) * scale) / 2
+        oy = (height - (y1 - y0) * scale) / 2
+        return (ox + (x - x0) * scale, oy + (y1 - y) * scale)  # screen y grows downward
+
+    top = max(n.degree for n in nodes) or 1.0
+    where = {n.id: to_pt(n.x, n.y) for n in nodes}
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    plain = [(where[u], where[v]) for u, v, c in edges if not c]
+    conflict = [(where[u], where[v]) for u, v, c in edges if c]
+    ax.add_collection(LineCollection(plain, colors="#BBBBBB", linewidths=0.35, zorder=1))
+    ax.add_collection(
+        LineCollection(conflict, colors="#CC3311", linewidths=0.6, linestyles="--", zorder=1)
+    )
+    radius = {n.id: 1.6 + 3.4 * (n.degree / top) ** 0.5 for n in nodes}
+    ax.scatter([where[n.id][0] for n in nodes], [where[n.id][1] for n in nodes],
+               s=[(2 * radius[n.id]) ** 2 for n in nodes], c=[n.colour for n in nodes],
+               edgecolors="white", linewidths=0.4, zorder=2)  # fmt: skip
+    ranked = sorted(nodes, key=lambda n: (not n.labelled, -n.degree))
+    markers = {
+        n.id: labels.Marker(
+            n.id, *where[n.id], radius[n.id] + 0.5, labels.label_text(n.name) if n.labelled else ""
+        )
+        for n in ranked
+    }
+    layout, numbers = _place(list(markers.values()), width, height)
+    _write(ax, markers, layout.labels, lambda m: (m.x, m.y), NAME_SIZE)
+    _write(ax, markers, numbers, lambda m: (m.x, m.y), NAME_SIZE - 1, bold=True)
+    ties = [
+        Line2D([], [], color="#BBBBBB", lw=1, label=tie_names[0]),
+        Line2D([], [], color="#CC3311", lw=1, ls="--", label=tie_names[1]),
+    ]
+    _legend(fig, legend, ties if conflict else ties[:1])
+    names = {n.id: n.name for n in nodes}
+    key = tuple((n, names[k]) for k, n in layout.numbered)
+    return Chart(_svg(fig), key, len(layout.labels))

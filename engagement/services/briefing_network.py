@@ -1,0 +1,220 @@
+"""The briefing's coalition analysis: key players still to win and who opens their door,
+the network map's nodes, and the brokers in plain words.
+
+Everything runs on :func:`engagement.services.network.load_coalition` with the acting
+user, so actors that user may not see are left out of every path, map and sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Hashable, Mapping
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from engagement.analysis import paths
+from engagement.analysis.brokerage import ROLES
+from engagement.frameworks import EngagementLevel
+from engagement.i18n import t
+from engagement.model import Principal, ProgramInfo
+from engagement.services import maps, network, profiles
+from engagement.services.briefing_model import KeyPlayer, MapNode
+from engagement.storage.db import Database
+
+#: Key players listed at most (the most powerful first); the rest are counted.
+MAX_KEY_PLAYERS = 12
+#: Supporters tried as door openers for each key player.
+DOOR_OPENERS = 6
+#: Nodes drawn on the static map at most (the most connected first), and labelled.
+MAX_NODES = 600
+MAX_EDGES = 3000
+LABELLED = 12
+MAX_BROKERS = 6
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def plain(text: str) -> str:
+    """Catalog advice without its Markdown emphasis."""
+    return _BOLD.sub(r"\1", text)
+
+
+def _shown(graph: nx.DiGraph, names: Mapping[int, str]) -> dict[Hashable, object]:
+    shown: dict[Hashable, object] = dict(graph.nodes(data="name"))
+    shown.update({k: v for k, v in names.items() if k in shown})
+    return shown
+
+
+def _friends(graph: nx.DiGraph, node: int) -> set[int]:
+    """Neighbours through a tie that is not a conflict, in either direction."""
+    out = {v for v in graph.successors(node) if not graph[node][v]["conflict"]}
+    return out | {u for u in graph.predecessors(node) if not graph[u][node]["conflict"]}
+
+
+def key_players(
+    db: Database,
+    by: Principal,
+    program_id: int,
+    placed: pd.DataFrame,
+    names: Mapping[int, str],
+    program: ProgramInfo,
+    lang: str,
+    today: dt.date,
+) -> tuple[tuple[KeyPlayer, ...], int]:
+    """High-power actors not yet Supportive: advice and introduction paths; and how many
+    more there are past :data:`MAX_KEY_PLAYERS`."""
+    threshold = program.power_threshold
+    level = placed["engagement_current"]
+    wanted = placed[(placed["power"] >= threshold) & (level.isna() | (level < 4))]
+    wanted = wanted.sort_values(["power", "interest", "name"], ascending=[False, False, True])
+    graph = network.load_coalition(db, program_id, by=by).graph
+    shown = _shown(graph, names)
+    supporters = [
+        int(i)
+        for i, v in zip(placed["id"], level, strict=True)
+        if pd.notna(v) and v >= EngagementLevel.SUPPORTIVE and int(i) in graph
+    ]
+    supporters.sort(key=lambda n: (-graph.degree(n), str(shown[n])))
+    sectors = {s.key: s.label(lang) for s in program.sectors}
+    found = []
+    for row in wanted.head(MAX_KEY_PLAYERS).to_dict("records"):
+        actor_id = int(row["id"])
+        allies = tuple(
+            str(shown[n]) for n in sorted(_friends(graph, actor_id) if actor_id in graph else ())
+            if n in supporters
+        )  # fmt: skip
+        current, desired = _int(row["engagement_current"]), _int(row["engagement_desired"])
+        approach = profiles.recommended_approach(
+            int(row["power"]), int(row["interest"]), current, desired, threshold, allies
+        )
+        words: dict[str, Any] = {
+            "current": t(EngagementLevel(current).key, lang) if current else "",
+            "desired": t(EngagementLevel(desired).key, lang) if desired else "",
+            "gap": approach.gap,
+            "names": ", ".join(allies[:5]),
+        }
+        found.append(
+            KeyPlayer(
+                name=str(row["name"]),
+                sector=sectors.get(row["sector"], t("grid.no_sector", lang)),
+                power=int(row["power"]),
+                interest=int(row["interest"]),
+                engagement=str(words["current"] or t("grid.not_rated", lang)),
+                desired=str(words["desired"] or t("grid.not_rated", lang)),
+                advice=tuple(plain(t(key, lang, **words)) for key in approach.keys),
+                doors=_doors(graph, supporters, actor_id, shown, lang),
+            )
+        )
+    return tuple(found), max(0, len(wanted) - MAX_KEY_PLAYERS)
+
+
+def _doors(
+    graph: nx.DiGraph,
+    supporters: list[int],
+    target: int,
+    shown: Mapping[Hashable, object],
+    lang: str,
+) -> tuple[str, ...]:
+    """Up to two sentences: which supporters can reach the actor, and through whom."""
+    if target not in graph:
+        return ()
+    chains = []
+    for source in supporters[:DOOR_OPENERS]:
+        if source == target:
+            continue
+        chains += paths.introduction_paths(graph, source, target, k=1)
+    chains.sort(key=lambda c: (c.steps, -c.weakest))
+    return tuple(network.describe_path(chain, shown, lang) for chain in chains[:2])
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def network_map(
+    db: Database,
+    by: Principal,
+    program_id: int,
+    names: Mapping[int, str],
+    colours: Mapping[str, str],
+    state: dict[str, Any],
+) -> tuple[tuple[MapNode, ...], tuple[tuple[int, int, bool], ...]]:
+    """Nodes at the map's stored positions (the most central labelled) and ties.
+
+    With a snapshot (``state``), the ties are those it froze, among visible actors.
+    """
+    graph = network.load_coalition(db, program_id, by=by).graph
+    positions = maps.map_layout(db, program_id).positions
+    table = network.actor_measures(db, program_id, by=by)
+    between = dict(zip(table["id"].astype(int), table["betweenness"].astype(float), strict=True))
+    ranked = sorted(
+        (n for n in graph if n in positions),
+        key=lambda n: (-graph.degree(n), -between.get(n, 0.0)),
+    )[:MAX_NODES]
+    central = sorted(ranked, key=lambda n: -between.get(n, 0.0))[:LABELLED]
+    shown = _shown(graph, names)
+    nodes = tuple(
+        MapNode(
+            id=int(n),
+            name=str(shown[n]),
+            colour=colours.get(str(graph.nodes[n].get("sector")), "#BBBBBB"),
+            x=float(positions[n][0]),
+            y=float(positions[n][1]),
+            degree=float(graph.degree(n)),
+            labelled=n in central,
+        )
+        for n in ranked
+    )
+    kept = {node.id for node in nodes}
+    if state:
+        pairs = [(int(e["source"]), int(e["target"]), bool(e["negative"])) for e in state["ties"]]
+    else:
+        pairs = [(int(u), int(v), bool(d["conflict"])) for u, v, d in graph.edges(data=True)]
+    edges: dict[tuple[int, int], bool] = {}
+    for u, v, conflict in pairs:
+        if u in kept and v in kept and u != v:
+            pair = (min(u, v), max(u, v))
+            edges[pair] = edges.get(pair, False) or conflict
+    return nodes, tuple((u, v, c) for (u, v), c in list(edges.items())[:MAX_EDGES])
+
+
+def brokers(
+    db: Database,
+    by: Principal,
+    program_id: int,
+    names: Mapping[int, str],
+    program: ProgramInfo,
+    lang: str,
+) -> tuple[str, ...]:
+    """The main brokers, one sentence each: who connects which sectors, in what role."""
+    measures = network.actor_measures(db, program_id, by=by)
+    graph = network.load_coalition(db, program_id, by=by).graph
+    shown = _shown(graph, names)
+    sectors = {s.key: s.label(lang) for s in program.sectors}
+    top = measures[measures["brokerage_total"] > 0].sort_values(
+        ["brokerage_total", "betweenness"], ascending=False
+    )
+    lines = []
+    for row in top.head(MAX_BROKERS).to_dict("records"):
+        node = int(row["id"])
+        role = max(ROLES, key=lambda r: (row[r.value], -ROLES.index(r)))
+        reached = sorted(
+            {
+                sectors.get(str(graph.nodes[n].get("sector")), t("grid.no_sector", lang))
+                for n in _friends(graph, node)
+            }
+        )
+        lines.append(
+            t(
+                "briefing.broker",
+                lang,
+                name=shown[node],
+                sector=sectors.get(str(row["sector"]), t("grid.no_sector", lang)),
+                sectors=", ".join(reached),
+                role=t(f"analysis.column.{role.value}", lang).lower(),
+                help=t(f"analysis.help.{role.value}", lang).rstrip(".").lower(),
+            )
+        )
+    return tuple(lines)

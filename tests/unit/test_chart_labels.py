@@ -1,0 +1,153 @@
+"""Label placement: no name overlaps another name, a marker or an obstacle, at any scale."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engagement.charts.labels import (
+    Box,
+    Marker,
+    Obstacle,
+    label_box,
+    label_text,
+    place_labels,
+    text_size,
+)
+from engagement.services.grid import spread_positions
+
+PLOT = Box(0, 0, 800, 500)
+
+
+def marker_box(marker: Marker, sx: float = 1.0, sy: float = 1.0) -> Box:
+    x, y, r = marker.x * sx, marker.y * sy, marker.radius
+    return Box(x - r, y - r, x + r, y + r)
+
+
+def assert_clean(
+    markers: list[Marker],
+    layout_labels: tuple,  # type: ignore[type-arg]
+    plot: Box,
+    scales: list[tuple[float, float]],
+    obstacles: list[Obstacle] = (),  # type: ignore[assignment]
+) -> None:
+    by_key = {m.key: m for m in markers}
+    for sx, sy in scales:
+        boxes = [label_box(by_key[label.key], label, sx, sy) for label in layout_labels]
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b), (sx, sy, a, b)
+        for box in boxes:
+            assert box.left >= plot.left * sx - 1e-6 and box.right <= plot.right * sx + 1e-6
+            assert box.bottom >= plot.bottom * sy - 1e-6 and box.top <= plot.top * sy + 1e-6
+            for m in markers:
+                assert not box.overlaps(marker_box(m, sx, sy)), (sx, sy, box, m)
+            for o in obstacles:
+                scaled = Box(
+                    o.x * sx - o.width / 2, o.y * sy - o.height / 2,
+                    o.x * sx + o.width / 2, o.y * sy + o.height / 2,
+                )  # fmt: skip
+                assert not box.overlaps(scaled)
+
+
+def crowded_grid(per_cell: dict[tuple[int, int], int]) -> list[Marker]:
+    """Markers spread like the power/interest grid draws them, on an 800x500 plot."""
+    scores = [cell for cell, n in per_cell.items() for _ in range(n)]
+    positions = spread_positions(scores)
+    markers = []
+    for key, (x, y) in enumerate(positions):
+        px, py = (x - 0.5) / 5 * 800, (y - 0.05) / 5.9 * 500
+        markers.append(Marker(key, px, py, 7.5, f"Actor número {key} del programa"))
+    return markers
+
+
+def test_one_marker_gets_its_name_beside_it() -> None:
+    layout = place_labels([Marker(1, 400, 250, 8, "Alcaldía")], plot=PLOT, font_size=11)
+    (label,) = layout.labels
+    assert not label.leader and layout.numbered == () and layout.unlabelled == ()
+    box = label_box(Marker(1, 400, 250, 8), label)
+    assert not box.overlaps(Box(392, 242, 408, 258))
+
+
+def test_crowded_cell_uses_leaders_then_numbers() -> None:
+    markers = crowded_grid({(3, 3): 16, (4, 4): 9, (2, 3): 4})
+    layout = place_labels(markers, plot=PLOT, font_size=11)
+    assert any(label.leader for label in layout.labels)
+    placed = {label.key for label in layout.labels} | {k for k, _ in layout.numbered}
+    assert placed == {m.key for m in markers}
+    assert [n for _, n in layout.numbered] == list(range(1, len(layout.numbered) + 1))
+    assert_clean(markers, layout.labels, PLOT, [(1, 1)])
+
+
+@pytest.mark.parametrize("cells", [{(3, 3): 7, (2, 4): 6, (2, 5): 4}, {(5, 5): 12, (1, 1): 5}])
+def test_no_overlap_over_a_range_of_widths(cells: dict[tuple[int, int], int]) -> None:
+    markers = crowded_grid(cells)
+    layout = place_labels(
+        markers, plot=PLOT, font_size=11, x_scales=(1.0, 2.2), y_scales=(1.0, 1.2)
+    )
+    scales = [(sx, sy) for sx in (1.0, 1.3, 1.7, 2.2) for sy in (1.0, 1.1, 1.2)]
+    assert_clean(markers, layout.labels, PLOT, scales)
+
+
+def test_obstacles_are_avoided() -> None:
+    title = Obstacle(400, 250, 200, 20)
+    markers = [Marker(1, 400, 230, 6, "Un nombre bastante largo")]
+    layout = place_labels(markers, plot=PLOT, font_size=11, obstacles=[title], x_scales=(1.0, 1.5))
+    assert_clean(markers, layout.labels, PLOT, [(1, 1), (1.5, 1)], [title])
+
+
+def test_cap_leaves_the_rest_unlabelled() -> None:
+    markers = crowded_grid({(3, 3): 30, (4, 2): 30})
+    layout = place_labels(markers, plot=PLOT, font_size=11, max_labels=12)
+    assert len(layout.labels) + len(layout.numbered) == 12
+    assert len(layout.unlabelled) == 48
+    assert_clean(markers, layout.labels, PLOT, [(1, 1)])
+
+
+def test_markers_without_text_are_only_obstacles() -> None:
+    markers = [Marker(1, 100, 100, 10), Marker(2, 125, 100, 6, "Vecina")]
+    layout = place_labels(markers, plot=PLOT, font_size=11)
+    assert [label.key for label in layout.labels] == [2]
+    assert_clean(markers, layout.labels, PLOT, [(1, 1)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.floats(0, 800), st.floats(0, 500), st.floats(3, 14),
+            st.text(alphabet="abcdeñáWMil ", min_size=1, max_size=30),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)  # fmt: skip
+def test_random_markers_never_overlap(points: list[tuple[float, float, float, str]]) -> None:
+    markers = [Marker(i, x, y, r, label_text(s) or "x") for i, (x, y, r, s) in enumerate(points)]
+    layout = place_labels(markers, plot=PLOT, font_size=10, x_scales=(1.0, 1.5))
+    assert_clean(markers, layout.labels, PLOT, [(1.0, 1.0), (1.25, 1.0), (1.5, 1.0)])
+    named = {label.key for label in layout.labels} | {k for k, _ in layout.numbered}
+    assert named == {m.key for m in markers}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Alcaldía", "Alcaldía"),
+        ("Instituto de Transparencia del Estado de Nayarit (ITAI)", "ITAI"),
+        ("Centro de Formación de la Cooperación Española en La Antigua Guatemala",
+         "Centro de Formación de\nla Cooperación Españo…"),
+        ("  Vecina   del  barrio ", "Vecina del barrio"),
+    ],
+)  # fmt: skip
+def test_label_text(name: str, expected: str) -> None:
+    assert label_text(name) == expected
+    assert all(len(line) <= 22 for line in label_text(name).split("\n"))
+
+
+def test_text_size_grows_with_lines_and_letters() -> None:
+    one, two = text_size("Mmm", 10), text_size("Mmm\nMmm", 10)
+    assert two[1] == pytest.approx(2 * one[1]) and two[0] == one[0]
+    assert text_size("WWW", 10)[0] > text_size("iii", 10)[0]
