@@ -17,18 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engagement.io.cells import as_text, is_blank
-from engagement.io.readers import (
-    MAX_INFLATION,
-    MAX_ROWS,
+from engagement.errors import (
     EmptyFile,
     FileTooLarge,
     NotASpreadsheet,
     TooManyRows,
     UnknownTable,
-    decode,
-    sniff_delimiter,
 )
+from engagement.io.cells import as_text, is_blank
+from engagement.io.readers import MAX_INFLATION, MAX_ROWS, decode, sniff_delimiter
 from engagement.text import name_key
 
 Kind = Literal["activities", "attendance"]

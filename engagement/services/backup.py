@@ -32,7 +32,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from engagement.errors import DuplicateName, EngagementError
+from engagement.errors import (
+    BackupTooNew,
+    DatabaseNotEmpty,
+    DuplicateName,
+    NotABackup,
+    SqliteOnly,
+)
 from engagement.model import Principal, ProgramInfo
 from engagement.services import programs
 from engagement.services.permissions import require_admin
@@ -45,30 +51,6 @@ from engagement.text import clean_name
 PROGRAM_FORMAT = "tejido-program-backup"
 DATABASE_FORMAT = "tejido-database-backup"
 VERSION = 1
-
-
-class NotABackup(EngagementError):
-    """The file is not a Tejido backup. params: name."""
-
-    code = "not_a_backup"
-
-
-class BackupTooNew(EngagementError):
-    """Made by a newer Tejido (schema unknown here). params: revision."""
-
-    code = "backup_too_new"
-
-
-class SqliteOnly(EngagementError):
-    """A file copy of the database exists only for SQLite. params: path."""
-
-    code = "sqlite_only"
-
-
-class DatabaseNotEmpty(EngagementError):
-    """A whole-database restore would overwrite programs. params: count."""
-
-    code = "database_not_empty"
 
 
 def _program_table() -> Table:

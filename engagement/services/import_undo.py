@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from engagement.errors import EngagementError, NotFound
+from engagement.errors import ImportAlreadyUndone, ImportUndoBlocked, NotFound
 from engagement.model import Principal
 from engagement.services.permissions import Action, require
 from engagement.storage.base import Base, utcnow
@@ -32,21 +32,6 @@ from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, ImportBatch, Program
 
 _CHUNK = 5000
-
-
-class ImportAlreadyUndone(EngagementError):
-    """params: batch, at."""
-
-    code = "import_already_undone"
-
-
-class ImportUndoBlocked(EngagementError):
-    """The import's rows were changed or used since.
-
-    params: entity, key, changed_by, changed_at.
-    """
-
-    code = "import_undo_blocked"
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:

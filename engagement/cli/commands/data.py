@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from engagement.cli import Context
+from engagement.errors import NotABackup
 from engagement.i18n import describe_problem, t
 from engagement.io.marks import is_readme
 from engagement.maps.view import MapStyle
@@ -180,7 +181,7 @@ def restore(args: argparse.Namespace, ctx: Context) -> int:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise backup.NotABackup(name=path.name) from exc
+        raise NotABackup(name=path.name) from exc
     if backup.backup_kind(document) == "program":
         info = backup.restore_program(db, ctx.user, document, name=args.new_name, source=path.name)
         ctx.say("io.cli.restored_program", name=info.name, id=info.id)
