@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from engagement.cli import commands
 from engagement.config import Settings, load_settings
 from engagement.errors import EngagementError, ValidationFailed
 from engagement.i18n import describe_error, describe_problem, t
@@ -65,7 +66,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=["es", "en"], help="language of messages")
     parser.add_argument("--user", help="name recorded in the audit log")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from engagement.cli import commands
 
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")

@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import openpyxl
+
 from engagement.errors import (
     EmptyFile,
     FileTooLarge,
@@ -155,7 +157,6 @@ def read_activity_upload(name: str, data: bytes, limit_bytes: int) -> ActivityFi
 
 
 def _xlsx_tables(name: str, data: bytes, limit_bytes: int) -> list[tuple[str, list[Any]]]:
-    import openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

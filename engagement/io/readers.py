@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import openpyxl
+
 from engagement.errors import (
     EmptyFile,
     FileTooLarge,
@@ -92,7 +94,6 @@ def _mb(size: int) -> str:
 
 
 def _read_xlsx(name: str, data: bytes, limit_bytes: int) -> ParsedFile:
-    import openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from engagement.analysis.coparticipation import co_participation
 from engagement.errors import NotFound, Problem, ValidationFailed
 from engagement.model import Principal
-from engagement.services import audit, validation
+from engagement.services import audit, permissions, validation
 from engagement.services.concurrency import check_version
-from engagement.services.permissions import Action, require
+from engagement.services.permissions import Action, require, require_activity_edit
+from engagement.services.tasks import insert_task, task_problems
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import (
@@ -31,7 +32,6 @@ from engagement.storage.models import (
     ActivityType,
     Actor,
     Attendance,
-    AuditEntry,
     Stage,
 )
 from engagement.text import clean_name, split_multi
@@ -179,8 +179,6 @@ def record_activity(
     tasks: Sequence[TaskInput] = (),
 ) -> ActivityInfo:
     """Record an activity, who attended and its follow-up tasks, all or nothing."""
-    from engagement.services.tasks import insert_task, task_problems
-
     require(by, program_id, Action.RECORD_ACTIVITY)
     problems = [
         Problem(f"task.{p.field}", p.code, p.params, row=p.row)
@@ -210,7 +208,7 @@ def update_activity(
     """Replace an activity's values (and, unless None, its attendance); audit the diff."""
     with db.writing() as session:
         row = _live(session, activity_id)
-        require_edit(session, by, row.program_id, row.id)
+        require_activity_edit(session, by, row.program_id, row.id)
         check_version(session, "activity", row.id, row.title, row.version, expected_version)
         cleaned, problems = clean_activity(item)
         problems += _ref_problems(session, row.program_id, cleaned)
@@ -254,7 +252,7 @@ def delete_activity(
     """Soft-delete: the activity, its attendance and tasks are kept and can be restored."""
     with db.writing() as session:
         row = _live(session, activity_id)
-        require_edit(session, by, row.program_id, row.id)
+        require_activity_edit(session, by, row.program_id, row.id)
         check_version(session, "activity", row.id, row.title, row.version, expected_version)
         audit.mark_deleted(session, by, row, "activity", deleted=True)
 
@@ -264,7 +262,7 @@ def restore_activity(db: Database, by: Principal, activity_id: int) -> ActivityI
         row = session.get(Activity, activity_id)
         if row is None or row.deleted_at is None:
             raise NotFound(entity="activity", key=activity_id)
-        require_edit(session, by, row.program_id, row.id)
+        require_activity_edit(session, by, row.program_id, row.id)
         audit.mark_deleted(session, by, row, "activity", deleted=False)
         return _info(session, row)
 
@@ -275,25 +273,6 @@ def get_activity(db: Database, activity_id: int) -> ActivityInfo:
         if row is None:
             raise NotFound(entity="activity", key=activity_id)
         return _info(session, row)
-
-
-def require_edit(session: Session, by: Principal, program_id: int, activity_id: int) -> None:
-    """Facilitators change the activities they recorded; mentors and leads, any."""
-    own = creator(session, "activity", activity_id) == by.username
-    require(by, program_id, Action.RECORD_ACTIVITY if own else Action.EDIT_TRACKING)
-
-
-def creator(session: Session, entity: str, entity_id: int) -> str | None:
-    """Who created a record, from its first audit entry (facilitators edit their own)."""
-    return session.scalar(
-        select(AuditEntry.username)
-        .where(
-            AuditEntry.entity == entity,
-            AuditEntry.entity_id == entity_id,
-            AuditEntry.action == "create",
-        )
-        .limit(1)
-    )
 
 
 def _live(session: Session, activity_id: int) -> Activity:
@@ -330,7 +309,7 @@ def _info(session: Session, row: Activity) -> ActivityInfo:
         attendees=tuple(sorted((_attendee(a) for a in row.attendance), key=lambda a: a.actor_id)),
         version=row.version,
         deleted=row.deleted_at is not None,
-        created_by=creator(session, "activity", row.id) or "",
+        created_by=permissions.creator(session, "activity", row.id) or "",
     )
 
 

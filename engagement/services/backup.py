@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Column,
     Date,
@@ -156,7 +157,6 @@ def _check(document: Any, name: str, fmt: str, db: Database) -> None:
 
 
 def _known_revisions(db: Database) -> set[str]:
-    from alembic.script import ScriptDirectory
 
     scripts = ScriptDirectory.from_config(migrate.alembic_config(db.engine))
     return {rev.revision for rev in scripts.walk_revisions()}

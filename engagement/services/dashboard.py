@@ -25,6 +25,7 @@ from sqlalchemy import select
 from engagement.frameworks import quadrant
 from engagement.services import activities, commitments, inputs
 from engagement.services.programs import get_program
+from engagement.services.tasks import tasks_frame
 from engagement.storage.db import Database
 from engagement.storage.models import COMMITMENT_STATUSES, Actor, Assessment
 from engagement.tracking import Figures
@@ -218,7 +219,6 @@ def dashboard(
     db: Database, program_id: int, *, stage_id: int | None = None, today: dt.date | None = None
 ) -> Dashboard:
     """Everything the stage dashboard shows, for the program or one stage."""
-    from engagement.services.tasks import tasks_frame
 
     today = today or dt.date.today()
     program = get_program(db, program_id)

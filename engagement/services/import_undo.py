@@ -30,6 +30,7 @@ from engagement.services.permissions import Action, require
 from engagement.storage.base import Base, utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, ImportBatch, Program
+from engagement.text import name_key
 
 _CHUNK = 5000
 
@@ -186,8 +187,6 @@ def _revert(
             continue
         old = {k: _typed(table, k, pair[0]) for k, pair in changes.items() if k in table.c}
         if "name" in old and "name_key" in table.c:
-            from engagement.text import name_key
-
             old["name_key"] = name_key(old["name"])
         values = dict(old)
         if "version" in table.c:

@@ -92,13 +92,27 @@ def require_owned(
         return
     created_by = None
     if by.role_in(program_id) == "facilitator":
-        created_by = session.scalar(
-            select(AuditEntry.username)
-            .where(
-                AuditEntry.entity == entity,
-                AuditEntry.entity_id == entity_id,
-                AuditEntry.action == "create",
-            )
-            .limit(1)
-        )
+        created_by = creator(session, entity, entity_id)
     require(by, program_id, action, created_by)
+
+
+def creator(session: Session, entity: str, entity_id: int) -> str | None:
+    """Who created a record, from its first audit entry (facilitators edit their own)."""
+    return session.scalar(
+        select(AuditEntry.username)
+        .where(
+            AuditEntry.entity == entity,
+            AuditEntry.entity_id == entity_id,
+            AuditEntry.action == "create",
+        )
+        .limit(1)
+    )
+
+
+def require_activity_edit(
+    session: Session, by: Principal, program_id: int, activity_id: int
+) -> None:
+    """Facilitators change the activities they recorded (and their tasks); mentors and
+    leads, any."""
+    own = creator(session, "activity", activity_id) == by.username
+    require(by, program_id, Action.RECORD_ACTIVITY if own else Action.EDIT_TRACKING)

@@ -22,6 +22,7 @@ from engagement.frameworks import quadrant, salience_of
 from engagement.model import Principal
 from engagement.services import audit, coalition, validation
 from engagement.services.movement import MEASURES, Comparison, compare_frozen
+from engagement.services.network import actor_measures
 from engagement.services.permissions import Action, require
 from engagement.services.programs import get_program
 from engagement.storage.base import utcnow
@@ -59,10 +60,6 @@ def _plain(value: Any) -> Any:
 
 
 def _network_measures(db: Database, program_id: int, as_of: dt.date | None) -> list[dict[str, Any]]:
-    try:
-        from engagement.services.network import actor_measures
-    except ImportError:  # the network analysis is optional for snapshots
-        return []
     table = actor_measures(db, program_id, on_date=as_of)
     wanted = ["id", *[m for m in MEASURES if m in table.columns]]
     return [{str(k): _plain(v) for k, v in row.items()} for row in table[wanted].to_dict("records")]

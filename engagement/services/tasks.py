@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from engagement.errors import NotFound, Problem, ValidationFailed
 from engagement.model import Principal
 from engagement.services import audit, validation
-from engagement.services.activities import require_edit
 from engagement.services.concurrency import check_version
+from engagement.services.permissions import require_activity_edit
 from engagement.storage.db import Database
 from engagement.storage.models import TASK_STATUSES, Activity, FollowUpTask
 from engagement.text import clean_name
@@ -61,7 +61,7 @@ def add_tasks(
         activity = session.get(Activity, activity_id)
         if activity is None or activity.deleted_at is not None:
             raise NotFound(entity="activity", key=activity_id)
-        require_edit(session, by, activity.program_id, activity.id)
+        require_activity_edit(session, by, activity.program_id, activity.id)
         return [_info(insert_task(session, by, activity, item)) for item in items]
 
 
@@ -76,7 +76,7 @@ def update_task(
         task = session.get(FollowUpTask, task_id)
         if task is None:
             raise NotFound(entity="follow_up_task", key=task_id)
-        require_edit(session, by, task.program_id, task.activity_id)
+        require_activity_edit(session, by, task.program_id, task.activity_id)
         check_version(
             session, "follow_up_task", task.id, task.title, task.version, expected_version
         )
@@ -99,7 +99,7 @@ def delete_task(db: Database, by: Principal, task_id: int) -> None:
         task = session.get(FollowUpTask, task_id)
         if task is None:
             raise NotFound(entity="follow_up_task", key=task_id)
-        require_edit(session, by, task.program_id, task.activity_id)
+        require_activity_edit(session, by, task.program_id, task.activity_id)
         changes = {"title": [task.title, None]}
         audit.record(session, by, task.program_id, "follow_up_task", task.id, "delete", changes)
         session.delete(task)

@@ -1,6 +1,6 @@
 """The database and acting user, shared by pages.
 
-The engine is owned with ``st.cache_resource`` (one per process and URL). Derived data is
+The engine is owned in :mod:`engagement.ui.database` (one per process and URL). Derived data is
 cached with ``st.cache_data`` keyed by the program's data version, so it is recomputed once
 after each change and never per rerun. Nothing per-user is kept in these caches.
 """
@@ -8,51 +8,30 @@ after each change and never per rerun. Nothing per-user is kept in these caches.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from engagement.config import load_settings
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, assessments, permissions, privacy, programs, relationships
-from engagement.services.daily_backup import daily_backup
-from engagement.storage import migrate
-from engagement.storage.db import Database
+from engagement.services import (
+    actors,
+    assessments,
+    network,
+    permissions,
+    privacy,
+    programs,
+    relationships,
+)
 from engagement.ui import state
+from engagement.ui.auth import current_principal
+from engagement.ui.database import _database
+from engagement.ui.database import database as database
 from engagement.ui.i18n import tr
-
-
-@st.cache_resource(show_spinner=False)
-def _database(url: str) -> Database:
-    database = Database.from_url(url)
-    migrate.upgrade(database.engine)
-    return database
-
-
-def database() -> Database:
-    settings = load_settings()
-    db = _database(settings.database_url)
-    _backup_once_a_day(db, settings.data_dir / "backups", settings.backup_keep)
-    return db
-
-
-_last_backup_day: list[dt.date] = []
-
-
-def _backup_once_a_day(db: Database, folder: Path, keep: int) -> None:
-    """The automatic daily backup; the date check makes this free on every other rerun."""
-    today = dt.date.today()
-    if _last_backup_day and _last_backup_day[0] == today:
-        return
-    daily_backup(db, folder, keep, today)
-    _last_backup_day[:] = [today]
 
 
 def current_user() -> Principal:
     """The signed-in user with their roles (app.py's gate has already run)."""
-    from engagement.ui.auth import current_principal  # auth needs database() from here
-
     user = current_principal()
     if user is None:
         st.stop()
@@ -140,6 +119,4 @@ def network_measures(program_id: int, *, on_date: dt.date | None = None) -> pd.D
     process, so a rerun on unchanged data costs one small query. Restricted actors are
     left out of the analysis for users who may not see them.
     """
-    from engagement.services import network
-
     return network.actor_measures(database(), program_id, on_date=on_date, by=current_user())

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from sqlalchemy import func, select
 
 from engagement.config import load_settings
 from engagement.services import (
@@ -26,8 +27,10 @@ from engagement.services import (
     tasks,
 )
 from engagement.services.movement import Comparison
+from engagement.storage.models import Actor, Relationship
 from engagement.tracking import ChecklistItem
-from engagement.ui.context import _database, program, program_version
+from engagement.ui.context import program, program_version
+from engagement.ui.database import _database
 
 
 def _url() -> str:
@@ -144,9 +147,6 @@ def frozen(program_id: int, snapshot_id: int | None) -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _counts(url: str, program_id: int, version: int) -> tuple[int, int]:
-    from sqlalchemy import func, select
-
-    from engagement.storage.models import Actor, Relationship
 
     with _database(url).reading() as session:
         actors = session.scalar(

@@ -25,7 +25,7 @@ from engagement.io.readers import read_upload
 from engagement.model import AssessmentInput, Principal
 from engagement.services import (
     activities,
-    activity_import,
+    activity_import_write,
     actor_edits,
     actors,
     assessments,
@@ -157,8 +157,8 @@ REGISTRY: dict[str, Call] = {
     ),
     "activities.delete_activity": lambda w, u: A.delete_activity(w.db, u, w.activity),
     "activities.restore_activity": lambda w, u: A.restore_activity(w.db, u, w.gone["activity"]),
-    "activity_import.apply_activity_import": lambda w, u: activity_import.apply_activity_import(
-        w.db, u, w.pid, [_activity_file()]
+    "activity_import_write.apply_activity_import": lambda w, u: (
+        activity_import_write.apply_activity_import(w.db, u, w.pid, [_activity_file()])
     ),
     "actor_edits.apply_actor_changes": lambda w, u: actor_edits.apply_actor_changes(
         w.db, u, [actor_edits.ActorChange(w.actor, {"territory": "Centro"}, None)]

@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from engagement.cli import Context
+from engagement.cli import Context, activity_import
 from engagement.errors import NotABackup
 from engagement.i18n import describe_problem, t
 from engagement.io.marks import is_readme
@@ -58,7 +58,6 @@ def register(sub: Any) -> None:
 
 
 def import_files(args: argparse.Namespace, ctx: Context) -> int:
-    from engagement.cli import activity_import
 
     if activity_import.holds_activities(args.files):
         return activity_import.import_activities(args, ctx)
