@@ -11,7 +11,7 @@ Measured (median of ``--repeat`` runs, each in this process):
 
 * **service cold**: ``services.dashboard.dashboard`` (every figure, per stage and overall,
   monthly series, engagement per stage, flags), reading the database, no cache;
-* **page cold / warm**: ``pages/dashboard.py`` run through Streamlit's AppTest: first run
+* **page cold / warm**: ``app_pages/dashboard.py`` run through Streamlit's AppTest: first run
   after clearing the caches, then a rerun with warm caches (what a user pays when the
   data did not change). The goal is warm large <= 1.5x warm empty, same run;
 * **OGP checklist** and **stale key players** (service, cold);
@@ -60,6 +60,7 @@ def build(url: str) -> tuple[int, int]:
     from engagement.storage import migrate
     from engagement.storage import models as m
     from engagement.storage.db import Database
+    from engagement.values import CommitmentStatus
 
     db = Database.from_url(url)
     migrate.upgrade(db.engine)
@@ -120,7 +121,7 @@ def build(url: str) -> tuple[int, int]:
         ])  # fmt: skip
         s.execute(insert(m.Commitment), [
             {"program_id": pid, "title": f"Compromiso {i}", "stage_id": rnd.choice(stages),
-             "responsible_id": rnd.choice(ids), "status": rnd.choice(m.COMMITMENT_STATUSES),
+             "responsible_id": rnd.choice(ids), "status": rnd.choice(CommitmentStatus.values()),
              "due_on": START + dt.timedelta(days=rnd.randint(100, 900))}
             for i in range(COMMITMENTS)
         ])  # fmt: skip
@@ -136,7 +137,7 @@ def build(url: str) -> tuple[int, int]:
 
 
 def page_times(program_id: int, start_id: int, repeat: int) -> tuple[float, float]:
-    """pages/dashboard.py through AppTest: cold (caches cleared) and warm (rerun).
+    """app_pages/dashboard.py through AppTest: cold (caches cleared) and warm (rerun).
 
     The app first opens on a third, empty program (start-up, imports), then the program
     measured is chosen: that run is the cold one.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from streamlit.runtime.pages_manager import PagesManager
 
 import engagement.errors as errors_module
 from engagement.errors import EngagementError
@@ -162,3 +163,36 @@ def test_every_error_class_lives_in_errors_py_in_the_one_family() -> None:
 def test_errors_are_domain_errors_not_builtin_value_errors(cls: type[EngagementError]) -> None:
     assert not issubclass(cls, ValueError | TypeError | KeyError | LookupError)
     assert cls.__doc__ or cls.code != EngagementError.code
+
+
+def test_no_legacy_pages_folder_beside_app_py() -> None:
+    """A ``pages/`` folder beside the entry point puts Streamlit in its legacy multipage
+    mode until ``st.navigation`` first runs (a deep link as a fresh server's first request
+    then runs the page alone). The page scripts live in ``app_pages/`` instead."""
+    assert not (ROOT / "pages").exists()
+    assert sorted((ROOT / "app_pages").glob("*.py"))
+
+
+def test_engagement_uses_only_streamlit_public_api() -> None:
+    """No patching of Streamlit internals: only ``streamlit`` (and its documented
+    ``components`` modules) is imported, never ``streamlit.runtime`` and the like."""
+    private = {}
+    for module, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for name in names:
+                if name.startswith("streamlit.") and not name.startswith("streamlit.components"):
+                    private[module] = name
+    assert private == {}
+
+
+def test_importing_the_ui_package_changes_nothing_in_streamlit() -> None:
+    before = PagesManager.uses_pages_directory
+    importlib.reload(importlib.import_module("engagement.ui"))
+    assert PagesManager.uses_pages_directory == before

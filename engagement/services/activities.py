@@ -26,8 +26,6 @@ from engagement.services.tasks import insert_task, task_problems
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import (
-    ATTENDANCE_ROLES,
-    SENTIMENTS,
     Activity,
     ActivityType,
     Actor,
@@ -36,16 +34,15 @@ from engagement.storage.models import (
 )
 from engagement.text import clean_name, split_multi
 from engagement.tracking import (
-    AGE_GROUPS,
-    GENDERS,
     ActivityInfo,
     ActivityInput,
     Attendee,
     TaskInput,
 )
+from engagement.values import AgeGroup, AttendanceRole, Gender, Sentiment
 
 MAX_HEADCOUNT = 1_000_000
-_DETAIL_KEYS = {"gender": GENDERS, "age": AGE_GROUPS}
+_DETAIL_KEYS = {"gender": Gender.values(), "age": AgeGroup.values()}
 
 
 def clean_activity(item: ActivityInput) -> tuple[ActivityInput, list[Problem]]:
@@ -118,9 +115,9 @@ def attendee_problems(
         elif a.actor_id in seen:
             problems.append(Problem("actor", "repeated_attendee", {"value": a.actor_id}, row=n))
         seen.add(a.actor_id)
-        if a.role not in ATTENDANCE_ROLES:
+        if AttendanceRole.parse(a.role) is None:
             problems.append(Problem("role", "not_in_list", {"value": a.role}, row=n))
-        if a.sentiment is not None and a.sentiment not in SENTIMENTS:
+        if a.sentiment is not None and Sentiment.parse(a.sentiment) is None:
             problems.append(Problem("sentiment", "not_in_list", {"value": a.sentiment}, row=n))
     return problems
 
@@ -239,8 +236,8 @@ def _replace_attendance(row: Activity, attendees: Sequence[Attendee]) -> dict[st
         if present.actor_id not in wanted:
             row.attendance.remove(present)
     for present in row.attendance:
-        present.role = wanted[present.actor_id].role
-        present.sentiment = wanted[present.actor_id].sentiment
+        present.role = AttendanceRole(wanted[present.actor_id].role)
+        present.sentiment = Sentiment.parse(wanted[present.actor_id].sentiment)
     known = {a.actor_id for a in row.attendance}
     row.attendance.extend(Attendance(**asdict(a)) for a in attendees if a.actor_id not in known)
     return {"attendees": [before, after]}

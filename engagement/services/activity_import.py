@@ -38,14 +38,13 @@ from engagement.services.programs import get_program
 from engagement.services.terms import match_term
 from engagement.storage.db import Database
 from engagement.storage.models import (
-    ATTENDANCE_ROLES,
-    SENTIMENTS,
     Activity,
     Actor,
     Program,
 )
 from engagement.text import clean_name, name_key, split_multi
 from engagement.tracking import ActivityInput
+from engagement.values import AttendanceRole, Sentiment
 
 ENTITIES = ("activity", "attendance")
 OUTCOMES = ("new", "updated", "unchanged", "rejected")
@@ -163,8 +162,8 @@ class _Planner:
     def __init__(self, session: Session, program: ProgramInfo) -> None:
         self.session, self.program = session, program
         self.plan = ActivityPlan()
-        self.roles = _vocabulary("tracking.role", ATTENDANCE_ROLES, _ROLE_WORDS)
-        self.sentiments = _vocabulary("tracking.sentiment", SENTIMENTS, _SENTIMENT_WORDS)
+        self.roles = _vocabulary("tracking.role", AttendanceRole.values(), _ROLE_WORDS)
+        self.sentiments = _vocabulary("tracking.sentiment", Sentiment.values(), _SENTIMENT_WORDS)
         self.levels = _level_names()
         self.existing = self._existing_activities()
         self.actors = dict(

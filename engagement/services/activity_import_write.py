@@ -31,6 +31,7 @@ from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import Activity, Attendance, AuditEntry, ImportBatch, Program
 from engagement.text import name_key
+from engagement.values import AttendanceRole, Sentiment
 
 
 def write_plan(
@@ -133,7 +134,8 @@ def _write_attendance(
         elif planned.changes:
             present = session.get(Attendance, planned.existing_id)
             assert present is not None
-            present.role, present.sentiment = planned.role, planned.sentiment
+            present.role = AttendanceRole(planned.role)
+            present.sentiment = Sentiment.parse(planned.sentiment)
             note("attendance", present.id, "update", planned.changes)
     session.flush()
     for row in new_rows:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from engagement.errors import PermissionDenied
 from engagement.model import Principal
 from engagement.storage.models import AuditEntry
+from engagement.values import Role
 
 
 class Action(StrEnum):
@@ -38,11 +39,11 @@ class Action(StrEnum):
     """See restricted actors and personal contact data."""
 
 
-ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    "lead": frozenset(Action),
-    "mentor": frozenset(Action) - {Action.MANAGE_PROGRAM},
-    "facilitator": frozenset({Action.ADD_ACTOR, Action.RECORD_ACTIVITY}),
-    "viewer": frozenset(),
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.LEAD: frozenset(Action),
+    Role.MENTOR: frozenset(Action) - {Action.MANAGE_PROGRAM},
+    Role.FACILITATOR: frozenset({Action.ADD_ACTOR, Action.RECORD_ACTIVITY}),
+    Role.VIEWER: frozenset(),
 }
 
 #: What a facilitator may also do to a record they created themselves.
@@ -56,7 +57,7 @@ def allowed(by: Principal, program_id: int, action: Action, created_by: str | No
     if action in ROLE_ACTIONS[role]:
         return True
     return (
-        role == "facilitator"
+        role == Role.FACILITATOR
         and action in OWN_RECORD_ACTIONS
         and created_by is not None
         and created_by == by.username
@@ -91,7 +92,7 @@ def require_owned(
     if allowed(by, program_id, action):
         return
     created_by = None
-    if by.role_in(program_id) == "facilitator":
+    if by.role_in(program_id) == Role.FACILITATOR:
         created_by = creator(session, entity, entity_id)
     require(by, program_id, action, created_by)
 

@@ -15,11 +15,10 @@ from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
 from engagement.services.permissions import require_activity_edit
 from engagement.storage.db import Database
-from engagement.storage.models import TASK_STATUSES, Activity, FollowUpTask
+from engagement.storage.models import Activity, FollowUpTask
 from engagement.text import clean_name
 from engagement.tracking import TaskInfo, TaskInput
-
-OPEN_STATUSES = ("open", "in_progress")
+from engagement.values import OPEN_TASKS, TaskStatus
 
 
 def task_problems(item: TaskInput, row: int | None = None) -> list[Problem]:
@@ -28,7 +27,7 @@ def task_problems(item: TaskInput, row: int | None = None) -> list[Problem]:
     )
     problems += validation.text_rule("owner", item.owner)
     problems += validation.date_rule("due_on", item.due_on)
-    if item.status not in TASK_STATUSES:
+    if TaskStatus.parse(item.status) is None:
         problems.append(Problem("status", "not_in_list", {"value": item.status}))
     return [Problem(p.field, p.code, p.params, row=row) for p in problems]
 
@@ -148,4 +147,4 @@ def tasks_frame(
 
 def is_overdue(status: str, due_on: dt.date | None, today: dt.date) -> bool:
     """Open or in progress after its due date (the due day itself is not late)."""
-    return status in OPEN_STATUSES and due_on is not None and due_on < today
+    return status in OPEN_TASKS and due_on is not None and due_on < today

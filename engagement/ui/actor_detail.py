@@ -83,7 +83,7 @@ def history(actor_history: pd.DataFrame, program: ProgramInfo) -> None:
     """The actor's assessments: how its scores moved, as a chart and a table."""
     if actor_history.empty:
         st.info(tr("actors.detail.no_history"), icon=":material/fact_check:")
-        st.page_link("pages/assessments.py", label=tr("actors.detail.go_assess"),
+        st.page_link("app_pages/assessments.py", label=tr("actors.detail.go_assess"),
                      icon=":material/fact_check:")  # fmt: skip
         return
     st.markdown(escape_markdown(score_history.movement(actor_history)))
@@ -124,7 +124,7 @@ def ties(all_ties: pd.DataFrame, actor: ActorInfo, program: ProgramInfo) -> None
             },
         )
     st.page_link(
-        "pages/relationships.py", label=tr("actors.detail.go_ties"), icon=":material/share:"
+        "app_pages/relationships.py", label=tr("actors.detail.go_ties"), icon=":material/share:"
     )
 
 

@@ -47,7 +47,7 @@ def render_actor_panel(program_id: int, actor_id: int) -> None:
         if profile.approach is None:
             st.info(tr("grid.panel.not_assessed"), icon=":material/info:")
             st.page_link(
-                "pages/assessments.py",
+                "app_pages/assessments.py",
                 label=tr("grid.go_assessments"),
                 icon=":material/fact_check:",
             )

@@ -24,7 +24,7 @@ Fixtures
 Helpers
 -------
 ``goto(page, live_app, path, lang="es", program=None)`` opens a page by its URL path
-(``""`` for home, ``"actors"`` for pages/actors.py) and waits for the script to finish;
+(``""`` for home, ``"actors"`` for app_pages/actors.py) and waits for the script to finish;
 ``wait_for_app(page)`` waits for the current run; ``wait_for_rerun(page)`` waits for the
 run an interaction triggered.
 

@@ -15,7 +15,7 @@ from engagement.services import actors, assessments, relationships, users
 from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
 
-PAGE = "pages/actors.py"
+PAGE = "app_pages/actors.py"
 OTHER = Principal("marta")
 OPERATOR = Principal("cli")
 

@@ -23,7 +23,7 @@ def test_audit_shows_field_level_changes_and_filters_by_user(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
     _changes(app_db, program)
-    at = open_page("pages/audit.py", program_id=program.id)
+    at = open_page("app_pages/audit.py", program_id=program.id)
     table = at.dataframe[0].value
     assert "Territorio / zona: Centro → Casco histórico" in set(table["Cambios (anterior → nuevo)"])
     assert {"ana", "luis", "local"} <= set(table["Quién"])
@@ -39,7 +39,7 @@ def test_audit_names_every_field_and_says_yes_or_no(
 ) -> None:
     design = program.stages[0].id
     snapshots.close_stage(app_db, Principal("ana"), program.id, design, dt.date.today(), "Cierre")
-    at = open_page("pages/audit.py", program_id=program.id)
+    at = open_page("app_pages/audit.py", program_id=program.id)
     changes = set(at.dataframe[0].value["Cambios (anterior → nuevo)"])
     assert f"Nombre: Cierre; Etapa: {program.stages[0].label('es')}; Cierre de etapa: Sí" in changes
     assert not [c for c in changes if "stage_" in c or "True" in c]
@@ -65,7 +65,7 @@ def test_audit_says_what_each_change_is_about_by_name(
     )  # fmt: skip
     relationships.delete_relationship(app_db, ana, tie.id)
     actors.delete_actor(app_db, ana, onu.id)  # deleted actors keep their names in the trail
-    at = open_page("pages/audit.py", program_id=program.id)
+    at = open_page("app_pages/audit.py", program_id=program.id)
     table = at.dataframe[0].value
     columns = ("Sobre qué", "Acción", "Cambios (anterior → nuevo)")
     rows = list(zip(*(table[c] for c in columns), strict=True))
@@ -84,7 +84,7 @@ def test_audit_in_english_and_date_filter(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
     _changes(app_db, program)
-    at = open_page("pages/audit.py", lang="en", program_id=program.id)
+    at = open_page("app_pages/audit.py", lang="en", program_id=program.id)
     assert at.title[0].value == "Audit"
     long_ago = dt.date(2020, 1, 1)
     at.date_input(key="audit.dates").set_value((long_ago, long_ago)).run()
@@ -104,6 +104,6 @@ def test_viewers_cannot_read_the_audit(
     at.session_state["tejido.user"] = "alcaldia"
     at.session_state["tejido.last_seen"] = 9e18
     at.run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("app_pages/audit.py").run()
     assert at.error[0].value == "No tiene permiso para esta acción."
     assert not at.dataframe

@@ -19,7 +19,7 @@ from engagement.ui import export_widgets, import_widgets
 from tests.pages.conftest import USER
 from tests.support.kumu import ELEMENTS, csv_bytes, kumu_workbook
 
-PAGE = "pages/import_export.py"
+PAGE = "app_pages/import_export.py"
 
 
 def open_with_files(

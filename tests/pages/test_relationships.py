@@ -15,7 +15,7 @@ from engagement.services import actors, relationships, users
 from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
 
-PAGE = "pages/relationships.py"
+PAGE = "app_pages/relationships.py"
 OTHER = Principal("marta")
 
 

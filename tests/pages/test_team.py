@@ -18,7 +18,7 @@ def test_lead_gives_roles_and_creates_one_time_accounts(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
     users.create_user(app_db, CLI, "mentora", "clave-mentora")
-    at = open_page("pages/team.py", program_id=program.id)
+    at = open_page("app_pages/team.py", program_id=program.id)
     # Single-user mode: the page says why "your role" is Lead while nobody has a role.
     assert "Modo de un solo usuario" in at.info[0].value
     assert "Nadie más tiene todavía un rol" in at.info[0].value
@@ -43,7 +43,7 @@ def test_person_data_erasure_needs_confirmation(
         program.id,
         {"name": "Doña Rosa", "sector_id": citizen, "contact_phone": "5555-1234"},
     )
-    at = open_page("pages/team.py", program_id=program.id)
+    at = open_page("app_pages/team.py", program_id=program.id)
     at.selectbox(key="team.person").set_value(rosa.id).run()
     assert at.button(key="team.erase").disabled
     at.checkbox(key="team.erase_sure").check().run()
@@ -55,7 +55,7 @@ def test_person_data_erasure_needs_confirmation(
 def test_backup_now_offers_a_download(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
-    at = open_page("pages/team.py", lang="en", program_id=program.id)
+    at = open_page("app_pages/team.py", lang="en", program_id=program.id)
     at.button(key="team.make_backup").click().run()
     assert isinstance(at.session_state["team.backup_bytes"], bytes)
     assert at.session_state["team.backup_bytes"].startswith(b"SQLite format 3")
@@ -74,7 +74,7 @@ def test_mentors_see_their_role_but_not_the_team_tools(
     at.session_state["tejido.user"] = "mentora"
     at.session_state["tejido.last_seen"] = 9e18
     at.run()
-    at.switch_page("pages/team.py").run()
+    at.switch_page("app_pages/team.py").run()
     assert "Mentoría" in at.markdown[0].value
     assert "Solo quien lidera" in at.info[0].value
     assert not at.dataframe

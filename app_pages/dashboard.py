@@ -42,11 +42,11 @@ else:
 st.divider()
 cols = st.columns(3)
 cols[0].page_link(
-    "pages/activities.py", label=tr("tracking.go.log"), icon=":material/edit_calendar:"
+    "app_pages/activities.py", label=tr("tracking.go.log"), icon=":material/edit_calendar:"
 )
 cols[1].page_link(
-    "pages/commitments.py", label=tr("tracking.go.commitments"), icon=":material/handshake:"
+    "app_pages/commitments.py", label=tr("tracking.go.commitments"), icon=":material/handshake:"
 )
 cols[2].page_link(
-    "pages/snapshots.py", label=tr("tracking.go.snapshots"), icon=":material/photo_camera:"
+    "app_pages/snapshots.py", label=tr("tracking.go.snapshots"), icon=":material/photo_camera:"
 )
