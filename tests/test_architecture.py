@@ -10,6 +10,9 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -196,3 +199,36 @@ def test_importing_the_ui_package_changes_nothing_in_streamlit() -> None:
     before = PagesManager.uses_pages_directory
     importlib.reload(importlib.import_module("engagement.ui"))
     assert PagesManager.uses_pages_directory == before
+
+
+_IMPORT_ALL = """
+import importlib, pkgutil, engagement
+for info in pkgutil.walk_packages(engagement.__path__, "engagement."):
+    if ".migrations" not in info.name and not info.name.endswith("__main__"):
+        importlib.import_module(info.name)
+"""
+#: What Streamlit itself logs when a ``st.cache_data`` function is defined outside a run.
+_STREAMLIT_NO_RUNTIME = "No runtime found, using MemoryCacheStorageManager"
+
+
+def test_importing_every_module_has_no_side_effects(tmp_path: Path) -> None:
+    """Doctest collection imports every module: none may write, print, warn or connect."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "TEJIDO_DATA_DIR": str(tmp_path / "data"),
+        "TEJIDO_DATABASE_URL": f"sqlite:///{tmp_path / 'never.db'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", _IMPORT_ALL],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    assert [line for line in done.stderr.splitlines() if _STREAMLIT_NO_RUNTIME not in line] == []
+    assert list(tmp_path.iterdir()) == []
