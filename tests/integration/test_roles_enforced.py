@@ -255,14 +255,15 @@ SELF_SERVICE = {"users.change_password"}
 
 def write_services() -> set[str]:
     found = set()
-    for info in pkgutil.iter_modules(services_package.__path__):
-        module = importlib.import_module(f"engagement.services.{info.name}")
+    # Every module, in area subpackages too; keyed by the module's own name.
+    for info in pkgutil.walk_packages(services_package.__path__, "engagement.services."):
+        module = importlib.import_module(info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != module.__name__ or name.startswith("_"):
                 continue
             params = inspect.signature(fn).parameters
             if {"db", "by"} <= set(params) and "writing()" in inspect.getsource(fn):
-                found.add(f"{info.name}.{name}")
+                found.add(f"{info.name.rsplit('.', 1)[-1]}.{name}")
     return found
 
 
