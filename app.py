@@ -4,7 +4,11 @@ import streamlit as st
 
 from engagement.ui.auth import require_sign_in
 from engagement.ui.i18n import tr
+from engagement.ui.navigation import use_app_navigation
 from engagement.ui.sidebar import render_sidebar
+
+# pages/ is run by the st.navigation below, never as Streamlit's legacy folder.
+use_app_navigation()
 
 # An emoji favicon is drawn locally; a ":material/...:" favicon is fetched from a font CDN.
 st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")

@@ -60,6 +60,7 @@ def build(url: str) -> tuple[int, int]:
     from engagement.storage import migrate
     from engagement.storage import models as m
     from engagement.storage.db import Database
+    from engagement.values import CommitmentStatus
 
     db = Database.from_url(url)
     migrate.upgrade(db.engine)
@@ -120,7 +121,7 @@ def build(url: str) -> tuple[int, int]:
         ])  # fmt: skip
         s.execute(insert(m.Commitment), [
             {"program_id": pid, "title": f"Compromiso {i}", "stage_id": rnd.choice(stages),
-             "responsible_id": rnd.choice(ids), "status": rnd.choice(m.COMMITMENT_STATUSES),
+             "responsible_id": rnd.choice(ids), "status": rnd.choice(CommitmentStatus.values()),
              "due_on": START + dt.timedelta(days=rnd.randint(100, 900))}
             for i in range(COMMITMENTS)
         ])  # fmt: skip

@@ -135,7 +135,7 @@ def store(url: str, actors: Any, ties: Any) -> int:
                 for r in actors.itertuples()
             ],
         )
-        ids = dict(session.execute(select(Actor.name, Actor.id)).tuples().all())
+        ids = dict(session.execute(select(Actor.name, Actor.id)).all())
         by_row = {r.id: ids[r.name] for r in actors.itertuples()}
         session.execute(
             insert(Assessment),

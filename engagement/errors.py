@@ -141,3 +141,78 @@ class UnreadableFile(EngagementError):
     """A file is empty, too large, or not a spreadsheet. params: name, reason."""
 
     code = "unreadable_file"
+
+
+class FileTooLarge(UnreadableFile):
+    """params: name, size_mb, limit_mb."""
+
+    code = "file_too_large"
+
+
+class EmptyFile(UnreadableFile):
+    """params: name."""
+
+    code = "empty_file"
+
+
+class NotASpreadsheet(UnreadableFile):
+    """params: name."""
+
+    code = "not_a_spreadsheet"
+
+
+class UnknownTable(UnreadableFile):
+    """Nothing in the file says it holds actors, ties or assessments. params: name."""
+
+    code = "unknown_table"
+
+
+class TooManyRows(UnreadableFile):
+    """params: name, sheet, limit."""
+
+    code = "too_many_rows"
+
+
+class UnknownFormat(EngagementError):
+    """An export format name that does not exist. params: format, known."""
+
+    code = "unknown_format"
+
+
+class NotABackup(EngagementError):
+    """The file is not a Tejido backup. params: name."""
+
+    code = "not_a_backup"
+
+
+class BackupTooNew(EngagementError):
+    """Made by a newer Tejido (schema unknown here). params: revision."""
+
+    code = "backup_too_new"
+
+
+class SqliteOnly(EngagementError):
+    """A file copy of the database exists only for SQLite. params: path."""
+
+    code = "sqlite_only"
+
+
+class DatabaseNotEmpty(EngagementError):
+    """A whole-database restore would overwrite programs. params: count."""
+
+    code = "database_not_empty"
+
+
+class ImportAlreadyUndone(EngagementError):
+    """params: batch, at."""
+
+    code = "import_already_undone"
+
+
+class ImportUndoBlocked(EngagementError):
+    """The import's rows were changed or used since.
+
+    params: entity, key, changed_by, changed_at.
+    """
+
+    code = "import_undo_blocked"

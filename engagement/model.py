@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from engagement.values import Confidentiality, Role
+
 
 @dataclass(frozen=True)
 class Principal:
@@ -25,12 +27,16 @@ class Principal:
     def operator(self) -> bool:
         return self.memberships is None
 
-    def role_in(self, program_id: int) -> str | None:
-        """The user's role in a program: admins lead everywhere; operators too."""
+    def role_in(self, program_id: int) -> Role | None:
+        """The user's role in a program: admins lead everywhere; operators too.
+
+        >>> Principal("ana", ((1, "viewer"),)).role_in(1), Principal("ana", ()).role_in(1)
+        (<Role.VIEWER: 'viewer'>, None)
+        """
         if self.operator or self.admin:
-            return "lead"
+            return Role.LEAD
         assert self.memberships is not None
-        return next((role for pid, role in self.memberships if pid == program_id), None)
+        return next((Role(role) for pid, role in self.memberships if pid == program_id), None)
 
 
 @dataclass(frozen=True)
@@ -90,7 +96,7 @@ class ActorInfo:
     contact_email: str
     contact_phone: str
     consent_to_contact: bool
-    confidentiality: str
+    confidentiality: Confidentiality
     last_verified: dt.date | None
     custom_fields: dict[str, Any]
     external_id: str | None

@@ -11,10 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Keys of the optional headcount breakdown (``headcount_detail``), as the catalog names them.
-GENDERS = ("women", "men", "other_gender")
-AGE_GROUPS = ("under_18", "age_18_29", "age_30_59", "age_60_plus")
-
 
 @dataclass(frozen=True)
 class Attendee:
@@ -38,7 +34,7 @@ class ActivityInput:
     participation_target: int | None = None
     participation_reached: int | None = None
     headcount: int = 0
-    #: {"gender": {GENDERS key: n}, "age": {AGE_GROUPS key: n}}; either part optional.
+    #: {"gender": {Gender value: n}, "age": {AgeGroup value: n}}; either part optional.
     headcount_detail: dict[str, dict[str, int]] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     summary: str = ""

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
+from engagement.cli import commands
 from engagement.config import Settings, load_settings
 from engagement.errors import EngagementError, NotFound, UnknownAccount, ValidationFailed
 from engagement.i18n import describe_error, describe_problem, t
@@ -75,7 +76,6 @@ def build_parser() -> argparse.ArgumentParser:
         "operator with full access, recorded under TEJIDO_USER)",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    from engagement.cli import commands
 
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")

@@ -17,9 +17,9 @@ from engagement.services import programs
 from engagement.services.activity_import import (
     OUTCOMES,
     ActivityImportPreview,
-    apply_activity_import,
     preview_activity_import,
 )
+from engagement.services.activity_import_write import apply_activity_import
 
 
 def holds_activities(paths: list[Path]) -> bool:

@@ -17,18 +17,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from engagement.io.cells import as_text, is_blank
-from engagement.io.readers import (
-    MAX_INFLATION,
-    MAX_ROWS,
+import openpyxl
+
+from engagement.errors import (
     EmptyFile,
     FileTooLarge,
     NotASpreadsheet,
     TooManyRows,
     UnknownTable,
-    decode,
-    sniff_delimiter,
 )
+from engagement.io.cells import as_text, is_blank
+from engagement.io.readers import MAX_INFLATION, MAX_ROWS, decode, sniff_delimiter
 from engagement.text import name_key
 
 Kind = Literal["activities", "attendance"]
@@ -158,7 +157,6 @@ def read_activity_upload(name: str, data: bytes, limit_bytes: int) -> ActivityFi
 
 
 def _xlsx_tables(name: str, data: bytes, limit_bytes: int) -> list[tuple[str, list[Any]]]:
-    import openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -7,6 +7,8 @@ import math
 import re
 from typing import Any
 
+from engagement.text import name_key
+
 #: A spreadsheet treats text starting with one of these as a formula (or DDE command).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -129,7 +131,6 @@ def as_direction(value: Any) -> bool:
     ``mutual`` (arrows at both ends in Kumu) is a two-way tie: stored as undirected.
     Raises ``ValueError`` for anything else.
     """
-    from engagement.text import name_key
 
     text = name_key(as_text(value))
     if not text or text in _DIRECTED:

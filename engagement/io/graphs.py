@@ -11,8 +11,10 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
+from xml.etree.ElementTree import SubElement
 
 import networkx as nx
+from networkx.readwrite.gexf import GEXFWriter
 
 GEXF_MIME = "application/gexf+xml"
 GRAPHML_MIME = "application/graphml+xml"
@@ -81,9 +83,6 @@ def gexf_bytes(
     modified: dt.date | None = None,
 ) -> bytes:
     """GEXF 1.2; ``<meta>`` says who made the file, what it is and when (Gephi shows it)."""
-    from xml.etree.ElementTree import SubElement
-
-    from networkx.readwrite.gexf import GEXFWriter
 
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.2draft")
     meta = writer.xml.find("meta")

@@ -14,7 +14,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from engagement.errors import UnreadableFile
+import openpyxl
+
+from engagement.errors import (
+    EmptyFile,
+    FileTooLarge,
+    NotASpreadsheet,
+    TooManyRows,
+    UnknownTable,
+)
 from engagement.io import columns
 from engagement.io.cells import as_text, is_blank
 from engagement.io.marks import is_about_sheet
@@ -23,36 +31,6 @@ from engagement.io.marks import is_about_sheet
 MAX_ROWS = 500_000
 #: A zip that inflates to more than this many times the upload limit is refused.
 MAX_INFLATION = 40
-
-
-class FileTooLarge(UnreadableFile):
-    """params: name, size_mb, limit_mb."""
-
-    code = "file_too_large"
-
-
-class EmptyFile(UnreadableFile):
-    """params: name."""
-
-    code = "empty_file"
-
-
-class NotASpreadsheet(UnreadableFile):
-    """params: name."""
-
-    code = "not_a_spreadsheet"
-
-
-class UnknownTable(UnreadableFile):
-    """Nothing in the file says it holds actors, ties or assessments. params: name."""
-
-    code = "unknown_table"
-
-
-class TooManyRows(UnreadableFile):
-    """params: name, sheet, limit."""
-
-    code = "too_many_rows"
 
 
 @dataclass(frozen=True)
@@ -116,7 +94,6 @@ def _mb(size: int) -> str:
 
 
 def _read_xlsx(name: str, data: bytes, limit_bytes: int) -> ParsedFile:
-    import openpyxl
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -16,6 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
 from engagement.io.cells import neutralise
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -43,9 +48,6 @@ def _cell(value: Any) -> Any:
 
 def xlsx_bytes(tables: Sequence[Table]) -> bytes:
     """A workbook with one sheet per table: bold, frozen header; dates as dates."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     book = Workbook(write_only=True)
     bold = Font(bold=True)
@@ -81,7 +83,6 @@ def _xlsx_value(value: Any) -> Any:
 
 
 def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
 
     return str(get_column_letter(index))
 

@@ -19,33 +19,30 @@ from sqlalchemy.orm import Session
 from engagement.analysis.coparticipation import co_participation
 from engagement.errors import NotFound, Problem, ValidationFailed
 from engagement.model import Principal
-from engagement.services import audit, validation
+from engagement.services import audit, permissions, validation
 from engagement.services.concurrency import check_version
-from engagement.services.permissions import Action, require
+from engagement.services.permissions import Action, require, require_activity_edit
+from engagement.services.tasks import insert_task, task_problems
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import (
-    ATTENDANCE_ROLES,
-    SENTIMENTS,
     Activity,
     ActivityType,
     Actor,
     Attendance,
-    AuditEntry,
     Stage,
 )
 from engagement.text import clean_name, split_multi
 from engagement.tracking import (
-    AGE_GROUPS,
-    GENDERS,
     ActivityInfo,
     ActivityInput,
     Attendee,
     TaskInput,
 )
+from engagement.values import AgeGroup, AttendanceRole, Gender, Sentiment
 
 MAX_HEADCOUNT = 1_000_000
-_DETAIL_KEYS = {"gender": GENDERS, "age": AGE_GROUPS}
+_DETAIL_KEYS = {"gender": Gender.values(), "age": AgeGroup.values()}
 
 
 def clean_activity(item: ActivityInput) -> tuple[ActivityInput, list[Problem]]:
@@ -118,9 +115,9 @@ def attendee_problems(
         elif a.actor_id in seen:
             problems.append(Problem("actor", "repeated_attendee", {"value": a.actor_id}, row=n))
         seen.add(a.actor_id)
-        if a.role not in ATTENDANCE_ROLES:
+        if AttendanceRole.parse(a.role) is None:
             problems.append(Problem("role", "not_in_list", {"value": a.role}, row=n))
-        if a.sentiment is not None and a.sentiment not in SENTIMENTS:
+        if a.sentiment is not None and Sentiment.parse(a.sentiment) is None:
             problems.append(Problem("sentiment", "not_in_list", {"value": a.sentiment}, row=n))
     return problems
 
@@ -179,8 +176,6 @@ def record_activity(
     tasks: Sequence[TaskInput] = (),
 ) -> ActivityInfo:
     """Record an activity, who attended and its follow-up tasks, all or nothing."""
-    from engagement.services.tasks import insert_task, task_problems
-
     require(by, program_id, Action.RECORD_ACTIVITY)
     problems = [
         Problem(f"task.{p.field}", p.code, p.params, row=p.row)
@@ -210,7 +205,7 @@ def update_activity(
     """Replace an activity's values (and, unless None, its attendance); audit the diff."""
     with db.writing() as session:
         row = _live(session, activity_id)
-        require_edit(session, by, row.program_id, row.id)
+        require_activity_edit(session, by, row.program_id, row.id)
         check_version(session, "activity", row.id, row.title, row.version, expected_version)
         cleaned, problems = clean_activity(item)
         problems += _ref_problems(session, row.program_id, cleaned)
@@ -241,8 +236,8 @@ def _replace_attendance(row: Activity, attendees: Sequence[Attendee]) -> dict[st
         if present.actor_id not in wanted:
             row.attendance.remove(present)
     for present in row.attendance:
-        present.role = wanted[present.actor_id].role
-        present.sentiment = wanted[present.actor_id].sentiment
+        present.role = AttendanceRole(wanted[present.actor_id].role)
+        present.sentiment = Sentiment.parse(wanted[present.actor_id].sentiment)
     known = {a.actor_id for a in row.attendance}
     row.attendance.extend(Attendance(**asdict(a)) for a in attendees if a.actor_id not in known)
     return {"attendees": [before, after]}
@@ -254,7 +249,7 @@ def delete_activity(
     """Soft-delete: the activity, its attendance and tasks are kept and can be restored."""
     with db.writing() as session:
         row = _live(session, activity_id)
-        require_edit(session, by, row.program_id, row.id)
+        require_activity_edit(session, by, row.program_id, row.id)
         check_version(session, "activity", row.id, row.title, row.version, expected_version)
         audit.mark_deleted(session, by, row, "activity", deleted=True)
 
@@ -264,7 +259,7 @@ def restore_activity(db: Database, by: Principal, activity_id: int) -> ActivityI
         row = session.get(Activity, activity_id)
         if row is None or row.deleted_at is None:
             raise NotFound(entity="activity", key=activity_id)
-        require_edit(session, by, row.program_id, row.id)
+        require_activity_edit(session, by, row.program_id, row.id)
         audit.mark_deleted(session, by, row, "activity", deleted=False)
         return _info(session, row)
 
@@ -275,25 +270,6 @@ def get_activity(db: Database, activity_id: int) -> ActivityInfo:
         if row is None:
             raise NotFound(entity="activity", key=activity_id)
         return _info(session, row)
-
-
-def require_edit(session: Session, by: Principal, program_id: int, activity_id: int) -> None:
-    """Facilitators change the activities they recorded; mentors and leads, any."""
-    own = creator(session, "activity", activity_id) == by.username
-    require(by, program_id, Action.RECORD_ACTIVITY if own else Action.EDIT_TRACKING)
-
-
-def creator(session: Session, entity: str, entity_id: int) -> str | None:
-    """Who created a record, from its first audit entry (facilitators edit their own)."""
-    return session.scalar(
-        select(AuditEntry.username)
-        .where(
-            AuditEntry.entity == entity,
-            AuditEntry.entity_id == entity_id,
-            AuditEntry.action == "create",
-        )
-        .limit(1)
-    )
 
 
 def _live(session: Session, activity_id: int) -> Activity:
@@ -330,7 +306,7 @@ def _info(session: Session, row: Activity) -> ActivityInfo:
         attendees=tuple(sorted((_attendee(a) for a in row.attendance), key=lambda a: a.actor_id)),
         version=row.version,
         deleted=row.deleted_at is not None,
-        created_by=creator(session, "activity", row.id) or "",
+        created_by=permissions.creator(session, "activity", row.id) or "",
     )
 
 

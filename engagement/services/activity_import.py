@@ -5,9 +5,10 @@ The same contract as the actor import (:mod:`engagement.services.imports`):
 - ``preview_activity_import`` computes, without writing, what would be new, updated,
   unchanged or rejected, every problem naming sheet, row and column, and the attendees
   not yet in the registry (``missing_actors``).
-- ``apply_activity_import`` writes everything in one transaction, or nothing while any
-  row is rejected; attendees not in the registry are created only with
-  ``create_missing=True``. The write is an ImportBatch with an audit entry per row, so
+- ``apply_activity_import`` (:mod:`engagement.services.activity_import_write`) writes
+  everything in one transaction, or nothing while any row is rejected; attendees not in
+  the registry are created only with ``create_missing=True``. The write is an
+  ImportBatch with an audit entry per row, so
   :func:`engagement.services.imports.undo_import` takes it back.
 
 An activity is identified by its title and date: importing the same file twice changes
@@ -25,7 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engagement.errors import Problem, ProgramNotFound, ValidationFailed
+from engagement.errors import Problem, ProgramNotFound
 from engagement.frameworks import ParticipationLevel
 from engagement.i18n import LANGUAGES, t
 from engagement.io.activity_sheets import ActivityFile, ActivitySheet
@@ -37,14 +38,13 @@ from engagement.services.programs import get_program
 from engagement.services.terms import match_term
 from engagement.storage.db import Database
 from engagement.storage.models import (
-    ATTENDANCE_ROLES,
-    SENTIMENTS,
     Activity,
     Actor,
     Program,
 )
 from engagement.text import clean_name, name_key, split_multi
 from engagement.tracking import ActivityInput
+from engagement.values import AttendanceRole, Sentiment
 
 ENTITIES = ("activity", "attendance")
 OUTCOMES = ("new", "updated", "unchanged", "rejected")
@@ -162,8 +162,8 @@ class _Planner:
     def __init__(self, session: Session, program: ProgramInfo) -> None:
         self.session, self.program = session, program
         self.plan = ActivityPlan()
-        self.roles = _vocabulary("tracking.role", ATTENDANCE_ROLES, _ROLE_WORDS)
-        self.sentiments = _vocabulary("tracking.sentiment", SENTIMENTS, _SENTIMENT_WORDS)
+        self.roles = _vocabulary("tracking.role", AttendanceRole.values(), _ROLE_WORDS)
+        self.sentiments = _vocabulary("tracking.sentiment", Sentiment.values(), _SENTIMENT_WORDS)
         self.levels = _level_names()
         self.existing = self._existing_activities()
         self.actors = dict(
@@ -407,30 +407,3 @@ def preview_activity_import(
         version = _version(session, program_id)
         plan = make_plan(session, program, files)
     return ActivityImportPreview(program_id, tuple(files), plan, version)
-
-
-def apply_activity_import(
-    db: Database,
-    by: Principal,
-    program_id: int,
-    files: Sequence[ActivityFile],
-    *,
-    create_missing: bool = False,
-) -> ActivityImportOutcome:
-    """Write the import in one transaction, or nothing (ValidationFailed)."""
-    from engagement.services.activity_import_write import write_plan
-
-    require(by, program_id, Action.RECORD_ACTIVITY)
-    if create_missing:
-        require(by, program_id, Action.ADD_ACTOR)
-    program = get_program(db, program_id)
-    with db.writing() as session:
-        plan = make_plan(session, program, files)
-        problems = list(plan.problems)
-        if not create_missing:
-            problems += [
-                Problem("actor", "unknown_actor", {"value": n}) for n in plan.missing_actors
-            ]
-        if problems:
-            raise ValidationFailed(problems)
-        return write_plan(session, by, program_id, files, plan)

@@ -1,4 +1,9 @@
-"""Write a checked activity import plan: one ImportBatch, an audit entry per row."""
+"""Apply an activity import: check the plan again inside the write transaction, then
+write it as one ImportBatch with an audit entry per row (all or nothing).
+
+The plan and the preview are made by :mod:`engagement.services.activity_import`; this
+module depends on it, never the other way round.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,25 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
+from engagement.errors import Problem, ValidationFailed
 from engagement.io.activity_sheets import ActivityFile
 from engagement.model import Principal
 from engagement.services import audit
 from engagement.services.activities import activity_fields
-from engagement.services.activity_import import ActivityImportOutcome, ActivityPlan, Key
+from engagement.services.activity_import import (
+    ActivityImportOutcome,
+    ActivityPlan,
+    Key,
+    make_plan,
+)
 from engagement.services.actors import insert_actor
+from engagement.services.permissions import Action, require
+from engagement.services.programs import get_program
 from engagement.storage.base import utcnow
+from engagement.storage.db import Database
 from engagement.storage.models import Activity, Attendance, AuditEntry, ImportBatch, Program
 from engagement.text import name_key
+from engagement.values import AttendanceRole, Sentiment
 
 
 def write_plan(
@@ -119,9 +134,35 @@ def _write_attendance(
         elif planned.changes:
             present = session.get(Attendance, planned.existing_id)
             assert present is not None
-            present.role, present.sentiment = planned.role, planned.sentiment
+            present.role = AttendanceRole(planned.role)
+            present.sentiment = Sentiment.parse(planned.sentiment)
             note("attendance", present.id, "update", planned.changes)
     session.flush()
     for row in new_rows:
         changes = {"activity_id": row.activity_id, "actor_id": row.actor_id, "role": row.role}
         note("attendance", row.id, "create", changes | {"sentiment": row.sentiment})
+
+
+def apply_activity_import(
+    db: Database,
+    by: Principal,
+    program_id: int,
+    files: Sequence[ActivityFile],
+    *,
+    create_missing: bool = False,
+) -> ActivityImportOutcome:
+    """Write the import in one transaction, or nothing (ValidationFailed)."""
+    require(by, program_id, Action.RECORD_ACTIVITY)
+    if create_missing:
+        require(by, program_id, Action.ADD_ACTOR)
+    program = get_program(db, program_id)
+    with db.writing() as session:
+        plan = make_plan(session, program, files)
+        problems = list(plan.problems)
+        if not create_missing:
+            problems += [
+                Problem("actor", "unknown_actor", {"value": n}) for n in plan.missing_actors
+            ]
+        if problems:
+            raise ValidationFailed(problems)
+        return write_plan(session, by, program_id, files, plan)

@@ -15,8 +15,9 @@ from engagement.services.concurrency import check_version
 from engagement.services.frames import frame_of
 from engagement.services.permissions import Action, require, require_owned
 from engagement.storage.db import Database
-from engagement.storage.models import CONFIDENTIALITY, Actor, Sector
+from engagement.storage.models import Actor, Sector
 from engagement.text import clean_name, name_key, split_multi
+from engagement.values import Confidentiality
 
 ACTOR_FIELDS = (
     "name",
@@ -62,7 +63,7 @@ def clean_actor_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
     if "contact_phone" in fields:
         out["contact_phone"] = str(fields["contact_phone"] or "").strip()
         problems += validation.phone_rule(out["contact_phone"])
-    if "confidentiality" in fields and fields["confidentiality"] not in CONFIDENTIALITY:
+    if "confidentiality" in fields and Confidentiality.parse(fields["confidentiality"]) is None:
         problems.append(
             Problem("confidentiality", "not_in_list", {"value": fields["confidentiality"]})
         )

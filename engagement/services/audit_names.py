@@ -121,17 +121,13 @@ def audit_names(session: Session, program: ProgramInfo, lang: str) -> AuditNames
                 select(Milestone.id, Milestone.title)
                 .join(Commitment, Milestone.commitment_id == Commitment.id)
                 .where(Commitment.program_id == pid)
-            )
-            .tuples()
-            .all()
+            ).all()
         ),
         "input": {
             i: shorten(topic or text, _TITLE_LIMIT)
             for i, topic, text in session.execute(
                 select(Input.id, Input.topic, Input.text).where(Input.program_id == pid)
-            )
-            .tuples()
-            .all()
+            ).all()
         },
         "membership": dict(session.execute(select(UserAccount.id, UserAccount.username)).all()),
         "program": {pid: program.name},
@@ -146,21 +142,17 @@ def audit_names(session: Session, program: ProgramInfo, lang: str) -> AuditNames
                 select(Relationship.id, Relationship.source_id, Relationship.target_id).where(
                     Relationship.program_id == pid
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         },
         assessed=dict(
             session.execute(
                 select(Assessment.id, Assessment.actor_id)
                 .join(Actor, Assessment.actor_id == Actor.id)
                 .where(Actor.program_id == pid)
-            )
-            .tuples()
-            .all()
+            ).all()
         ),
     )
 
 
 def _pairs(session: Session, key: Any, value: Any, where: Any) -> dict[int, str]:
-    return {int(k): str(v) for k, v in session.execute(select(key, value).where(where)).tuples()}
+    return {int(k): str(v) for k, v in session.execute(select(key, value).where(where))}

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Column,
     Date,
@@ -32,44 +33,27 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from engagement.errors import DuplicateName, EngagementError
+from engagement.errors import (
+    BackupTooNew,
+    DatabaseNotEmpty,
+    DuplicateName,
+    NotABackup,
+    SqliteOnly,
+)
 from engagement.model import Principal, ProgramInfo
 from engagement.services import programs
 from engagement.services.permissions import require_admin
 from engagement.storage import migrate
-from engagement.storage.access_models import ROLES, Membership, UserAccount
+from engagement.storage.access_models import Membership, UserAccount
 from engagement.storage.base import Base, utcnow
 from engagement.storage.db import Database, is_sqlite
 from engagement.storage.models import AuditEntry, Program
 from engagement.text import clean_name
+from engagement.values import Role
 
 PROGRAM_FORMAT = "tejido-program-backup"
 DATABASE_FORMAT = "tejido-database-backup"
 VERSION = 1
-
-
-class NotABackup(EngagementError):
-    """The file is not a Tejido backup. params: name."""
-
-    code = "not_a_backup"
-
-
-class BackupTooNew(EngagementError):
-    """Made by a newer Tejido (schema unknown here). params: revision."""
-
-    code = "backup_too_new"
-
-
-class SqliteOnly(EngagementError):
-    """A file copy of the database exists only for SQLite. params: path."""
-
-    code = "sqlite_only"
-
-
-class DatabaseNotEmpty(EngagementError):
-    """A whole-database restore would overwrite programs. params: count."""
-
-    code = "database_not_empty"
 
 
 def _program_table() -> Table:
@@ -205,7 +189,6 @@ def _check(document: Any, name: str, fmt: str, db: Database) -> None:
 
 
 def _known_revisions(db: Database) -> set[str]:
-    from alembic.script import ScriptDirectory
 
     scripts = ScriptDirectory.from_config(migrate.alembic_config(db.engine))
     return {rev.revision for rev in scripts.walk_revisions()}
@@ -281,7 +264,7 @@ def restore_program(
 def _restore_roles(session: Session, by: Principal, program_id: int, members: Any) -> None:
     """Roles of a backup's members, by user name, for existing active accounts only."""
     for member in members if isinstance(members, list) else []:
-        if not isinstance(member, dict) or member.get("role") not in ROLES:
+        if not isinstance(member, dict) or member.get("role") not in Role.values():
             continue
         account = session.scalar(
             select(UserAccount).where(

@@ -22,7 +22,6 @@ from engagement.services.permissions import Action, require
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import (
-    COMMITMENT_STATUSES,
     Activity,
     Actor,
     Commitment,
@@ -37,8 +36,8 @@ from engagement.storage.models import (
 from engagement.text import clean_name
 from engagement.tracking import CommitmentInfo, MilestoneInput
 from engagement.tracking import CommitmentInput as CommitmentValues
+from engagement.values import OPEN_COMMITMENTS, CommitmentStatus
 
-OPEN_STATUSES = ("open", "in_progress")
 _FIELDS = ("title", "description", "stage_id", "responsible_id", "start_on", "due_on", "status")
 
 
@@ -59,7 +58,7 @@ def clean_commitment(item: CommitmentValues) -> tuple[CommitmentValues, list[Pro
     problems += validation.date_rule("start_on", cleaned.start_on)
     problems += validation.date_rule("due_on", cleaned.due_on)
     problems += validation.date_order_rule(cleaned.start_on, cleaned.due_on, "due_on")
-    if cleaned.status not in COMMITMENT_STATUSES:
+    if CommitmentStatus.parse(cleaned.status) is None:
         problems.append(Problem("status", "not_in_list", {"value": cleaned.status}))
     for n, m in enumerate(milestones, start=1):
         found = validation.text_rule("milestone", m.title, required=True, max_len=300)
@@ -174,11 +173,11 @@ def set_status(
         row = _live(session, commitment_id)
         require(by, row.program_id, Action.EDIT_TRACKING)
         check_version(session, "commitment", row.id, row.title, row.version, expected_version)
-        if status not in COMMITMENT_STATUSES:
+        if CommitmentStatus.parse(status) is None:
             raise ValidationFailed([Problem("status", "not_in_list", {"value": status})])
         if status != row.status:
             changes = {"status": [row.status, status]}
-            row.status = status
+            row.status = CommitmentStatus(status)
             session.flush()
             audit.record(session, by, row.program_id, "commitment", row.id, "update", changes)
         return _info(session, row)
@@ -376,7 +375,7 @@ def _frame_row(
     stale_days: int,
 ) -> dict[str, object]:
     last = max([row.updated_at, *(updated for _p, updated in steps)])
-    active = row.status in OPEN_STATUSES
+    active = row.status in OPEN_COMMITMENTS
     return {
         **{k: getattr(row, k) for k in _FIELDS},
         "id": row.id,
@@ -413,4 +412,4 @@ def commitment_counts(db: Database, program_id: int) -> dict[str, int]:
     )
     with db.reading() as session:
         found = dict(session.execute(stmt).all())
-    return {status: int(found.get(status, 0)) for status in COMMITMENT_STATUSES}
+    return {status.value: int(found.get(status, 0)) for status in CommitmentStatus}

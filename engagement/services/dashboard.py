@@ -26,9 +26,11 @@ from engagement.frameworks import quadrant
 from engagement.model import ProgramInfo
 from engagement.services import activities, commitments, inputs
 from engagement.services.programs import get_program
+from engagement.services.tasks import tasks_frame
 from engagement.storage.db import Database
-from engagement.storage.models import COMMITMENT_STATUSES, Actor, Assessment
+from engagement.storage.models import Actor, Assessment
 from engagement.tracking import Figures
+from engagement.values import CommitmentStatus
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ def figures(frames: TrackingFrames, stage_id: int | None = None) -> Figures:
         facilitators_active=len(facilitators),
         inputs_received=len(received),
         inputs_answered=int(received["answered"].astype(bool).sum()),
-        commitments={s: int(by_status.get(s, 0)) for s in COMMITMENT_STATUSES},
+        commitments={s: int(by_status.get(s, 0)) for s in CommitmentStatus.values()},
     )
 
 
@@ -219,7 +221,6 @@ def dashboard(
     db: Database, program_id: int, *, stage_id: int | None = None, today: dt.date | None = None
 ) -> Dashboard:
     """Everything the stage dashboard shows, for the program or one stage."""
-    from engagement.services.tasks import tasks_frame
 
     today = today or dt.date.today()
     program = get_program(db, program_id)

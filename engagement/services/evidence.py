@@ -14,9 +14,10 @@ from engagement.model import Principal
 from engagement.services import audit, validation
 from engagement.services.permissions import Action, require
 from engagement.storage.db import Database
-from engagement.storage.models import EVIDENCE_KINDS, Activity, Commitment, EvidenceItem
+from engagement.storage.models import Activity, Commitment, EvidenceItem
 from engagement.text import clean_name
 from engagement.tracking import EvidenceInput
+from engagement.values import EvidenceKind
 
 EVIDENCE_COLUMNS = [
     "id", "published_on", "kind", "title", "url", "activity_id", "commitment_id",
@@ -33,7 +34,7 @@ def clean_evidence(item: EvidenceInput) -> tuple[EvidenceInput, list[Problem]]:
         problems.append(Problem("published_on", "required"))
     else:
         problems += validation.date_rule("published_on", cleaned.published_on, not_future=True)
-    if cleaned.kind not in EVIDENCE_KINDS:
+    if EvidenceKind.parse(cleaned.kind) is None:
         problems.append(Problem("kind", "not_in_list", {"value": cleaned.kind}))
     return cleaned, problems
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from engagement.errors import PermissionDenied
+from engagement.errors import PermissionDenied, UnknownFormat
 from engagement.i18n import t
 from engagement.io import columns, graphs, writers
 from engagement.io.marks import TOOL, ExportMark
@@ -32,10 +32,6 @@ from engagement.storage.db import Database
 FORMATS = ("xlsx", "csv", "kumu", "gexf", "graphml", "json")
 PERSONAL = ("contact_name", "contact_email", "contact_phone", "consent_to_contact")
 JSON_MIME = "application/json"
-
-
-class UnknownFormat(ValueError):
-    """A format name not in :data:`FORMATS` (a programming error, not a user one)."""
 
 
 @dataclass(frozen=True)
@@ -257,12 +253,14 @@ def export_program(
 
     Raises
     ------
+    UnknownFormat
+        If ``fmt`` is not one of :data:`FORMATS`.
     PermissionDenied
         If ``by`` has no role in the program, or asks for the JSON backup without
         managing the program (or in presentation mode).
     """
     if fmt not in FORMATS:
-        raise UnknownFormat(fmt)
+        raise UnknownFormat(format=fmt, known=", ".join(FORMATS))
     view = program_view(db, by, program_id, presentation=presentation, lang=lang)
     if fmt == "json":
         return _json_backup(db, view)

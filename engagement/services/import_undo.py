@@ -24,29 +24,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from engagement.errors import EngagementError, NotFound
+from engagement.errors import ImportAlreadyUndone, ImportUndoBlocked, NotFound
 from engagement.model import Principal
 from engagement.services.permissions import Action, require
 from engagement.storage.base import Base, utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, ImportBatch, Program
+from engagement.text import name_key
 
 _CHUNK = 5000
-
-
-class ImportAlreadyUndone(EngagementError):
-    """params: batch, at."""
-
-    code = "import_already_undone"
-
-
-class ImportUndoBlocked(EngagementError):
-    """The import's rows were changed or used since.
-
-    params: entity, key, changed_by, changed_at.
-    """
-
-    code = "import_undo_blocked"
 
 
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
@@ -201,8 +187,6 @@ def _revert(
             continue
         old = {k: _typed(table, k, pair[0]) for k, pair in changes.items() if k in table.c}
         if "name" in old and "name_key" in table.c:
-            from engagement.text import name_key
-
             old["name_key"] = name_key(old["name"])
         values = dict(old)
         if "version" in table.c:

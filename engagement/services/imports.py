@@ -58,22 +58,16 @@ from engagement.errors import Problem, ProgramNotFound, ValidationFailed
 from engagement.io.readers import ParsedFile, read_upload
 from engagement.model import ImportSummary, Principal
 from engagement.services.import_plan import ENTITIES, Plan, make_plan
-from engagement.services.import_undo import (
-    ImportAlreadyUndone,
-    ImportUndoBlocked,
-    undo_import,
-)
+from engagement.services.import_undo import undo_import
 from engagement.services.import_write import Writer
 from engagement.services.permissions import Action, require, require_member
 from engagement.storage.db import Database
 from engagement.storage.models import ImportBatch, Program
 
 __all__ = [
-    "ImportAlreadyUndone",
     "ImportOutcome",
     "ImportPreview",
     "ImportRecord",
-    "ImportUndoBlocked",
     "ParsedFile",
     "apply_import",
     "list_imports",

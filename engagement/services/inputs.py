@@ -20,8 +20,9 @@ from engagement.services import audit, validation
 from engagement.services.concurrency import check_version
 from engagement.services.permissions import Action, require
 from engagement.storage.db import Database
-from engagement.storage.models import INPUT_RESPONSES, Activity, Actor, Input, Stage
+from engagement.storage.models import Activity, Actor, Input, Stage
 from engagement.tracking import InputInfo, InputInput
+from engagement.values import InputResponse
 
 ANSWERED = ("accepted", "partly_accepted", "rejected")
 
@@ -113,7 +114,7 @@ def update_input(
 def response_problems(
     response: str | None, reasoning: str, responded_on: dt.date | None, received_on: dt.date
 ) -> list[Problem]:
-    if response not in INPUT_RESPONSES:
+    if InputResponse.parse(response) is None:
         return [Problem("response", "not_in_list", {"value": response})]
     problems = validation.text_rule("reasoning", reasoning, max_len=10000)
     if response in ANSWERED and not reasoning.strip():

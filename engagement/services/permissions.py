@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from engagement.errors import NotAMember, PermissionDenied
 from engagement.model import Principal
 from engagement.storage.models import AuditEntry
+from engagement.values import Role
 
 
 class Action(StrEnum):
@@ -38,11 +39,11 @@ class Action(StrEnum):
     """See restricted actors and personal contact data."""
 
 
-ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    "lead": frozenset(Action),
-    "mentor": frozenset(Action) - {Action.MANAGE_PROGRAM},
-    "facilitator": frozenset({Action.ADD_ACTOR, Action.RECORD_ACTIVITY}),
-    "viewer": frozenset(),
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.LEAD: frozenset(Action),
+    Role.MENTOR: frozenset(Action) - {Action.MANAGE_PROGRAM},
+    Role.FACILITATOR: frozenset({Action.ADD_ACTOR, Action.RECORD_ACTIVITY}),
+    Role.VIEWER: frozenset(),
 }
 
 #: What a facilitator may also do to a record they created themselves.
@@ -56,7 +57,7 @@ def allowed(by: Principal, program_id: int, action: Action, created_by: str | No
     if action in ROLE_ACTIONS[role]:
         return True
     return (
-        role == "facilitator"
+        role == Role.FACILITATOR
         and action in OWN_RECORD_ACTIONS
         and created_by is not None
         and created_by == by.username
@@ -97,14 +98,28 @@ def require_owned(
     if allowed(by, program_id, action):
         return
     created_by = None
-    if by.role_in(program_id) == "facilitator":
-        created_by = session.scalar(
-            select(AuditEntry.username)
-            .where(
-                AuditEntry.entity == entity,
-                AuditEntry.entity_id == entity_id,
-                AuditEntry.action == "create",
-            )
-            .limit(1)
-        )
+    if by.role_in(program_id) == Role.FACILITATOR:
+        created_by = creator(session, entity, entity_id)
     require(by, program_id, action, created_by)
+
+
+def creator(session: Session, entity: str, entity_id: int) -> str | None:
+    """Who created a record, from its first audit entry (facilitators edit their own)."""
+    return session.scalar(
+        select(AuditEntry.username)
+        .where(
+            AuditEntry.entity == entity,
+            AuditEntry.entity_id == entity_id,
+            AuditEntry.action == "create",
+        )
+        .limit(1)
+    )
+
+
+def require_activity_edit(
+    session: Session, by: Principal, program_id: int, activity_id: int
+) -> None:
+    """Facilitators change the activities they recorded (and their tasks); mentors and
+    leads, any."""
+    own = creator(session, "activity", activity_id) == by.username
+    require(by, program_id, Action.RECORD_ACTIVITY if own else Action.EDIT_TRACKING)

@@ -14,6 +14,7 @@ from engagement.errors import DuplicateName, Problem, ProgramNotFound, Validatio
 from engagement.i18n import t
 from engagement.model import Principal, ProgramInfo, Term
 from engagement.services import audit, validation
+from engagement.services.concurrency import check_version
 from engagement.services.permissions import Action, require, require_admin
 from engagement.storage.db import Database
 from engagement.storage.models import ActivityType, Program, Sector, Stage, TieType
@@ -162,7 +163,6 @@ def data_version(db: Database, program_id: int) -> int:
 def update_program(
     db: Database, by: Principal, program_id: int, changes: dict[str, Any], expected_version: int
 ) -> ProgramInfo:
-    from engagement.services.concurrency import check_version
 
     require(by, program_id, Action.MANAGE_PROGRAM)
     cleaned = validate_program_fields(changes)

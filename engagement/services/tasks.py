@@ -12,14 +12,13 @@ from sqlalchemy.orm import Session
 from engagement.errors import NotFound, Problem, ValidationFailed
 from engagement.model import Principal
 from engagement.services import audit, validation
-from engagement.services.activities import require_edit
 from engagement.services.concurrency import check_version
+from engagement.services.permissions import require_activity_edit
 from engagement.storage.db import Database
-from engagement.storage.models import TASK_STATUSES, Activity, FollowUpTask
+from engagement.storage.models import Activity, FollowUpTask
 from engagement.text import clean_name
 from engagement.tracking import TaskInfo, TaskInput
-
-OPEN_STATUSES = ("open", "in_progress")
+from engagement.values import OPEN_TASKS, TaskStatus
 
 
 def task_problems(item: TaskInput, row: int | None = None) -> list[Problem]:
@@ -28,7 +27,7 @@ def task_problems(item: TaskInput, row: int | None = None) -> list[Problem]:
     )
     problems += validation.text_rule("owner", item.owner)
     problems += validation.date_rule("due_on", item.due_on)
-    if item.status not in TASK_STATUSES:
+    if TaskStatus.parse(item.status) is None:
         problems.append(Problem("status", "not_in_list", {"value": item.status}))
     return [Problem(p.field, p.code, p.params, row=row) for p in problems]
 
@@ -61,7 +60,7 @@ def add_tasks(
         activity = session.get(Activity, activity_id)
         if activity is None or activity.deleted_at is not None:
             raise NotFound(entity="activity", key=activity_id)
-        require_edit(session, by, activity.program_id, activity.id)
+        require_activity_edit(session, by, activity.program_id, activity.id)
         return [_info(insert_task(session, by, activity, item)) for item in items]
 
 
@@ -76,7 +75,7 @@ def update_task(
         task = session.get(FollowUpTask, task_id)
         if task is None:
             raise NotFound(entity="follow_up_task", key=task_id)
-        require_edit(session, by, task.program_id, task.activity_id)
+        require_activity_edit(session, by, task.program_id, task.activity_id)
         check_version(
             session, "follow_up_task", task.id, task.title, task.version, expected_version
         )
@@ -99,7 +98,7 @@ def delete_task(db: Database, by: Principal, task_id: int) -> None:
         task = session.get(FollowUpTask, task_id)
         if task is None:
             raise NotFound(entity="follow_up_task", key=task_id)
-        require_edit(session, by, task.program_id, task.activity_id)
+        require_activity_edit(session, by, task.program_id, task.activity_id)
         changes = {"title": [task.title, None]}
         audit.record(session, by, task.program_id, "follow_up_task", task.id, "delete", changes)
         session.delete(task)
@@ -148,4 +147,4 @@ def tasks_frame(
 
 def is_overdue(status: str, due_on: dt.date | None, today: dt.date) -> bool:
     """Open or in progress after its due date (the due day itself is not late)."""
-    return status in OPEN_STATUSES and due_on is not None and due_on < today
+    return status in OPEN_TASKS and due_on is not None and due_on < today

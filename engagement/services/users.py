@@ -28,9 +28,10 @@ from engagement.errors import (
 from engagement.model import Principal
 from engagement.services import audit
 from engagement.services.permissions import Action, require, require_admin
-from engagement.storage.access_models import ROLES, Membership, UserAccount
+from engagement.storage.access_models import Membership, UserAccount
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
+from engagement.values import Role
 
 _HASHER = PasswordHasher()
 #: Verified against when the user does not exist, so timing does not reveal usernames.
@@ -224,7 +225,7 @@ def set_role(
 ) -> UserInfo:
     """Give a user a role in a program, change it, or (``None``) remove them from it."""
     require(by, program_id, Action.MANAGE_PROGRAM)
-    if role is not None and role not in ROLES:
+    if role is not None and Role.parse(role) is None:
         raise ValidationFailed([Problem("role", "not_in_list", {"value": role})])
     with db.writing() as session:
         row = _get(session, username)
@@ -239,7 +240,7 @@ def set_role(
         elif role is not None and member is None:
             session.add(Membership(user_id=row.id, program_id=program_id, role=role))
         elif role is not None and member is not None:
-            member.role = role
+            member.role = Role(role)
         session.flush()
         audit.record(session, by, program_id, "membership", row.id, "update", {"role": [old, role]})
         return _info(session, row)

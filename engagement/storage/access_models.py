@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from engagement.storage.base import Base, created_at, intpk
-
-ROLES = ("lead", "mentor", "facilitator", "viewer")
+from engagement.storage.base import Base, choice, created_at, intpk
+from engagement.values import Role
 
 
 class UserAccount(Base):
@@ -45,9 +44,7 @@ class Membership(Base):
     program_id: Mapped[int] = mapped_column(
         ForeignKey("program.id", ondelete="CASCADE"), index=True
     )
-    role: Mapped[str] = mapped_column(
-        Enum(*ROLES, name="member_role", native_enum=False, length=20)
-    )
+    role: Mapped[Role] = mapped_column(choice(Role, "member_role", length=20))
     created_at: Mapped[created_at]
 
     __table_args__ = (UniqueConstraint("user_id", "program_id"),)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, DateTime, Integer, MetaData, String, Text
+from sqlalchemy import JSON, DateTime, Enum, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 NAMING = {
@@ -19,6 +20,22 @@ NAMING = {
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def choice(values: type[StrEnum], name: str, length: int | None = None) -> Enum:
+    """A column holding one of a fixed list (a ``StrEnum``), stored as its value.
+
+    A portable VARCHAR (``native_enum=False``, no CHECK constraint) the length of the
+    longest value, exactly as the plain-string lists were stored before, so no data
+    migration is needed. Reads give back enum members; writes take members or strings.
+    """
+    return Enum(
+        values,
+        name=name,
+        native_enum=False,
+        length=length or max(len(member.value) for member in values),
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]

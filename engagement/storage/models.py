@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     Float,
     ForeignKey,
     Index,
@@ -22,7 +21,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from engagement.storage.base import Base, created_at, intpk, utcnow
+from engagement.storage.base import Base, choice, created_at, intpk, utcnow
+from engagement.values import (
+    AttendanceRole,
+    CommitmentStatus,
+    Confidentiality,
+    EvidenceKind,
+    InputResponse,
+    Sentiment,
+    TaskStatus,
+)
 
 
 class Program(Base):
@@ -94,9 +102,6 @@ class TieType(_Term, Base):
     __table_args__ = (UniqueConstraint("program_id", "key"),)
 
 
-CONFIDENTIALITY = ("normal", "restricted")
-
-
 class Actor(Base):
     __tablename__ = "actor"
 
@@ -116,8 +121,8 @@ class Actor(Base):
     contact_email: Mapped[str] = mapped_column(String(200), default="")
     contact_phone: Mapped[str] = mapped_column(String(80), default="")
     consent_to_contact: Mapped[bool] = mapped_column(Boolean, default=False)
-    confidentiality: Mapped[str] = mapped_column(
-        Enum(*CONFIDENTIALITY, name="confidentiality", native_enum=False), default="normal"
+    confidentiality: Mapped[Confidentiality] = mapped_column(
+        choice(Confidentiality, "confidentiality"), default=Confidentiality.NORMAL
     )
     last_verified: Mapped[dt.date | None] = mapped_column(Date)
     custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -257,13 +262,6 @@ class ActivityType(_Term, Base):
     __table_args__ = (UniqueConstraint("program_id", "key"),)
 
 
-ATTENDANCE_ROLES = ("convener", "participant", "observer")
-SENTIMENTS = ("positive", "neutral", "negative")
-TASK_STATUSES = ("open", "in_progress", "done", "cancelled")
-INPUT_RESPONSES = ("accepted", "partly_accepted", "rejected", "under_review")
-COMMITMENT_STATUSES = ("open", "in_progress", "done", "referred", "dropped")
-
-
 class Activity(Base):
     """Something held with stakeholders: a workshop, a forum, a mentoring call..."""
 
@@ -317,12 +315,10 @@ class Attendance(Base):
     id: Mapped[intpk]
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
     actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(
-        Enum(*ATTENDANCE_ROLES, name="attendance_role", native_enum=False), default="participant"
+    role: Mapped[AttendanceRole] = mapped_column(
+        choice(AttendanceRole, "attendance_role"), default=AttendanceRole.PARTICIPANT
     )
-    sentiment: Mapped[str | None] = mapped_column(
-        Enum(*SENTIMENTS, name="sentiment", native_enum=False)
-    )
+    sentiment: Mapped[Sentiment | None] = mapped_column(choice(Sentiment, "sentiment"))
 
     activity: Mapped[Activity] = relationship(back_populates="attendance")
 
@@ -344,8 +340,8 @@ class FollowUpTask(Base):
     title: Mapped[str] = mapped_column(String(300))
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_on: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(
-        Enum(*TASK_STATUSES, name="task_status", native_enum=False), default="open"
+    status: Mapped[TaskStatus] = mapped_column(
+        choice(TaskStatus, "task_status"), default=TaskStatus.OPEN
     )
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[created_at]
@@ -373,9 +369,7 @@ class Input(Base):
     #: Who raised it; None means anonymous.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id", ondelete="SET NULL"))
     topic: Mapped[str] = mapped_column(String(200), default="")
-    response: Mapped[str | None] = mapped_column(
-        Enum(*INPUT_RESPONSES, name="input_response", native_enum=False)
-    )
+    response: Mapped[InputResponse | None] = mapped_column(choice(InputResponse, "input_response"))
     reasoning: Mapped[str] = mapped_column(Text, default="")
     responded_on: Mapped[dt.date | None] = mapped_column(Date)
     responded_by: Mapped[str] = mapped_column(String(200), default="")
@@ -402,8 +396,8 @@ class Commitment(Base):
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id", ondelete="SET NULL"))
     start_on: Mapped[dt.date | None] = mapped_column(Date)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(
-        Enum(*COMMITMENT_STATUSES, name="commitment_status", native_enum=False), default="open"
+    status: Mapped[CommitmentStatus] = mapped_column(
+        choice(CommitmentStatus, "commitment_status"), default=CommitmentStatus.OPEN
     )
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -490,9 +484,6 @@ class Snapshot(Base):
     __table_args__ = (UniqueConstraint("program_id", "name"),)
 
 
-EVIDENCE_KINDS = ("minutes", "report", "publication", "page_update", "dataset", "media", "other")
-
-
 class EvidenceItem(Base):
     """A published piece of evidence about the process (OGP standard 2): what, when, where."""
 
@@ -503,8 +494,8 @@ class EvidenceItem(Base):
         ForeignKey("program.id", ondelete="CASCADE"), index=True
     )
     published_on: Mapped[dt.date] = mapped_column(Date)
-    kind: Mapped[str] = mapped_column(
-        Enum(*EVIDENCE_KINDS, name="evidence_kind", native_enum=False), default="other"
+    kind: Mapped[EvidenceKind] = mapped_column(
+        choice(EvidenceKind, "evidence_kind"), default=EvidenceKind.OTHER
     )
     title: Mapped[str] = mapped_column(String(300))
     url: Mapped[str] = mapped_column(String(500), default="")

@@ -17,10 +17,7 @@ import streamlit as st
 from engagement.frameworks import ParticipationLevel
 from engagement.model import ProgramInfo
 from engagement.services import activities
-from engagement.services.choices import ATTENDANCE_ROLES, SENTIMENTS
 from engagement.tracking import (
-    AGE_GROUPS,
-    GENDERS,
     ActivityInfo,
     ActivityInput,
     Attendee,
@@ -29,6 +26,7 @@ from engagement.tracking import (
 from engagement.ui import context, forms
 from engagement.ui.editor_state import edited_rows, filled
 from engagement.ui.i18n import label, tr
+from engagement.values import AgeGroup, AttendanceRole, Gender, Sentiment
 
 LOG = "activities.log"
 EDIT = "activities.edit"
@@ -66,7 +64,9 @@ def blank(program: ProgramInfo) -> dict[str, Any]:
         "summary": "",
         "agreements": "",
     }
-    values |= {f"gender.{g}": 0 for g in GENDERS} | {f"age.{a}": 0 for a in AGE_GROUPS}
+    values |= {f"gender.{g}": 0 for g in Gender.values()} | {
+        f"age.{a}": 0 for a in AgeGroup.values()
+    }
     return values
 
 
@@ -90,8 +90,8 @@ def values_of(info: ActivityInfo) -> dict[str, Any]:
         )
     }
     values |= {"facilitators": list(info.facilitators), "tags": list(info.tags)}
-    values |= {f"gender.{g}": int(detail.get("gender", {}).get(g, 0)) for g in GENDERS}
-    values |= {f"age.{a}": int(detail.get("age", {}).get(a, 0)) for a in AGE_GROUPS}
+    values |= {f"gender.{g}": int(detail.get("gender", {}).get(g, 0)) for g in Gender.values()}
+    values |= {f"age.{a}": int(detail.get("age", {}).get(a, 0)) for a in AgeGroup.values()}
     return values
 
 
@@ -161,13 +161,13 @@ def activity_widgets(
     )
     forms.field_feedback(form, "participation_target", "participation_reached", "headcount")
     with st.expander(tr("tracking.log.breakdown")):
-        cols = st.columns(len(GENDERS))
-        for col, g in zip(cols, GENDERS, strict=True):
+        cols = st.columns(len(Gender.values()))
+        for col, g in zip(cols, Gender.values(), strict=True):
             col.number_input(
                 tr(f"tracking.gender.{g}"), min_value=0, step=1, key=_k(form, f"gender.{g}")
             )
-        cols = st.columns(len(AGE_GROUPS))
-        for col, a_ in zip(cols, AGE_GROUPS, strict=True):
+        cols = st.columns(len(AgeGroup.values()))
+        for col, a_ in zip(cols, AgeGroup.values(), strict=True):
             col.number_input(
                 tr(f"tracking.age.{a_}"), min_value=0, step=1, key=_k(form, f"age.{a_}")
             )
@@ -191,8 +191,8 @@ def _labels(prefix: str, keys: tuple[str, ...]) -> dict[str, str]:
 
 def attendee_rows(info: ActivityInfo | None, names: dict[int, str]) -> list[dict[str, Any]]:
     roles, moods = (
-        _labels("tracking.role", ATTENDANCE_ROLES),
-        _labels("tracking.sentiment", SENTIMENTS),
+        _labels("tracking.role", AttendanceRole.values()),
+        _labels("tracking.sentiment", Sentiment.values()),
     )
     if info is None:
         return []
@@ -208,8 +208,8 @@ def attendee_rows(info: ActivityInfo | None, names: dict[int, str]) -> list[dict
 
 def attendee_editor(form: str, key: str, rows: list[dict[str, Any]], names: dict[int, str]) -> None:
     roles, moods = (
-        _labels("tracking.role", ATTENDANCE_ROLES),
-        _labels("tracking.sentiment", SENTIMENTS),
+        _labels("tracking.role", AttendanceRole.values()),
+        _labels("tracking.sentiment", Sentiment.values()),
     )
     frame = pd.DataFrame(rows, columns=["actor", "role", "sentiment"])
     st.markdown(f"**{tr('tracking.log.attendees')}**")
@@ -237,8 +237,8 @@ def attendee_editor(form: str, key: str, rows: list[dict[str, Any]], names: dict
 
 def read_attendees(key: str, base: list[dict[str, Any]], names: dict[int, str]) -> list[Attendee]:
     ids = {name: actor_id for actor_id, name in names.items()}
-    roles = {v: k for k, v in _labels("tracking.role", ATTENDANCE_ROLES).items()}
-    moods = {v: k for k, v in _labels("tracking.sentiment", SENTIMENTS).items()}
+    roles = {v: k for k, v in _labels("tracking.role", AttendanceRole.values()).items()}
+    moods = {v: k for k, v in _labels("tracking.sentiment", Sentiment.values()).items()}
     rows = filled(edited_rows(base, st.session_state.get(key)), "actor")
     return [
         Attendee(
@@ -299,7 +299,7 @@ def read_activity(form: str) -> ActivityInput:
         return st.session_state.get(_k(form, name))
 
     detail: dict[str, dict[str, int]] = {}
-    for part, keys in (("gender", GENDERS), ("age", AGE_GROUPS)):
+    for part, keys in (("gender", Gender.values()), ("age", AgeGroup.values())):
         counts = {k: int(get(f"{part}.{k}") or 0) for k in keys}
         if any(counts.values()):
             detail[part] = counts

@@ -11,7 +11,6 @@ import streamlit as st
 from engagement.frameworks import ParticipationLevel
 from engagement.model import ProgramInfo
 from engagement.services import activities, tasks
-from engagement.services.choices import TASK_STATUSES
 from engagement.text import name_key
 from engagement.tracking import ActivityInfo, TaskInput
 from engagement.ui import context, forms
@@ -19,6 +18,7 @@ from engagement.ui.activity_forms import as_date, on_save
 from engagement.ui.editor_state import edited_rows
 from engagement.ui.i18n import label, tr
 from engagement.ui.markup import escape_markdown
+from engagement.values import TaskStatus
 
 SELECTED = "activities.selected"
 TASKS = "activities.tasks"
@@ -149,7 +149,7 @@ def detail(info: ActivityInfo, program: ProgramInfo, names: dict[int, str]) -> N
 def task_panel(info: ActivityInfo, frame: pd.DataFrame) -> None:
     """Follow-up tasks: change status, owner or due date; add new ones; overdue flagged."""
     st.markdown(f"**{tr('tracking.log.tasks')}**")
-    statuses = {s: tr(f"tracking.task_status.{s}") for s in TASK_STATUSES}
+    statuses = {s: tr(f"tracking.task_status.{s}") for s in TaskStatus.values()}
     own = frame[frame["activity_id"] == info.id]
     base = [
         {

@@ -11,9 +11,9 @@ import streamlit as st
 from engagement.errors import StaleEdit
 from engagement.model import ActorInfo, ProgramInfo
 from engagement.services import actors
-from engagement.services.choices import CONFIDENTIALITY
 from engagement.ui import context, forms, state
 from engagement.ui.i18n import label, tr
+from engagement.values import Confidentiality
 
 ADD = "actors.add"
 EDIT = "actors.edit"
@@ -104,7 +104,7 @@ def actor_fields(
         with cols[1]:
             st.radio(
                 tr("field.confidentiality"),
-                options=list(CONFIDENTIALITY),
+                options=list(Confidentiality.values()),
                 format_func=lambda v: tr(f"confidentiality.{v}"),
                 key=_key(form, "confidentiality"),
                 horizontal=True,

@@ -18,7 +18,7 @@ from engagement.config import load_settings
 from engagement.errors import EngagementError, NotFound
 from engagement.model import Principal
 from engagement.services import users
-from engagement.ui.context import database
+from engagement.ui.database import database
 from engagement.ui.feedback import reporting, show_error
 from engagement.ui.i18n import tr
 

@@ -10,13 +10,13 @@ import streamlit as st
 
 from engagement.model import ProgramInfo
 from engagement.services import commitments
-from engagement.services.choices import COMMITMENT_STATUSES
 from engagement.tracking import CommitmentInfo, CommitmentInput, MilestoneInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import as_date, on_save
 from engagement.ui.editor_state import edited_rows
 from engagement.ui.i18n import label, tr
 from engagement.ui.markup import escape_markdown
+from engagement.values import CommitmentStatus
 
 ADD = "commitments.add"
 EDIT = "commitments.edit"
@@ -137,7 +137,7 @@ def commitment_form(
         return tr("commitments.saved", title=saved.title)
 
     actors, stages = choices["actors"], {s.id: label(s) for s in program.stages}
-    statuses = {s: _status(s) for s in COMMITMENT_STATUSES}
+    statuses = {s: _status(s) for s in CommitmentStatus.values()}
     with st.form(form):
         st.text_input(tr("field.title"), key=f"{form}.title")
         forms.field_feedback(form, "title")
@@ -152,7 +152,7 @@ def commitment_form(
         )
         b.selectbox(
             tr("field.status"),
-            list(COMMITMENT_STATUSES),
+            list(CommitmentStatus.values()),
             format_func=statuses.__getitem__,
             key=f"{form}.status",
         )

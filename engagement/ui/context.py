@@ -1,6 +1,6 @@
 """The database, the acting user and the program as they may see it, shared by pages.
 
-The engine is owned with ``st.cache_resource`` (one per process and URL). Program data
+The engine is owned in :mod:`engagement.ui.database` (one per process and URL). Program data
 is never cached here: pages read it through :func:`view`, the services' read layer
 (:mod:`engagement.services.view`), which applies what this user may see and keeps
 results per data version in its own cache. Streamlit's caches hold UI concerns only.
@@ -12,7 +12,6 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
@@ -21,36 +20,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from engagement.config import load_settings
 from engagement.model import Principal, ProgramInfo
-from engagement.services.daily_backup import daily_backup
-from engagement.services.database import Database, open_database
 from engagement.services.view import ProgramView, program_view, version_stamp
 from engagement.ui import state
+from engagement.ui.auth import current_principal
+from engagement.ui.database import _database
+from engagement.ui.database import database as database
 
 T = TypeVar("T")
-
-
-@st.cache_resource(show_spinner=False)
-def _database(url: str) -> Database:
-    return open_database(url)
-
-
-def database() -> Database:
-    settings = load_settings()
-    db = _database(settings.database_url)
-    _backup_once_a_day(db, settings.data_dir / "backups", settings.backup_keep)
-    return db
-
-
-_last_backup_day: list[dt.date] = []
-
-
-def _backup_once_a_day(db: Database, folder: Path, keep: int) -> None:
-    """The automatic daily backup; the date check makes this free on every other rerun."""
-    today = dt.date.today()
-    if _last_backup_day and _last_backup_day[0] == today:
-        return
-    daily_backup(db, folder, keep, today)
-    _last_backup_day[:] = [today]
 
 
 _RUNS: OrderedDict[tuple[str, Hashable], tuple[object, int, object]] = OrderedDict()
@@ -82,8 +58,6 @@ def _this_run(key: Hashable, compute: Callable[[], T]) -> T:
 
 def current_user() -> Principal:
     """The signed-in user with their roles (app.py's gate has already run)."""
-    from engagement.ui.auth import current_principal  # auth needs database() from here
-
     user = _this_run("user", current_principal)
     if user is None:
         st.stop()

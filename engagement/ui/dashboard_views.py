@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from engagement.charts import tracking as charts
+from engagement.frameworks import EngagementLevel
 from engagement.model import ProgramInfo
 from engagement.services.changes import CATEGORIES
 from engagement.services.dashboard import Dashboard
@@ -245,7 +246,6 @@ def _move_text(detail: str) -> str:
 
 
 def _level(value: str) -> str:
-    from engagement.frameworks import EngagementLevel
 
     return EngagementLevel(int(value)).key
 

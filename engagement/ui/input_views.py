@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from engagement.services import evidence, inputs
-from engagement.services.choices import EVIDENCE_KINDS, INPUT_RESPONSES
 from engagement.tracking import EvidenceInput, InputInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import on_save
 from engagement.ui.i18n import tr
+from engagement.values import EvidenceKind, InputResponse
 
 ADD = "inputs.add"
 RESPOND = "inputs.respond"
@@ -78,14 +78,14 @@ def respond_form(waiting: pd.DataFrame) -> None:
         forms.reset_widgets({f"{RESPOND}.reasoning": ""})
         return tr("inputs.responded")
 
-    responses = {r: _response(r) for r in INPUT_RESPONSES}
+    responses = {r: _response(r) for r in InputResponse.values()}
     with st.form(RESPOND):
         st.selectbox(
             tr("inputs.choose"), list(texts), format_func=texts.__getitem__, key=WAITING_CHOICE
         )
         st.radio(
             tr("field.response"),
-            list(INPUT_RESPONSES),
+            list(InputResponse.values()),
             format_func=responses.__getitem__,
             horizontal=True,
             key=f"{RESPOND}.response",
@@ -216,13 +216,13 @@ def evidence_section(program_id: int, frame: pd.DataFrame) -> None:
         forms.reset_widgets({f"{EVIDENCE}.title": "", f"{EVIDENCE}.url": ""})
         return tr("evidence.added")
 
-    kinds = {k: tr(f"tracking.evidence_kind.{k}") for k in EVIDENCE_KINDS}
+    kinds = {k: tr(f"tracking.evidence_kind.{k}") for k in EvidenceKind.values()}
     with st.form(EVIDENCE):
         a, b = st.columns(2)
         a.text_input(tr("field.title"), key=f"{EVIDENCE}.title")
         b.selectbox(
             tr("field.kind"),
-            list(EVIDENCE_KINDS),
+            list(EvidenceKind.values()),
             format_func=kinds.__getitem__,
             key=f"{EVIDENCE}.kind",
         )

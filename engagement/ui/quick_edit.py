@@ -19,13 +19,13 @@ from engagement.errors import EngagementError, StaleEdit, ValidationFailed
 from engagement.i18n import describe_error, describe_problem, t
 from engagement.model import ProgramInfo
 from engagement.services import actor_edits
-from engagement.services.choices import CONFIDENTIALITY
 from engagement.text import clean_name, split_multi
 from engagement.ui import context, state
 from engagement.ui.feedback import show_error
 from engagement.ui.i18n import tr
 from engagement.ui.markup import escape_markdown
 from engagement.ui.tables import sector_names, tag_options
+from engagement.values import Confidentiality
 
 ROUND = "actors.quick_round"
 SNAPSHOT = "actors.quick_snapshot"
@@ -87,7 +87,7 @@ def _service_value(column: str, value: Any, program: ProgramInfo, lang: str) -> 
         ids = {label: sid for sid, label in sector_names(program, lang).items()}
         return "sector_id", ids.get(str(value)) if value is not None else None
     if column == "confidentiality":
-        keys = {t(f"confidentiality.{k}", lang): k for k in CONFIDENTIALITY}
+        keys = {t(f"confidentiality.{k}", lang): k for k in Confidentiality.values()}
         return "confidentiality", keys.get(str(value), value)
     if column == "tags":
         return "tags", _tags(value)
@@ -155,7 +155,7 @@ def _column_config(program: ProgramInfo, tags: list[str]) -> dict[str, Any]:
         "website": cc.TextColumn(tr("field.website")),
         "confidentiality": cc.SelectboxColumn(
             tr("field.confidentiality"),
-            options=[tr(f"confidentiality.{k}") for k in CONFIDENTIALITY],
+            options=[tr(f"confidentiality.{k}") for k in Confidentiality.values()],
             required=True,
         ),
     }

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from engagement.services.permissions import Action, allowed, can_see_restricted
 from engagement.ui import context, state
+from engagement.values import Role
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def registry_rights(program_id: int) -> Rights:
         # A screen shared in a meeting: names of people are stand-ins, nothing is edited.
         return Rights(False, False, False, False, "actors.read_only.presentation")
     registry = allowed(user, program_id, Action.EDIT_REGISTRY)
-    facilitator = user.role_in(program_id) == "facilitator"
+    facilitator = user.role_in(program_id) == Role.FACILITATOR
     add = allowed(user, program_id, Action.ADD_ACTOR)
     reason = None if add or registry else "actors.read_only.role"
     return Rights(

@@ -13,7 +13,7 @@ from engagement.model import Principal
 from engagement.services import programs
 from engagement.ui import state
 from engagement.ui.auth import sign_out
-from engagement.ui.context import database
+from engagement.ui.database import database
 from engagement.ui.i18n import tr
 
 _LANG_NAMES = {"es": "Español", "en": "English"}

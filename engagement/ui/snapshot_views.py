@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from engagement.charts import grid as grid_charts
+from engagement.frameworks import EngagementLevel
 from engagement.model import ProgramInfo
 from engagement.services import grid, snapshots
 from engagement.services.movement import MEASURES, Comparison, coalition_frame
@@ -180,7 +181,6 @@ def moved_table(found: Comparison) -> None:
     if moved.empty:
         st.caption(tr("snapshots.nobody_moved"))
         return
-    from engagement.frameworks import EngagementLevel
 
     def level(value: Any) -> str:
         return "—" if value is None or pd.isna(value) else tr(EngagementLevel(int(value)).key)

@@ -18,6 +18,7 @@ from engagement.i18n import t
 from engagement.model import ActorInfo, ProgramInfo
 from engagement.palette import sector_colours
 from engagement.text import name_key
+from engagement.values import Confidentiality
 
 #: Filter value that stands for "actors without a sector".
 NO_SECTOR = -1
@@ -95,7 +96,8 @@ def actor_from_row(row: Any, program_id: int) -> ActorInfo:
         contact_name=value("contact_name") or "", contact_email=value("contact_email") or "",
         contact_phone=value("contact_phone") or "",
         consent_to_contact=bool(value("consent_to_contact")),
-        confidentiality=str(row["confidentiality"]), last_verified=value("last_verified"),
+        confidentiality=Confidentiality(row["confidentiality"]),
+        last_verified=value("last_verified"),
         custom_fields=dict(value("custom_fields") or {}), external_id=value("external_id"),
         version=int(row["version"]), deleted=bool(row["deleted"]),
     )  # fmt: skip

@@ -13,12 +13,12 @@ from engagement.config import load_settings
 from engagement.model import Principal
 from engagement.services import exports, privacy, team, users
 from engagement.services.backup import copy_database
-from engagement.services.choices import ROLES
 from engagement.services.daily_backup import backups
 from engagement.services.database import holds_sqlite
 from engagement.ui import context, state
 from engagement.ui.feedback import reporting
 from engagement.ui.i18n import tr
+from engagement.values import Role
 
 NO_ROLE = "none"
 
@@ -45,7 +45,7 @@ def members(user: Principal, program_id: int) -> None:
         cols = st.columns(2)
         who = cols[0].selectbox(tr("team.user"), choices, key="team.who")
         role = cols[1].selectbox(
-            tr("field.role"), [*ROLES, NO_ROLE], format_func=role_label, key="team.role"
+            tr("field.role"), [*Role.values(), NO_ROLE], format_func=role_label, key="team.role"
         )
         submitted = st.form_submit_button(tr("team.save_role"), type="primary")
     if submitted:

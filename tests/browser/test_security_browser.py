@@ -6,7 +6,9 @@ each free-text field: actor name, description, tags, territory, contact; tie not
 source; assessment note; program name, municipality and description; activity title,
 place, summary and agreements; input text, topic and reasoning; commitment title and
 description. Every page of the navigation is then opened in chromium, in both languages;
-the page guard fails the test on any JavaScript dialog or request leaving localhost.
+the page guard fails the test on any JavaScript dialog or request leaving localhost, and
+each page must show the payloads it displays as literal text (a page that showed nothing,
+or swallowed a payload as markup, fails).
 """
 
 from __future__ import annotations
@@ -44,6 +46,21 @@ PAYLOADS = (
     "[clic](javascript:alert(4)) href",
     "<b onmouseover=alert(5)>negrita</b>",
 )
+ALL = tuple(range(len(PAYLOADS)))
+#: The payloads (indices into PAYLOADS) each page shows as text: program name and
+#: municipality in the dashboard heading, every actor name in the registry, tie, map and
+#: audit tables, the activity title, the program name on the grid and in the settings.
+SHOWN: dict[str, tuple[int, ...]] = {
+    "": (0, 1),
+    "home": (0, 1, 2),
+    "actors": ALL,
+    "relationships": ALL,
+    "grid": (0,),
+    "network": ALL,
+    "activities": (0,),
+    "settings": (0,),
+    "audit": ALL,
+}
 LEAD = Principal("cli")
 DAY = dt.date(2024, 4, 2)
 FIELDS_SEEDED: list[str] = []
@@ -146,13 +163,35 @@ def test_script_like_text_never_runs_on_any_page(
 ) -> None:
     app, program_id = hostile_app
     paths = navigation_paths()
+    assert set(SHOWN) <= set(paths)
+    missing: dict[str, list[str]] = {}
     for path in paths:
         goto(page, app, path, lang=lang, program=program_id)
         page.mouse.move(700, 450)  # hover over whatever is in the middle
         page.wait_for_timeout(300)
+        wanted = [PAYLOADS[i] for i in SHOWN.get(path, ())]
+        shown = _shown_text(page, wanted)
+        missing.update({path: [p for p in wanted if p not in shown]} if wanted else {})
+    assert {path: gone for path, gone in missing.items() if gone} == {}
+    assert {p for path in SHOWN for p in (PAYLOADS[i] for i in SHOWN[path])} == set(PAYLOADS)
     # payloads x fields x pages tried, for the report
     fields = len(set(FIELDS_SEEDED))
     print(f"XSS: {len(PAYLOADS)} payloads x {fields} fields x {len(paths)} pages ({lang})")
+
+
+def _shown_text(page: Page, wanted: list[str], tries: int = 40) -> str:
+    """The page's visible text: the main area plus the cells of its tables (drawn on a
+    canvas, their text sits in a hidden accessible table). Tables fill in a moment after
+    the script ends, so this reads again (up to ``tries`` times) until ``wanted`` shows."""
+    text = ""
+    for _ in range(tries):
+        frames = page.locator("[data-testid='stDataFrame']")
+        cells = [frames.nth(i).evaluate("e => e.textContent") for i in range(frames.count())]
+        text = "\n".join([main_text(page), *cells])
+        if all(payload in text for payload in wanted):
+            break
+        page.wait_for_timeout(250)
+    return text
 
 
 @pytest.mark.parametrize("attack", ["'; DROP TABLE actor; --", "%' OR 1=1 --", '" OR ""="'])

@@ -16,7 +16,8 @@ from engagement.i18n import describe_problem
 from engagement.io.activity_sheets import looks_like_activity_file, read_activity_upload
 from engagement.model import Principal, ProgramInfo
 from engagement.services import activities, actors, imports, programs
-from engagement.services.activity_import import apply_activity_import, preview_activity_import
+from engagement.services.activity_import import preview_activity_import
+from engagement.services.activity_import_write import apply_activity_import
 from engagement.storage.db import Database
 
 OPERATOR = Principal("local")  # the command line's full access

@@ -13,6 +13,8 @@ import networkx as nx
 import pytest
 from openpyxl import load_workbook
 
+from engagement import errors
+from engagement.i18n import describe_error
 from engagement.model import Principal
 from engagement.services import actors, backup, exports, imports, programs
 from engagement.services.imports import read_upload
@@ -195,7 +197,7 @@ def test_empty_templates() -> None:
 def test_whole_database_json_backup(db: Database, antigua: int, tmp_path: Path) -> None:
     document = backup.database_backup(db, OPERATOR)
     before = canonical_database(document)
-    with pytest.raises(backup.DatabaseNotEmpty):
+    with pytest.raises(errors.DatabaseNotEmpty):
         backup.restore_database(db, OPERATOR, document)
     actors.add_actor(db, ANA, antigua, {"name": "Añadido después"})
     backup.restore_database(db, OPERATOR, json.loads(json.dumps(document)), replace=True)
@@ -218,7 +220,7 @@ def test_sqlite_file_backup_and_restore(sqlite_db: Database, tmp_path: Path) -> 
     backup.backup_sqlite_file(sqlite_db, copy)
     assert copy.read_bytes().startswith(backup.SQLITE_MAGIC)
     programs.create_program(sqlite_db, ANA, "Después del respaldo")
-    with pytest.raises(backup.DatabaseNotEmpty):
+    with pytest.raises(errors.DatabaseNotEmpty):
         backup.restore_sqlite_file(sqlite_db, OPERATOR, copy)
     backup.restore_sqlite_file(sqlite_db, OPERATOR, copy, replace=True)
     assert [p.id for p in programs.list_programs(sqlite_db)] == [pid]
@@ -226,7 +228,18 @@ def test_sqlite_file_backup_and_restore(sqlite_db: Database, tmp_path: Path) -> 
 
 
 def test_a_file_that_is_not_a_backup(db: Database, tmp_path: Path) -> None:
-    with pytest.raises(backup.NotABackup):
+    with pytest.raises(errors.NotABackup):
         backup.restore_program(db, ANA, {"format": "other"}, source="x.json")
-    with pytest.raises(backup.BackupTooNew):
+    with pytest.raises(errors.BackupTooNew):
         backup.restore_database(db, OPERATOR, {"format": backup.DATABASE_FORMAT, "schema": "9999"})
+
+
+def test_an_unknown_format_is_a_domain_error_named_in_both_languages(db: Database) -> None:
+    pid = programs.create_program(db, ANA, "Formatos").id
+    with pytest.raises(errors.UnknownFormat) as caught:
+        exports.export_program(db, pid, "pdf", by=ANA)
+    assert not isinstance(caught.value, ValueError)
+    assert isinstance(caught.value, errors.EngagementError)
+    assert caught.value.params == {"format": "pdf", "known": ", ".join(exports.FORMATS)}
+    assert describe_error(caught.value, "es").startswith("«pdf» no es un formato")
+    assert describe_error(caught.value, "en").startswith("“pdf” is not an export format")

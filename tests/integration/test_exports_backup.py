@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from engagement import errors
 from engagement.i18n import describe_error
 from engagement.model import Principal
 from engagement.services import backup
@@ -19,8 +20,8 @@ def test_file_copy_needs_sqlite(db: Database, tmp_path: Path) -> None:
         backup.backup_sqlite_file(db, tmp_path / "copia.db")
         assert (tmp_path / "copia.db").read_bytes().startswith(backup.SQLITE_MAGIC)
         return
-    with pytest.raises(backup.SqliteOnly) as caught:
+    with pytest.raises(errors.SqliteOnly) as caught:
         backup.backup_sqlite_file(db, tmp_path / "copia.db")
     assert ".json" in describe_error(caught.value, "en")
-    with pytest.raises(backup.SqliteOnly):
+    with pytest.raises(errors.SqliteOnly):
         backup.restore_sqlite_file(db, OPERATOR, tmp_path / "copia.db")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engagement.errors import ValidationFailed
+from engagement.errors import ImportAlreadyUndone, ImportUndoBlocked, ValidationFailed
 from engagement.i18n import describe_problem
 from engagement.model import Principal
 from engagement.services import actors, assessments, audit, imports, programs, relationships
-from engagement.services.imports import ImportUndoBlocked, read_upload
+from engagement.services.imports import read_upload
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, ImportBatch, Sector
 from tests.support.kumu import CONNECTIONS, ELEMENTS, csv_bytes, kumu_workbook, workbook
@@ -157,7 +157,7 @@ def test_undo_takes_back_rows_updates_and_list_entries(db: Database, pid: int) -
     assert "Gremio" not in [s.label_es for s in programs.get_program(db, pid).sectors]
     records = {r.id: r for r in imports.list_imports(db, OPERATOR, pid)}
     assert records[second.batch_id].undone and not records[first.batch_id].undone
-    with pytest.raises(imports.ImportAlreadyUndone):
+    with pytest.raises(ImportAlreadyUndone):
         imports.undo_import(db, ANA, second.batch_id)
     log = audit.audit_log(db, pid, username="beto")
     assert set(log["action"]) == {"undo_import"}

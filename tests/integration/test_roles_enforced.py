@@ -25,7 +25,7 @@ from engagement.io.readers import read_upload
 from engagement.model import AssessmentInput, Principal
 from engagement.services import (
     activities,
-    activity_import,
+    activity_import_write,
     actor_edits,
     actors,
     assessments,
@@ -157,8 +157,8 @@ REGISTRY: dict[str, Call] = {
     ),
     "activities.delete_activity": lambda w, u: A.delete_activity(w.db, u, w.activity),
     "activities.restore_activity": lambda w, u: A.restore_activity(w.db, u, w.gone["activity"]),
-    "activity_import.apply_activity_import": lambda w, u: activity_import.apply_activity_import(
-        w.db, u, w.pid, [_activity_file()]
+    "activity_import_write.apply_activity_import": lambda w, u: (
+        activity_import_write.apply_activity_import(w.db, u, w.pid, [_activity_file()])
     ),
     "actor_edits.apply_actor_changes": lambda w, u: actor_edits.apply_actor_changes(
         w.db, u, [actor_edits.ActorChange(w.actor, {"territory": "Centro"}, None)]
@@ -258,14 +258,15 @@ SELF_SERVICE = {"users.change_password"}
 
 def write_services() -> set[str]:
     found = set()
-    for info in pkgutil.iter_modules(services_package.__path__):
-        module = importlib.import_module(f"engagement.services.{info.name}")
+    # Every module, in area subpackages too; keyed by the module's own name.
+    for info in pkgutil.walk_packages(services_package.__path__, "engagement.services."):
+        module = importlib.import_module(info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != module.__name__ or name.startswith("_"):
                 continue
             params = inspect.signature(fn).parameters
             if {"db", "by"} <= set(params) and "writing()" in inspect.getsource(fn):
-                found.add(f"{info.name}.{name}")
+                found.add(f"{info.name.rsplit('.', 1)[-1]}.{name}")
     return found
 
 

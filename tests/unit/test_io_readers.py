@@ -7,16 +7,16 @@ import zipfile
 
 import pytest
 
-from engagement.errors import UnreadableFile
-from engagement.i18n import describe_error
-from engagement.io import readers
-from engagement.io.readers import (
+from engagement.errors import (
     EmptyFile,
     FileTooLarge,
     NotASpreadsheet,
     UnknownTable,
-    read_upload,
+    UnreadableFile,
 )
+from engagement.i18n import describe_error
+from engagement.io import readers
+from engagement.io.readers import read_upload
 from tests.support.kumu import csv_bytes, kumu_workbook, workbook
 
 LIMIT = 5 * 1024 * 1024

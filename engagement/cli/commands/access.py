@@ -11,6 +11,7 @@ from typing import Any
 from engagement.cli import Context
 from engagement.services import programs, users
 from engagement.services.permissions import require_admin
+from engagement.values import Role
 
 
 def register(sub: Any) -> None:
@@ -34,9 +35,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("set-role", help="give a user a role in a program (or remove it)")
     p.add_argument("username")
     p.add_argument("--program", required=True)
-    p.add_argument(
-        "--role", required=True, choices=["lead", "mentor", "facilitator", "viewer", "none"]
-    )
+    p.add_argument("--role", required=True, choices=[*Role.values(), "none"])
     p.set_defaults(handler=set_role)
 
     p = sub.add_parser("deactivate-user", help="deactivate an account (never deleted)")

@@ -9,7 +9,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from engagement.cli import Context
+from engagement.cli import Context, activity_import
+from engagement.errors import NotABackup
 from engagement.i18n import describe_problem, t
 from engagement.io.marks import is_readme
 from engagement.maps.view import MapStyle
@@ -65,7 +66,6 @@ def register(sub: Any) -> None:
 
 
 def import_files(args: argparse.Namespace, ctx: Context) -> int:
-    from engagement.cli import activity_import
 
     if activity_import.holds_activities(args.files):
         return activity_import.import_activities(args, ctx)
@@ -188,7 +188,7 @@ def restore(args: argparse.Namespace, ctx: Context) -> int:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise backup.NotABackup(name=path.name) from exc
+        raise NotABackup(name=path.name) from exc
     if backup.backup_kind(document) == "program":
         info = backup.restore_program(
             db,
