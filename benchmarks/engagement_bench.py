@@ -175,7 +175,7 @@ def main() -> None:
     built = time.perf_counter() - began
 
     from engagement.model import Principal
-    from engagement.services import dashboard, network, ogp, programs, snapshots
+    from engagement.services import dashboard, ogp, programs, readcache, snapshots
     from engagement.storage.db import Database
 
     db, by = Database.from_url(url), Principal("bench")
@@ -198,7 +198,7 @@ def main() -> None:
     ratio = large_warm / page_warm
     rows.append(("warm large / warm empty", f"{ratio:.2f}x", "goal <= 1.5x"))
 
-    network.clear_cache()
+    readcache.clear_cache()
     began = time.perf_counter()
     first = snapshots.take_snapshot(db, by, big, "Antes")
     take = time.perf_counter() - began
@@ -210,7 +210,7 @@ def main() -> None:
         s.execute(update(Assessment).where(Assessment.id % 5 == 0).values(power=5, interest=5))
     second = snapshots.take_snapshot(db, by, big, "Después")
     pair = timed(lambda: snapshots.compare_snapshots(db, big, first.id, second.id), args.repeat)
-    network.clear_cache()
+    readcache.clear_cache()
     now = timed(lambda: snapshots.compare_snapshots(db, big, first.id, None), 1)
     moved = snapshots.compare_snapshots(db, big, first.id, second.id).counts()["quadrant_changed"]
     rows += [

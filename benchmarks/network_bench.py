@@ -13,8 +13,9 @@ the best times):
   measure (degree, betweenness, closeness, eigenvector, PageRank, two-step reach,
   Louvain, effective size, constraint, brokerage roles), coalition balance, sector gaps
   and key players;
-* **service cold / warm**: ``services.network.actor_measures`` with an empty cache
-  (reading the database included) and again on unchanged data;
+* **service cold / warm**: the read layer's measures
+  (``services.view.program_view(...).measures()``) with an empty cache (reading the
+  whole program in one transaction included) and again on unchanged data;
 * **layout** (only when ``engagement.analysis.layout`` exists): ``layout_positions``.
 
 Peak memory is the growth of the process's peak resident set during the first (cold)
@@ -201,8 +202,12 @@ def measure(size: int, repeat: int) -> dict[str, Any]:
 
     from engagement.analysis.centrality import rustworkx_digraph
     from engagement.analysis.graph import coalition_graph, indexed_graph
-    from engagement.services import network
+    from engagement.model import Principal
+    from engagement.services import readcache
+    from engagement.services.view import program_view
     from engagement.storage.db import Database
+
+    local = Principal("bench")  # the local operator: the whole program
 
     actors, ties = frames(size)
     with tempfile.TemporaryDirectory() as folder:
@@ -221,10 +226,10 @@ def measure(size: int, repeat: int) -> dict[str, Any]:
                 timed(lambda: rx.digraph_betweenness_centrality(yard_graph, normalized=True))
             )
             times["analysis"].append(first if not round_ else timed(lambda: analysis(actors, ties)))
-            network.clear_cache()
-            times["cold"].append(timed(lambda: network.actor_measures(db, program_id)))
+            readcache.clear_cache()
+            times["cold"].append(timed(lambda: program_view(db, local, program_id).measures()))
             times["warm"].append(
-                min(timed(lambda: network.actor_measures(db, program_id)) for _ in range(5))
+                min(timed(lambda: program_view(db, local, program_id).measures()) for _ in range(5))
             )
         result = {name: statistics.median(values) for name, values in times.items()}
         ratios = [a / y for a, y in zip(times["analysis"], times["yardstick"], strict=True)]

@@ -19,7 +19,6 @@ from sqlalchemy import select
 
 from engagement.errors import ActorNotFound
 from engagement.model import Principal
-from engagement.services import actors as actor_service
 from engagement.services import audit, permissions
 from engagement.services.permissions import Action
 from engagement.storage.db import Database
@@ -69,19 +68,6 @@ def stand_in_names(actors: pd.DataFrame, *, see_restricted: bool, label: str) ->
     """
     seen = actors if see_restricted else actors[actors["confidentiality"] != "restricted"]
     return person_aliases(seen, label)
-
-
-def program_stand_ins(
-    db: Database, program_id: int, *, see_restricted: bool, label: str
-) -> dict[int, str]:
-    """:func:`stand_in_names` of a program, read from the database."""
-    everyone = pd.concat(
-        [
-            actor_service.actors_frame(db, program_id),
-            actor_service.actors_frame(db, program_id, deleted=True),
-        ]
-    )
-    return stand_in_names(everyone, see_restricted=see_restricted, label=label)
 
 
 def person_aliases(actors: pd.DataFrame, label: str) -> dict[int, str]:

@@ -77,7 +77,9 @@ def frozen_state(db: Database, program_id: int, as_of: dt.date | None = None) ->
     ties = coalition.coalition_ties(db, program_id, on_date=as_of)
     frozen_actors, frozen_scores = [], []
     for row in actors.to_dict("records"):
-        frozen_actors.append({"id": int(row["id"]), "name": row["name"], "sector": row["sector"]})
+        frozen_actors.append(
+            {"id": int(row["id"]), "name": row["name"], "sector": _plain(row["sector"])}
+        )
         if pd.isna(row["power"]):
             continue
         scores = {k: _plain(row[k]) for k in (*_SCORES, "stage_id", "assessed_on")}

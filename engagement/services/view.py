@@ -435,8 +435,14 @@ class ProgramView:
 
         return self._cached("dashboard", compute, stage_id)
 
-    def checklist(self) -> list[ChecklistItem]:
-        return list(self._state().checklist)
+    def checklist(self, today: dt.date | None = None) -> list[ChecklistItem]:
+        """The OGP checks as of today (or of ``today``)."""
+        if today is None:
+            return list(self._state().checklist)
+        return cached(
+            self._key("checklist", today, shared=True),
+            lambda: ogp.checklist(self.db, self.program_id, today=today),
+        )
 
     def last_mentoring_call(self) -> dt.date | None:
         return self._state().last_call

@@ -224,7 +224,7 @@ def _load(program: ProgramInfo) -> None:
 
 def _reload(program_id: int) -> None:
     st.session_state.pop(key(EDIT, "error"), None)
-    _load(programs.get_program(context.database(), program_id))
+    _load(context.program(program_id))
 
 
 def _save_program(program_id: int) -> None:
@@ -234,7 +234,7 @@ def _save_program(program_id: int) -> None:
     user = context.current_user()
 
     def save() -> str | None:
-        current = programs.get_program(context.database(), program_id)
+        current = context.program(program_id)
         before = _program_values(current)
         changes = {k: v for k, v in values.items() if v != before[k]}
         if not changes and expected == current.version:

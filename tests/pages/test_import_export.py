@@ -282,10 +282,12 @@ def test_download_names_are_the_names_the_export_service_gives(
 def test_a_viewer_cannot_import_or_undo_nor_download_the_full_backup(
     app_db: Database, program: ProgramInfo
 ) -> None:
-
     viewer = Principal("ana", memberships=((program.id, "viewer"),))
     mentor = Principal("beto", memberships=((program.id, "mentor"),))
+    lead = Principal("lia", memberships=((program.id, "lead"),))
     assert not import_widgets.may_import(viewer, program.id)
     assert import_widgets.may_import(mentor, program.id)
     assert "json" not in export_widgets.export_formats(viewer, program.id)
-    assert export_widgets.export_formats(mentor, program.id) == list(exports.FORMATS)
+    # The complete JSON backup (with the members' names and roles) is the lead's.
+    assert "json" not in export_widgets.export_formats(mentor, program.id)
+    assert export_widgets.export_formats(lead, program.id) == list(exports.FORMATS)

@@ -37,7 +37,7 @@ def report_data(
     view = program_view(db, ctx.user, program.id, lang=ctx.lang)
     frames = view.tracking_frames()
     figures = dashboard.figures(frames, stage.id if stage else None)
-    checklist = ogp.checklist(db, program.id, today=ogp.evaluation_date(program, today))
+    checklist = view.checklist(ogp.evaluation_date(program, today))
     return {
         "program": program.name,
         "stage": stage.key if stage else None,
