@@ -8,7 +8,6 @@ the registry are listed and created only with ``--create-missing``.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from engagement.cli import Context
 from engagement.i18n import describe_problem, t
@@ -22,16 +21,18 @@ from engagement.services.activity_import import (
 )
 
 
-def holds_activities(paths: list[Path]) -> bool:
+def holds_activities(found: list[tuple[str, bytes]]) -> bool:
     """Whether every file given holds activities or attendance (not actors or ties)."""
-    return bool(paths) and all(looks_like_activity_file(p.name, p.read_bytes()) for p in paths)
+    return bool(found) and all(looks_like_activity_file(name, data) for name, data in found)
 
 
-def import_activities(args: argparse.Namespace, ctx: Context) -> int:
+def import_activities(
+    args: argparse.Namespace, ctx: Context, found: list[tuple[str, bytes]]
+) -> int:
     db = ctx.db()
     program = programs.find_program(db, args.program)
     limit = ctx.settings.upload_limit_bytes
-    files = [read_activity_upload(p.name, p.read_bytes(), limit) for p in args.files]
+    files = [read_activity_upload(name, data, limit) for name, data in found]
     preview = preview_activity_import(db, ctx.user, program.id, files)
     print_preview(preview, ctx, program.name)
     create = bool(getattr(args, "create_missing", False))
