@@ -32,9 +32,11 @@ MAX_SHARED_STRINGS = 1_000_000
 MAX_SHARED_CHARS = 16_000_000
 #: XML elements of one workbook part (cells, rows and whatever else it holds).
 MAX_XML_ELEMENTS = 8_000_000
-#: JSON backups: containers (objects and lists), and how deep they nest.
+#: JSON backups: containers (objects and lists), values, and how deep they nest (the
+#: JSON decoder stops at Python's recursion limit, 1,000 by default).
 MAX_JSON_CONTAINERS = 1_500_000
-MAX_JSON_DEPTH = 64
+MAX_JSON_VALUES = 4_000_000
+MAX_JSON_DEPTH = 1_000
 
 #: Which limit a :class:`FileLimitExceeded` names, with its maximum.
 LIMITS: dict[str, int] = {
@@ -50,6 +52,7 @@ LIMITS: dict[str, int] = {
     "shared_chars": MAX_SHARED_CHARS,
     "xml_elements": MAX_XML_ELEMENTS,
     "json_containers": MAX_JSON_CONTAINERS,
+    "json_values": MAX_JSON_VALUES,
     "json_depth": MAX_JSON_DEPTH,
 }
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from engagement.cli import Context
 from engagement.i18n import describe_problem, t
+from engagement.io.backup_files import load_json
+from engagement.io.limits import Damaged
 from engagement.io.marks import is_readme
 from engagement.io.readers import CannotOpenFile, FileTooLarge
 from engagement.maps.view import MapStyle
@@ -219,8 +221,8 @@ def restore(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say("io.cli.restored_database", path=str(path))
         return 0
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        document = load_json(path.name, path.read_bytes())
+    except Damaged as exc:
         raise backup.NotABackup(name=path.name) from exc
     if backup.backup_kind(document) == "program":
         info = backup.restore_program(db, ctx.user, document, name=args.new_name, source=path.name)
