@@ -12,35 +12,39 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+_PKG = "http://schemas.openxmlformats.org/package/2006"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _CONTENT_TYPES = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    b'<Default Extension="xml" ContentType="application/xml"/>'
-    b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    b'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    b"</Types>"
-)  # fmt: skip
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    f'<Types xmlns="{_PKG}/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    f'<Override PartName="/xl/workbook.xml" ContentType="{_MIME}.sheet.main+xml"/>'
+    f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{_MIME}.worksheet+xml"/>'
+    f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_MIME}.sharedStrings+xml"/>'
+    "</Types>"
+).encode()
 _ROOT_RELS = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    b"</Relationships>"
-)  # fmt: skip
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    f'<Relationships xmlns="{_PKG}/relationships">'
+    f'<Relationship Id="rId1" Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/>'
+    "</Relationships>"
+).encode()
 _WORKBOOK = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    b'<sheets><sheet name="Actores" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    f'xmlns:r="{_DOC}">'
+    '<sheets><sheet name="Actores" sheetId="1" r:id="rId1"/></sheets></workbook>'
+).encode()
 _WORKBOOK_RELS = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    b'<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-    b"</Relationships>"
-)  # fmt: skip
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    f'<Relationships xmlns="{_PKG}/relationships">'
+    f'<Relationship Id="rId1" Type="{_DOC}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_DOC}/sharedStrings" Target="sharedStrings.xml"/>'
+    "</Relationships>"
+).encode()
 _SHEET_HEAD = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
     b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
@@ -54,7 +58,8 @@ def _workbook(path: Path, sheet: Chunks, strings: Chunks | None = None) -> Path:
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/workbook.xml", _WORKBOOK)
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
-        for name, chunks in (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", strings)):
+        parts = (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", strings))
+        for name, chunks in parts:
             if chunks is None:
                 continue
             with archive.open(name, "w", force_zip64=True) as part:
@@ -127,7 +132,8 @@ def inflation_bomb(folder: Path, megabytes: int = 700) -> Path:
 
 def zip_entries_bomb(folder: Path, entries: int = 150_000) -> Path:
     """A workbook whose zip also holds ``entries`` empty parts."""
-    path = _workbook(folder / "zip-entries-bomb.xlsx", lambda: iter([_SHEET_HEAD + b"</worksheet>"]))
+    empty = [_SHEET_HEAD + b"</worksheet>"]
+    path = _workbook(folder / "zip-entries-bomb.xlsx", lambda: iter(empty))
     with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as archive:
         for n in range(entries):
             archive.writestr(f"x/{n}", b"")
@@ -165,7 +171,8 @@ def long_line_csv(folder: Path, megabytes: int = 19) -> Path:
 
 def odd_utf16_csv(folder: Path) -> Path:
     """UTF-16 with its byte-order mark and an odd number of bytes."""
-    return _write(folder / "odd-utf16.csv", iter([b"\xff\xfe" + "Label\nAna\n".encode("utf-16-le") + b"A"]))
+    text = "Label\nAna\n".encode("utf-16-le")
+    return _write(folder / "odd-utf16.csv", iter([b"\xff\xfe" + text + b"A"]))
 
 
 def big_csv(folder: Path, megabytes: int = 63) -> Path:

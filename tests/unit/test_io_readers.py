@@ -9,7 +9,6 @@ import pytest
 
 from engagement.errors import UnreadableFile
 from engagement.i18n import describe_error
-from engagement.io import readers
 from engagement.io.limits import FileLimitExceeded
 from engagement.io.readers import (
     EmptyFile,
