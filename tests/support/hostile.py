@@ -52,6 +52,10 @@ _SHEET_HEAD = (
 Chunks = Callable[[], Iterator[bytes]]
 
 
+def _EMPTY_STRINGS() -> Iterator[bytes]:  # noqa: N802 - a constant, as a generator
+    yield b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
+
+
 def _workbook(path: Path, sheet: Chunks, strings: Chunks | None = None) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
@@ -60,8 +64,8 @@ def _workbook(path: Path, sheet: Chunks, strings: Chunks | None = None) -> Path:
         archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
         parts = (("xl/worksheets/sheet1.xml", sheet), ("xl/sharedStrings.xml", strings))
         for name, chunks in parts:
-            if chunks is None:
-                continue
+            if chunks is None:  # an empty table: the content types name one
+                chunks = _EMPTY_STRINGS
             with archive.open(name, "w", force_zip64=True) as part:
                 for chunk in chunks():
                     part.write(chunk)
@@ -85,7 +89,7 @@ def xfd_dimension(folder: Path, rows: int = 3_000) -> Path:
     return _workbook(folder / "xfd-dimension.xlsx", sheet)
 
 
-def shared_strings_bomb(folder: Path, count: int = 8_000_000) -> Path:
+def shared_strings_bomb(folder: Path, count: int = 6_000_000) -> Path:
     """A one-cell sheet whose shared-strings table holds ``count`` strings."""
 
     def sheet() -> Iterator[bytes]:
