@@ -100,7 +100,7 @@ def measure(code: Path, path: Path, how: str, cap_gb: float, timeout: int) -> di
             timeout=timeout,
             cwd=code,
             env=env,
-            preexec_fn=limit,  # noqa: PLW1509 - the cap must be set in the child alone
+            preexec_fn=limit,
             check=False,
         )
     except subprocess.TimeoutExpired:

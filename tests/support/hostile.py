@@ -52,7 +52,7 @@ _SHEET_HEAD = (
 Chunks = Callable[[], Iterator[bytes]]
 
 
-def _EMPTY_STRINGS() -> Iterator[bytes]:  # noqa: N802 - a constant, as a generator
+def _EMPTY_STRINGS() -> Iterator[bytes]:
     yield b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
 
 
