@@ -139,7 +139,7 @@ def read_tables(name: str, data: bytes, limit_bytes: int) -> RawFile:
         raise FileTooLarge(
             name=name, size_mb=_mb(len(data)), limit_mb=_mb(limit_bytes), size=len(data)
         )
-    if not data.strip():
+    if not data or data.isspace():  # (no stripped copy of a large file)
         raise EmptyFile(name=name)
     if data.startswith((b"\xd0\xcf\x11\xe0", b"%PDF")):
         raise NotASpreadsheet(name=name)

@@ -343,10 +343,24 @@ class Planner:
             by_key[(v["source_id"], v["target_id"], v["tie_type_id"])] = tie_id
         by_ext = {v["external_id"]: i for i, v in self.snap.ties.items() if v["external_id"]}
         seen: dict[tuple[Any, ...], int] = {}
+        seen_ext: dict[str, int] = {}
         default_type = t("io.default_tie_type", "es")
         new = rejected = 0
         for row in tie_rows(sheet):
             problems = row.problems
+            ext_id = row.fields.get("external_id")
+            if ext_id and ext_id in seen_ext:
+                problems.append(
+                    Problem(
+                        sheet.header_of("external_id"),
+                        "duplicate_in_file",
+                        {"value": ext_id, "other_row": seen_ext[ext_id]},
+                        sheet.name,
+                        row.row,
+                    )
+                )
+            elif ext_id:
+                seen_ext[ext_id] = row.row
             ends = []
             for column, names in (("source", row.sources), ("target", row.targets)):
                 for name in names:
