@@ -141,7 +141,9 @@ class ImportRecord:
     at: dt.datetime
     username: str
     filename: str
-    file_format: str
+    #: ``tejido``, ``kumu`` or ``activities``; and the files' formats (``xlsx``, ``csv``).
+    layout: str
+    formats: tuple[str, ...]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     added_terms: dict[str, list[str]] = field(default_factory=dict)
     undone_at: dt.datetime | None = None
@@ -217,7 +219,8 @@ def apply_import(
             program_id=program_id,
             username=by.username,
             filename=", ".join(f.name for f in files)[:500],
-            file_format=_format_of(files),
+            layout="kumu" if any(f.kumu for f in files) else "tejido",
+            formats=sorted({f.file_format for f in files}),
             summary={
                 "new": plan.summary.new,
                 "updated": plan.summary.updated,
@@ -237,12 +240,6 @@ def apply_import(
         added_terms=added,
         batch_id=batch_id,
     )
-
-
-def _format_of(files: Sequence[ParsedFile]) -> str:
-    layout = "kumu" if any(f.kumu for f in files) else "tejido"
-    kinds = sorted({f.file_format for f in files})
-    return f"{layout}-{'+'.join(kinds)}"
 
 
 def _counts(summary: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -268,7 +265,8 @@ def list_imports(db: Database, program_id: int) -> list[ImportRecord]:
                 at=b.at,
                 username=b.username,
                 filename=b.filename,
-                file_format=b.file_format,
+                layout=b.layout,
+                formats=tuple(b.formats or ()),
                 counts=_counts(b.summary or {}),
                 added_terms=dict((b.summary or {}).get("added_terms") or {}),
                 undone_at=b.undone_at,

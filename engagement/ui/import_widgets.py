@@ -303,10 +303,9 @@ def _when(moment: dt.datetime) -> str:
     return moment.strftime("%d/%m/%Y %H:%M" if state.lang() == "es" else "%Y-%m-%d %H:%M")
 
 
-def _layout_of(file_format: str) -> str:
-    layout = file_format.split("-")[0]
-    kinds = file_format.split("-")[1].upper() if "-" in file_format else ""
-    return f"{_layout(layout == 'kumu')} {kinds}".strip()
+def _layout_of(record: imports.ImportRecord) -> str:
+    kinds = "+".join(record.formats).upper()
+    return f"{_layout(record.layout == 'kumu')} {kinds}".strip()
 
 
 def _confirm_undo(db: Database, by: Principal, record: imports.ImportRecord) -> None:
@@ -334,7 +333,7 @@ def _show_record(db: Database, by: Principal, record: imports.ImportRecord, may_
             filename=record.filename,
             at=_when(record.at),
             username=record.username,
-            layout=_layout_of(record.file_format),
+            layout=_layout_of(record),
         )
         text.markdown(line)
         text.caption(describe_counts(record.counts))

@@ -94,3 +94,41 @@ def test_the_cli_prints_what_was_written_not_a_stale_preview(
     assert "The program changed between the preview and the write" in written_part
     [mine, _theirs] = imports.list_imports(db, pid)
     assert sum(mine.counts["new"].values()) == 0
+
+
+def test_an_import_keeps_its_layout_and_formats_as_fields(db: Database, pid: int) -> None:
+    files = [
+        imports.read_upload("mapa.xlsx", kumu_workbook(), LIMIT),
+        imports.read_upload("mas.csv", b"Label;Type\nOtra;Academia\n", LIMIT),
+    ]
+    imports.apply_import(db, ANA, pid, files)
+    [record] = imports.list_imports(db, pid)
+    assert record.layout == "kumu" and record.formats == ("csv", "xlsx")
+
+
+def test_the_migration_splits_old_format_strings_once(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from engagement.storage import migrate
+
+    db = Database.from_url(f"sqlite:///{tmp_path / 'old.db'}")
+    migrate.upgrade(db.engine, "0004")
+    pid = programs.create_program(db, ANA, "X").id  # the program table is as at 0004
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO import_batch"
+                " (program_id, at, username, filename, file_format, summary)"
+                " VALUES (:pid, '2026-01-01', 'ana', 'a.csv', 'kumu-csv+xlsx', '{}')"
+            ),
+            {"pid": pid},
+        )
+    migrate.upgrade(db.engine)
+    [record] = imports.list_imports(db, pid)
+    assert (record.layout, record.formats) == ("kumu", ("csv", "xlsx"))
+    migrate.downgrade(db.engine, "0004")
+    with db.engine.connect() as conn:
+        assert (
+            conn.execute(text("SELECT file_format FROM import_batch")).scalar() == "kumu-csv+xlsx"
+        )
+    db.dispose()
