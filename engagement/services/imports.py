@@ -91,8 +91,11 @@ class ImportPreview:
     files: tuple[ParsedFile, ...]
     summary: ImportSummary
     problems: list[Problem]
-    #: Columns or sheets that are read but not used (not errors).
+    #: Columns or sheets that are read but not used, or kept as custom fields (not errors).
     notices: list[Problem]
+    #: What may be a slip to check before importing: a column that looks like one of
+    #: ours misspelt, a new list entry that looks like one already on the list.
+    warnings: list[Problem]
     #: kind (``sector``, ``tie_type``) → names to be added to the program's list.
     added_terms: dict[str, list[str]]
     new_actors: list[str]
@@ -162,7 +165,8 @@ def _preview(
         summary=plan.summary,
         problems=plan.problems,
         notices=plan.notices,
-        added_terms={kind: list(names.values()) for kind, names in plan.new_terms.items()},
+        warnings=plan.warnings,
+        added_terms=plan.added_terms,
         new_actors=plan.new_actors,
         updated_actors=plan.updated_actors,
         data_version=version,
@@ -214,7 +218,7 @@ def apply_import(
             plan = make_plan(session, program_id, files)
         if plan.problems or sum(plan.summary.rejected.values()):
             raise ValidationFailed(plan.problems)
-        added = {kind: list(names.values()) for kind, names in plan.new_terms.items()}
+        added = plan.added_terms
         batch = ImportBatch(
             program_id=program_id,
             username=by.username,

@@ -235,6 +235,10 @@ def show_preview(result: imports.ImportPreview) -> None:
             },
         )
     _show_added_terms(result.added_terms)
+    if result.warnings:
+        lang = state.lang()
+        lines = "\n".join(f"- {describe_problem(w, lang)}" for w in result.warnings)
+        st.warning(f"{tr('import_page.warnings')}\n\n{lines}", icon=":material/spellcheck:")
     if result.notices:
         with st.expander(tr("import_page.notices")):
             lang = state.lang()

@@ -55,3 +55,30 @@ def test_a_damaged_workbook_is_a_file_tejido_cannot_read(
     errors = texts(at, "error")
     assert any("«mapa.xlsx» no es una hoja de cálculo que Tejido pueda leer" in e for e in errors)
     assert live_names(app_db, program.id) == []
+
+
+def test_the_preview_names_a_misspelt_column_and_a_near_twin_sector(
+    open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
+) -> None:
+    data = b"Nombre;sectr;Sector\nAna;x;Ciudadano o ciudadana\n"
+    at = open_with_files(open_page, program.id, [("actores.csv", data)])
+    [warning] = [w for w in texts(at, "warning") if "Revise antes de importar" in w]
+    # A Sector column is there, so "sectr" is some other column: said, not warned.
+    assert "«sectr»" not in warning
+    notes = " ".join(texts(at, "markdown"))
+    assert (
+        "la columna «sectr» no es una columna de Tejido: se guarda como campo personalizado"
+        in notes
+    )
+    assert "«Ciudadano o ciudadana» se añadiría como sector nuevo" in warning
+    assert "se parece a «Ciudadana o ciudadano»" in warning
+
+
+def test_the_preview_suggests_the_column_a_header_misspells_in_english(
+    open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
+) -> None:
+    data = b"Name;sectr\nAna;Academia\n"
+    at = open_with_files(open_page, program.id, [("actors.csv", data)], lang="en")
+    [warning] = [w for w in texts(at, "warning") if "Check before importing" in w]
+    assert "column “sectr” is not one of Tejido's columns" in warning
+    assert "Did you mean “sector”?" in warning

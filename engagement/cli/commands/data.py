@@ -138,6 +138,8 @@ def print_preview(preview: imports.ImportPreview, ctx: Context, program: str) ->
     print_counts(ctx, preview.summary)
     for kind, names in preview.added_terms.items():
         ctx.say(f"io.added.{kind}", names=", ".join(names))
+    for warning in preview.warnings:
+        print(f"  ! {describe_problem(warning, ctx.lang)}", file=ctx.out)
     for notice in preview.notices:
         print(f"  · {describe_problem(notice, ctx.lang)}", file=ctx.out)
     for problem in preview.problems:
