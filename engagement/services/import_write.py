@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from engagement.model import Principal
 from engagement.services import audit
-from engagement.services.import_plan import NewTerm, Plan, Ref, RowUpdate
+from engagement.services.import_model import NewTerm, Plan, Ref, RowUpdate
 from engagement.services.terms import new_term
 from engagement.storage.base import utcnow
 from engagement.storage.models import Actor, Assessment, AuditEntry, Program, Relationship

@@ -57,7 +57,8 @@ from sqlalchemy.orm import Session
 from engagement.errors import Problem, ProgramNotFound, ValidationFailed
 from engagement.io.readers import ParsedFile, read_upload
 from engagement.model import ImportSummary, Principal
-from engagement.services.import_plan import ENTITIES, Plan, make_plan
+from engagement.services.import_model import Plan
+from engagement.services.import_plan import ENTITIES, make_plan
 from engagement.services.import_undo import (
     ImportAlreadyUndone,
     ImportUndoBlocked,

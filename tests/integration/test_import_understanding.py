@@ -13,7 +13,7 @@ from engagement.cli import main
 from engagement.i18n import describe_problem
 from engagement.model import Principal
 from engagement.services import imports, programs, relationships
-from engagement.services.import_plan import DEFAULT_TIE_TYPE_KEY, NewTerm, Ref, RowUpdate
+from engagement.services.import_model import DEFAULT_TIE_TYPE_KEY, NewTerm, Ref, RowUpdate
 from engagement.storage.db import Database
 
 ANA = Principal("ana")
