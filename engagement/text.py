@@ -16,8 +16,8 @@ def strip_controls(text: str) -> str:
 
     Examples
     --------
-    >>> strip_controls("Ana\x00 María\x1b[31m\tZona 1\r\n")
-    'Ana María[31m\tZona 1\n'
+    >>> strip_controls("Ana\\x00 María\\x1b[31m\\tZona 1\\r\\n")
+    'Ana María[31m\\tZona 1\\n'
     """
     return text if text.isprintable() else _CONTROLS.sub("", text)
 
