@@ -41,9 +41,8 @@ def _check_exports(db: Database, pid: int) -> None:
 )
 @given(name=HOSTILE_TEXT, description=HOSTILE_TEXT, note=HOSTILE_TEXT)
 def test_forms_store_no_control_characters_and_exports_stay_xml(
-    sqlite_db: Database, name: str, description: str, note: str
+    db: Database, name: str, description: str, note: str
 ) -> None:
-    db = sqlite_db
     program = programs.create_program(db, ANA, f"Programa {next(SEQ)}\x00")
     pid = program.id
     first = actors.add_actor(db, ANA, pid, {"name": f"A{name}", "description": description})
@@ -79,9 +78,8 @@ def test_forms_store_no_control_characters_and_exports_stay_xml(
     note=HOSTILE_TEXT.filter(lambda v: "\x00" not in v),
 )
 def test_imports_store_no_control_characters_and_exports_stay_xml(
-    sqlite_db: Database, name: str, custom: str, note: str
+    db: Database, name: str, custom: str, note: str
 ) -> None:
-    db = sqlite_db
     pid = programs.create_program(db, ANA, f"Importado {next(SEQ)}").id
     rows = [["Label", "Description", "Zona"], [f"A{name}", note, custom], [f"B{name}", "", ""]]
     data = csv_bytes(rows, delimiter=";").replace(b"\r\n", b"\n")
