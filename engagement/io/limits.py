@@ -30,8 +30,11 @@ MAX_ZIP_ENTRIES = 2_000
 #: Entries in a workbook's shared-strings table, and their characters.
 MAX_SHARED_STRINGS = 1_000_000
 MAX_SHARED_CHARS = 16_000_000
-#: XML elements of one workbook part (cells, rows and whatever else it holds).
-MAX_XML_ELEMENTS = 8_000_000
+#: XML elements of one workbook, all parts together; and of those, elements that are
+#: neither rows, cells nor text (column widths, merged cells, formatting…). Every
+#: element costs the parser a call, so these bound the time a workbook takes to read.
+MAX_XML_ELEMENTS = 6_000_000
+MAX_OTHER_ELEMENTS = 500_000
 #: JSON backups: containers (objects and lists), values, and how deep they nest (the
 #: JSON decoder stops at Python's recursion limit, 1,000 by default).
 MAX_JSON_CONTAINERS = 1_500_000
@@ -51,6 +54,7 @@ LIMITS: dict[str, int] = {
     "shared_strings": MAX_SHARED_STRINGS,
     "shared_chars": MAX_SHARED_CHARS,
     "xml_elements": MAX_XML_ELEMENTS,
+    "xml_other": MAX_OTHER_ELEMENTS,
     "json_containers": MAX_JSON_CONTAINERS,
     "json_values": MAX_JSON_VALUES,
     "json_depth": MAX_JSON_DEPTH,
@@ -79,6 +83,8 @@ class Budget:
         self.name = name
         self.cells = 0
         self.text = 0
+        self.elements = 0
+        self.others = 0
 
     def fail(self, limit: str) -> FileLimitExceeded:
         return FileLimitExceeded(name=self.name, limit=limit)
@@ -90,6 +96,24 @@ class Budget:
         if width > MAX_COLUMNS:
             raise self.fail("columns")
         self.cells += width
+        if self.cells > MAX_CELLS:
+            raise self.fail("cells")
+
+    def element(self) -> None:
+        """One more XML element read."""
+        self.elements += 1
+        if self.elements > MAX_XML_ELEMENTS:
+            raise self.fail("xml_elements")
+
+    def other(self) -> None:
+        """One more element that is neither a row, a cell nor text."""
+        self.others += 1
+        if self.others > MAX_OTHER_ELEMENTS:
+            raise self.fail("xml_other")
+
+    def cell(self) -> None:
+        """One more cell element, blank or not."""
+        self.cells += 1
         if self.cells > MAX_CELLS:
             raise self.fail("cells")
 

@@ -30,7 +30,6 @@ from engagement.io.limits import (
     MAX_INFLATED_BYTES,
     MAX_SHARED_CHARS,
     MAX_SHARED_STRINGS,
-    MAX_XML_ELEMENTS,
     MAX_ZIP_ENTRIES,
     Budget,
     Damaged,
@@ -84,8 +83,12 @@ class _Book:
         return self.archive.open(self.infos[part])
 
     def tables(self) -> list[Table]:
-        sheets, date1904 = _workbook(self._parse_small("xl/workbook.xml"))
-        rels = _relationships(self._parse_small("xl/_rels/workbook.xml.rels"))
+        sheets, date1904 = _workbook(
+            self._parse_small("xl/workbook.xml", frozenset({"sheet", "workbookPr"}))
+        )
+        rels = _relationships(
+            self._parse_small("xl/_rels/workbook.xml.rels", frozenset({"Relationship"}))
+        )
         targets = [
             (title, _part_path(rels[rid][1]))
             for title, rid in sheets
@@ -101,7 +104,11 @@ class _Book:
         parts += [p for p in (strings_part, styles_part) if p in self.infos]
         if sum(self.infos[p].file_size for p in parts) > MAX_INFLATED_BYTES:
             raise self.budget.fail("inflated")
-        dates = _date_styles(self._parse(styles_part)) if styles_part in self.infos else set()
+        dates = (
+            _date_styles(self._parse(styles_part, frozenset({"numFmt", "xf"})))
+            if styles_part in self.infos
+            else set()
+        )
         strings = self._shared_strings(strings_part) if strings_part in self.infos else []
         epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
         out: list[Table] = []
@@ -111,15 +118,15 @@ class _Book:
             out.append((title, sheet.rows))
         return out
 
-    def _parse_small(self, part: str) -> _Collector:
+    def _parse_small(self, part: str, wanted: frozenset[str]) -> _Collector:
         if part not in self.infos:
             raise Damaged(name=self.name)
         if self.infos[part].file_size > 16 * 1024 * 1024:
             raise self.budget.fail("inflated")
-        return self._parse(part)
+        return self._parse(part, wanted)
 
-    def _parse(self, part: str) -> _Collector:
-        collector = _Collector()
+    def _parse(self, part: str, wanted: frozenset[str]) -> _Collector:
+        collector = _Collector(wanted, self.budget)
         _run(self._open(part), collector, self.budget)
         return collector
 
@@ -155,20 +162,33 @@ def _refuse_doctype(*_args: Any) -> None:
     raise Damaged(name="doctype")
 
 
+#: No part of a workbook nests deeper than a dozen levels; a deeper one is forged.
+_MAX_DEPTH = 64
+#: Elements a small part (workbook, relationships, styles) may hand over: sheets,
+#: relationships, number formats and cell styles.
+_MAX_COLLECTED = 200_000
+
+
 def _run(stream: IO[bytes], handler: _Handler, budget: Budget) -> None:
     """Feed a part to expat in chunks; every element counts against the budget."""
     parser = expat.ParserCreate(namespace_separator="}")
-    count = 0
+    depth = 0
 
     def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal count
-        count += 1
-        if count > MAX_XML_ELEMENTS:
-            raise budget.fail("xml_elements")
+        nonlocal depth
+        depth += 1
+        budget.element()
+        if depth > _MAX_DEPTH:
+            raise Damaged(name=budget.name)
         handler.start(_local(tag), attrs)
 
+    def end(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
+        handler.end(_local(tag))
+
     parser.StartElementHandler = start
-    parser.EndElementHandler = lambda tag: handler.end(_local(tag))
+    parser.EndElementHandler = end
     parser.CharacterDataHandler = handler.text
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
@@ -181,15 +201,19 @@ def _run(stream: IO[bytes], handler: _Handler, budget: Budget) -> None:
 
 
 class _Collector(_Handler):
-    """Small parts (workbook, relationships, styles): elements of interest, in order."""
+    """A small part's elements of interest, in order, each with its parent's tag."""
 
-    def __init__(self) -> None:
-        self.elements: list[tuple[str, dict[str, str], list[str]]] = []
-        self.stack: list[str] = []
+    def __init__(self, wanted: frozenset[str], budget: Budget) -> None:
+        self.wanted, self.budget = wanted, budget
+        self.elements: list[tuple[str, dict[str, str], str]] = []
+        self.stack: list[str] = [""]
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
+        if tag in self.wanted:
+            if len(self.elements) >= _MAX_COLLECTED:
+                raise Damaged(name=self.budget.name)
+            self.elements.append((tag, attrs, self.stack[-1]))
         self.stack.append(tag)
-        self.elements.append((tag, attrs, list(self.stack)))
 
     def end(self, tag: str) -> None:
         self.stack.pop()
@@ -226,14 +250,20 @@ def _date_styles(styles: _Collector) -> set[int]:
     }
     out: set[int] = set()
     index = 0
-    for tag, attrs, path in styles.elements:
-        if tag == "xf" and len(path) >= 2 and path[-2] == "cellXfs":
+    for tag, attrs, parent in styles.elements:
+        if tag == "xf" and parent == "cellXfs":
             fmt_id = int(attrs.get("numFmtId", "0") or 0)
             code = custom.get(fmt_id, BUILTIN_FORMATS.get(fmt_id, ""))
             if code and is_date_format(code):
                 out.add(index)
             index += 1
     return out
+
+
+#: What a shared-strings table is made of (a run's formatting is skipped as a whole).
+_STRING_TAGS = frozenset({"sst", "si", "t", "r", "rPh", "phoneticPr", "extLst", "ext"})
+#: What a sheet's rows are made of.
+_SHEET_TAGS = frozenset({"row", "c", "v", "f", "is", "t", "r", "rPr", "rPh", "sheetData"})
 
 
 class _StringsReader(_Handler):
@@ -247,6 +277,7 @@ class _StringsReader(_Handler):
         self.total = 0
         self.in_text = False
         self.phonetic = 0
+        self.formatting = 0  # inside a run's properties (font, size, colour…)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == "t" and not self.phonetic:
@@ -255,12 +286,18 @@ class _StringsReader(_Handler):
             self.phonetic += 1
         elif tag == "si":
             self.parts, self.size = [], 0
+        elif tag == "rPr":
+            self.formatting += 1
+        elif not self.formatting and tag not in _STRING_TAGS:
+            self.budget.other()
 
     def end(self, tag: str) -> None:
         if tag == "t":
             self.in_text = False
         elif tag == "rPh":
             self.phonetic -= 1
+        elif tag == "rPr":
+            self.formatting -= 1
         elif tag == "si":
             if len(self.strings) >= MAX_SHARED_STRINGS:
                 raise self.budget.fail("shared_strings")
@@ -314,9 +351,12 @@ class _SheetReader(_Handler):
         self.inline = False
         self.collect = False
         self.in_row = False
+        self.row_cells = 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         if tag == "c":
+            self.budget.cell()
+            self.row_cells += 1
             ref = attrs.get("r")
             self.col = _column(ref) if ref else self.col + 1
             if self.col < 1:
@@ -341,6 +381,9 @@ class _SheetReader(_Handler):
             while len(self.rows) < number - 1:  # the rows a sheet skips are blank
                 self.rows.append(())
             self.row_number, self.col, self.row, self.in_row = number, 0, {}, True
+            self.row_cells = 0
+        elif tag not in _SHEET_TAGS:
+            self.budget.other()
 
     def text(self, data: str) -> None:
         if self.collect and self.value is not None:
@@ -355,7 +398,8 @@ class _SheetReader(_Handler):
             self._cell()
         elif tag == "row":
             width = max(self.row, default=0)
-            self.budget.row(width, self.row_number)
+            # Cells were counted as read; the blanks before the last one count too.
+            self.budget.row(max(width - self.row_cells, 0), self.row_number)
             self.rows.append(tuple(self.row.get(i) for i in range(1, width + 1)))
             self.in_row = False
 

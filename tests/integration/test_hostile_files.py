@@ -64,6 +64,8 @@ EXPECTED = {
     "million_cell_row": "file_limit.columns",
     "inflation_bomb": "file_limit.inflated",
     "zip_entries_bomb": "file_limit.zip_entries",
+    "elements_bomb": "file_limit.xml_other",
+    "deep_nesting": "not_a_spreadsheet",
     "header_128k_csv": "file_limit.cell_chars",
     "million_columns_csv": "file_limit.line_chars",
     "long_line_csv": "file_limit.line_chars",

@@ -134,6 +134,28 @@ def inflation_bomb(folder: Path, megabytes: int = 700) -> Path:
     return _workbook(folder / "inflation-bomb.xlsx", sheet)
 
 
+def elements_bomb(folder: Path, elements: int = 9_000_000) -> Path:
+    """A sheet of millions of empty elements that are not cells (under 100 KB zipped)."""
+
+    def sheet() -> Iterator[bytes]:
+        yield _SHEET_HEAD + b"<sheetData>"
+        for _ in range(elements // 100_000):
+            yield b"<a/>" * 100_000
+        yield b"</sheetData></worksheet>"
+
+    return _workbook(folder / "elements-bomb.xlsx", sheet)
+
+
+def deep_nesting(folder: Path, depth: int = 1_000_000) -> Path:
+    """A sheet whose elements nest a million deep."""
+
+    def sheet() -> Iterator[bytes]:
+        yield _SHEET_HEAD + b"<sheetData>" + b"<a>" * depth + b"</a>" * depth
+        yield b"</sheetData></worksheet>"
+
+    return _workbook(folder / "deep-nesting.xlsx", sheet)
+
+
 def zip_entries_bomb(folder: Path, entries: int = 150_000) -> Path:
     """A workbook whose zip also holds ``entries`` empty parts."""
     empty = [_SHEET_HEAD + b"</worksheet>"]
@@ -211,6 +233,8 @@ UPLOADS: dict[str, Callable[[Path], Path]] = {
     "million_cell_row": million_cell_row,
     "inflation_bomb": inflation_bomb,
     "zip_entries_bomb": zip_entries_bomb,
+    "elements_bomb": elements_bomb,
+    "deep_nesting": deep_nesting,
     "header_128k_csv": header_128k_csv,
     "million_columns_csv": million_columns_csv,
     "long_line_csv": long_line_csv,
