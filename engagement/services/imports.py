@@ -4,9 +4,10 @@ The API the import/export page and the CLI call (all in Spanish or English throu
 catalog; nothing here returns UI text):
 
 ``read_upload(name, data: bytes, limit_bytes) -> ParsedFile``
-    Check and read one uploaded file (XLSX or CSV). Too large, empty, or not a
-    spreadsheet raises :class:`engagement.errors.UnreadableFile` (subclasses
-    ``FileTooLarge``, ``EmptyFile``, ``NotASpreadsheet``) and changes nothing. CSV: ``;``
+    Check and read one uploaded file (XLSX or CSV). Too large, empty, past a limit of
+    :mod:`engagement.io.limits`, or not a spreadsheet raises
+    :class:`engagement.errors.UnreadableFile` (subclasses ``FileTooLarge``,
+    ``EmptyFile``, ``FileLimitExceeded``, ``NotASpreadsheet``) and changes nothing. CSV: ``;``
     or ``,``; UTF-8 with or without BOM, or Windows-1252. Which sheet holds what is told
     by its name (Actors/Actores/Elements, Relationships/Vínculos/Connections,
     Assessments/Evaluaciones) or, for CSV, by its header (``Label``/``Name`` → actors,
@@ -18,8 +19,10 @@ catalog; nothing here returns UI text):
     :class:`engagement.errors.Problem` naming sheet, row, column and cause
     (``problems``), list entries that would be added (``added_terms``: sector and
     tie-type names not on the program's lists, matched in either language first),
-    ``new_actors`` and ``updated_actors`` (names), and ``notices`` (columns or sheets
-    that are ignored). ``preview.can_apply`` is False while any row is rejected.
+    ``new_actors`` and ``updated_actors`` (names), ``notices`` (columns or sheets that
+    are ignored, columns kept as custom fields) and ``warnings`` (a header that looks like
+    one of ours misspelt, a new list name that looks like one on the list).
+    ``preview.can_apply`` is False while any row is rejected.
 
 ``apply_import(db, by, program_id, preview_or_files) -> ImportSummary``
     Write the import in one transaction, recorded as an ImportBatch with an audit entry
