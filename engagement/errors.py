@@ -173,6 +173,33 @@ class TooManyRows(UnreadableFile):
     code = "too_many_rows"
 
 
+class CannotOpenFile(UnreadableFile):
+    """A file named on the command line cannot be opened. params: name."""
+
+    code = "cannot_open_file"
+
+
+class Damaged(UnreadableFile):
+    """The file is not what it claims to be; readers report it as not a spreadsheet."""
+
+    code = "not_a_spreadsheet"
+
+
+class FileLimitExceeded(UnreadableFile):
+    """A file holds more than Tejido reads. params: name, maximum.
+
+    ``code`` names the limit passed (``file_limit.cells``…), so that each limit has its
+    own sentence in the catalog.
+    """
+
+    code = "file_limit"
+
+    def __init__(self, *, name: str, limit: str, maximum: int) -> None:
+        super().__init__(name=name, maximum=maximum)
+        self.limit = limit
+        self.code = f"file_limit.{limit}"
+
+
 class UnknownFormat(EngagementError):
     """An export format name that does not exist. params: format, known."""
 

@@ -6,6 +6,20 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+#: C0 controls but tab and newline, DEL, C1 controls, lone surrogates and the two
+#: non-characters XML cannot hold: nothing a person types, everything that breaks XML.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without control characters (tab and newline stay).
+
+    Examples
+    --------
+    >>> strip_controls("Ana\\x00 María\\x1b[31m\\tZona 1\\r\\n")
+    'Ana María[31m\\tZona 1\\n'
+    """
+    return text if text.isprintable() else _CONTROLS.sub("", text)
 
 
 def name_key(name: str) -> str:
@@ -26,8 +40,8 @@ def name_key(name: str) -> str:
 
 
 def clean_name(name: str) -> str:
-    """Trim a display name and fold inner runs of white space to one space."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", name)).strip()
+    """Trim a display name, drop control characters, fold inner runs of white space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_controls(name))).strip()
 
 
 def split_multi(value: str | None, sep: str = "|") -> list[str]:

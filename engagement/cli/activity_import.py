@@ -8,13 +8,14 @@ the registry are listed and created only with ``--create-missing``.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from typing import Any
 
 from engagement.cli import Context
 from engagement.i18n import describe_problem, t
 from engagement.io.activity_sheets import looks_like_activity_file, read_activity_upload
 from engagement.services import programs
 from engagement.services.activity_import import (
+    ENTITIES,
     OUTCOMES,
     ActivityImportPreview,
     preview_activity_import,
@@ -22,16 +23,18 @@ from engagement.services.activity_import import (
 from engagement.services.activity_import_write import apply_activity_import
 
 
-def holds_activities(paths: list[Path]) -> bool:
+def holds_activities(found: list[tuple[str, bytes]]) -> bool:
     """Whether every file given holds activities or attendance (not actors or ties)."""
-    return bool(paths) and all(looks_like_activity_file(p.name, p.read_bytes()) for p in paths)
+    return bool(found) and all(looks_like_activity_file(name, data) for name, data in found)
 
 
-def import_activities(args: argparse.Namespace, ctx: Context) -> int:
+def import_activities(
+    args: argparse.Namespace, ctx: Context, found: list[tuple[str, bytes]]
+) -> int:
     db = ctx.db()
     program = programs.find_program(db, args.program)
     limit = ctx.settings.upload_limit_bytes
-    files = [read_activity_upload(p.name, p.read_bytes(), limit) for p in args.files]
+    files = [read_activity_upload(name, data, limit) for name, data in found]
     preview = preview_activity_import(db, ctx.user, program.id, files)
     print_preview(preview, ctx, program.name)
     create = bool(getattr(args, "create_missing", False))
@@ -45,22 +48,35 @@ def import_activities(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say("io.cli.dry_run")
         return 0
     outcome = apply_activity_import(db, ctx.user, program.id, files, create_missing=create)
+    # What was written: the plan is made again inside the write, so it is not the
+    # preview when the program changed in between.
+    ctx.say("io.cli.written")
+    written = [
+        {"entity": e} | {o: outcome.counts.get(o, {}).get(e, 0) for o in OUTCOMES} for e in ENTITIES
+    ]
+    print_counts(written, ctx)
+    if written != preview.counts():
+        ctx.say("io.cli.changed_since_preview")
     ctx.say("io.cli.applied", batch=outcome.batch_id)
     return 0
 
 
-def print_preview(preview: ActivityImportPreview, ctx: Context, program: str) -> None:
-    ctx.say("io.cli.preview", program=program)
+def print_counts(rows: list[dict[str, Any]], ctx: Context) -> None:
     heads = [t(f"io.count.{k}", ctx.lang) for k in OUTCOMES]
     sizes = [max(len(h), 6) + 2 for h in heads]
-    labels = {e["entity"]: t(f"io.entities.{e['entity']}", ctx.lang) for e in preview.counts()}
+    labels = {e["entity"]: t(f"io.entities.{e['entity']}", ctx.lang) for e in rows}
     width = max(len(v) for v in labels.values()) + 2
     print(
         " " * width + "".join(f"{h:>{n}}" for h, n in zip(heads, sizes, strict=True)), file=ctx.out
     )
-    for row in preview.counts():
+    for row in rows:
         numbers = "".join(f"{row[k]:>{n}}" for k, n in zip(OUTCOMES, sizes, strict=True))
         print(f"{labels[row['entity']]:<{width}}{numbers}", file=ctx.out)
+
+
+def print_preview(preview: ActivityImportPreview, ctx: Context, program: str) -> None:
+    ctx.say("io.cli.preview", program=program)
+    print_counts(preview.counts(), ctx)
     if preview.missing_actors:
         ctx.say("tracking.cli.missing", names=", ".join(preview.missing_actors))
     for problem in preview.problems:

@@ -10,24 +10,13 @@ The same guards as every upload apply (size, zip inflation, not a spreadsheet).
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import openpyxl
-
-from engagement.errors import (
-    EmptyFile,
-    FileTooLarge,
-    NotASpreadsheet,
-    TooManyRows,
-    UnknownTable,
-)
+from engagement.errors import EmptyFile, UnknownTable, UnreadableFile
 from engagement.io.cells import as_text, is_blank
-from engagement.io.readers import MAX_INFLATION, MAX_ROWS, decode, sniff_delimiter
+from engagement.io.readers import read_tables
 from engagement.text import name_key
 
 Kind = Literal["activities", "attendance"]
@@ -128,62 +117,14 @@ def looks_like_activity_file(name: str, data: bytes) -> bool:
     """Whether a file holds activities or attendance (cheap: reads names and headers)."""
     try:
         return bool(read_activity_upload(name, data, max(len(data), 1)).sheets)
-    except (UnknownTable, NotASpreadsheet, EmptyFile, TooManyRows, FileTooLarge):
+    except UnreadableFile:
         return False
 
 
 def read_activity_upload(name: str, data: bytes, limit_bytes: int) -> ActivityFile:
     """Check and read one file into its Activities and Attendance sheets."""
-    if len(data) > limit_bytes:
-        size, limit = f"{len(data) / 2**20:.1f}", f"{limit_bytes / 2**20:.1f}"
-        raise FileTooLarge(name=name, size_mb=size, limit_mb=limit, size=len(data))
-    if not data.strip():
-        raise EmptyFile(name=name)
-    if data.startswith(b"PK\x03\x04"):
-        return _recognise(name, "xlsx", _xlsx_tables(name, data, limit_bytes), False)
-    if data.startswith((b"\xd0\xcf\x11\xe0", b"%PDF")) or (
-        b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    ):
-        raise NotASpreadsheet(name=name)
-    text, _encoding = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    try:
-        rows = [tuple(r) for r in reader]
-    except csv.Error as exc:
-        raise NotASpreadsheet(name=name) from exc
-    if len(rows) > MAX_ROWS:
-        raise TooManyRows(name=name, sheet=name, limit=MAX_ROWS)
-    return _recognise(name, "csv", [(name.rsplit("/", 1)[-1], rows)], True)
-
-
-def _xlsx_tables(name: str, data: bytes, limit_bytes: int) -> list[tuple[str, list[Any]]]:
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise NotASpreadsheet(name=name) from exc
-    if "xl/workbook.xml" not in names:
-        raise NotASpreadsheet(name=name)
-    if inflated > MAX_INFLATION * max(limit_bytes, 2**20):
-        raise FileTooLarge(name=name, size_mb=f"{inflated / 2**20:.1f}", limit_mb="?")
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise NotASpreadsheet(name=name) from exc
-    try:
-        tables = []
-        for ws in book.worksheets:
-            rows = []
-            for count, row in enumerate(ws.iter_rows(values_only=True)):
-                if count > MAX_ROWS:
-                    raise TooManyRows(name=name, sheet=ws.title, limit=MAX_ROWS)
-                rows.append(row)
-            tables.append((ws.title, rows))
-        return tables
-    finally:
-        book.close()
+    raw = read_tables(name, data, limit_bytes)
+    return _recognise(name, raw.file_format, raw.tables, raw.file_format == "csv")
 
 
 def _recognise(

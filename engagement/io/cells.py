@@ -7,7 +7,7 @@ import math
 import re
 from typing import Any
 
-from engagement.text import name_key
+from engagement.text import name_key, strip_controls
 
 #: A spreadsheet treats text starting with one of these as a formula (or DDE command).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -46,7 +46,7 @@ def is_blank(value: Any) -> bool:
 def as_text(value: Any) -> str:
     """A cell as text: numbers that are whole print without ``.0``, dates as ISO."""
     if type(value) is str:  # the common case, kept cheap: files have many cells
-        text = value.strip()
+        text = value.strip() if value.isprintable() else strip_controls(value).strip()
         return restore_neutralised(text) if text[:1] == "'" else text
     if is_blank(value):
         return ""
@@ -58,7 +58,7 @@ def as_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return restore_neutralised(str(value).strip())
+    return restore_neutralised(strip_controls(str(value)).strip())
 
 
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")

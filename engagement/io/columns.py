@@ -9,6 +9,7 @@ template's wording or Kumu's.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Literal
@@ -177,3 +178,18 @@ def kind_of_header(headers: Iterable[str]) -> Kind | None:
     if "name" in set(fields_of("actors", heads)):
         return "actors"
     return None
+
+
+def close_header(kind: Kind, raw: str, taken: Iterable[str]) -> str | None:
+    """An accepted header that ``raw`` looks like a misspelling of, or None.
+
+    Only headers of fields the sheet does not have yet are offered (``sectr`` beside a
+    ``Sector`` column is some other column).
+    """
+    folded = name_key(raw)
+    if len(folded) < 3:
+        return None
+    used = set(taken)
+    candidates = [alias for alias, field in aliases(kind).items() if field not in used]
+    found = difflib.get_close_matches(folded, candidates, n=1, cutoff=0.8)
+    return found[0] if found else None

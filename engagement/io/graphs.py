@@ -16,6 +16,8 @@ from xml.etree.ElementTree import SubElement
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
+from engagement.text import strip_controls
+
 GEXF_MIME = "application/gexf+xml"
 GRAPHML_MIME = "application/graphml+xml"
 
@@ -25,14 +27,16 @@ def _clean(attributes: Mapping[str, Any]) -> dict[str, Any]:
     for key, value in attributes.items():
         if value is None:
             continue
-        if isinstance(value, bool | str):
+        if isinstance(value, str):  # stored text is clean; older rows may not be
+            out[strip_controls(key)] = strip_controls(value)
+        elif isinstance(value, bool):
             out[key] = value
         elif isinstance(value, int):
             out[key] = int(value)
         elif isinstance(value, float):
             out[key] = float(value)
         else:
-            out[key] = str(value)
+            out[key] = strip_controls(str(value))
     return out
 
 
@@ -47,11 +51,16 @@ def graph(
     ``nodes`` are ``(id, attributes)``; ``edges`` are ``(source, target, key, attributes)``;
     ``about`` are graph-level facts (GraphML writes them as graph data).
     """
-    g = nx.MultiDiGraph(name=name, **_clean(about or {}))
+    g = nx.MultiDiGraph(name=strip_controls(name), **_clean(about or {}))
     for node_id, attributes in nodes:
-        g.add_node(node_id, **_clean(attributes))
+        g.add_node(strip_controls(node_id), **_clean(attributes))
     for source, target, key, attributes in edges:
-        g.add_edge(source, target, key=key, **_clean(attributes))
+        g.add_edge(
+            strip_controls(source),
+            strip_controls(target),
+            key=strip_controls(key),
+            **_clean(attributes),
+        )
     _one_type_per_attribute(g)
     return g
 
@@ -90,11 +99,11 @@ def gexf_bytes(
     if creator is not None:
         creator_element = meta.find("creator")
         assert creator_element is not None
-        creator_element.text = creator
+        creator_element.text = strip_controls(creator)
     if keywords is not None:
-        SubElement(meta, "keywords").text = keywords
+        SubElement(meta, "keywords").text = strip_controls(keywords)
     if description is not None:
-        SubElement(meta, "description").text = description
+        SubElement(meta, "description").text = strip_controls(description)
     if modified is not None:
         meta.set("lastmodifieddate", modified.isoformat())
     writer.add_graph(g)

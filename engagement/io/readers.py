@@ -1,36 +1,32 @@
 """Read an uploaded file into plain tables, refusing what is not a spreadsheet.
 
-XLSX is read with openpyxl in read-only mode (values, not formulas). CSV is decoded as
-UTF-8 (with or without BOM), UTF-16 with BOM, or else Windows-1252 (what Spanish-locale
-Excel writes), and its delimiter (``;``, ``,`` or tab) is taken from the header line.
+XLSX cells are streamed by :mod:`engagement.io.xlsx` (values, not formulas; real cells
+only, whatever the sheet declares). CSV is decoded line by line by
+:mod:`engagement.io.csvfile`. Both count what they read against the limits of
+:mod:`engagement.io.limits`; a damaged or forged file is "not a spreadsheet".
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import struct
 import zipfile
-from collections.abc import Iterable, Iterator
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-
-import openpyxl
+from xml.parsers import expat
 
 from engagement.errors import (
+    Damaged,
     EmptyFile,
+    FileLimitExceeded,
     FileTooLarge,
     NotASpreadsheet,
-    TooManyRows,
     UnknownTable,
 )
-from engagement.io import columns
+from engagement.io import columns, csvfile, xlsx
 from engagement.io.cells import as_text, is_blank
 from engagement.io.marks import is_about_sheet
-
-#: A sheet with more rows than this is refused rather than read (protects the server).
-MAX_ROWS = 500_000
-#: A zip that inflates to more than this many times the upload limit is refused.
-MAX_INFLATION = 40
 
 
 @dataclass(frozen=True)
@@ -74,103 +70,68 @@ def read_upload(name: str, data: bytes, limit_bytes: int) -> ParsedFile:
     """Check and read one uploaded file (XLSX or CSV) into sheets.
 
     Raises a subclass of :class:`~engagement.errors.UnreadableFile` when the file is
-    too large, empty, not a spreadsheet, or holds nothing we recognise.
+    too large, empty, not a spreadsheet, past one of the limits of
+    :mod:`engagement.io.limits`, or holds nothing we recognise.
     """
+    raw = read_tables(name, data, limit_bytes)
+    if raw.file_format == "xlsx":
+        return _recognise(name, "xlsx", raw.tables)
+    parsed = _recognise(name, "csv", raw.tables, by_header_only=True)
+    return ParsedFile(
+        parsed.name, "csv", parsed.sheets, parsed.ignored_sheets, raw.encoding, raw.delimiter
+    )
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A file's tables as read, before anything is recognised in them."""
+
+    file_format: str
+    tables: list[tuple[str, list[tuple[Any, ...]]]]
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+#: What the standard library's zip, zlib and expat (and the number parsers) raise on a
+#: damaged or forged file: reported as "not a spreadsheet Tejido can read".
+_DAMAGE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    expat.ExpatError,
+    EOFError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+    LookupError,
+    ValueError,
+    OverflowError,
+    struct.error,
+)
+
+
+def read_tables(name: str, data: bytes, limit_bytes: int) -> RawFile:
+    """The tables of one XLSX or CSV file, within the upload size and the file limits."""
     if len(data) > limit_bytes:
         raise FileTooLarge(
             name=name, size_mb=_mb(len(data)), limit_mb=_mb(limit_bytes), size=len(data)
         )
-    if not data.strip():
+    if not data or data.isspace():  # (no stripped copy of a large file)
         raise EmptyFile(name=name)
-    if data.startswith(b"PK\x03\x04"):
-        return _read_xlsx(name, data, limit_bytes)
-    if data.startswith(b"\xd0\xcf\x11\xe0") or data.startswith(b"%PDF"):
+    if data.startswith((b"\xd0\xcf\x11\xe0", b"%PDF")):
         raise NotASpreadsheet(name=name)
-    return _read_csv(name, data)
+    try:
+        if data.startswith(b"PK\x03\x04"):
+            return RawFile("xlsx", xlsx.read_tables(name, data))
+        rows, encoding, delimiter = csvfile.read_csv(name, data)
+        return RawFile("csv", [(name.rsplit("/", 1)[-1], rows)], encoding, delimiter)
+    except FileLimitExceeded:
+        raise
+    except (Damaged, *_DAMAGE) as exc:
+        raise NotASpreadsheet(name=name) from exc
 
 
 def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}"
-
-
-def _read_xlsx(name: str, data: bytes, limit_bytes: int) -> ParsedFile:
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise NotASpreadsheet(name=name) from exc
-    if "xl/workbook.xml" not in names:
-        raise NotASpreadsheet(name=name)
-    if inflated > MAX_INFLATION * max(limit_bytes, 1024 * 1024):
-        raise FileTooLarge(name=name, size_mb=_mb(inflated), limit_mb=_mb(limit_bytes))
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
-        raise NotASpreadsheet(name=name) from exc
-    try:
-        tables = [
-            (ws.title, ws.iter_rows(values_only=True))
-            for ws in book.worksheets
-            if hasattr(ws, "iter_rows")
-        ]
-        return _recognise(
-            name, "xlsx", ((title, _load(name, title, rows)) for title, rows in tables)
-        )
-    finally:
-        book.close()
-
-
-def _load(name: str, sheet: str, rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    out = []
-    for count, row in enumerate(rows):
-        if count > MAX_ROWS:
-            raise TooManyRows(name=name, sheet=sheet, limit=MAX_ROWS)
-        out.append(row)
-    return out
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and the encoding it was in."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
-def sniff_delimiter(text: str) -> str:
-    """``;``, ``,`` or tab: whichever splits the header line into the most columns."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {d: len(next(csv.reader([first], delimiter=d), [])) for d in (";", ",", "\t")}
-    best = max(counts.values())
-    return next(d for d in (";", ",", "\t") if counts[d] == best) if best > 1 else ","
-
-
-def _read_csv(name: str, data: bytes) -> ParsedFile:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise NotASpreadsheet(name=name)
-    text, encoding = decode(data)
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        rows = [tuple(row) for row in _capped(name, reader)]
-    except csv.Error as exc:
-        raise NotASpreadsheet(name=name) from exc
-    stem = name.rsplit("/", 1)[-1]
-    parsed = _recognise(name, "csv", [(stem, rows)], by_header_only=True)
-    return ParsedFile(parsed.name, "csv", parsed.sheets, parsed.ignored_sheets, encoding, delimiter)
-
-
-def _capped(name: str, rows: Iterator[list[str]]) -> Iterator[list[str]]:
-    for count, row in enumerate(rows):
-        if count > MAX_ROWS:
-            raise TooManyRows(name=name, sheet=name, limit=MAX_ROWS)
-        yield row
 
 
 def _recognise(

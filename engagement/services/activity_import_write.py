@@ -46,7 +46,8 @@ def write_plan(
         program_id=program_id,
         username=by.username,
         filename=", ".join(f.name for f in files)[:500],
-        file_format="activities-" + "+".join(sorted({f.file_format for f in files})),
+        layout="activities",
+        formats=sorted({f.file_format for f in files}),
         summary={o: counts[o] for o in ("new", "updated", "unchanged")}
         | {"new_actors": list(plan.missing_actors)},
     )

@@ -42,6 +42,7 @@ from engagement.errors import (
 )
 from engagement.model import Principal, ProgramInfo
 from engagement.services import programs
+from engagement.services.backup_schema import check_schema
 from engagement.services.permissions import require_admin
 from engagement.storage import migrate
 from engagement.storage.access_models import Membership, UserAccount
@@ -421,6 +422,18 @@ def backup_sqlite_file(db: Database, path: Path) -> None:
         raw.close()
 
 
+def _checked_revision(db: Database, source: sqlite3.Connection, path: Path) -> str:
+    names = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if not {"program", "alembic_version"} <= names:
+        raise NotABackup(name=str(path))
+    revision = source.execute("SELECT version_num FROM alembic_version").fetchone()
+    if not revision:
+        raise NotABackup(name=str(path))
+    if revision[0] not in _known_revisions(db):
+        raise BackupTooNew(revision=revision[0])
+    return str(revision[0])
+
+
 def restore_sqlite_file(db: Database, by: Principal, path: Path, *, replace: bool = False) -> None:
     """Replace the live SQLite database with the copy at ``path`` (then migrate it);
     for administrators only."""
@@ -429,12 +442,11 @@ def restore_sqlite_file(db: Database, by: Principal, path: Path, *, replace: boo
         raise SqliteOnly(path=str(path))
     source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        names = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not {"program", "alembic_version"} <= names:
-            raise NotABackup(name=str(path))
-        revision = source.execute("SELECT version_num FROM alembic_version").fetchone()
-        if revision and revision[0] not in _known_revisions(db):
-            raise BackupTooNew(revision=revision[0])
+        try:
+            revision = _checked_revision(db, source, path)
+        except sqlite3.DatabaseError as exc:  # damaged, or not a database at all
+            raise NotABackup(name=str(path)) from exc
+        check_schema(source, revision, path.name)
         count = program_count(db)
         if count and not replace:
             raise DatabaseNotEmpty(count=count)

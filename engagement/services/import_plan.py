@@ -8,25 +8,30 @@ references to things the import itself creates (actors, list entries) stay symbo
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import cache
-from typing import Any, NamedTuple, cast
+from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engagement.errors import Problem
 from engagement.i18n import t
+from engagement.io import columns
 from engagement.io.readers import ParsedFile, Sheet
-from engagement.model import ImportSummary, Term
 from engagement.services import audit
+from engagement.services.import_model import (
+    DEFAULT_TIE_TYPE_KEY,
+    NewTerm,
+    Plan,
+    Ref,
+    RowUpdate,
+    Snapshot,
+    TermKind,
+    fold,
+    score_key,
+    snapshot,
+)
 from engagement.services.import_rows import actor_rows, assessment_rows, tie_rows
-from engagement.services.programs import term_info
-from engagement.services.terms import match_term
-from engagement.storage.models import Actor, Assessment, Relationship, Sector, Stage, TieType
+from engagement.services.terms import match_term, similar_term
 from engagement.text import name_key
 
 ENTITIES = ("actor", "relationship", "assessment")
@@ -38,120 +43,6 @@ REQUIRED = {
         "engagement_desired", "participation_target",
     ),
 }  # fmt: skip
-_ACTOR_DATA = (
-    "name", "sector_id", "description", "tags", "territory", "website", "contact_name",
-    "contact_email", "contact_phone", "consent_to_contact", "confidentiality", "last_verified",
-    "custom_fields", "external_id",
-)  # fmt: skip
-_TIE_DATA = (
-    "source_id", "target_id", "tie_type_id", "directed", "strength", "valid_from", "valid_to",
-    "source_info", "note", "tags", "external_id",
-)  # fmt: skip
-_SCORE_DATA = (
-    "assessed_on", "assessor", "power", "interest", "legitimacy", "urgency",
-    "engagement_current", "engagement_desired", "participation_target", "note",
-)  # fmt: skip
-
-
-class Ref(NamedTuple):
-    """Something the import creates: a list entry (``sector``, ``tie_type``) or an actor.
-
-    A named tuple: hashed in C, as tens of thousands are looked up while writing.
-    """
-
-    kind: str
-    key: str
-
-
-@dataclass
-class Plan:
-    summary: ImportSummary = field(default_factory=ImportSummary)
-    problems: list[Problem] = field(default_factory=list)
-    notices: list[Problem] = field(default_factory=list)
-    #: kind → names to add, as first written in the file.
-    new_terms: dict[str, dict[str, str]] = field(default_factory=dict)
-    actor_inserts: list[dict[str, Any]] = field(default_factory=list)
-    #: (id, new values, field-level diff) per updated row.
-    actor_updates: list[tuple[int, dict[str, Any], dict[str, list[Any]]]] = field(
-        default_factory=list
-    )
-    tie_inserts: list[dict[str, Any]] = field(default_factory=list)
-    tie_updates: list[tuple[int, dict[str, Any], dict[str, list[Any]]]] = field(
-        default_factory=list
-    )
-    assessment_inserts: list[dict[str, Any]] = field(default_factory=list)
-    new_actors: list[str] = field(default_factory=list)
-    updated_actors: list[str] = field(default_factory=list)
-
-    def count(self, outcome: str, entity: str, n: int = 1) -> None:
-        table: dict[str, int] = getattr(self.summary, outcome)
-        table[entity] = table.get(entity, 0) + n
-
-
-_SPACES = re.compile(r"\s+")
-
-
-@cache
-def _combining() -> dict[int, None]:
-    """Combining marks of the Basic Multilingual Plane, for ``str.translate``."""
-    return {cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))}
-
-
-def fold(name: str) -> str:
-    """:func:`engagement.text.name_key`, faster: imports fold tens of thousands of names."""
-    if name.isascii():
-        return _SPACES.sub(" ", name).strip().casefold()
-    decomposed = unicodedata.normalize("NFKD", name)
-    if max(decomposed) > "\uffff":
-        return name_key(name)
-    return _SPACES.sub(" ", decomposed.translate(_combining())).strip().casefold()
-
-
-@dataclass
-class Snapshot:
-    """The program as the plan sees it."""
-
-    sectors: list[Term]
-    tie_types: list[Term]
-    stages: list[Term]
-    actors: dict[int, dict[str, Any]]
-    ties: dict[int, dict[str, Any]]
-    assessment_keys: set[tuple[Any, ...]]
-
-
-def snapshot(session: Session, program_id: int) -> Snapshot:
-    def terms(model: type[Sector] | type[TieType] | type[Stage]) -> list[Term]:
-        stmt = select(model).where(model.program_id == program_id).order_by(model.position)
-        rows = cast("Sequence[Sector | TieType | Stage]", session.scalars(stmt).all())
-        return [term_info(r) for r in rows]
-
-    a = Actor.__table__.c
-    actor_stmt = select(a.id, a.name_key, *(a[k] for k in _ACTOR_DATA)).where(
-        a.program_id == program_id, a.deleted_at.is_(None)
-    )
-    r = Relationship.__table__.c
-    tie_stmt = select(r.id, *(r[k] for k in _TIE_DATA)).where(
-        r.program_id == program_id, r.deleted_at.is_(None)
-    )
-    s = Assessment.__table__.c
-    score_stmt = (
-        select(s.actor_id, s.stage_id, *(s[k] for k in _SCORE_DATA))
-        .join(Actor.__table__, a.id == s.actor_id)
-        .where(a.program_id == program_id)
-    )
-    return Snapshot(
-        sectors=terms(Sector),
-        tie_types=terms(TieType),
-        stages=terms(Stage),
-        actors={row.id: dict(row._mapping) for row in session.execute(actor_stmt)},
-        ties={row.id: dict(row._mapping) for row in session.execute(tie_stmt)},
-        assessment_keys={_score_key(dict(row._mapping)) for row in session.execute(score_stmt)},
-    )
-
-
-def _score_key(values: dict[str, Any]) -> tuple[Any, ...]:
-    """What makes two assessments the same (an actor may be a :class:`Ref`)."""
-    return tuple(values[k] for k in ("actor_id", "stage_id", *_SCORE_DATA))
 
 
 def make_plan(session: Session, program_id: int, files: Sequence[ParsedFile]) -> Plan:
@@ -166,6 +57,7 @@ class Planner:
         # times: fold and match each distinct name once.
         self._folded: dict[str, str] = {}
         self._terms: dict[tuple[str, str], int | Ref] = {}
+        self._default_type: int | Ref | None = None
         #: Actor names resolved once actors are all read (ties and assessments come after).
         self._resolved: dict[str, int | Ref | None] = {}
         self.live_by_key = {v["name_key"]: i for i, v in snap.actors.items()}
@@ -200,13 +92,24 @@ class Planner:
         entity = {"actors": "actor", "ties": "relationship", "assessments": "assessment"}
         if missing:
             self.plan.count("rejected", entity[sheet.kind], len(sheet.rows))
-        ignored = [h for h, f in zip(sheet.headers, sheet.fields, strict=True) if f is None and h]
-        if sheet.kind != "actors":
-            for name in ignored:
-                self.plan.notices.append(
-                    Problem(name, "ignored_column", {"value": name}, sheet.name, 1)
-                )
+        self._unknown_columns(sheet)
         return not missing
+
+    def _unknown_columns(self, sheet: Sheet) -> None:
+        """Name every column that is not one of ours, and what happens to it: an actor
+        sheet keeps it as a custom field, other sheets leave it out. One that looks like
+        a misspelt column of ours is a warning, with the column it resembles."""
+        taken = [f for f in sheet.fields if f]
+        fate = "custom_column" if sheet.kind == "actors" else "ignored_column"
+        for header, found in zip(sheet.headers, sheet.fields, strict=True):
+            if found is not None or not header:
+                continue
+            like = columns.close_header(sheet.kind, header, taken)
+            if like is None:
+                self.plan.notices.append(Problem(header, fate, {"value": header}, sheet.name, 1))
+            else:
+                params = {"value": header, "suggestion": like}
+                self.plan.warnings.append(Problem(header, f"{fate}_like", params, sheet.name, 1))
 
     # -- list entries ---------------------------------------------------------------
     def key(self, name: str) -> str:
@@ -215,22 +118,48 @@ class Planner:
             folded = self._folded[name] = fold(name)
         return folded
 
-    def _term(self, kind: str, name: str) -> int | Ref:
+    def _term(self, kind: TermKind, name: str, sheet: Sheet, row: int) -> int | Ref:
         cached = self._terms.get((kind, name))
         if cached is None:
-            cached = self._terms[(kind, name)] = self._match_term(kind, name)
+            cached = self._terms[(kind, name)] = self._match_term(kind, name, sheet, row)
         return cached
 
-    def _match_term(self, kind: str, name: str) -> int | Ref:
+    def _match_term(self, kind: TermKind, name: str, sheet: Sheet, row: int) -> int | Ref:
         terms = self.snap.sectors if kind == "sector" else self.snap.tie_types
         found = match_term(terms, name)
-        if kind == "tie_type" and found is None and name == t("io.default_tie_type", "es"):
-            found = match_term(terms, t("io.default_tie_type", "en"))
         if found is not None:
             return found.id
-        key = self.key(name)
-        self.plan.new_terms.setdefault(kind, {}).setdefault(key, name)
-        return Ref(kind, key)
+        ref = Ref(kind, self.key(name))
+        if ref not in self.plan.new_terms:
+            self.plan.new_terms[ref] = NewTerm(kind, name, name)
+            like = similar_term(terms, name)
+            if like is not None:  # a second entry beside one that reads almost the same
+                params = {"value": name, "existing": like}
+                column = sheet.header_of(kind)
+                self.plan.warnings.append(
+                    Problem(column, f"similar_{kind}", params, sheet.name, row)
+                )
+        return ref
+
+    def _default_tie_type(self) -> int | Ref:
+        """The tie type of rows that name none: found by its key, else added."""
+        if self._default_type is None:
+            self._default_type = self._find_default_tie_type()
+        return self._default_type
+
+    def _find_default_tie_type(self) -> int | Ref:
+        terms = self.snap.tie_types
+        found = next((term for term in terms if term.key == DEFAULT_TIE_TYPE_KEY), None)
+        label_es, label_en = t("io.default_tie_type", "es"), t("io.default_tie_type", "en")
+        # An entry already named as the default would be, under another key: the list
+        # refuses a second entry of the same name (see terms.new_term), so it is that one.
+        found = found or match_term(terms, label_es) or match_term(terms, label_en)
+        if found is not None:
+            return found.id
+        ref = Ref("tie_type", DEFAULT_TIE_TYPE_KEY)
+        term = NewTerm("tie_type", label_es, label_en, slug=DEFAULT_TIE_TYPE_KEY)
+        self.plan.new_terms.setdefault(ref, term)
+        return ref
 
     # -- actors -----------------------------------------------------------------------
     def _actors(self, sheet: Sheet) -> None:
@@ -289,7 +218,9 @@ class Planner:
                 continue
             values = dict(row.fields)
             if row.sector is not None:
-                values["sector_id"] = self._term("sector", row.sector) if row.sector else None
+                values["sector_id"] = (
+                    self._term("sector", row.sector, sheet, row.row) if row.sector else None
+                )
             if existing is None:
                 custom = dict(row.custom)
                 self.plan.actor_inserts.append(values | {"custom_fields": custom, "name_key": key})
@@ -312,7 +243,7 @@ class Planner:
         if "name" in changes:
             values["name_key"] = name_key(values["name"])
         self.plan.actor_updates.append(
-            (actor_id, {k: values[k] for k in changes} | _key(values), changes)
+            RowUpdate(actor_id, {k: values[k] for k in changes} | _key(values), changes)
         )
         self.plan.updated_actors.append(str(values.get("name", old["name"])))
         self.plan.count("updated", "actor")
@@ -343,10 +274,23 @@ class Planner:
             by_key[(v["source_id"], v["target_id"], v["tie_type_id"])] = tie_id
         by_ext = {v["external_id"]: i for i, v in self.snap.ties.items() if v["external_id"]}
         seen: dict[tuple[Any, ...], int] = {}
-        default_type = t("io.default_tie_type", "es")
+        seen_ext: dict[str, int] = {}
         new = rejected = 0
         for row in tie_rows(sheet):
             problems = row.problems
+            ext_id = row.fields.get("external_id")
+            if ext_id and ext_id in seen_ext:
+                problems.append(
+                    Problem(
+                        sheet.header_of("external_id"),
+                        "duplicate_in_file",
+                        {"value": ext_id, "other_row": seen_ext[ext_id]},
+                        sheet.name,
+                        row.row,
+                    )
+                )
+            elif ext_id:
+                seen_ext[ext_id] = row.row
             ends = []
             for column, names in (("source", row.sources), ("target", row.targets)):
                 for name in names:
@@ -360,9 +304,13 @@ class Planner:
                                 row.row,
                             )
                         )
-            type_ref = (
-                self._term("tie_type", row.tie_type or default_type) if not problems else None
-            )
+            type_ref: int | Ref | None = None
+            if not problems:
+                type_ref = (
+                    self._term("tie_type", row.tie_type, sheet, row.row)
+                    if row.tie_type
+                    else self._default_tie_type()
+                )
             pairs = [(s, g) for s in row.sources for g in row.targets] if not problems else []
             ext = row.fields.pop("external_id", None)
             for source, target in pairs:
@@ -421,7 +369,9 @@ class Planner:
     def _tie_update(self, tie_id: int, values: dict[str, Any]) -> None:
         changes = audit.diff(self.snap.ties[tie_id], values)
         if changes:
-            self.plan.tie_updates.append((tie_id, {k: values[k] for k in changes}, changes))
+            self.plan.tie_updates.append(
+                RowUpdate(tie_id, {k: values[k] for k in changes}, changes)
+            )
             self.plan.count("updated", "relationship")
         else:
             self.plan.count("unchanged", "relationship")
@@ -459,7 +409,7 @@ class Planner:
                 continue
             assert stage is not None
             values = row.fields | {"actor_id": actor, "stage_id": stage.id}
-            key = _score_key(values)
+            key = score_key(values)
             if key in seen:
                 self.plan.problems.append(
                     Problem(

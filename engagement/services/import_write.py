@@ -11,17 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from engagement.i18n import t
 from engagement.model import Principal
 from engagement.services import audit
-from engagement.services.import_plan import Plan, Ref
-from engagement.services.terms import Kind, new_term
+from engagement.services.import_model import NewTerm, Plan, Ref, RowUpdate
+from engagement.services.terms import new_term
 from engagement.storage.base import utcnow
 from engagement.storage.models import Actor, Assessment, AuditEntry, Program, Relationship
 
@@ -111,19 +110,19 @@ class Writer:
             }
         )
 
-    def _terms(self, new_terms: dict[str, dict[str, str]]) -> None:
-        for kind, names in new_terms.items():
-            for key, name in names.items():
-                term = new_term(
-                    self.session,
-                    self.by,
-                    self.program_id,
-                    cast("Kind", kind),
-                    name,
-                    _english(kind, name),
-                    batch_id=self.batch_id,
-                )
-                self.refs[Ref(kind, key)] = term.id
+    def _terms(self, new_terms: dict[Ref, NewTerm]) -> None:
+        for ref, entry in new_terms.items():
+            term = new_term(
+                self.session,
+                self.by,
+                self.program_id,
+                entry.kind,
+                entry.label_es,
+                entry.label_en,
+                key=entry.slug,
+                batch_id=self.batch_id,
+            )
+            self.refs[ref] = term.id
 
     def _insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert rows; their new ids, in order."""
@@ -182,14 +181,16 @@ class Writer:
         self,
         table: Table,
         entity: str,
-        updates: list[tuple[int, dict[str, Any], dict[str, list[Any]]]],
+        updates: list[RowUpdate],
     ) -> None:
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-        for row_id, values, changes in updates:
-            resolved = self._resolved(values)
-            groups[tuple(sorted(resolved))].append({"_id": row_id, **resolved})
-            diff = {k: [old, audit.json_safe(resolved[k])] for k, (old, _new) in changes.items()}
-            self._log(entity, row_id, "update", diff)
+        for change in updates:
+            resolved = self._resolved(change.values)
+            groups[tuple(sorted(resolved))].append({"_id": change.row_id, **resolved})
+            diff = {
+                k: [old, audit.json_safe(resolved[k])] for k, (old, _new) in change.changes.items()
+            }
+            self._log(entity, change.row_id, "update", diff)
         for names, rows in groups.items():
             stmt = (
                 update(table)
@@ -241,13 +242,6 @@ def executemany(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         f"({', '.join(quote(n) for n in names)}) VALUES ({', '.join([marks] * len(names))})"
     )
     conn.exec_driver_sql(sql, params)
-
-
-def _english(kind: str, name: str) -> str:
-    """The English name of a list entry the import adds: the same, but for the default type."""
-    if kind == "tie_type" and name == t("io.default_tie_type", "es"):
-        return t("io.default_tie_type", "en")
-    return name
 
 
 def _summary(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:

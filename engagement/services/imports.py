@@ -4,9 +4,10 @@ The API the import/export page and the CLI call (all in Spanish or English throu
 catalog; nothing here returns UI text):
 
 ``read_upload(name, data: bytes, limit_bytes) -> ParsedFile``
-    Check and read one uploaded file (XLSX or CSV). Too large, empty, or not a
-    spreadsheet raises :class:`engagement.errors.UnreadableFile` (subclasses
-    ``FileTooLarge``, ``EmptyFile``, ``NotASpreadsheet``) and changes nothing. CSV: ``;``
+    Check and read one uploaded file (XLSX or CSV). Too large, empty, past a limit of
+    :mod:`engagement.io.limits`, or not a spreadsheet raises
+    :class:`engagement.errors.UnreadableFile` (subclasses ``FileTooLarge``,
+    ``EmptyFile``, ``FileLimitExceeded``, ``NotASpreadsheet``) and changes nothing. CSV: ``;``
     or ``,``; UTF-8 with or without BOM, or Windows-1252. Which sheet holds what is told
     by its name (Actors/Actores/Elements, Relationships/Vínculos/Connections,
     Assessments/Evaluaciones) or, for CSV, by its header (``Label``/``Name`` → actors,
@@ -18,8 +19,10 @@ catalog; nothing here returns UI text):
     :class:`engagement.errors.Problem` naming sheet, row, column and cause
     (``problems``), list entries that would be added (``added_terms``: sector and
     tie-type names not on the program's lists, matched in either language first),
-    ``new_actors`` and ``updated_actors`` (names), and ``notices`` (columns or sheets
-    that are ignored). ``preview.can_apply`` is False while any row is rejected.
+    ``new_actors`` and ``updated_actors`` (names), ``notices`` (columns or sheets that
+    are ignored, columns kept as custom fields) and ``warnings`` (a header that looks like
+    one of ours misspelt, a new list name that looks like one on the list).
+    ``preview.can_apply`` is False while any row is rejected.
 
 ``apply_import(db, by, program_id, preview_or_files) -> ImportSummary``
     Write the import in one transaction, recorded as an ImportBatch with an audit entry
@@ -57,7 +60,8 @@ from sqlalchemy.orm import Session
 from engagement.errors import Problem, ProgramNotFound, ValidationFailed
 from engagement.io.readers import ParsedFile, read_upload
 from engagement.model import ImportSummary, Principal
-from engagement.services.import_plan import ENTITIES, Plan, make_plan
+from engagement.services.import_model import Plan
+from engagement.services.import_plan import ENTITIES, make_plan
 from engagement.services.import_undo import undo_import
 from engagement.services.import_write import Writer
 from engagement.services.permissions import Action, require, require_member
@@ -85,8 +89,11 @@ class ImportPreview:
     files: tuple[ParsedFile, ...]
     summary: ImportSummary
     problems: list[Problem]
-    #: Columns or sheets that are read but not used (not errors).
+    #: Columns or sheets that are read but not used, or kept as custom fields (not errors).
     notices: list[Problem]
+    #: What may be a slip to check before importing: a column that looks like one of
+    #: ours misspelt, a new list entry that looks like one already on the list.
+    warnings: list[Problem]
     #: kind (``sector``, ``tie_type``) → names to be added to the program's list.
     added_terms: dict[str, list[str]]
     new_actors: list[str]
@@ -135,7 +142,9 @@ class ImportRecord:
     at: dt.datetime
     username: str
     filename: str
-    file_format: str
+    #: ``tejido``, ``kumu`` or ``activities``; and the files' formats (``xlsx``, ``csv``).
+    layout: str
+    formats: tuple[str, ...]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     added_terms: dict[str, list[str]] = field(default_factory=dict)
     undone_at: dt.datetime | None = None
@@ -154,7 +163,8 @@ def _preview(
         summary=plan.summary,
         problems=plan.problems,
         notices=plan.notices,
-        added_terms={kind: list(names.values()) for kind, names in plan.new_terms.items()},
+        warnings=plan.warnings,
+        added_terms=plan.added_terms,
         new_actors=plan.new_actors,
         updated_actors=plan.updated_actors,
         data_version=version,
@@ -206,12 +216,13 @@ def apply_import(
             plan = make_plan(session, program_id, files)
         if plan.problems or sum(plan.summary.rejected.values()):
             raise ValidationFailed(plan.problems)
-        added = {kind: list(names.values()) for kind, names in plan.new_terms.items()}
+        added = plan.added_terms
         batch = ImportBatch(
             program_id=program_id,
             username=by.username,
             filename=", ".join(f.name for f in files)[:500],
-            file_format=_format_of(files),
+            layout="kumu" if any(f.kumu for f in files) else "tejido",
+            formats=sorted({f.file_format for f in files}),
             summary={
                 "new": plan.summary.new,
                 "updated": plan.summary.updated,
@@ -231,12 +242,6 @@ def apply_import(
         added_terms=added,
         batch_id=batch_id,
     )
-
-
-def _format_of(files: Sequence[ParsedFile]) -> str:
-    layout = "kumu" if any(f.kumu for f in files) else "tejido"
-    kinds = sorted({f.file_format for f in files})
-    return f"{layout}-{'+'.join(kinds)}"
 
 
 def _counts(summary: dict[str, Any]) -> dict[str, dict[str, int]]:
@@ -269,7 +274,8 @@ def list_imports(db: Database, by: Principal, program_id: int) -> list[ImportRec
                 at=b.at,
                 username=b.username,
                 filename=b.filename,
-                file_format=b.file_format,
+                layout=b.layout,
+                formats=tuple(b.formats or ()),
                 counts=_counts(b.summary or {}),
                 added_terms=dict((b.summary or {}).get("added_terms") or {}),
                 undone_at=b.undone_at,

@@ -6,6 +6,7 @@ key, its Spanish or English label or one of its aliases: files may use either la
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Sequence
 from typing import Literal, cast
@@ -54,6 +55,35 @@ def match_term(terms: Sequence[Term], name: str) -> Term | None:
     return next((term for term in terms if wanted in term_names(term)), None)
 
 
+def _words(folded: str) -> set[str]:
+    return set(re.findall(r"\w+", folded))
+
+
+def similar_term(terms: Sequence[Term], name: str) -> str | None:
+    """The name of an entry that ``name`` (not on the list) looks like, or None.
+
+    Alike: the same words in another order ("Ciudadano o ciudadana" and "Ciudadana o
+    ciudadano"), the words of one within the other's ("Organismo multilateral" and
+    "Organismo multilateral / agencia ONU"), or a near spelling ("Sociedad civl").
+    """
+    wanted = name_key(name)
+    for term in terms:
+        for label in dict.fromkeys((term.label_es, term.label_en, *term.aliases)):
+            if label and _alike(wanted, name_key(label)):
+                return label if label in (term.label_es, term.label_en) else term.label_es
+    return None
+
+
+def _alike(one: str, other: str) -> bool:
+    words, theirs = _words(one), _words(other)
+    fewer = words if len(words) <= len(theirs) else theirs
+    if words and words == theirs:
+        return True
+    if (words < theirs or theirs < words) and any(len(w) >= 4 for w in fewer):
+        return True
+    return difflib.SequenceMatcher(None, one, other).ratio() >= 0.85
+
+
 def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name_key(name)).strip("_")[:80] or "item"
 
@@ -83,8 +113,12 @@ def new_term(
     directed: bool = True,
     forum: bool = False,
     batch_id: int | None = None,
+    key: str | None = None,
 ) -> Term:
-    """Add an entry inside an open write transaction (used by imports too)."""
+    """Add an entry inside an open write transaction (used by imports too).
+
+    ``key`` fixes the entry's key when it is free (else one is made from the name).
+    """
     label_es, label_en = clean_name(label_es), clean_name(label_en) or clean_name(label_es)
     if not label_es:
         raise ValidationFailed([Problem("label_es", "required")])
@@ -93,9 +127,10 @@ def new_term(
         if match_term(existing, label) is not None:
             raise DuplicateName(entity=kind, name=label)
     keys = {term.key for term in existing}
-    key, n = slug(label_es), 2
+    base = key or slug(label_es)
+    key, n = base, 2
     while key in keys:
-        key, n = f"{slug(label_es)}_{n}", n + 1
+        key, n = f"{base}_{n}", n + 1
     model = _MODELS[kind]
     extra: dict[str, bool] = {}
     if kind == "tie_type":

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engagement.errors import ConcurrentEdit, EngagementError
+from engagement.text import strip_controls
 
 _BEGIN_OPTION = "tejido_begin"
 #: The read session of the :meth:`Database.snapshot` open in this thread, if any.
@@ -32,12 +33,43 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; for SQLite, set up WAL, foreign keys and explicit BEGIN."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+        _strip_controls_on_write(engine)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
     _configure_sqlite(engine)
+    _strip_controls_on_write(engine)
     return engine
+
+
+def _strip_controls_on_write(engine: Engine) -> None:
+    """Text hygiene in the one place every write passes: forms, imports (which write
+    with Core ``executemany`` and raw driver SQL, past any ORM hook), restores and the
+    CLI. Control characters other than tab and newline never reach the database, so
+    nothing stored can make an XML export invalid or hide text on a page."""
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _clean(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool
+    ) -> tuple[str, Any]:
+        if many and isinstance(parameters, list | tuple):
+            return statement, [_clean_parameters(p) for p in parameters]
+        return statement, _clean_parameters(parameters)
+
+
+def _clean_parameters(parameters: Any) -> Any:
+    if isinstance(parameters, dict):
+        if all(not isinstance(v, str) or v.isprintable() for v in parameters.values()):
+            return parameters
+        return {k: strip_controls(v) if isinstance(v, str) else v for k, v in parameters.items()}
+    if isinstance(parameters, list | tuple):
+        if all(not isinstance(v, str) or v.isprintable() for v in parameters):
+            return parameters
+        cleaned = [strip_controls(v) if isinstance(v, str) else v for v in parameters]
+        return tuple(cleaned) if isinstance(parameters, tuple) else cleaned
+    return parameters
 
 
 def _configure_sqlite(engine: Engine) -> None:

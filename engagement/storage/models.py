@@ -222,7 +222,10 @@ class ImportBatch(Base):
     at: Mapped[created_at]
     username: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(500), default="")
-    file_format: Mapped[str] = mapped_column(String(40), default="")
+    #: How the files were laid out: ``tejido`` (our template), ``kumu`` or ``activities``.
+    layout: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: The formats of the files, sorted: ``["csv"]``, ``["csv", "xlsx"]``…
+    formats: Mapped[list[str]] = mapped_column(default=list, server_default="[]")
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     undone_at: Mapped[dt.datetime | None]
 

@@ -235,6 +235,10 @@ def show_preview(result: imports.ImportPreview) -> None:
             },
         )
     _show_added_terms(result.added_terms)
+    if result.warnings:
+        lang = state.lang()
+        lines = "\n".join(f"- {describe_problem(w, lang)}" for w in result.warnings)
+        st.warning(f"{tr('import_page.warnings')}\n\n{lines}", icon=":material/spellcheck:")
     if result.notices:
         with st.expander(tr("import_page.notices")):
             lang = state.lang()
@@ -303,10 +307,9 @@ def _when(moment: dt.datetime) -> str:
     return moment.strftime("%d/%m/%Y %H:%M" if state.lang() == "es" else "%Y-%m-%d %H:%M")
 
 
-def _layout_of(file_format: str) -> str:
-    layout = file_format.split("-")[0]
-    kinds = file_format.split("-")[1].upper() if "-" in file_format else ""
-    return f"{_layout(layout == 'kumu')} {kinds}".strip()
+def _layout_of(record: imports.ImportRecord) -> str:
+    kinds = "+".join(record.formats).upper()
+    return f"{_layout(record.layout == 'kumu')} {kinds}".strip()
 
 
 def _confirm_undo(db: Database, by: Principal, record: imports.ImportRecord) -> None:
@@ -334,7 +337,7 @@ def _show_record(db: Database, by: Principal, record: imports.ImportRecord, may_
             filename=record.filename,
             at=_when(record.at),
             username=record.username,
-            layout=_layout_of(record.file_format),
+            layout=_layout_of(record),
         )
         text.markdown(line)
         text.caption(describe_counts(record.counts))

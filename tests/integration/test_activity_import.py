@@ -233,6 +233,9 @@ def test_cli_import_of_an_activity_workbook(
     assert code == 0 and "nothing was written" in out.lower()
     code, out = run(db_url, "import", str(path), "--program", program.name, "--create-missing")
     assert code == 0 and "undo-import" in out
+    written = out.split("Written:")[1]  # what was written, after the preview
+    assert next(ln for ln in written.splitlines() if ln.startswith("Activit")).split()[1] == "2"
+    assert "changed between the preview and the write" not in written
     assert len(activities.activities_frame(db, program.id)) == 2
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(workbook([["Taller", "ayer", "Design", "Workshop", "", 1]], []))

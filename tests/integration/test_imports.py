@@ -70,7 +70,8 @@ def test_apply_writes_everything_with_audit(db: Database, pid: int) -> None:
     assert (batch["entity"] == "relationship").sum() == 5
     assert set(batch[batch["entity"].isin(["sector", "tie_type"])]["action"]) == {"create"}
     listed = imports.list_imports(db, OPERATOR, pid)
-    assert listed[0].id == outcome.batch_id and listed[0].file_format == "kumu-xlsx"
+    assert listed[0].id == outcome.batch_id
+    assert (listed[0].layout, listed[0].formats) == ("kumu", ("xlsx",))
     assert listed[0].counts["new"] == {"actor": 5, "relationship": 5}
 
 

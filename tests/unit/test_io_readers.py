@@ -9,13 +9,13 @@ import pytest
 
 from engagement.errors import (
     EmptyFile,
+    FileLimitExceeded,
     FileTooLarge,
     NotASpreadsheet,
     UnknownTable,
     UnreadableFile,
 )
 from engagement.i18n import describe_error
-from engagement.io import readers
 from engagement.io.readers import read_upload
 from tests.support.kumu import csv_bytes, kumu_workbook, workbook
 
@@ -137,10 +137,17 @@ def test_a_zip_that_is_not_a_workbook() -> None:
         read_upload("notas.zip", buffer.getvalue(), LIMIT)
 
 
-def test_a_zip_bomb_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readers, "MAX_INFLATION", 0)
-    with pytest.raises(FileTooLarge):
-        read_upload("mapa.xlsx", kumu_workbook(), LIMIT)
+def test_a_zip_bomb_is_refused() -> None:
+    source = io.BytesIO(kumu_workbook())
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(bomb, "w") as archive:
+        for info in original.infolist():
+            if info.filename != "xl/styles.xml":
+                archive.writestr(info, original.read(info))
+        archive.writestr("xl/styles.xml", b" " * (200 * 1024 * 1024), zipfile.ZIP_DEFLATED)
+    with pytest.raises(FileLimitExceeded) as caught:
+        read_upload("mapa.xlsx", bomb.getvalue(), LIMIT)
+    assert caught.value.limit == "inflated"
 
 
 def test_unknown_table_says_what_is_needed() -> None:

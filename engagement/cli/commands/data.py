@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from engagement.cli import Context, activity_import
-from engagement.errors import NotABackup
+from engagement.errors import CannotOpenFile, Damaged, FileTooLarge, NotABackup
 from engagement.i18n import describe_problem, t
+from engagement.io.backup_files import load_json
 from engagement.io.marks import is_readme
 from engagement.maps.view import MapStyle
+from engagement.model import ImportSummary
 from engagement.services import backup, exports, imports, maps, programs
 from engagement.services.import_plan import ENTITIES
 
@@ -67,12 +69,12 @@ def register(sub: Any) -> None:
 
 def import_files(args: argparse.Namespace, ctx: Context) -> int:
 
-    if activity_import.holds_activities(args.files):
-        return activity_import.import_activities(args, ctx)
+    found = read_files(args.files, ctx.settings.upload_limit_bytes)
+    if activity_import.holds_activities(found):
+        return activity_import.import_activities(args, ctx, found)
     db = ctx.db()
     program = programs.find_program(db, args.program)
     limit = ctx.settings.upload_limit_bytes
-    found = [(path.name, path.read_bytes()) for path in args.files]
     # The LEEME/README of an exported CSV folder is a note, not data (e.g. ``import dir/*``).
     files = [imports.read_upload(n, data, limit) for n, data in found if not is_readme(n, data)]
     preview = imports.preview_import(db, ctx.user, program.id, files)
@@ -84,12 +86,45 @@ def import_files(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say("io.cli.dry_run")
         return 0
     outcome = imports.apply_import(db, ctx.user, program.id, preview)
+    # What was written, which is not the preview when the program changed in between
+    # (another import of the same file, say): the plan is made again inside the write.
+    ctx.say("io.cli.written")
+    print_counts(ctx, outcome)
+    for kind, names in outcome.added_terms.items():
+        if names:
+            ctx.say(f"io.added.{kind}", names=", ".join(names))
+    if _counts_of(outcome) != _counts_of(preview.summary):
+        ctx.say("io.cli.changed_since_preview")
     ctx.say("io.cli.applied", batch=outcome.batch_id)
     return 0
 
 
-def print_preview(preview: imports.ImportPreview, ctx: Context, program: str) -> None:
-    ctx.say("io.cli.preview", program=program)
+def read_files(paths: list[Path], limit_bytes: int) -> list[tuple[str, bytes]]:
+    """Each file's name and bytes; sizes are checked before any file is read."""
+    for path in paths:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise CannotOpenFile(name=str(path)) from exc
+        if size > limit_bytes:
+            raise FileTooLarge(
+                name=path.name,
+                size_mb=f"{size / 2**20:.1f}",
+                limit_mb=f"{limit_bytes / 2**20:.1f}",
+                size=size,
+            )
+    try:
+        return [(path.name, path.read_bytes()) for path in paths]
+    except OSError as exc:
+        raise CannotOpenFile(name=str(exc.filename or "")) from exc
+
+
+def _counts_of(summary: ImportSummary) -> tuple[dict[str, int], ...]:
+    return summary.new, summary.updated, summary.unchanged
+
+
+def print_counts(ctx: Context, summary: ImportSummary) -> None:
+    """New / updated / unchanged / rejected rows per entity, as a small table."""
     outcomes = ("new", "updated", "unchanged", "rejected")
     heads = [t(f"io.count.{k}", ctx.lang) for k in outcomes]
     sizes = [max(len(h), 6) + 2 for h in heads]
@@ -97,12 +132,20 @@ def print_preview(preview: imports.ImportPreview, ctx: Context, program: str) ->
     print(
         " " * width + "".join(f"{h:>{n}}" for h, n in zip(heads, sizes, strict=True)), file=ctx.out
     )
-    for row in preview.counts():
-        label = t(f"io.entities.{row['entity']}", ctx.lang)
-        numbers = "".join(f"{row[k]:>{n}}" for k, n in zip(outcomes, sizes, strict=True))
+    for entity in ENTITIES:
+        label = t(f"io.entities.{entity}", ctx.lang)
+        counts = [getattr(summary, k).get(entity, 0) for k in outcomes]
+        numbers = "".join(f"{c:>{n}}" for c, n in zip(counts, sizes, strict=True))
         print(f"{label:<{width}}{numbers}", file=ctx.out)
+
+
+def print_preview(preview: imports.ImportPreview, ctx: Context, program: str) -> None:
+    ctx.say("io.cli.preview", program=program)
+    print_counts(ctx, preview.summary)
     for kind, names in preview.added_terms.items():
         ctx.say(f"io.added.{kind}", names=", ".join(names))
+    for warning in preview.warnings:
+        print(f"  ! {describe_problem(warning, ctx.lang)}", file=ctx.out)
     for notice in preview.notices:
         print(f"  · {describe_problem(notice, ctx.lang)}", file=ctx.out)
     for problem in preview.problems:
@@ -186,8 +229,8 @@ def restore(args: argparse.Namespace, ctx: Context) -> int:
         ctx.say("io.cli.restored_database", path=str(path))
         return 0
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        document = load_json(path.name, path.read_bytes())
+    except Damaged as exc:
         raise NotABackup(name=path.name) from exc
     if backup.backup_kind(document) == "program":
         info = backup.restore_program(

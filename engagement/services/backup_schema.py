@@ -1,0 +1,79 @@
+"""What a SQLite backup file may hold: exactly the schema Tejido's migrations make.
+
+A database file carries code as well as data: a trigger planted in a backup runs on
+every later write (one made a viewer an administrator after a failed sign-in). Before a
+file replaces the live database, its ``sqlite_master`` is compared with that of an empty
+database migrated to the same revision; any table, index, trigger or view that is not
+Tejido's, or any of Tejido's defined differently, refuses the file.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from engagement.errors import EngagementError
+from engagement.storage import migrate
+from engagement.storage.db import make_engine
+
+#: SQLite's own bookkeeping tables, which any database may hold.
+_INTERNAL_TABLES = {
+    "sqlite_sequence",
+    "sqlite_stat1",
+    "sqlite_stat2",
+    "sqlite_stat3",
+    "sqlite_stat4",
+}
+_SPACES = re.compile(r"\s+")
+
+SchemaObject = tuple[str, str, str, str]
+
+
+class UnexpectedSchema(EngagementError):
+    """A backup file holds objects Tejido does not make. params: name, objects."""
+
+    code = "backup_schema"
+
+
+def schema_of(conn: sqlite3.Connection) -> set[SchemaObject]:
+    """(type, name, table, SQL) of every object but SQLite's own bookkeeping."""
+    found = set()
+    for kind, name, table, sql in conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master"
+    ):
+        if kind == "table" and name in _INTERNAL_TABLES:
+            continue
+        if kind == "index" and sql is None and name.startswith("sqlite_autoindex_"):
+            continue  # made by SQLite for a UNIQUE or PRIMARY KEY constraint
+        found.add((kind, name, table, _SPACES.sub(" ", sql or "").strip()))
+    return found
+
+
+@cache
+def expected_schema(revision: str) -> frozenset[SchemaObject]:
+    """The schema of an empty database migrated to ``revision`` (made once per process)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "expected.db"
+        engine = make_engine(f"sqlite:///{path}")
+        try:
+            migrate.upgrade(engine, revision)
+        finally:
+            engine.dispose()
+        conn = sqlite3.connect(path)
+        try:
+            return frozenset(schema_of(conn))
+        finally:
+            conn.close()
+
+
+def check_schema(conn: sqlite3.Connection, revision: str, name: str) -> None:
+    """Refuse a backup whose objects are not exactly those of ``revision``."""
+    found = schema_of(conn)
+    expected = expected_schema(revision)
+    odd = sorted(found - expected) + sorted(expected - found)
+    if odd:
+        objects = ", ".join(dict.fromkeys(f"{kind} «{obj}»" for kind, obj, _t, _s in odd))
+        raise UnexpectedSchema(name=name, objects=objects)
