@@ -5,13 +5,14 @@ files PUT to ``/_stcore/upload_file`` for any live session, clears every cache o
 process on a ``clear_cache`` message, and hands component and widget values to the
 script. Streamlit 1.67 offers no supported hook to refuse these per session, so
 :func:`guard_streamlit` (called once, explicitly, from ``app.py``) wraps two of its
-internals:
+internals (and sets one option):
 
 - the runtime's uploaded-file manager: a file sent by a session that has not signed in
   is refused (HTTP 403) and never stored;
 - ``AppSession.handle_backmsg``: from a session that has not signed in, only a rerun
   (with the values of the sign-in screen's own widgets), the heartbeat and "stop" pass;
   ``clear_cache`` passes only from an administrator's session.
+- ``server.maxUploadSize`` is set to ``TEJIDO_UPLOAD_LIMIT_MB``, so the two never differ.
 
 :func:`admit` marks the current session as signed in (or not); ``require_sign_in`` calls
 it on every run. ``tests/browser/test_anonymous_clients.py`` checks all of this against
@@ -33,6 +34,7 @@ from typing import Any, Final
 
 import streamlit as st
 
+from engagement.config import load_settings
 from engagement.model import Principal
 
 #: The Streamlit release whose internals ``guard_streamlit`` wraps (tests pin it).
@@ -111,9 +113,20 @@ def guard_streamlit() -> None:
     with _lock:
         if _installed:
             return
+        _match_upload_limit()
         _guard_uploads(runtime.get_instance().uploaded_file_mgr)
         _guard_messages()
         _installed.append(True)
+
+
+def _match_upload_limit() -> None:
+    """``server.maxUploadSize`` follows ``TEJIDO_UPLOAD_LIMIT_MB``: the upload endpoint
+    reads the option on every request, and ``st.file_uploader`` shows it."""
+    from streamlit import config
+
+    config.set_option(
+        "server.maxUploadSize", load_settings().upload_limit_mb, "TEJIDO_UPLOAD_LIMIT_MB"
+    )
 
 
 def _guard_uploads(manager: Any) -> None:
