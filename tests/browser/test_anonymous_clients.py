@@ -13,18 +13,28 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from engagement.model import Principal
 from engagement.services import programs, users
 from engagement.storage import migrate
 from engagement.storage.db import Database
-from tests.browser.conftest import LiveApp, running_app
+from tests.browser.conftest import (
+    TIMEOUT_MS,
+    VIEWPORT,
+    LiveApp,
+    _is_local,
+    running_app,
+    wait_for_app,
+    wait_for_rerun,
+)
 from tests.browser.streamlit_client import StreamlitClient, metrics
 
 ADMIN, ADMIN_PASSWORD = "admin", "una-clave-larga-de-admin"
 VIEWER, VIEWER_PASSWORD = "alcaldia", "clave-de-la-alcaldia"
 LIMIT_MB = 1
+PROGRAM = "Gobierno Abierto Xela"
 METRICS_REFRESH_S = 5.5
 DATABASE_CACHE = 'cache="engagement.ui.context._database"'
 
@@ -37,7 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     migrate.upgrade(db.engine)
     users.create_user(db, Principal("cli"), ADMIN, ADMIN_PASSWORD, admin=True)
     users.create_user(db, Principal("cli"), VIEWER, VIEWER_PASSWORD)
-    programs.create_program(db, Principal("cli"), "Gobierno Abierto Xela")
+    programs.create_program(db, Principal("cli"), PROGRAM)
     db.dispose()
     extra = {"TEJIDO_AUTH": "password", "TEJIDO_UPLOAD_LIMIT_MB": str(LIMIT_MB)}
     with running_app(Path(data_dir), url, extra) as app:
@@ -131,3 +141,31 @@ def test_other_messages_before_sign_in_are_dropped(server: LiveApp) -> None:
         signed_in(anonymous, VIEWER, VIEWER_PASSWORD)
         anonymous.send(_file_urls_request())
         assert _answered(anonymous)
+
+
+def test_in_a_browser_a_person_signs_in_and_uploads_through_the_gate(
+    chromium: Browser, server: LiveApp, tmp_path: Path
+) -> None:
+    """The gate lets a real browser's sign-in and upload through (widget ids, form
+    submit, XSRF, every message the page sends)."""
+    from tests.support.kumu import kumu_workbook
+
+    workbook = tmp_path / "mapa-kumu.xlsx"
+    workbook.write_bytes(kumu_workbook())
+    context = chromium.new_context(viewport=VIEWPORT, locale="es-ES")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route(lambda url: not _is_local(url), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(server.url("import_export", program=server.programs[PROGRAM]))
+        wait_for_app(page)
+        page.get_by_label("Usuario").fill(ADMIN)
+        page.get_by_label("Contraseña").fill(ADMIN_PASSWORD)
+        page.get_by_role("button", name="Entrar").click()
+        wait_for_rerun(page)
+        expect(page.get_by_text(f"Sesión de {ADMIN}", exact=False)).to_be_visible()
+        page.screenshot(path=str(tmp_path / "signed-in.png"), full_page=True)
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(workbook)
+        expect(page.get_by_text("Vista previa", exact=True)).to_be_visible()
+    finally:
+        context.close()
