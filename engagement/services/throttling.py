@@ -28,6 +28,8 @@ import hashlib
 import math
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from engagement.errors import AccountLocked, LoginThrottled
@@ -102,14 +104,25 @@ def unlock(session: Session, key: str) -> int:
 
 
 def _row(session: Session, account: str, client: str) -> SignInFailures:
-    row = session.scalar(
-        select(SignInFailures).where(
-            SignInFailures.account == account, SignInFailures.client == client
-        )
+    """The row of (account, client), made if missing and locked until the commit.
+
+    Made with INSERT ... ON CONFLICT DO NOTHING, so two first tries at once never clash;
+    on PostgreSQL ``FOR UPDATE`` then makes simultaneous tries count one after another
+    (SQLite's ``BEGIN IMMEDIATE`` already does).
+    """
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(
+        insert(SignInFailures)
+        .values(account=account, client=client, failures=0)
+        .on_conflict_do_nothing(index_elements=["account", "client"])
     )
-    if row is None:
-        row = SignInFailures(account=account, client=client, failures=0)
-        session.add(row)
+    row = session.scalar(
+        select(SignInFailures)
+        .where(SignInFailures.account == account, SignInFailures.client == client)
+        .with_for_update()
+    )
+    assert row is not None
     return row
 
 

@@ -240,3 +240,21 @@ def test_argon2_never_runs_inside_a_write_transaction(
         users.change_password(db, me, "equivocada", "otra-clave-nueva")
     assert len(writer_free_during_argon2) >= 6
     assert all(writer_free_during_argon2)
+
+
+def test_a_burst_of_simultaneous_tries_gets_no_more_guesses_than_the_limit(
+    db: Database, verifications: list[str]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    users.create_user(db, OPERATOR, "admin", ADMIN_PASSWORD, admin=True)
+
+    def attempt(_: int) -> str:
+        return _outcome(lambda: users.authenticate(db, "admin", "adivina", T0, client=ATTACKER))[0]
+
+    before = len(verifications)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = sorted(pool.map(attempt, range(16)))
+    assert answers.count("LoginFailed") == throttling.FREE_FAILURES
+    assert answers.count("LoginThrottled") == 16 - throttling.FREE_FAILURES
+    assert len(verifications) - before == throttling.FREE_FAILURES
