@@ -5,11 +5,14 @@ import streamlit as st
 from engagement.ui.auth import require_sign_in
 from engagement.ui.i18n import tr
 from engagement.ui.navigation import use_app_navigation
+from engagement.ui.session_gate import guard_streamlit
 from engagement.ui.sidebar import render_sidebar
 
 # pages/ is run by the st.navigation below, never as Streamlit's legacy folder.
 use_app_navigation()
-
+# Streamlit stores uploads and obeys cache-clearing and component messages from any
+# browser; this refuses them until the session's user has signed in (see session_gate).
+guard_streamlit()
 # An emoji favicon is drawn locally; a ":material/...:" favicon is fetched from a font CDN.
 st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")
 render_sidebar(require_sign_in())

@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from engagement.errors import PermissionDenied
+from engagement.io.writers import CSV_MIME, csv_bytes, frame_table
 from engagement.services import permissions, team
 from engagement.ui import context, state
 from engagement.ui.feedback import show_error
@@ -59,10 +60,13 @@ table = log.assign(
 )[["at", "username", "entity", "subject", "action", "changes"]]
 table.columns = [tr(f"audit.col.{c}") for c in table.columns]
 st.dataframe(table, hide_index=True, width="stretch", key="audit.table")
+# Names and changes are user text: the writer neutralises any that would run as a formula.
+trail = frame_table(tr("audit.title"), table)
 st.download_button(
     tr("audit.download"),
-    data=table.to_csv(index=False).encode("utf-8-sig"),
+    data=lambda: csv_bytes(trail),
     file_name=f"auditoria-{program_id}-{today:%Y%m%d}.csv",
-    mime="text/csv",
+    mime=CSV_MIME,
     key="audit.download",
+    on_click="ignore",
 )

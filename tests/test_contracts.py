@@ -106,3 +106,23 @@ def test_readme_documents_every_cli_command_and_setting() -> None:
 def test_readme_gives_the_two_commands_and_ci_calls_the_test_one() -> None:
     assert "make run" in README and "make test" in README
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+_SPREADSHEET_WRITES = re.compile(
+    r"\.to_csv\(|\.to_excel\(|\bcsv\.(?:writer|DictWriter)\(|\bExcelWriter\(|\bWorkbook\("
+)
+WRITERS = DOMAIN / "io" / "writers.py"
+
+
+def test_every_csv_and_xlsx_goes_through_the_formula_neutralising_writers() -> None:
+    """pandas' to_csv/to_excel, csv.writer and openpyxl leave ``=cmd|...`` cells live."""
+    code = [*_python_files(DOMAIN, ROOT / "pages", ROOT / "scripts", ROOT / "benchmarks")]
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in [*code, ROOT / "app.py"]
+        if path != WRITERS
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if _SPREADSHEET_WRITES.search(line.split("#")[0])
+    ]
+    assert offenders == []
+    assert _SPREADSHEET_WRITES.search("table.to_csv(index=False)")  # the scan can fail

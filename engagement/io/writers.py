@@ -14,7 +14,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -34,6 +34,21 @@ class Table:
     title: str
     header: tuple[str, ...]
     rows: Sequence[Sequence[Any]]
+
+
+def frame_table(title: str, frame: Any) -> Table:
+    """A pandas DataFrame as a :class:`Table` (column names as the header), to write with
+    :func:`csv_bytes` or :func:`xlsx_bytes`: never ``DataFrame.to_csv``/``to_excel``,
+    which leave formulas live."""
+    rows = [[None if _missing(v) else v for v in row] for row in frame.itertuples(index=False)]
+    return Table(title, tuple(str(c) for c in frame.columns), rows)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(value != value)  # NaN, NaT and pandas.NA are not equal to themselves
+    except (TypeError, ValueError):
+        return False
 
 
 def _cell(value: Any) -> Any:
@@ -92,11 +107,23 @@ def csv_bytes(
 ) -> bytes:
     """UTF-8 with BOM (so Excel shows accents), CRLF line ends, cells quoted as needed."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    write_csv(buffer, table, delimiter=delimiter, booleans=booleans)
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def write_csv(
+    stream: TextIO,
+    table: Table,
+    *,
+    delimiter: str = ",",
+    booleans: tuple[str, str] = ("true", "false"),
+    line_end: str = "\r\n",
+) -> None:
+    """The table as CSV text on ``stream`` (the command line's standard output)."""
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator=line_end)
     writer.writerow([_cell(h) for h in table.header])
     for row in table.rows:
         writer.writerow([_csv_value(v, booleans) for v in row])
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
 
 
 def _csv_value(value: Any, booleans: tuple[str, str]) -> Any:

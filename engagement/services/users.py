@@ -1,5 +1,9 @@
 """User accounts: sign-in with argon2 hashes, throttling and lockout, roles per program.
 
+The rules for names and passwords are in :mod:`engagement.services.credentials`, the
+throttling of failed sign-ins in :mod:`engagement.services.throttling`. argon2 (tens of
+milliseconds of CPU) never runs inside a write transaction: SQLite has one writer.
+
 No default password exists anywhere. The first administrator is created from the command
 line (``create-user --admin``), by ``make run`` with a one-time password printed in the
 terminal, or by the setup screen while no account exists.
@@ -8,7 +12,6 @@ terminal, or by the setup screen while no account exists.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import secrets
 from dataclasses import dataclass
 
@@ -18,15 +21,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engagement.errors import (
-    AccountLocked,
     LoginFailed,
-    LoginThrottled,
     NotFound,
     Problem,
     ValidationFailed,
 )
 from engagement.model import Principal
-from engagement.services import audit
+from engagement.services import audit, throttling
+from engagement.services.credentials import (
+    password_problems,
+    skeleton,
+    username_key,
+    username_problems,
+)
 from engagement.services.permissions import Action, require, require_admin
 from engagement.storage.access_models import Membership, UserAccount
 from engagement.storage.base import utcnow
@@ -36,13 +43,6 @@ from engagement.values import Role
 _HASHER = PasswordHasher()
 #: Verified against when the user does not exist, so timing does not reveal usernames.
 _DUMMY_HASH = _HASHER.hash("tejido-no-such-user")
-
-MIN_PASSWORD_LENGTH = 10
-#: Failures allowed before each further try must wait (1 s, 2 s, 4 s, ...).
-FREE_FAILURES = 3
-#: Failures that lock the account, and for how long.
-LOCK_AFTER = 8
-LOCK_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -55,18 +55,6 @@ class UserInfo:
     must_change_password: bool
     roles: tuple[tuple[int, str], ...]
     version: int
-
-
-def username_key(name: str) -> str:
-    return " ".join(str(name).split()).lower()
-
-
-def password_problems(password: str, username: str = "") -> list[Problem]:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        return [Problem("password", "password_too_short", {"min": MIN_PASSWORD_LENGTH})]
-    if username and username_key(password) == username_key(username):
-        return [Problem("password", "password_is_username")]
-    return []
 
 
 def _info(session: Session, row: UserAccount) -> UserInfo:
@@ -107,17 +95,17 @@ def create_user(
 ) -> UserInfo:
     require_admin(by)
     key = username_key(username)
-    problems = [] if key else [Problem("username", "required")]
+    problems = username_problems(username)
     problems += password_problems(password, key)
     if problems:
         raise ValidationFailed(problems)
+    hashed = _HASHER.hash(password)  # before the transaction: argon2 is slow on purpose
     with db.writing() as session:
-        if session.scalar(select(UserAccount.id).where(UserAccount.username == key)):
-            raise ValidationFailed([Problem("username", "username_taken", {"value": key})])
+        _refuse_lookalike(session, key)
         row = UserAccount(
             username=key,
             display_name=display_name.strip(),
-            password_hash=_HASHER.hash(password),
+            password_hash=hashed,
             is_admin=admin,
             must_change_password=must_change_password,
             password_changed_at=utcnow(),
@@ -126,6 +114,14 @@ def create_user(
         session.flush()
         audit.record(session, by, None, "user", row.id, "create", {"username": key, "admin": admin})
         return _info(session, row)
+
+
+def _refuse_lookalike(session: Session, key: str) -> None:
+    """A new name may not be, or only look like, an existing one (``аdmin``, ``admin``)."""
+    looks = skeleton(key)
+    for existing in session.scalars(select(UserAccount.username)):
+        if existing == key or skeleton(existing) == looks:
+            raise ValidationFailed([Problem("username", "username_taken", {"value": key})])
 
 
 def invite_user(
@@ -162,39 +158,48 @@ def bootstrap_admin(db: Database, username: str = "admin") -> tuple[UserInfo, st
 
 
 def authenticate(
-    db: Database, username: str, password: str, now: dt.datetime | None = None
+    db: Database,
+    username: str,
+    password: str,
+    now: dt.datetime | None = None,
+    *,
+    client: str | None = None,
 ) -> UserInfo:
-    """Check a sign-in; failures slow down and then lock the account for a while."""
+    """Check a sign-in from ``client`` (its network address; ``None``: this machine).
+
+    Unknown names, deactivated accounts and wrong passwords get the same refusal after
+    the same work (one argon2 check), and are throttled alike (see
+    :mod:`engagement.services.throttling`).
+    """
     now = now or utcnow()
+    key = username_key(username)
+    with db.writing() as session:  # short: count the attempt, read the hash
+        throttling.admit(session, key, client, now)
+        row = session.execute(
+            select(UserAccount.password_hash, UserAccount.active).where(UserAccount.username == key)
+        ).one_or_none()
+    known = row is not None and row.active and bool(row.password_hash)
+    right = _verify(row.password_hash if row is not None and known else _DUMMY_HASH, password)
+    if not (known and right):
+        raise LoginFailed()
     with db.writing() as session:
-        row = session.scalar(
-            select(UserAccount).where(UserAccount.username == username_key(username))
-        )
-        if row is None or not row.active:
-            _verify(_DUMMY_HASH, password)
-            raise LoginFailed()
-        _check_throttle(row, now)
-        if _verify(row.password_hash, password):
-            row.failed_logins, row.locked_until, row.last_failed_at = 0, None, None
-            return _info(session, row)
-        # The failure is committed before refusing: it must be remembered.
-        row.failed_logins += 1
-        row.last_failed_at = now
-        if row.failed_logins >= LOCK_AFTER:
-            row.locked_until = now + dt.timedelta(minutes=LOCK_MINUTES)
-            row.failed_logins = 0
-    raise LoginFailed()
+        throttling.succeeded(session, key, client, now)
+        return _info(session, _get(session, key))
 
 
-def _check_throttle(row: UserAccount, now: dt.datetime) -> None:
-    if row.locked_until and row.locked_until > now:
-        minutes = max(1, math.ceil((row.locked_until - now).total_seconds() / 60))
-        raise AccountLocked(minutes=minutes)
-    extra = row.failed_logins - FREE_FAILURES
-    if extra >= 0 and row.last_failed_at is not None:
-        wait = dt.timedelta(seconds=2**extra) - (now - row.last_failed_at)
-        if wait.total_seconds() > 0:
-            raise LoginThrottled(seconds=math.ceil(wait.total_seconds()))
+def unlock(db: Database, by: Principal, username: str) -> int:
+    """Forget the failed sign-ins counted for ``username`` (the CLI's ``unlock-user``).
+
+    Returns how many clients were held back. Works for any name, existing or not.
+    """
+    require_admin(by)
+    key = username_key(username)
+    with db.writing() as session:
+        held = throttling.unlock(session, key)
+        account = session.scalar(select(UserAccount.id).where(UserAccount.username == key))
+        if account is not None:
+            audit.record(session, by, None, "user", account, "update", {"unlocked": held})
+        return held
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -209,11 +214,16 @@ def change_password(db: Database, by: Principal, current: str, new: str) -> User
     problems = password_problems(new, by.username)
     if problems:
         raise ValidationFailed(problems)
+    with db.reading() as session:
+        current_hash = _get(session, by.username).password_hash
+    if not _verify(current_hash, current):
+        raise ValidationFailed([Problem("current_password", "wrong_password")])
+    new_hash = _HASHER.hash(new)
     with db.writing() as session:
         row = _get(session, by.username)
-        if not _verify(row.password_hash, current):
+        if row.password_hash != current_hash:  # changed meanwhile: check again
             raise ValidationFailed([Problem("current_password", "wrong_password")])
-        row.password_hash = _HASHER.hash(new)
+        row.password_hash = new_hash
         row.must_change_password = False
         row.password_changed_at = utcnow()
         audit.record(session, by, None, "user", row.id, "update", {"password": ["***", "***"]})

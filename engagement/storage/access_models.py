@@ -26,9 +26,6 @@ class UserAccount(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     password_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_at: Mapped[created_at]
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -48,3 +45,26 @@ class Membership(Base):
     created_at: Mapped[created_at]
 
     __table_args__ = (UniqueConstraint("user_id", "program_id"),)
+
+
+class SignInFailures(Base):
+    """Failed sign-ins counted per account name and client, whether the account exists.
+
+    One row per (account, client) pair, and one per account with ``client == "*"`` for
+    the failures from every client. ``account`` is a SHA-256 of the normalised name, so
+    what people type in the name field (sometimes a password) is never stored.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    id: Mapped[intpk]
+    account: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: The last successful sign-in from this client: it is then spared the account-wide
+    #: slow-down that failures from other clients cause.
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (UniqueConstraint("account", "client"),)

@@ -18,6 +18,7 @@ from engagement.config import load_settings
 from engagement.errors import EngagementError, NotFound
 from engagement.model import Principal
 from engagement.services import users
+from engagement.ui import session_gate
 from engagement.ui.database import database
 from engagement.ui.feedback import reporting, show_error
 from engagement.ui.i18n import tr
@@ -68,6 +69,7 @@ def require_sign_in() -> Principal:
     """Return the user; otherwise show the right screen (setup, sign-in) and stop."""
     settings = load_settings()
     principal = current_principal()
+    session_gate.admit(principal)  # uploads and messages follow the sign-in
     if principal is not None:
         if settings.auth == "password" and _must_change(principal):
             _change_password_screen(principal, first_time=True)
@@ -99,7 +101,9 @@ def _sign_in_screen() -> None:
         submitted = st.form_submit_button(tr("auth.sign_in"), type="primary")
     if submitted:
         try:
-            info = users.authenticate(database(), username, password)
+            info = users.authenticate(
+                database(), username, password, client=session_gate.client_address()
+            )
         except EngagementError as error:
             show_error(error)
             return

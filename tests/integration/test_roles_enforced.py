@@ -251,6 +251,7 @@ REGISTRY: dict[str, Call] = {
     "users.create_user": lambda w, u: users.create_user(w.db, u, "nuevo", "clave-muy-larga"),
     "users.set_role": lambda w, u: users.set_role(w.db, u, "viewer1", w.pid, "lead"),
     "users.set_active": lambda w, u: users.set_active(w.db, u, "viewer1", False),
+    "users.unlock": lambda w, u: users.unlock(w.db, u, "viewer1"),
 }
 #: Write services every signed-in user may call on their own account.
 SELF_SERVICE = {"users.change_password"}

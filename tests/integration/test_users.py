@@ -17,7 +17,7 @@ from engagement.errors import (
     ValidationFailed,
 )
 from engagement.model import Principal
-from engagement.services import programs, users
+from engagement.services import programs, throttling, users
 from engagement.storage.access_models import UserAccount
 from engagement.storage.db import Database
 
@@ -45,7 +45,7 @@ def test_weak_passwords_are_refused(db: Database, password: str, code: str) -> N
 
 def test_failures_slow_down_then_lock_then_expire(db: Database) -> None:
     users.create_user(db, OPERATOR, "luis", "clave-correcta-1")
-    for _ in range(users.FREE_FAILURES):
+    for _ in range(throttling.FREE_FAILURES):
         with pytest.raises(LoginFailed):
             users.authenticate(db, "luis", "mal", T0)
     # From now on each try must wait (1 s, 2 s, 4 s ...), even with the right password.
@@ -53,14 +53,14 @@ def test_failures_slow_down_then_lock_then_expire(db: Database) -> None:
         users.authenticate(db, "luis", "clave-correcta-1", T0)
     assert throttled.value.params == {"seconds": 1}
     now = T0
-    for _ in range(users.FREE_FAILURES, users.LOCK_AFTER):
+    for _ in range(throttling.FREE_FAILURES, throttling.LOCK_AFTER):
         now += dt.timedelta(minutes=2)
         with pytest.raises(LoginFailed):
             users.authenticate(db, "luis", "mal", now)
     with pytest.raises(AccountLocked) as locked:
         users.authenticate(db, "luis", "clave-correcta-1", now + dt.timedelta(minutes=1))
-    assert locked.value.params == {"minutes": users.LOCK_MINUTES - 1}
-    later = now + dt.timedelta(minutes=users.LOCK_MINUTES, seconds=1)
+    assert locked.value.params == {"minutes": throttling.LOCK_MINUTES - 1}
+    later = now + dt.timedelta(minutes=throttling.LOCK_MINUTES, seconds=1)
     assert users.authenticate(db, "luis", "clave-correcta-1", later).username == "luis"
 
 

@@ -107,3 +107,37 @@ def test_viewers_cannot_read_the_audit(
     at.switch_page("pages/audit.py").run()
     assert at.error[0].value == "No tiene permiso para esta acción."
     assert not at.dataframe
+
+
+def test_the_audit_download_neutralises_formulas_in_names(
+    app_db: Database,
+    program: ProgramInfo,
+    open_page: Callable[..., AppTest],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 15, finding 5: a facilitator's actor name must not come out as a formula."""
+    import csv
+    import io
+    from typing import Any
+
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    deferred: dict[str, Callable[[], Any]] = {}
+    register = MediaFileManager.add_deferred
+
+    def spy(self: MediaFileManager, data: Callable[[], Any], *args: Any, **kw: Any) -> str:
+        file_id: str = register(self, data, *args, **kw)
+        deferred[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    hostile = ['=HYPERLINK("http://x","y")', "-2+3+cmd|' /C calc'!A0", "@SUM(1)", "+1"]
+    for name in hostile:
+        actors.add_actor(app_db, Principal("ana"), program.id, {"name": name})
+    at = open_page("pages/audit.py", program_id=program.id)
+    button = next(b.proto for b in at.get("download_button") if "audit.download" in b.proto.id)
+    text = deferred[button.deferred_file_id]().decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    subjects = {c for c in cells if any(h in c for h in hostile)}
+    assert {f"'{h}" for h in hostile} <= subjects

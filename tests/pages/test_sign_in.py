@@ -73,3 +73,22 @@ def test_one_time_password_must_be_changed_first(
     at.run()
     assert not users.get_user(password_mode, "admin").must_change_password
     assert not at.warning
+
+
+def test_unknown_and_existing_names_read_the_same_refusals(
+    password_mode: Database, open_page: Callable[..., AppTest]
+) -> None:
+    """Issue 15, finding 6: the screen never tells an unknown name from an existing one."""
+    users.create_user(password_mode, OPERATOR, "admin", "clave-del-admin-2026", admin=True)
+    seen: dict[str, list[str]] = {}
+    # The first app run of a process leaves Streamlit's legacy pages mode
+    # (engagement/ui/__init__.py) and loses that run's first form submit: run it apart.
+    open_page()
+    for name in ("admin", "nadie"):
+        at = open_page()
+        seen[name] = [
+            " ".join(e.value for e in sign_in(at, name, "adivina").error) for _ in range(4)
+        ]
+    assert seen["admin"] == seen["nadie"]
+    assert seen["admin"][0] == "Usuario o contraseña incorrectos."
+    assert seen["admin"][3].startswith("Demasiados intentos fallidos. Espere")

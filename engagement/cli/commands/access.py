@@ -1,4 +1,4 @@
-"""``create-user``, ``users``, ``set-role``, ``deactivate-user``: accounts and roles."""
+"""``create-user``, ``users``, ``set-role``, ``deactivate-user``, ``unlock-user``: accounts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from engagement.cli import Context
-from engagement.services import programs, users
+from engagement.services import credentials, programs, users
 from engagement.services.permissions import require_admin
 from engagement.values import Role
 
@@ -42,6 +42,12 @@ def register(sub: Any) -> None:
     p.add_argument("username")
     p.add_argument("--reactivate", action="store_true")
     p.set_defaults(handler=deactivate_user)
+
+    p = sub.add_parser(
+        "unlock-user", help="forget an account's failed sign-ins (lifts every lockout)"
+    )
+    p.add_argument("username")
+    p.set_defaults(handler=unlock_user)
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -94,4 +100,10 @@ def set_role(args: argparse.Namespace, ctx: Context) -> int:
 def deactivate_user(args: argparse.Namespace, ctx: Context) -> int:
     info = users.set_active(ctx.db(), ctx.user, args.username, args.reactivate)
     print(f"{info.username}\t{'active' if info.active else 'inactive'}", file=ctx.out)
+    return 0
+
+
+def unlock_user(args: argparse.Namespace, ctx: Context) -> int:
+    held = users.unlock(ctx.db(), ctx.user, args.username)
+    ctx.say("cli.user_unlocked", username=credentials.username_key(args.username), clients=held)
     return 0

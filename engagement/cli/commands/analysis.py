@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import json
 import math
@@ -12,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from engagement.cli import Context
-from engagement.io.cells import neutralise
+from engagement.io.writers import Table, write_csv
 from engagement.services import network, programs
 from engagement.services.view import program_view
 
@@ -43,10 +42,8 @@ def print_metrics(args: argparse.Namespace, ctx: Context) -> int:
         json.dump(records, ctx.out, ensure_ascii=False, indent=1)
         print(file=ctx.out)
         return 0
-    writer = csv.writer(ctx.out, lineterminator="\n")
-    writer.writerow(network.ACTOR_MEASURE_COLUMNS)
-    for record in records:
-        writer.writerow(["" if v is None else neutralise(v) for v in record.values()])
+    rows = [list(record.values()) for record in records]
+    write_csv(ctx.out, Table("metrics", tuple(network.ACTOR_MEASURE_COLUMNS), rows), line_end="\n")
     return 0
 
 
