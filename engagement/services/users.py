@@ -28,6 +28,7 @@ from engagement.errors import (
 from engagement.model import Principal
 from engagement.services import audit
 from engagement.services.permissions import Action, require, require_admin
+from engagement.services.session_records import revoke_all
 from engagement.storage.access_models import ROLES, Membership, UserAccount
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
@@ -215,6 +216,8 @@ def change_password(db: Database, by: Principal, current: str, new: str) -> User
         row.password_hash = _HASHER.hash(new)
         row.must_change_password = False
         row.password_changed_at = utcnow()
+        # A cookie copied earlier dies with the old password.
+        revoke_all(session, row.id, "password_changed")
         audit.record(session, by, None, "user", row.id, "update", {"password": ["***", "***"]})
         return _info(session, row)
 
@@ -255,6 +258,8 @@ def set_active(db: Database, by: Principal, username: str, active: bool) -> User
                 session, by, None, "user", row.id, "update", {"active": [row.active, active]}
             )
             row.active = active
+        if not active:
+            revoke_all(session, row.id, "deactivated")
         return _info(session, row)
 
 

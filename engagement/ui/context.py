@@ -25,8 +25,15 @@ from engagement.ui.i18n import tr
 
 @st.cache_resource(show_spinner=False)
 def _database(url: str) -> Database:
-    database = Database.from_url(url)
-    migrate.upgrade(database.engine)
+    settings = load_settings()
+    database = Database.from_url(
+        url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
+    try:
+        migrate.upgrade(database.engine)
+    except BaseException:
+        database.dispose()  # not cached: the next run tries again with a fresh engine
+        raise
     return database
 
 
