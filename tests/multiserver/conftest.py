@@ -86,8 +86,8 @@ def server_env(db_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
         TEJIDO_AUTH="none",
         TEJIDO_LANG="en",
         PYTHONUNBUFFERED="1",
-        **extra,
     )
+    env.update(extra)
     return env
 
 

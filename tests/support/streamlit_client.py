@@ -13,6 +13,7 @@ widgets); ``session.change(widget, value)`` reruns as a user changing a filter d
 
 from __future__ import annotations
 
+import ssl
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,7 +71,14 @@ class Run:
 class StreamlitSession:
     """One browser tab's worth of Streamlit session, over a websocket."""
 
-    def __init__(self, base_url: str, *, cookie: str = "", timeout: float = 120) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        cookie: str = "",
+        timeout: float = 120,
+        ssl_context: ssl.SSLContext | None = None,
+    ) -> None:
         parts = urlsplit(base_url)
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -84,6 +92,7 @@ class StreamlitSession:
             additional_headers=headers,
             max_size=None,
             open_timeout=timeout,
+            ssl=ssl_context if scheme == "wss" else None,
         )
         self.page = ""
         self.query = ""
