@@ -7,7 +7,10 @@ Fifty chromium contexts would measure chromium on a 2-core machine, not the serv
 
 Each session opens the dashboard, then the network map page, then reruns the map page
 ``--reruns`` times by changing a choice (colour by sector / community / engagement),
-as a user changing a filter does. Reported per N: p50/p95 rerun latency, errors, the
+as a user changing a filter does, pausing ``--think`` seconds (0.5-1.5x, random) before
+each change as a person reading the page does; ``--think 0`` measures saturation
+(every session rerunning back to back). Sessions arrive spread over one think time.
+Reported per N: p50/p95 rerun latency, errors, the
 server's resident memory per session (RSS growth from idle, divided by N) and
 throughput (reruns per second, all sessions together).
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -143,9 +147,13 @@ class Server:
         self.process.wait(timeout=20)
 
 
-def _session(base_url: str, program: int, reruns: int, out: dict[str, list[float]]) -> None:
+def _session(
+    base_url: str, program: int, reruns: int, think: float, out: dict[str, list[float]]
+) -> None:
     query = f"program={program}&lang=en"
+    pause = random.Random(hash((base_url, threading.get_ident())))
     try:
+        time.sleep(pause.uniform(0, think))  # people do not all arrive in the same instant
         with StreamlitSession(base_url, timeout=300) as session:
             for page in ("", "network"):
                 run = session.open(page, query)
@@ -153,6 +161,7 @@ def _session(base_url: str, program: int, reruns: int, out: dict[str, list[float
                     out["errors"].append(1)
             colour = run.widget("Colour by")
             for i in range(reruns):
+                time.sleep(pause.uniform(0.5, 1.5) * think)  # a person reads, then clicks
                 run = session.change(colour, COLOURS[i % len(COLOURS)])
                 out["reruns"].append(run.seconds)
                 if run.exceptions or run.status != "FINISHED_SUCCESSFULLY":
@@ -162,12 +171,15 @@ def _session(base_url: str, program: int, reruns: int, out: dict[str, list[float
         out.setdefault("messages", []).append(repr(error)[:200])  # type: ignore[arg-type]
 
 
-def _measure(servers: list[Server], program: int, n: int, reruns: int) -> dict[str, float]:
+def _measure(
+    servers: list[Server], program: int, n: int, reruns: int, think: float
+) -> dict[str, float]:
     out: dict[str, list[float]] = {"reruns": [], "errors": []}
     idle = sum(s.rss_mb() for s in servers)
     threads = [
         threading.Thread(
-            target=_session, args=(servers[i % len(servers)].base_url, program, reruns, out)
+            target=_session,
+            args=(servers[i % len(servers)].base_url, program, reruns, think, out),
         )
         for i in range(n)
     ]
@@ -189,12 +201,15 @@ def _measure(servers: list[Server], program: int, n: int, reruns: int) -> dict[s
     }
 
 
-def _report(label: str, sizes: list[int], servers: list[Server], program: int, reruns: int) -> None:
-    print(f"\n{label}")
+def _report(
+    label: str, sizes: list[int], servers: list[Server], program: int, reruns: int, think: float
+) -> None:
+    print(f"\n{label} (think time ~{think:g} s between reruns)")
+    _measure(servers, program, len(servers), 3, 0)  # warm the caches: not counted
     print("  N   p50 s   p95 s  errors  MB/session  reruns/s  p95/p95(N=1)")
     single = None
     for n in sizes:
-        row = _measure(servers, program, n, reruns)
+        row = _measure(servers, program, n, reruns, think)
         single = single or row["p95"]
         print(
             f"{n:>3}  {row['p50']:6.2f}  {row['p95']:6.2f}  {row['errors']:6.0f}"
@@ -212,6 +227,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1,10,25,50")
     parser.add_argument("--reruns", type=int, default=5)
+    parser.add_argument(
+        "--think", type=float, default=3.0, help="seconds a person pauses between reruns"
+    )
+    parser.add_argument("--pg-sizes", default="10,50", help="sizes for the PostgreSQL runs")
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL for the two-server run")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -229,11 +248,12 @@ def main() -> None:
         finally:
             server.stop()
         if args.postgres:
-            _two_servers(args.postgres, data_dir, sizes, args.reruns)
+            pg_sizes = [int(s) for s in args.pg_sizes.split(",")]
+            _two_servers(args.postgres, data_dir, pg_sizes, args.reruns, args.think)
     print(f"\nload average after: {_load()}")
 
 
-def _two_servers(base: str, data_dir: Path, sizes: list[int], reruns: int) -> None:
+def _two_servers(base: str, data_dir: Path, sizes: list[int], reruns: int, think: float) -> None:
     name = f"tejido_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -243,10 +263,11 @@ def _two_servers(base: str, data_dir: Path, sizes: list[int], reruns: int) -> No
         ids = _prepare(url, data_dir)
         one = [Server(url, data_dir)]
         try:
-            _report("one server, PostgreSQL, program 1000", sizes, one, ids["1000"], reruns)
+            _report("one server, PostgreSQL, program 1000", sizes, one, ids["1000"], reruns, think)
             two = [*one, Server(url, data_dir)]
             try:
-                _report("two servers, PostgreSQL, program 1000", sizes, two, ids["1000"], reruns)
+                label = "two servers, PostgreSQL, program 1000"
+                _report(label, sizes, two, ids["1000"], reruns, think)
             finally:
                 two[1].stop()
         finally:
