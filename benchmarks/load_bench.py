@@ -242,9 +242,8 @@ def main() -> None:
         server = Server(url, data_dir)
         try:
             for key in ("demo", "1000"):
-                _report(
-                    f"one server, SQLite, program {key}", sizes, [server], ids[key], args.reruns
-                )
+                label = f"one server, SQLite, program {key}"
+                _report(label, sizes, [server], ids[key], args.reruns, args.think)
         finally:
             server.stop()
         if args.postgres:

@@ -178,7 +178,7 @@ class StreamlitSession:
         kind = element.WhichOneof("type")
         if kind is None:
             return
-        body = getattr(element, kind)
+        body: Any = getattr(element, kind)
         if kind == "exception":
             run.exceptions.append(f"{body.type}: {body.message}")
             return
@@ -186,7 +186,8 @@ class StreamlitSession:
             value = getattr(body, name, None)
             if isinstance(value, str) and value:
                 run.texts.append(value)
-        if kind in _WIDGETS and getattr(body, "id", ""):
+        widget_id: str = getattr(body, "id", None) or ""
+        if kind in _WIDGETS and widget_id:
             options = tuple(getattr(body, "options", ()))
             run.widgets.append(Widget(kind, body.id, body.label, options))
         if kind == "dataframe":
@@ -197,7 +198,7 @@ class StreamlitSession:
 
 def _arrow_text(data: bytes) -> str:
     """A table's cells as text (Arrow IPC, as the server sends it)."""
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     try:
         table = pa.ipc.open_stream(data).read_all()
