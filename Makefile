@@ -16,7 +16,7 @@ run:
 	$(PY) -m engagement init-db
 	$(PY) -m engagement load-demo --if-empty
 	$(PY) -m engagement create-user --admin --one-time
-	$(PY) -m streamlit run app.py --server.address=localhost --server.port=$(PORT)
+	$(PY) -m streamlit run server.py --server.address=localhost --server.port=$(PORT)
 
 test:
 	@scripts/bootstrap.sh dev

@@ -11,6 +11,9 @@
 | TEJIDO_PROXY_USER_HEADER | header naming the user behind an SSO proxy | X-Forwarded-User |
 | TEJIDO_SESSION_TIMEOUT_MIN | minutes of inactivity before signing out | 60 |
 | TEJIDO_BACKUP_KEEP | automatic daily SQLite backups kept under ``data/backups`` (0: none) | 7 |
+| TEJIDO_SESSION_MAX_HOURS | hours a sign-in lasts at most, however active | 24 |
+| TEJIDO_DB_POOL_SIZE | database connections each server keeps open (PostgreSQL) | 5 |
+| TEJIDO_DB_MAX_OVERFLOW | extra connections each server may open at a peak (PostgreSQL) | 5 |
 """
 
 from __future__ import annotations
@@ -34,6 +37,9 @@ class Settings:
     proxy_user_header: str = "X-Forwarded-User"
     session_timeout_min: int = 60
     backup_keep: int = 7
+    session_max_hours: int = 24
+    db_pool_size: int = 5
+    db_max_overflow: int = 5
 
     @property
     def upload_limit_bytes(self) -> int:
@@ -56,4 +62,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         proxy_user_header=env.get("TEJIDO_PROXY_USER_HEADER", "X-Forwarded-User"),
         session_timeout_min=int(env.get("TEJIDO_SESSION_TIMEOUT_MIN", "60")),
         backup_keep=int(env.get("TEJIDO_BACKUP_KEEP", "7")),
+        session_max_hours=int(env.get("TEJIDO_SESSION_MAX_HOURS", "24")),
+        db_pool_size=int(env.get("TEJIDO_DB_POOL_SIZE", "5")),
+        db_max_overflow=int(env.get("TEJIDO_DB_MAX_OVERFLOW", "5")),
     )

@@ -112,6 +112,13 @@ class AccountLocked(EngagementError):
     code = "account_locked"
 
 
+class DatabaseUnavailable(EngagementError):
+    """The database server cannot be reached (restarting, network). params: writing
+    (True when a write was under way: it was not saved)."""
+
+    code = "database_unavailable"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem with one value: where it is and what is wrong.

@@ -19,6 +19,20 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# nginx for the deployment recipe's test (tests/multiserver/test_deploy_recipe.py); the
+# test runs its own nginx on free ports and skips, saying why, when nginx is absent.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing nginx for the deployment recipe test (apt-get)"
+    apt-get install -y -q nginx >/dev/null 2>&1 ||
+      echo "warning: could not install nginx; the recipe test will be skipped" >&2
+    # Debian starts the packaged nginx on port 80: the tests never use it.
+    command -v systemctl >/dev/null 2>&1 && systemctl disable --now nginx >/dev/null 2>&1
+  else
+    echo "note: nginx is not installed (apt-get install nginx); the recipe test will be skipped" >&2
+  fi
+fi
+
 if [ -n "${TEJIDO_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null 2>&1; then
   if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then

@@ -6,16 +6,26 @@ The interface (``engagement/ui``, ``pages``) never imports storage; it holds the
 
 from __future__ import annotations
 
+from typing import Any
+
 from engagement.storage import migrate
 from engagement.storage.db import Database, is_sqlite
 
 __all__ = ["Database", "holds_sqlite", "open_database"]
 
 
-def open_database(url: str) -> Database:
-    """The database at ``url``, migrated to the latest schema."""
-    database = Database.from_url(url)
-    migrate.upgrade(database.engine)
+def open_database(url: str, **engine_options: Any) -> Database:
+    """The database at ``url``, migrated to the latest schema.
+
+    If the migration fails (the server is unreachable), the engine is disposed and the
+    error raised, so that nothing half-open is kept and the next call tries again.
+    """
+    database = Database.from_url(url, **engine_options)
+    try:
+        migrate.upgrade(database.engine)
+    except BaseException:
+        database.dispose()
+        raise
     return database
 
 

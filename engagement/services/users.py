@@ -35,6 +35,7 @@ from engagement.services.credentials import (
     username_problems,
 )
 from engagement.services.permissions import Action, require, require_admin
+from engagement.services.session_records import revoke_all
 from engagement.storage.access_models import Membership, UserAccount
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
@@ -226,6 +227,8 @@ def change_password(db: Database, by: Principal, current: str, new: str) -> User
         row.password_hash = new_hash
         row.must_change_password = False
         row.password_changed_at = utcnow()
+        # A cookie copied earlier dies with the old password.
+        revoke_all(session, row.id, "password_changed")
         audit.record(session, by, None, "user", row.id, "update", {"password": ["***", "***"]})
         return _info(session, row)
 
@@ -266,6 +269,8 @@ def set_active(db: Database, by: Principal, username: str, active: bool) -> User
                 session, by, None, "user", row.id, "update", {"active": [row.active, active]}
             )
             row.active = active
+        if not active:
+            revoke_all(session, row.id, "deactivated")
         return _info(session, row)
 
 

@@ -68,3 +68,27 @@ class SignInFailures(Base):
     last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     __table_args__ = (UniqueConstraint("account", "client"),)
+
+
+class UserSession(Base):
+    """A signed-in browser: only the SHA-256 of its cookie token is stored.
+
+    A session starts with a one-time hand-over code (also stored hashed) that the
+    browser exchanges once, within a minute, for the token set as an HttpOnly cookie.
+    """
+
+    __tablename__ = "user_session"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    handoff_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[created_at]
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    #: sign_out, password_changed, deactivated, idle, expired
+    revoked_reason: Mapped[str | None] = mapped_column(String(20))

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from engagement.errors import ConcurrentEdit, EngagementError
+from engagement.errors import ConcurrentEdit, DatabaseUnavailable, EngagementError
 from engagement.text import strip_controls
 
 _BEGIN_OPTION = "tejido_begin"
@@ -94,6 +94,21 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def _lost_connection(engine: Engine, exc: BaseException) -> bool:
+    """A database server that cannot be reached, as opposed to a bad statement.
+
+    On SQLite an OperationalError is a statement or file problem: never masked."""
+    if is_sqlite(engine) or not isinstance(exc, DBAPIError):
+        return False
+    return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+
+
+def _rollback_quietly(session: Session) -> None:
+    # A rollback on a connection the server dropped fails too; the pool discards it.
+    with suppress(DBAPIError):
+        session.rollback()
+
+
 class Database:
     """Owns one engine and hands out units of work."""
 
@@ -114,15 +129,16 @@ class Database:
         for callers that keep something for the length of one page run)."""
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        return cls(make_engine(url))
+    def from_url(cls, url: str, **engine_options: Any) -> Database:
+        return cls(make_engine(url, **engine_options))
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         """A read-only session; rolled back at the end.
 
         Inside :meth:`snapshot` it is the snapshot's session, so every read sees the
-        same version of the data.
+        same version of the data. A lost database server raises
+        :class:`DatabaseUnavailable` (``writing=False``).
         """
         shared = _SNAPSHOT.get()
         if shared is not None and shared[0] is self:
@@ -131,8 +147,13 @@ class Database:
         with self._read() as session:
             try:
                 yield session
+            except DBAPIError as exc:
+                if _lost_connection(self.engine, exc):
+                    _rollback_quietly(session)
+                    raise DatabaseUnavailable(writing=False) from exc
+                raise
             finally:
-                session.rollback()
+                _rollback_quietly(session)
 
     @contextmanager
     def snapshot(self) -> Iterator[Session]:
@@ -157,7 +178,9 @@ class Database:
     def writing(self) -> Iterator[Session]:
         """One write transaction: commits at the end, rolls back on any error.
 
-        Database errors that mean a user-level condition become errors of the family.
+        Database errors that mean a user-level condition become errors of the family; a
+        lost database server raises :class:`DatabaseUnavailable` (``writing=True``):
+        the transaction did not commit, so nothing of it was saved.
         """
         with self._write() as session:
             try:
@@ -170,9 +193,23 @@ class Database:
             except IntegrityError as exc:
                 session.rollback()
                 raise EngagementError(detail=str(exc.orig)) from exc
-            except BaseException:
-                session.rollback()
+            except DBAPIError as exc:
+                _rollback_quietly(session)
+                if _lost_connection(self.engine, exc):
+                    raise DatabaseUnavailable(writing=True) from exc
                 raise
+            except BaseException:
+                _rollback_quietly(session)
+                raise
+
+    def reachable(self) -> bool:
+        """True when the database answers a trivial query now."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError:
+            return False
+        return True
 
     def dispose(self) -> None:
         self.engine.dispose()

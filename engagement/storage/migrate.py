@@ -9,6 +9,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+
+from engagement.errors import DatabaseUnavailable
 
 _SCRIPTS = Path(__file__).parent / "migrations"
 #: Any fixed number: PostgreSQL advisory lock that serialises upgrades across processes.
@@ -26,15 +29,24 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; safe to call from several processes."""
     config = alembic_config(engine)
     if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _PG_LOCK_ID})
-            try:
-                command.upgrade(config, revision)
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _PG_LOCK_ID})
-                conn.commit()
+        try:
+            _upgrade_locked(engine, config, revision)
+        except OperationalError as exc:
+            raise DatabaseUnavailable(writing=False) from exc
     else:
         command.upgrade(config, revision)
+
+
+def _upgrade_locked(engine: Engine, config: Config, revision: str) -> None:
+    """Upgrade under a PostgreSQL advisory lock: one server migrates, the others wait
+    for it and then find nothing left to do."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:id)"), {"id": _PG_LOCK_ID})
+        try:
+            command.upgrade(config, revision)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": _PG_LOCK_ID})
+            conn.commit()
 
 
 def downgrade(engine: Engine, revision: str) -> None:

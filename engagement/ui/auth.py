@@ -6,25 +6,35 @@ front of the app sets a trusted header), ``oidc`` (Streamlit's ``st.login``; nee
 OIDC provider configured in ``.streamlit/secrets.toml``), ``none`` (one local user, for a
 laptop; never for a shared deployment). In every mode but ``none`` the principal carries
 the user's roles, and the services enforce them.
+
+In ``password`` mode a sign-in is a server-side session (``engagement.services.sessions``)
+checked on every run: this tab keeps the session's id, and a reload, a new tab or a
+reopened browser find it again through the HttpOnly cookie that
+``engagement.ui.session_cookie`` has the server set. A page opened while signed out
+(``/grid?program=3&lang=en``) is remembered and opened after the sign-in.
 """
 
 from __future__ import annotations
 
-import time
+from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from engagement.config import load_settings
 from engagement.errors import EngagementError, NotFound
 from engagement.model import Principal
-from engagement.services import users
-from engagement.ui import session_gate
+from engagement.services import sessions, users
+from engagement.ui import session_cookie, session_gate
 from engagement.ui.database import database
 from engagement.ui.feedback import reporting, show_error
 from engagement.ui.i18n import tr
 
-USER = "tejido.user"
-LAST_SEEN = "tejido.last_seen"
+SESSION = "tejido.session"
+HANDOFF = "tejido.handoff"
+EXPIRE_COOKIE = "tejido.expire_cookie"
+TIMED_OUT = "tejido.timed_out"
+NEXT_PAGE = "tejido.next_page"
 
 
 def current_principal() -> Principal | None:
@@ -32,6 +42,9 @@ def current_principal() -> Principal | None:
     settings = load_settings()
     if settings.auth == "none":
         return Principal(settings.local_user)
+    if settings.auth == "password":
+        found = _session()
+        return found.principal if found else None
     username = _username(settings.auth, settings.proxy_user_header)
     if not username:
         return None
@@ -45,24 +58,76 @@ def current_principal() -> Principal | None:
 def _username(mode: str, header: str) -> str | None:
     if mode == "proxy":
         return st.context.headers.get(header) or None
-    if mode == "oidc":
-        user = st.user
-        return str(user.get("email") or "") or None if user.is_logged_in else None
-    name = st.session_state.get(USER)
-    if not isinstance(name, str):
+    user = st.user
+    return str(user.get("email") or "") or None if user.is_logged_in else None
+
+
+def _session() -> sessions.Resolved | None:
+    """This tab's session, or the one the browser's cookie names; checked every run."""
+    session_id = st.session_state.get(SESSION)
+    cookie = None if session_id is not None else st.context.cookies.get(sessions.COOKIE_NAME)
+    token = cookie if isinstance(cookie, str) else None
+    if session_id is None and not token:
         return None
-    timeout = load_settings().session_timeout_min * 60
-    if time.time() - float(st.session_state.get(LAST_SEEN, 0)) > timeout:
-        sign_out()
-        st.session_state["tejido.timed_out"] = True
+    idle = load_settings().session_timeout_min
+    found = sessions.resolve(database(), session_id=session_id, token=token, idle_minutes=idle)
+    if found is None:
+        # Signed out elsewhere, revoked, idle or expired: the cookie is of no more use.
+        st.session_state[TIMED_OUT] = session_id is not None
+        st.session_state[EXPIRE_COOKIE] = True
+        for key in (SESSION, HANDOFF):
+            st.session_state.pop(key, None)
         return None
-    st.session_state[LAST_SEEN] = time.time()
-    return name
+    st.session_state[SESSION] = found.session_id
+    return found
 
 
 def sign_out() -> None:
-    for key in (USER, LAST_SEEN):
-        st.session_state.pop(key, None)
+    session_id = st.session_state.pop(SESSION, None)
+    st.session_state.pop(HANDOFF, None)
+    if isinstance(session_id, int):
+        sessions.revoke(database(), session_id, "sign_out")
+    st.session_state[EXPIRE_COOKIE] = True
+
+
+def _begin_session(username: str) -> None:
+    """A fresh session for a user who just proved who they are (sign-in, new password)."""
+    started = sessions.start(database(), username, max_age_hours=load_settings().session_max_hours)
+    st.session_state[SESSION] = started.session_id
+    st.session_state[HANDOFF] = started.handoff
+    st.session_state.pop(EXPIRE_COOKIE, None)
+
+
+def _hand_over_cookie() -> None:
+    """Until the browser holds the cookie, post the one-time code (once per code)."""
+    code = st.session_state.get(HANDOFF)
+    if not isinstance(code, str):
+        return
+    with st.sidebar:
+        status = session_cookie.post_handoff(code)
+    if status is not None:
+        st.session_state.pop(HANDOFF, None)
+
+
+def _remember_destination() -> None:
+    """The page and query of a link opened while signed out, to open after sign-in."""
+    if NEXT_PAGE in st.session_state:
+        return
+    path = urlsplit(st.context.url or "").path.strip("/").rsplit("/", 1)[-1]
+    st.session_state[NEXT_PAGE] = (path, st.query_params.to_dict())
+
+
+def follow_deep_link(pages: dict[str, list[Any]]) -> None:
+    """After a sign-in, open the page the user had asked for, with its query."""
+    wanted = st.session_state.pop(NEXT_PAGE, None)
+    if not wanted:
+        return
+    path, query = wanted
+    if not path and not query:
+        return
+    for page in (p for group in pages.values() for p in group):
+        if page.url_path == path or (not path and page.default):
+            st.switch_page(page, query_params=query)
 
 
 def require_sign_in() -> Principal:
@@ -71,19 +136,25 @@ def require_sign_in() -> Principal:
     principal = current_principal()
     session_gate.admit(principal)  # uploads and messages follow the sign-in
     if principal is not None:
-        if settings.auth == "password" and _must_change(principal):
-            _change_password_screen(principal, first_time=True)
-            st.stop()
+        if settings.auth == "password":
+            _hand_over_cookie()
+            if _must_change(principal):
+                _change_password_screen(principal, first_time=True)
+                st.stop()
         return principal
     st.title(tr("auth.title"))
     if settings.auth == "proxy":
         st.error(tr("auth.proxy_unknown", header=settings.proxy_user_header))
     elif settings.auth == "oidc":
         st.button(tr("auth.oidc_sign_in"), on_click=st.login, key="auth.oidc")
-    elif users.user_count(database()) == 0:
-        _setup_screen()
     else:
-        _sign_in_screen()
+        _remember_destination()
+        if st.session_state.pop(EXPIRE_COOKIE, False):
+            session_cookie.expire_cookie()
+        if users.user_count(database()) == 0:
+            _setup_screen()
+        else:
+            _sign_in_screen()
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
 
@@ -93,8 +164,8 @@ def _must_change(principal: Principal) -> bool:
 
 
 def _sign_in_screen() -> None:
-    if st.session_state.pop("tejido.timed_out", False):
-        st.info(tr("auth.timed_out"))
+    if st.session_state.pop(TIMED_OUT, False):
+        st.info(tr("session.ended"))
     with st.form("auth.sign_in"):
         username = st.text_input(tr("auth.username"), key="auth.username")
         password = st.text_input(tr("auth.password"), type="password", key="auth.password")
@@ -107,8 +178,7 @@ def _sign_in_screen() -> None:
         except EngagementError as error:
             show_error(error)
             return
-        st.session_state[USER] = info.username
-        st.session_state[LAST_SEEN] = time.time()
+        _begin_session(info.username)
         st.rerun()
 
 
@@ -125,8 +195,7 @@ def _setup_screen() -> None:
             return
         with reporting():
             info = users.create_first_admin(database(), username, password)
-            st.session_state[USER] = info.username
-            st.session_state[LAST_SEEN] = time.time()
+            _begin_session(info.username)
             st.rerun()
 
 
@@ -150,5 +219,7 @@ def change_password_form(principal: Principal) -> None:
             return
         with reporting():
             users.change_password(database(), principal, current, new)
+            # Every session of the user ended with the old password; this tab goes on.
+            _begin_session(principal.username)
             st.success(tr("auth.password_changed"))
             st.rerun()

@@ -19,7 +19,10 @@ from engagement.services.database import Database, open_database
 
 @st.cache_resource(show_spinner=False)
 def _database(url: str) -> Database:
-    return open_database(url)
+    settings = load_settings()
+    return open_database(
+        url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+    )
 
 
 def database() -> Database:

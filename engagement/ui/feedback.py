@@ -7,13 +7,17 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from engagement.errors import EngagementError, ValidationFailed
+from engagement.errors import DatabaseUnavailable, EngagementError, ValidationFailed
 from engagement.i18n import describe_error, describe_problem
 from engagement.ui import state
+
+UNSAVED_IN_OUTAGE = "tejido.unsaved_in_outage"
 
 
 def show_error(error: EngagementError) -> None:
     """Show an error; validation problems are listed one per line, naming the field."""
+    if isinstance(error, DatabaseUnavailable) and error.params.get("writing"):
+        st.session_state[UNSAVED_IN_OUTAGE] = True  # engagement.ui.outage says so until back
     lang = state.lang()
     message = describe_error(error, lang)
     if isinstance(error, ValidationFailed):

@@ -169,9 +169,15 @@ def _program_ids(env: dict[str, str]) -> dict[str, int]:
 
 @contextlib.contextmanager
 def running_app(
-    data_dir: Path, db_url: str, extra_env: dict[str, str] | None = None
+    data_dir: Path,
+    db_url: str,
+    extra_env: dict[str, str] | None = None,
+    *,
+    script: str = "app.py",
 ) -> Iterator[LiveApp]:
-    """Start ``streamlit run app.py`` on a free port against ``db_url``; stop it after."""
+    """Start ``streamlit run app.py`` on a free port against ``db_url``; stop it after.
+
+    ``script="server.py"`` starts the app with its session cookie routes, as deployed."""
     env = _server_env(db_url, data_dir) | (extra_env or {})
     port = _free_port()
     log_path = data_dir / f"streamlit-{port}.log"
@@ -180,7 +186,7 @@ def running_app(
         "-m",
         "streamlit",
         "run",
-        "app.py",
+        script,
         "--server.headless=true",
         f"--server.port={port}",
         "--server.address=127.0.0.1",

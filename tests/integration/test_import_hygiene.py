@@ -92,7 +92,7 @@ def test_the_cli_prints_what_was_written_not_a_stale_preview(
         "0",
     ]
     assert "The program changed between the preview and the write" in written_part
-    [mine, _theirs] = imports.list_imports(db, pid)
+    [mine, _theirs] = imports.list_imports(db, ANA, pid)
     assert sum(mine.counts["new"].values()) == 0
 
 
@@ -102,7 +102,7 @@ def test_an_import_keeps_its_layout_and_formats_as_fields(db: Database, pid: int
         imports.read_upload("mas.csv", b"Label;Type\nOtra;Academia\n", LIMIT),
     ]
     imports.apply_import(db, ANA, pid, files)
-    [record] = imports.list_imports(db, pid)
+    [record] = imports.list_imports(db, ANA, pid)
     assert record.layout == "kumu" and record.formats == ("csv", "xlsx")
 
 
@@ -124,7 +124,7 @@ def test_the_migration_splits_old_format_strings_once(tmp_path: Path) -> None:
             {"pid": pid},
         )
     migrate.upgrade(db.engine)
-    [record] = imports.list_imports(db, pid)
+    [record] = imports.list_imports(db, ANA, pid)
     assert (record.layout, record.formats) == ("kumu", ("csv", "xlsx"))
     migrate.downgrade(db.engine, "0004")
     with db.engine.connect() as conn:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import pandas as pd
@@ -14,6 +13,7 @@ from engagement.model import AssessmentInput, Principal, ProgramInfo
 from engagement.services import actors, assessments, relationships, users
 from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
+from tests.support.signin import sign_in
 
 PAGE = "pages/actors.py"
 OTHER = Principal("marta")
@@ -439,11 +439,10 @@ def _signed_in(
     for key, value in {
         "tejido.lang": "es",
         "tejido.program_id": program.id,
-        "tejido.user": username,
-        "tejido.last_seen": time.time(),
         **state,
     }.items():
         at.session_state[key] = value
+    sign_in(at, username)
     at.run()
     at.switch_page(PAGE)
     at.run()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ from engagement.model import AssessmentInput, Principal, ProgramInfo
 from engagement.services import actors, assessments, snapshots, users
 from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
+from tests.support.signin import sign_in
 
 PAGE = "pages/assessments.py"
 FULL = {
@@ -273,9 +273,9 @@ def _signed_in_as(
     users.set_role(app_db, Principal("cli"), "maria", program.id, role)
     monkeypatch.setenv("TEJIDO_AUTH", "password")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    state = {"tejido.lang": "es", "tejido.program_id": program.id, "tejido.user": "maria"}
-    for key, value in {**state, "tejido.last_seen": time.time()}.items():
-        at.session_state[key] = value
+    at.session_state["tejido.lang"] = "es"
+    at.session_state["tejido.program_id"] = program.id
+    sign_in(at, "maria")
     at.run()
     at.switch_page(PAGE)
     return at.run()

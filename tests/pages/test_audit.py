@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from engagement.model import Principal, ProgramInfo
 from engagement.services import actors, relationships, snapshots, users
 from engagement.storage.db import Database
+from tests.support.signin import sign_in
 
 
 def _changes(db: Database, program: ProgramInfo) -> None:
@@ -101,8 +102,7 @@ def test_viewers_cannot_read_the_audit(
     users.create_user(app_db, Principal("cli"), "alcaldia", "clave-alcaldia")
     users.set_role(app_db, Principal("cli"), "alcaldia", program.id, "viewer")
     at = open_page(program_id=program.id)
-    at.session_state["tejido.user"] = "alcaldia"
-    at.session_state["tejido.last_seen"] = 9e18
+    sign_in(at, "alcaldia")
     at.run()
     at.switch_page("pages/audit.py").run()
     assert at.error[0].value == "No tiene permiso para esta acción."

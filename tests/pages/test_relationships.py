@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import pandas as pd
@@ -14,6 +13,7 @@ from engagement.model import Principal, ProgramInfo
 from engagement.services import actors, relationships, users
 from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
+from tests.support.signin import sign_in
 
 PAGE = "pages/relationships.py"
 OTHER = Principal("marta")
@@ -367,8 +367,7 @@ def test_a_viewer_reads_ties_without_edit_controls(
     monkeypatch.setenv("TEJIDO_AUTH", "password")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
     at.session_state["tejido.program_id"] = program.id
-    at.session_state["tejido.user"] = "alcaldia"
-    at.session_state["tejido.last_seen"] = time.time()
+    sign_in(at, "alcaldia")
     at.run()
     at.switch_page(PAGE)
     at.run()

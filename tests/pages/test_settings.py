@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
 
 import pandas as pd
@@ -14,6 +13,7 @@ from engagement.model import Principal, ProgramInfo
 from engagement.services import actors, programs, users
 from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
+from tests.support.signin import sign_in
 
 PAGE = "pages/settings.py"
 
@@ -270,9 +270,8 @@ def _signed_in_as(
         users.set_role(app_db, operator, "maria", program.id, role)
     monkeypatch.setenv("TEJIDO_AUTH", "password")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    state = {"tejido.lang": "es", "tejido.user": "maria", "tejido.last_seen": time.time()}
-    for key, value in state.items():
-        at.session_state[key] = value
+    at.session_state["tejido.lang"] = "es"
+    sign_in(at, "maria")
     at.run()
     at.switch_page(PAGE)
     return at.run()

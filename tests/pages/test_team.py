@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from engagement.model import Principal, ProgramInfo
 from engagement.services import actors, users
 from engagement.storage.db import Database
+from tests.support.signin import sign_in
 
 CLI = Principal("cli")
 
@@ -71,8 +72,7 @@ def test_mentors_see_their_role_but_not_the_team_tools(
     users.create_user(app_db, CLI, "mentora", "clave-mentora")
     users.set_role(app_db, CLI, "mentora", program.id, "mentor")
     at = open_page(program_id=program.id)
-    at.session_state["tejido.user"] = "mentora"
-    at.session_state["tejido.last_seen"] = 9e18
+    sign_in(at, "mentora")
     at.run()
     at.switch_page("pages/team.py").run()
     assert "Mentoría" in at.markdown[0].value
