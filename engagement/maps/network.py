@@ -6,6 +6,10 @@ pyvis's own HTML template is never used: it renders with autoescaping off, switc
 every tooltip to ``innerHTML`` as soon as one contains "href", and adds Bootstrap from
 a CDN. Our drawing code (``static/map_core.js``) takes the payload as JSON data and
 shows every text as text.
+
+Positions always come from the stored layout (physics never runs in the browser), and
+names are not vis-network labels: our label layer draws them at a readable size,
+most central actors first, and only where they overlap nothing (see ``names``).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ def pyvis_network(view: MapView) -> Network:
 
 
 def vis_options(view: MapView) -> dict[str, Any]:
-    """vis-network options: stored positions, physics only for small maps."""
+    """vis-network options: stored positions (no physics), no built-in labels."""
     large = len(view.nodes) > FAST_INTERACTION_NODES
     groups = {entry.key: _group(entry) for entry in view.legend if entry.kind == "node"}
     return {
@@ -59,7 +63,7 @@ def vis_options(view: MapView) -> dict[str, Any]:
             "arrows": {"to": {"enabled": False, "scaleFactor": 0.6}},
             "selectionWidth": 1.5,
         },
-        "physics": _physics(view),
+        "physics": {"enabled": False},
         "interaction": {
             "hover": not large,
             "tooltipDelay": 150,
@@ -69,24 +73,6 @@ def vis_options(view: MapView) -> dict[str, Any]:
             "navigationButtons": False,
             "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
         },
-    }
-
-
-def _physics(view: MapView) -> dict[str, Any]:
-    if not view.physics:
-        return {"enabled": False}
-    return {
-        "enabled": True,
-        "solver": "barnesHut",
-        "barnesHut": {
-            "gravitationalConstant": -6000,
-            "centralGravity": 0.2,
-            "springLength": 150,
-            "springConstant": 0.02,
-            "damping": 0.3,
-            "avoidOverlap": 0.6,
-        },
-        "stabilization": {"enabled": True, "iterations": 200, "fit": True},
     }
 
 
@@ -104,7 +90,6 @@ def _group(entry: LegendEntry) -> dict[str, Any]:
 def _node(node: Any) -> dict[str, Any]:
     return {
         "id": node.id,
-        "label": node.label,
         "title": node.title,
         "group": node.group,
         "size": node.size,
@@ -162,21 +147,22 @@ def map_payload(
     lang: str,
     editable: bool = False,
     selected: int | None = None,
-    height: int = 640,
+    height: int | None = None,
 ) -> dict[str, Any]:
     """Everything the drawing code needs, as JSON-safe plain values.
 
     ``frame`` identifies the picture without positions and ``version`` with them, so
     the browser can move nodes in place after a saved drag instead of redrawing.
+    ``names`` lists ``[id, label]`` most central first (by the sizing measure): the
+    order in which the label layer gives actors a name on the map. Without ``height``
+    (pixels) the map takes the height of the window, less room for its toolbar.
     """
     net = pyvis_network(view)
     nodes, edges = net.nodes, net.edges
     options = net.options
-    # Physics is left out: it ends after the first settling, so turning it off later (once
-    # positions are saved) must not redraw the picture.
-    still = {k: v for k, v in options.items() if k != "physics"}
+    names = label_order(view)
     frame = _digest(
-        [[{k: v for k, v in n.items() if k not in ("x", "y")} for n in nodes], edges, still]
+        [[{k: v for k, v in n.items() if k not in ("x", "y")} for n in nodes], edges, options]
     )
     version = _digest([frame, [(n["id"], n["x"], n["y"]) for n in nodes]])
     return {
@@ -185,13 +171,12 @@ def map_payload(
         "nodes": nodes,
         "edges": edges,
         "options": options,
-        "physics": view.physics,
+        "names": names,
         "legend": [{"label": e.label, "colour": e.colour, "kind": e.kind} for e in view.legend],
         "labels": {
             "fit": t("network.button.fit", lang),
             "png": t("network.button.png", lang),
             "drawing": t("network.drawing", lang),
-            "settling": t("network.settling", lang),
             "legend": t("network.legend.title", lang),
         },
         "title": title,
@@ -200,6 +185,22 @@ def map_payload(
         "selected": selected,
         "height": height,
     }
+
+
+def label_order(view: MapView) -> list[list[Any]]:
+    """``[id, label]`` of every node, most central first (largest node, then by name).
+
+    Examples
+    --------
+    >>> from engagement.maps.view import MapNode
+    >>> node = lambda i, name, size: MapNode(i, name, "", "g", size, 0.0, 0.0, False, name)
+    >>> view = MapView((node(1, "Bea", 10.0), node(2, "Ana", 30.0), node(3, "Abel", 10.0)),
+    ...                (), (), 3, 3, "degree", "sector")
+    >>> label_order(view)
+    [[2, 'Ana'], [3, 'Abel'], [1, 'Bea']]
+    """
+    ranked = sorted(view.nodes, key=lambda n: (-n.size, n.name.casefold(), n.id))
+    return [[n.id, n.label] for n in ranked]
 
 
 def payload_json(payload: dict[str, Any]) -> str:

@@ -55,25 +55,40 @@ def layout_revision(db: Database, program_id: int) -> int:
 def map_layout(db: Database, program_id: int) -> StoredLayout:
     """The program's positions, computed and stored first if the graph changed."""
     ids, pairs = _graph(db, program_id)
-    fingerprint = graph_fingerprint(ids, pairs)
+    groups = _communities(db, program_id)
+    fingerprint = graph_fingerprint(ids, pairs, groups)
     with db.reading() as session:
         row = session.get(MapLayout, program_id)
         if row is not None and row.fingerprint == fingerprint:
             return _stored(session, program_id, row.revision)
-    return _compute_and_store(db, program_id, ids, pairs, fingerprint)
+    return _compute_and_store(db, program_id, ids, pairs, groups, fingerprint)
 
 
-def graph_fingerprint(ids: list[int], pairs: list[tuple[int, int]]) -> str:
-    """A hash of the actors and (undirected) ties: what the layout depends on.
+def graph_fingerprint(
+    ids: list[int], pairs: list[tuple[int, int]], groups: Mapping[int, int] | None = None
+) -> str:
+    """A hash of the actors, (undirected) ties and communities: what the layout depends on.
 
     Examples
     --------
     >>> graph_fingerprint([1, 2], [(1, 2)]) == graph_fingerprint([2, 1], [(2, 1)])
     True
+    >>> graph_fingerprint([1, 2], [(1, 2)], {1: 1, 2: 1}) == graph_fingerprint([1, 2], [(1, 2)])
+    False
     """
     edges = sorted({(min(a, b), max(a, b)) for a, b in pairs})
     text = f"{sorted(ids)}|{edges}"
+    if groups:
+        text += f"|{sorted(groups.items())}"
     return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _communities(db: Database, program_id: int) -> dict[int, int]:
+    """Each actor's community on the whole map (the numbers "colour by community" shows),
+    so that the layout draws every community as a cluster of its own."""
+    measures = network.actor_measures(db, program_id)
+    found = measures[["id", "community"]].dropna()
+    return {int(a): int(c) for a, c in zip(found["id"], found["community"], strict=True)}
 
 
 def _graph(db: Database, program_id: int) -> tuple[list[int], list[tuple[int, int]]]:
@@ -110,9 +125,14 @@ def _stored(session: Session, program_id: int, revision: int) -> StoredLayout:
 
 
 def _compute_and_store(
-    db: Database, program_id: int, ids: list[int], pairs: list[tuple[int, int]], fingerprint: str
+    db: Database,
+    program_id: int,
+    ids: list[int],
+    pairs: list[tuple[int, int]],
+    groups: Mapping[int, int],
+    fingerprint: str,
 ) -> StoredLayout:
-    computed = layout_positions(ids, pairs)
+    computed = layout_positions(ids, pairs, groups=groups)
     with db.writing() as session:
         row = session.get(MapLayout, program_id)
         if row is not None and row.fingerprint == fingerprint:

@@ -258,8 +258,6 @@ def render_summary(view: MapView) -> None:
             st.caption(tr("network.layer.co_participation_summary", count=pairs))
         else:
             st.caption(tr("network.layer.co_participation_none"))
-    if view.physics and view.nodes:
-        st.caption(tr("network.physics_note"))
 
 
 def payload(drawing: Drawing, editable: bool) -> dict[str, Any]:

@@ -115,7 +115,7 @@ def test_the_map_shows_every_actor_with_a_legend_in_spanish(
                  "Conflicto (rojo, discontinuo)", "Vínculo con dirección (flecha)"):  # fmt: skip
         assert text in legend
     payload = _payload(at)
-    assert sorted(n["label"] for n in payload["nodes"]) == [
+    assert sorted(name for _, name in payload["names"]) == [
         "Colectivo Juvenil", "Embajada Británica", "Municipalidad", "ONU-Hábitat",
     ]  # fmt: skip
     conflict = [e for e in payload["edges"] if e.get("dashes")]
@@ -174,7 +174,7 @@ def test_ego_view_keeps_an_actor_and_its_neighbours(
     at.session_state[network_views.FILTERS_OPEN] = True
     at.run()
     at.selectbox(key=network_views.EGO).set_value(coalition["Embajada Británica"]).run()
-    assert sorted(n["label"] for n in _payload(at)["nodes"]) == [
+    assert sorted(name for _, name in _payload(at)["names"]) == [
         "Embajada Británica",
         "ONU-Hábitat",
     ]
@@ -197,7 +197,7 @@ def test_filters_are_built_only_while_open_and_kept_while_closed(
     at.run()
     assert not at.exception and not at.multiselect
     assert "Filtros (1 activo)" in [e.label for e in at.expander]
-    assert [n["label"] for n in _payload(at)["nodes"]] == ["ONU-Hábitat"]
+    assert [name for _, name in _payload(at)["names"]] == ["ONU-Hábitat"]
     at.session_state[network_views.FILTERS_OPEN] = True
     at.run()
     assert at.multiselect(key=network_views.SECTORS).value == ["multilateral"]
@@ -239,7 +239,7 @@ def test_a_large_program_shows_the_most_central_actors_and_says_so(
     payload = _payload(at)
     assert len(payload["nodes"]) == 250
     assert hub in {n["id"] for n in payload["nodes"]}
-    assert payload["physics"] is False
+    assert payload["options"]["physics"] == {"enabled": False}
 
 
 def test_analysis_tables_explain_themselves_and_download(

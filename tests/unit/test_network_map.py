@@ -156,7 +156,7 @@ def test_legend_lists_the_groups_present_in_the_users_language(
 
 def test_size_follows_the_chosen_measure() -> None:
     sizes = {n.id: n.size for n in _view(size_by="betweenness").nodes}
-    assert sizes[1] == 40.0 and sizes[2] == sizes[3] == sizes[4] == 10.0
+    assert sizes[1] == 30.0 and sizes[2] == sizes[3] == sizes[4] == 8.0
 
 
 def test_tooltips_are_plain_text_with_scores_and_engagement() -> None:
@@ -170,23 +170,28 @@ def test_tooltips_are_plain_text_with_scores_and_engagement() -> None:
     assert "Vigente: 2024-01-01 – …" in edge.title
 
 
-def test_large_maps_keep_the_most_central_actors_and_switch_physics_off() -> None:
+def test_large_maps_keep_the_most_central_actors() -> None:
     view = _view(max_nodes=2, size_by="betweenness")
     assert view.capped and view.matching == 4 and len(view.nodes) == 2
     assert 1 in {n.id for n in view.nodes}  # the most central one
     assert all(e.source in {1, 2} and e.target in {1, 2} for e in view.edges)
     assert not _view().capped
-    assert _view(physics_limit=3).physics is False  # 4 actors drawn: positions fixed
-    assert _view(physics_limit=10).physics is True
 
 
-def test_a_dragged_node_switches_physics_off() -> None:
+def test_the_map_never_runs_physics_and_names_the_most_central_first() -> None:
+    payload = map_payload(_view(size_by="betweenness"), title="M", lang="es")
+    assert payload["options"]["physics"] == {"enabled": False}
+    assert all("label" not in n for n in payload["nodes"])  # names: the label layer's
+    assert payload["names"][0][0] == 1  # the broker between the others comes first
+    assert sorted(i for i, _ in payload["names"]) == [1, 2, 3, 4]
+
+
+def test_a_dragged_node_is_pinned() -> None:
     positions = layout_positions([1, 2, 3, 4], [(1, 2)])
     view = build_view(
         _program(), _actors(), _ties(), measures=_measures(), positions=positions,
         pinned=frozenset({3}),
     )  # fmt: skip
-    assert view.physics is False
     assert [n.pinned for n in view.nodes] == [False, False, True, False]
 
 
@@ -207,7 +212,7 @@ def test_payload_json_is_stable_and_script_safe() -> None:
     assert first == again
     assert "<" not in first and ">" not in first and "&" not in first
     decoded = json.loads(first)
-    assert decoded["nodes"][1]["label"] == XSS  # shown as typed, as text
+    assert dict(decoded["names"])[2] == XSS  # shown as typed, as text
 
 
 def test_moving_nodes_changes_the_version_but_not_the_frame() -> None:
