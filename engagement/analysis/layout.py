@@ -39,6 +39,8 @@ BETWEEN_GROUPS = 2.2
 #: Empty space kept between the discs of two groups, in edge lengths.
 GROUP_MARGIN = 0.6
 GROUP_ITERATIONS = 30
+#: The best-tied actor of a component keeps (1 + HUB_ROOM) times the room of a leaf.
+HUB_ROOM = 1.2
 #: Above this many groups in one component, their discs are not separated pair by pair.
 MAX_GROUPS = 400
 PIVOTS = 40
@@ -169,7 +171,10 @@ def _component_layout(
     xy = _pivot_mds(dist)
     xy = _sparse_stress(lengths, pivots, dist, xy)
     xy = _separate_groups(_give_room(xy), codes)
-    return _remove_overlaps(xy)
+    # Well-tied actors are drawn larger and named first: give them more room.
+    degree = np.diff(sub.indptr).astype(np.float64)
+    room = 0.5 * MIN_GAP * (1.0 + HUB_ROOM * np.sqrt(degree / degree.max()))
+    return _remove_overlaps(xy, room)
 
 
 def _pivot_distances(lengths: csr_array, k: int) -> tuple[npt.NDArray[np.int64], FloatArray]:
@@ -306,22 +311,30 @@ def _separate_groups(xy: FloatArray, codes: npt.NDArray[np.int64]) -> FloatArray
     return xy
 
 
-def _remove_overlaps(xy: FloatArray) -> FloatArray:
-    """Push apart nodes closer than MIN_GAP, in a fixed order (deterministic)."""
+def _remove_overlaps(xy: FloatArray, room: FloatArray | None = None) -> FloatArray:
+    """Push apart nodes closer than the sum of their ``room`` (radii in edge lengths,
+    MIN_GAP / 2 each by default), in a fixed order (deterministic)."""
+    room = np.full(xy.shape[0], MIN_GAP / 2) if room is None else room
+    reach = 2.0 * float(room.max()) if room.size else MIN_GAP
     for _ in range(OVERLAP_ITERATIONS):
-        pairs = cKDTree(xy).query_pairs(MIN_GAP, output_type="ndarray").astype(np.int64)
+        pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray").astype(np.int64)
         if pairs.size == 0:
             break
         pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
         a, b = pairs[:, 0], pairs[:, 1]
         delta = xy[a] - xy[b]
         length = np.hypot(delta[:, 0], delta[:, 1])
+        need = room[a] + room[b]
+        close = length < need
+        if not close.any():
+            break
+        a, b, delta, length, need = a[close], b[close], delta[close], length[close], need[close]
         tiny = length < 1e-9
         angle = (a[tiny] * 7 + b[tiny]) * 2.399963229728653
         delta[tiny] = np.stack([np.cos(angle), np.sin(angle)], axis=1)
         length[tiny] = 1.0
-        # A little past MIN_GAP, so that chains of pushes settle in a few rounds.
-        target = MIN_GAP * 1.05
+        # A little past the need, so that chains of pushes settle in a few rounds.
+        target = need * 1.05
         push = ((target - np.minimum(length, target)) / 2 / length)[:, None] * delta
         moved = np.zeros_like(xy)
         for axis in range(2):

@@ -123,12 +123,19 @@ function tejidoMap(vis, host, payload, hooks) {
   }
 
   function candidates(d, w) {
+    // Below, above, right, left, then the four corners (touching the disc at 45°).
     var h = LABEL_H;
+    var r = d.r + LABEL_GAP;
+    var c = r * 0.7071;
     return [
-      { x: d.cx - w / 2, y: d.cy + d.r + LABEL_GAP },
-      { x: d.cx - w / 2, y: d.cy - d.r - LABEL_GAP - h },
-      { x: d.cx + d.r + LABEL_GAP, y: d.cy - h / 2 },
-      { x: d.cx - d.r - LABEL_GAP - w, y: d.cy - h / 2 },
+      { x: d.cx - w / 2, y: d.cy + r },
+      { x: d.cx - w / 2, y: d.cy - r - h },
+      { x: d.cx + r, y: d.cy - h / 2 },
+      { x: d.cx - r - w, y: d.cy - h / 2 },
+      { x: d.cx + c, y: d.cy + c },
+      { x: d.cx - c - w, y: d.cy + c },
+      { x: d.cx + c, y: d.cy - c - h },
+      { x: d.cx - c - w, y: d.cy - c - h },
     ];
   }
 
@@ -401,6 +408,12 @@ function tejidoMap(vis, host, payload, hooks) {
       var at = network.canvasToDOM(found[key]);
       return { id: node.id, x: at.x, y: at.y, r: node.size * scale };
     });
+  };
+  root.tejidoFocus = function (id, times) {
+    if (!network || !nodes.get(id)) return false;
+    var scale = network.getScale() * times;
+    network.moveTo({ position: network.getPosition(id), scale: scale, animation: false });
+    return true;
   };
   root.tejidoLabels = function () {
     return layer.shown.map(function (b) {
