@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from engagement.analysis import balance, paths
+from engagement.analysis import balance, brokerage, paths
 from engagement.analysis.centrality import EigenvectorNotConverged
 from engagement.analysis.graph import coalition_graph
 from engagement.analysis.measures import MEASURE_COLUMNS, measures_table
@@ -245,6 +245,61 @@ def unlinked_key_players(
     ids = balance.unlinked_key_players(found.graph, threshold=found.threshold)
     actors = found.actors.set_index("id", drop=False)
     return actors.loc[ids, KEY_PLAYER_COLUMNS].reset_index(drop=True)
+
+
+BROKER_COLUMNS = [
+    "id", "name", "sector", "brokerage_total", *[r.value for r in brokerage.ROLES],
+    "betweenness", "effective_size", "constraint",
+]  # fmt: skip
+BROKERED_COLUMNS = ["id", "role", "from_sector", "to_sector", "paths"]
+
+
+@dataclass(frozen=True)
+class Brokers:
+    """Who links actors who have no direct tie, and which sectors, in which role."""
+
+    #: One row per broker (at least one open two-path), most brokerage first, then by name.
+    actors: pd.DataFrame
+    #: One row per broker, role and (from sector, to sector) with the paths counted.
+    pairs: pd.DataFrame
+
+
+def brokers(
+    db: Database,
+    program_id: int,
+    *,
+    on_date: dt.date | None = None,
+    by: Principal | None = None,
+) -> Brokers:
+    """The program's brokers (Gould-Fernandez roles, sectors as groups).
+
+    ``actors`` has :data:`BROKER_COLUMNS` (sector keys; role counts; betweenness,
+    Burt's effective size and constraint, unrounded); ``pairs`` has
+    :data:`BROKERED_COLUMNS`: for a gatekeeper, ``from_sector`` is the outsider's
+    sector and ``to_sector`` its own; for a representative the reverse; for a liaison
+    the two sectors it links; for coordinators and itinerants both are the sector of
+    the actors it links.
+    """
+
+    def compute() -> Brokers:
+        found = load_coalition(db, program_id, on_date=on_date, by=by)
+        measures = actor_measures(db, program_id, on_date=on_date, by=by)
+        ranked = measures[measures["brokerage_total"] > 0].sort_values(
+            ["brokerage_total", "name"], ascending=[False, True], key=_casefold
+        )
+        pairs = brokerage.brokered_groups(found.graph, "sector").rename(
+            columns={"broker": "id", "from_group": "from_sector", "to_group": "to_sector"}
+        )
+        return Brokers(ranked[BROKER_COLUMNS].reset_index(drop=True), pairs[BROKERED_COLUMNS])
+
+    key = _key(db, program_id, "brokers", on_date, _hidden(by, program_id))
+    result = _cached(key, compute)
+    assert isinstance(result, Brokers)
+    return Brokers(result.actors.copy(), result.pairs.copy())
+
+
+def _casefold(column: pd.Series) -> pd.Series:
+    return column.str.casefold() if column.name == "name" else column
 
 
 PATH_COLUMNS = ["rank", "steps", "via", "weakest", "explanation"]
