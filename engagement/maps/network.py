@@ -22,7 +22,7 @@ from pyvis.network import Network
 
 from engagement.i18n import t
 from engagement.maps.layers import CO_PARTICIPATION_COLOUR, CO_PARTICIPATION_DASHES, CoTie
-from engagement.maps.view import CONFLICT_COLOUR, TIE_COLOUR, LegendEntry, MapView
+from engagement.maps.view import CONFLICT_COLOUR, LABEL_LENGTH, TIE_COLOUR, LegendEntry, MapView
 
 NODE_BORDER = "#34495E"
 SELECTED_BORDER = "#000000"
@@ -153,14 +153,17 @@ def map_payload(
 
     ``frame`` identifies the picture without positions and ``version`` with them, so
     the browser can move nodes in place after a saved drag instead of redrawing.
-    ``names`` lists ``[id, label]`` most central first (by the sizing measure): the
-    order in which the label layer gives actors a name on the map. Without ``height``
+    ``order`` lists node ids most central first (by the sizing measure): the order in
+    which the label layer names actors. A node's name is the first line of its tooltip,
+    shortened to ``label_length`` characters as :func:`engagement.text.shorten` does
+    (not sent twice: the payload of a large map is what the page waits for). Without
+    ``height``
     (pixels) the map takes the height of the window, less room for its toolbar.
     """
     net = pyvis_network(view)
     nodes, edges = net.nodes, net.edges
     options = net.options
-    names = label_order(view)
+    order = label_order(view)
     frame = _digest(
         [[{k: v for k, v in n.items() if k not in ("x", "y")} for n in nodes], edges, options]
     )
@@ -171,7 +174,8 @@ def map_payload(
         "nodes": nodes,
         "edges": edges,
         "options": options,
-        "names": names,
+        "order": order,
+        "label_length": LABEL_LENGTH,
         "legend": [{"label": e.label, "colour": e.colour, "kind": e.kind} for e in view.legend],
         "labels": {
             "fit": t("network.button.fit", lang),
@@ -187,8 +191,9 @@ def map_payload(
     }
 
 
-def label_order(view: MapView) -> list[list[Any]]:
-    """``[id, label]`` of every node, most central first (largest node, then by name).
+def label_order(view: MapView) -> list[int]:
+    """Node ids, most central first (largest node, then by name): the order in which
+    the label layer names actors.
 
     Examples
     --------
@@ -197,10 +202,10 @@ def label_order(view: MapView) -> list[list[Any]]:
     >>> view = MapView((node(1, "Bea", 10.0), node(2, "Ana", 30.0), node(3, "Abel", 10.0)),
     ...                (), (), 3, 3, "degree", "sector")
     >>> label_order(view)
-    [[2, 'Ana'], [3, 'Abel'], [1, 'Bea']]
+    [2, 3, 1]
     """
     ranked = sorted(view.nodes, key=lambda n: (-n.size, n.name.casefold(), n.id))
-    return [[n.id, n.label] for n in ranked]
+    return [n.id for n in ranked]
 
 
 def payload_json(payload: dict[str, Any]) -> str:

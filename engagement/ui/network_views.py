@@ -9,6 +9,7 @@ stored once per data version (``_ensure_layout``).
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -47,6 +48,8 @@ FILTERS_OPEN = "network.filters_open"
 FILTERS_WERE_OPEN = "network.filters_were_open"
 #: Filter values outlive their widgets while the filters expander is closed.
 KEPT: Literal["page"] = "page"
+#: Payload keys set per run (the rest is cached with the drawing).
+PER_RUN = ("editable", "selected")
 CAPS = (250, 500, 1000, 2000, 5000)
 DEFAULT_CAP = 5000
 
@@ -62,6 +65,9 @@ class Drawing:
 
     view: MapView
     payload: Mapping[str, Any]
+    #: ``payload`` as JSON, written once: a 5,000-actor map is megabytes of text, and
+    #: the component sends bytes as they are (a dict would be encoded twice per run).
+    data: bytes
 
 
 # A resource cache, not a data cache: a 5,000-actor drawing is not copied (pickled) on
@@ -82,7 +88,10 @@ def _drawing(
     view = maps.network_view(
         context.database(), by, program_id, filters, style, presentation=presentation
     )
-    return Drawing(view, MappingProxyType(map_payload(view, title=title, lang=style.lang)))
+    found = map_payload(view, title=title, lang=style.lang)
+    fixed = {k: v for k, v in found.items() if k not in PER_RUN}
+    data = json.dumps(fixed, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return Drawing(view, MappingProxyType(found), data)
 
 
 def map_view(program: ProgramInfo, filters: MapFilters, style: MapStyle) -> Drawing:
@@ -260,11 +269,13 @@ def render_summary(view: MapView) -> None:
             st.caption(tr("network.layer.co_participation_none"))
 
 
-def payload(drawing: Drawing, editable: bool) -> dict[str, Any]:
-    """The drawing's data with this run's selected actor and whether drags are saved."""
+def payload(drawing: Drawing, editable: bool) -> bytes:
+    """The drawing's data (JSON) with this run's selected actor and whether drags are
+    saved, joined to the cached text without encoding it again."""
     selected = st.session_state.get(state.SELECTED_ACTOR)
     chosen = selected if isinstance(selected, int) else None
-    return {**drawing.payload, "editable": editable, "selected": chosen}
+    head = json.dumps({"editable": editable, "selected": chosen}, separators=(",", ":"))
+    return head[:-1].encode("utf-8") + b"," + drawing.data[1:]
 
 
 def handle_event(program_id: int, event: MapEvent) -> None:

@@ -74,7 +74,10 @@ def _payload(at: AppTest) -> dict[str, Any]:
     """The data the map component received (nodes, edges, legend...)."""
     found = [e for e in at.main.children.values() for e in _walk(e) if _is_map(e)]
     assert found, "the map component is not on the page"
-    data: dict[str, Any] = json.loads(found[-1].proto.json)
+    proto = found[-1].proto
+    data: dict[str, Any] = json.loads(
+        proto.bytes if proto.WhichOneof("data") == "bytes" else proto.json
+    )
     return data
 
 
@@ -115,7 +118,7 @@ def test_the_map_shows_every_actor_with_a_legend_in_spanish(
                  "Conflicto (rojo, discontinuo)", "Vínculo con dirección (flecha)"):  # fmt: skip
         assert text in legend
     payload = _payload(at)
-    assert sorted(name for _, name in payload["names"]) == [
+    assert sorted(n["title"].splitlines()[0] for n in payload["nodes"]) == [
         "Colectivo Juvenil", "Embajada Británica", "Municipalidad", "ONU-Hábitat",
     ]  # fmt: skip
     conflict = [e for e in payload["edges"] if e.get("dashes")]
@@ -174,7 +177,7 @@ def test_ego_view_keeps_an_actor_and_its_neighbours(
     at.session_state[network_views.FILTERS_OPEN] = True
     at.run()
     at.selectbox(key=network_views.EGO).set_value(coalition["Embajada Británica"]).run()
-    assert sorted(name for _, name in _payload(at)["names"]) == [
+    assert sorted(n["title"].splitlines()[0] for n in _payload(at)["nodes"]) == [
         "Embajada Británica",
         "ONU-Hábitat",
     ]
@@ -197,7 +200,7 @@ def test_filters_are_built_only_while_open_and_kept_while_closed(
     at.run()
     assert not at.exception and not at.multiselect
     assert "Filtros (1 activo)" in [e.label for e in at.expander]
-    assert [name for _, name in _payload(at)["names"]] == ["ONU-Hábitat"]
+    assert [n["title"].splitlines()[0] for n in _payload(at)["nodes"]] == ["ONU-Hábitat"]
     at.session_state[network_views.FILTERS_OPEN] = True
     at.run()
     assert at.multiselect(key=network_views.SECTORS).value == ["multilateral"]

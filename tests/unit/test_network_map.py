@@ -182,8 +182,9 @@ def test_the_map_never_runs_physics_and_names_the_most_central_first() -> None:
     payload = map_payload(_view(size_by="betweenness"), title="M", lang="es")
     assert payload["options"]["physics"] == {"enabled": False}
     assert all("label" not in n for n in payload["nodes"])  # names: the label layer's
-    assert payload["names"][0][0] == 1  # the broker between the others comes first
-    assert sorted(i for i, _ in payload["names"]) == [1, 2, 3, 4]
+    assert payload["order"][0] == 1  # the broker between the others comes first
+    assert sorted(payload["order"]) == [1, 2, 3, 4]
+    assert payload["label_length"] == 32
 
 
 def test_a_dragged_node_is_pinned() -> None:
@@ -212,7 +213,7 @@ def test_payload_json_is_stable_and_script_safe() -> None:
     assert first == again
     assert "<" not in first and ">" not in first and "&" not in first
     decoded = json.loads(first)
-    assert dict(decoded["names"])[2] == XSS  # shown as typed, as text
+    assert decoded["nodes"][1]["title"].splitlines()[0] == XSS  # shown as typed, as text
 
 
 def test_moving_nodes_changes_the_version_but_not_the_frame() -> None:

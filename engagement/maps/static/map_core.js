@@ -57,8 +57,10 @@ function tejidoMap(vis, host, payload, hooks) {
   var LABEL_H = LABEL_PX + 4;
   var LABEL_GAP = 3;
   var CELL = 48;
-  var MAX_TRIED = 6000;
+  // Names tried per placement: beyond the first 1,500 actors in view, none finds room.
+  var MAX_TRIED = 1500;
   var layer = { key: "", shown: [], hover: null, widths: {}, moves: 0 };
+  var byId = {};
   var measureCtx = doc.createElement("canvas").getContext("2d");
 
   function textWidth(text) {
@@ -139,6 +141,14 @@ function tejidoMap(vis, host, payload, hooks) {
     ];
   }
 
+  // A node's name: the first line of its tooltip, shortened as engagement.text.shorten.
+  function nameOf(node) {
+    var text = String(node.title || "").split("\n")[0].split(/\s+/).join(" ").trim();
+    var chars = Array.from(text);
+    var most = current.label_length || 32;
+    return chars.length <= most ? text : chars.slice(0, most - 1).join("").trimEnd() + "\u2026";
+  }
+
   function placeLabels(v) {
     var grid = new Grid();
     var discs = {};
@@ -146,19 +156,19 @@ function tejidoMap(vis, host, payload, hooks) {
       return b.x >= 2 && b.y >= 2 && b.x + b.w <= v.width - 2 && b.y + b.h <= v.height - 2;
     };
     var at = network.getPositions();
-    nodes.forEach(function (node) {
+    current.nodes.forEach(function (node) {
       var d = nodeDisc(v, node, at[node.id]);
       discs[node.id] = d;
       if (d.x + d.w >= 0 && d.y + d.h >= 0 && d.x <= v.width && d.y <= v.height) grid.add(d);
     });
     var shown = [];
-    var names = current.names || [];
+    var order = current.order || [];
     var tried = 0;
-    for (var i = 0; i < names.length && tried < MAX_TRIED; i++) {
-      var d = discs[names[i][0]];
+    for (var i = 0; i < order.length && tried < MAX_TRIED; i++) {
+      var d = discs[order[i]];
       if (!d || d.cx < 0 || d.cy < 0 || d.cx > v.width || d.cy > v.height) continue;
       tried++;
-      var text = String(names[i][1]);
+      var text = nameOf(byId[order[i]]);
       var w = textWidth(text);
       var spots = candidates(d, w);
       for (var k = 0; k < spots.length; k++) {
@@ -174,16 +184,12 @@ function tejidoMap(vis, host, payload, hooks) {
   }
 
   function extraLabel(v, id) {
-    var node = id === null || id === undefined ? null : nodes.get(id);
+    var node = id === null || id === undefined ? null : byId[id];
     if (!node) return null;
     for (var i = 0; i < layer.shown.length; i++) {
       if (layer.shown[i].id === node.id) return null;
     }
-    var text = "";
-    (current.names || []).some(function (pair) {
-      if (pair[0] === node.id) text = String(pair[1]);
-      return pair[0] === node.id;
-    });
+    var text = nameOf(node);
     if (!text) return null;
     var d = nodeDisc(v, node, network.getPosition(node.id));
     var w = textWidth(text);
@@ -247,6 +253,8 @@ function tejidoMap(vis, host, payload, hooks) {
     }
     nodes = new vis.DataSet(p.nodes);
     edges = new vis.DataSet(p.edges);
+    byId = {};
+    p.nodes.forEach(function (n) { byId[n.id] = n; });
     layer.key = "";
     layer.hover = null;
     network = new vis.Network(canvasHost, { nodes: nodes, edges: edges }, p.options);
