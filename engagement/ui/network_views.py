@@ -324,7 +324,7 @@ def render_arrangement(program_id: int, view: MapView, editable: bool) -> None:
         st.caption(tr("network.readonly"))
         return
     pinned = sum(1 for n in view.nodes if n.pinned)
-    st.caption(tr("network.arrange_help", pinned=pinned))
+    st.caption(tr("network.arrange_help", count=pinned))
     if st.button(
         tr("network.reset"), key=RESET, icon=":material/restart_alt:", help=tr("network.reset_help")
     ):

@@ -43,8 +43,9 @@ function tejidoMap(vis, host, payload, hooks) {
     fitButton.textContent = p.labels.fit;
     pngButton.textContent = p.labels.png;
     canvasHost.setAttribute("aria-label", p.title);
-    // Without a height the map takes the window's height, less its toolbar and a margin.
-    canvasHost.style.height = p.height ? p.height + "px" : "max(420px, calc(100vh - 96px))";
+    // Without a height the map takes the window's height, less its toolbar and a margin
+    // (up to 720 px: a larger canvas only draws more slowly).
+    canvasHost.style.height = p.height ? p.height + "px" : "clamp(420px, calc(100vh - 96px), 720px)";
   }
 
   // --- the label layer -------------------------------------------------------------
@@ -266,11 +267,11 @@ function tejidoMap(vis, host, payload, hooks) {
     });
     network.on("hoverNode", function (params) {
       layer.hover = params.node;
-      network.redraw();
+      requestDraw();
     });
     network.on("blurNode", function () {
       layer.hover = null;
-      network.redraw();
+      requestDraw();
     });
     network.on("click", function (params) {
       if (params.nodes && params.nodes.length && hooks.onSelect) {
@@ -301,7 +302,14 @@ function tejidoMap(vis, host, payload, hooks) {
     } else {
       network.unselectAll();
     }
-    network.redraw();
+    requestDraw();
+  }
+
+  // A drawing on the next frame (network.redraw() would draw the whole map at once, again).
+  function requestDraw() {
+    if (!network) return;
+    if (network.body && network.body.emitter) network.body.emitter.emit("_requestRedraw");
+    else network.redraw();
   }
 
   function update(p) {
@@ -400,10 +408,12 @@ function tejidoMap(vis, host, payload, hooks) {
     root.removeChild(link);
   });
 
-  // For tests and benchmarks: where a node is drawn, in pixels from the canvas corner.
-  root.tejidoNodePosition = function (id) {
+  // For tests and benchmarks: where a node is drawn, in pixels from the canvas corner
+  // (or, with inMap, in the map's own coordinates).
+  root.tejidoNodePosition = function (id, inMap) {
     if (!network || !nodes.get(id)) return null;
-    return network.canvasToDOM(network.getPosition(id));
+    var at = network.getPosition(id);
+    return inMap ? { x: at.x, y: at.y } : network.canvasToDOM(at);
   };
   // Every node as drawn now (vis-network's positions, in pixels from the canvas corner,
   // with its radius on screen), and the names the label layer shows, with their boxes.
