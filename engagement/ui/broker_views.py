@@ -5,6 +5,7 @@ to 2 decimals on screen and 4 in the CSV and XLSX files."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -42,8 +43,8 @@ def role_phrase(role: str, source: str, target: str, paths: int, lang: str) -> s
 def broker_table(
     found: network.Brokers, sectors: Mapping[str, str], lang: str, decimals: int
 ) -> pd.DataFrame:
-    """One row per broker, in words: actor, sector, main role, which sectors it links,
-    paths brokered, and the three measures rounded to ``decimals``."""
+    """One row per broker, in words: actor, sector, main role, paths brokered, the three
+    measures rounded to ``decimals``, and which sectors it links (last: the longest)."""
     phrases = _phrases(found.pairs, sectors, lang)
     rows = []
     for row in found.actors.to_dict("records"):
@@ -55,18 +56,18 @@ def broker_table(
                 str(row["name"]),
                 sectors.get(str(row["sector"]), "—") if isinstance(row["sector"], str) else "—",
                 t(f"brokers.role.{main.value}", lang),
-                "; ".join(links[:PAIRS_SHOWN]) + (" …" if len(links) > PAIRS_SHOWN else ""),
                 int(row["brokerage_total"]),
                 *(_rounded(row[m], decimals) for m in MEASURES),
+                "; ".join(links[:PAIRS_SHOWN]) + (" …" if len(links) > PAIRS_SHOWN else ""),
             ]
         )
     header = [
         t("brokers.column.actor", lang),
         t("brokers.column.sector", lang),
         t("brokers.column.main_role", lang),
-        t("brokers.column.connects", lang),
         t("brokers.column.paths", lang),
         *(t(f"analysis.column.{m}", lang) for m in MEASURES),
+        t("brokers.column.connects", lang),
     ]
     return pd.DataFrame(rows, columns=header)
 
@@ -123,13 +124,16 @@ def render_brokers(program_id: int, mark: ExportMark) -> None:
     for sentence in broker_sentences(found, sectors, lang):
         st.markdown(f"- {_markdown_safe(sentence)}")
     shown = broker_table(found, sectors, lang, SCREEN_DECIMALS)
-    number = st.column_config.NumberColumn(format=f"%.{SCREEN_DECIMALS}f")
-    st.dataframe(
-        shown,
-        hide_index=True,
-        key=TABLE_KEY,
-        column_config={c: number for c in shown.columns[-len(MEASURES) :]},
-    )
+    # Widths that fit a laptop's page (1366 px): the name pinned, the links last.
+    number = st.column_config.NumberColumn(format=f"%.{SCREEN_DECIMALS}f", width=80)
+    columns = list(shown.columns)
+    config: dict[str, Any] = {c: number for c in columns[4:7]}
+    config[columns[0]] = st.column_config.TextColumn(width=200, pinned=True)
+    config[columns[1]] = st.column_config.TextColumn(width=140)
+    config[columns[2]] = st.column_config.TextColumn(width=100)
+    config[columns[3]] = st.column_config.NumberColumn(width=80)
+    config[columns[7]] = st.column_config.TextColumn(width="large")
+    st.dataframe(shown, hide_index=True, key=TABLE_KEY, column_config=config)
     _downloads(found, sectors, lang, mark)
 
 
