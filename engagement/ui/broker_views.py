@@ -125,13 +125,13 @@ def render_brokers(program_id: int, mark: ExportMark) -> None:
         st.markdown(f"- {_markdown_safe(sentence)}")
     shown = broker_table(found, sectors, lang, SCREEN_DECIMALS)
     # Widths that fit a laptop's page (1366 px): the name pinned, the links last.
-    number = st.column_config.NumberColumn(format=f"%.{SCREEN_DECIMALS}f", width=80)
+    number = st.column_config.NumberColumn(format=f"%.{SCREEN_DECIMALS}f", width=92)
     columns = list(shown.columns)
     config: dict[str, Any] = {c: number for c in columns[4:7]}
     config[columns[0]] = st.column_config.TextColumn(width=200, pinned=True)
     config[columns[1]] = st.column_config.TextColumn(width=140)
     config[columns[2]] = st.column_config.TextColumn(width=100)
-    config[columns[3]] = st.column_config.NumberColumn(width=80)
+    config[columns[3]] = st.column_config.NumberColumn(width=92)
     config[columns[7]] = st.column_config.TextColumn(width="large")
     st.dataframe(shown, hide_index=True, key=TABLE_KEY, column_config=config)
     _downloads(found, sectors, lang, mark)
