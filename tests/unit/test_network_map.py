@@ -279,6 +279,34 @@ def test_layout_separates_nodes_and_keeps_ties_short() -> None:
     assert tie < spread / 5
 
 
+def test_layout_draws_communities_apart_and_no_two_actors_overlap() -> None:
+    import numpy as np
+
+    from engagement.analysis.layout import EDGE_LENGTH, MIN_GAP
+    from engagement.maps.view import MAX_SIZE
+
+    # Three dense groups of 15 with many ties between them: a tangle when drawn plainly.
+    G = nx.random_partition_graph([15, 15, 15], 0.4, 0.1, seed=1)
+    groups = {n: G.nodes[n]["block"] for n in G}
+    plain = layout_positions(G.nodes, G.edges)
+    grouped = layout_positions(G.nodes, G.edges, groups=groups)
+
+    def separation(pos: dict[int, tuple[float, float]]) -> float:
+        """Distance between group centres over the spread inside a group (mean)."""
+        xy = {g: np.array([pos[n] for n in G if groups[n] == g]) for g in range(3)}
+        centres = {g: xy[g].mean(axis=0) for g in xy}
+        inside = np.mean([np.hypot(*(xy[g] - centres[g]).T).mean() for g in xy])
+        pairs = ((0, 1), (0, 2), (1, 2))
+        between = np.mean([np.hypot(*(centres[a] - centres[b])) for a, b in pairs])
+        return float(between / inside)
+
+    assert separation(grouped) > 1.4 * separation(plain)
+    assert separation(grouped) > 2.8  # each community a cluster of its own
+    xy = np.array(list(grouped.values()))
+    gaps = np.hypot(*(xy[:, None] - xy[None]).transpose(2, 0, 1)) + np.eye(len(xy)) * 1e9
+    assert gaps.min() >= MIN_GAP * EDGE_LENGTH > 2 * MAX_SIZE + 2  # even the largest nodes
+
+
 def test_layout_handles_empty_isolated_and_disconnected_graphs() -> None:
     assert layout_positions([], []) == {}
     assert layout_positions([5], []) == {5: (0.0, 0.0)}
