@@ -29,23 +29,25 @@ view = drawing.view
 network_views.render_summary(view)
 editable = maps.can_arrange(context.current_user(), program_id)
 
-main, side = st.columns([5, 2], gap="medium")
-with main:
-    if not view.nodes:
-        st.info(tr("network.empty"), icon=":material/filter_alt_off:")
-    else:
-        event = render_network(network_views.payload(drawing, editable))
-        network_views.handle_event(program_id, event)
-        network_views.render_legend(view)
-        network_views.render_arrangement(program_id, view, editable)
-        network_views.render_downloads(program, view)
+# The map takes the page's whole width (and the window's height); the actor chosen on
+# it opens below, so that neither halves the other at a laptop's width.
+if not view.nodes:
+    st.info(tr("network.empty"), icon=":material/filter_alt_off:")
+else:
+    event = render_network(network_views.payload(drawing, editable))
+    network_views.handle_event(program_id, event)
+    network_views.render_legend(view)
 
-with side:
+picker, hint = st.columns([2, 3], vertical_alignment="bottom")
+with picker:
     actor_id = network_views.render_chooser(view)
-    if actor_id is not None:
-        render_actor_panel(program_id, actor_id)
-    else:
-        st.caption(tr("network.click_hint"))
+if actor_id is None:
+    hint.caption(tr("network.click_hint"))
+else:
+    render_actor_panel(program_id, actor_id)
+if view.nodes:
+    network_views.render_arrangement(program_id, view, editable)
+    network_views.render_downloads(program, view)
 
 st.header(tr("analysis_ui.title"))
 analysis_tables.render_analysis(program_id)

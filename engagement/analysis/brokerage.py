@@ -107,16 +107,79 @@ def brokerage_roles(
 
 
 def role_counts(ig: IndexedGraph, labels: list[Hashable | None]) -> npt.NDArray[np.int64]:
-    """An n x 5 array of role counts (columns in :data:`ROLES` order).
+    """An n x 5 array of role counts (columns in :data:`ROLES` order)."""
+    codes, k = _group_codes(labels)
+    if ig.n == 0 or k == 0 or ig.source.size == 0:
+        return np.zeros((ig.n, len(ROLES)), dtype=np.int64)
+    return _roles(_open_paths(ig, codes, k), codes)
 
-    Per broker v, the open two-paths by (group of a, group of b) are all two-paths
-    (in-neighbours x out-neighbours by group) minus those with a = b (reciprocated ties)
-    minus the closed ones (a -> b exists), all obtained with sparse products.
+
+BROKERED_COLUMNS = ["broker", "role", "from_group", "to_group", "paths"]
+
+
+def brokered_groups(
+    G: nx.Graph, group: str | Mapping[Hashable, Hashable] = "sector"
+) -> pd.DataFrame:
+    """Which groups each broker connects, and in which role: one row per broker, role
+    and ordered pair of groups (a's group, b's group) with the open two-paths counted.
+
+    Parameters
+    ----------
+    G : networkx graph
+        Directed or undirected; only positive ties count.
+    group : str or mapping
+        As in :func:`brokerage_roles`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``broker``, ``role`` (a :class:`BrokerageRole` value), ``from_group``,
+        ``to_group`` and ``paths``; summed over the groups, ``paths`` gives the counts
+        of :func:`brokerage_roles`. Rows with no path are left out; brokers by node
+        order, then roles in :data:`ROLES` order, then by groups.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "v"), ("v", "b")])
+    >>> found = brokered_groups(G, {"a": "ngo", "v": "city", "b": "city"})
+    >>> found.values.tolist()
+    [['v', 'gatekeeper', 'ngo', 'city', 1]]
+    """
+    ig = indexed_graph(G, weight=None)
+    if isinstance(group, str):
+        labels = [G.nodes[v].get(group) for v in ig.nodes]
+    else:
+        labels = [group.get(v) for v in ig.nodes]
+    codes, k = _group_codes(labels)
+    if ig.n == 0 or k == 0 or ig.source.size == 0:
+        return pd.DataFrame(columns=BROKERED_COLUMNS)
+    names = sorted({str(x) for x in labels if x is not None and not _is_missing(x)})
+    originals = {str(x): x for x in labels if x is not None and not _is_missing(x)}
+    paths = np.rint(_open_paths(ig, codes, k)).astype(np.int64)
+    rows = []
+    for v, a, b in zip(*np.nonzero(paths > 0), strict=True):
+        if codes[v] < 0:
+            continue
+        role = brokerage_role(int(a), int(codes[v]), int(b))
+        rows.append((int(v), ROLES.index(role), int(a), int(b)))
+    rows.sort()
+    return pd.DataFrame(
+        [
+            (ig.nodes[v], ROLES[r].value, originals[names[a]], originals[names[b]], paths[v, a, b])
+            for v, r, a, b in rows
+        ],
+        columns=BROKERED_COLUMNS,
+    ).astype({"paths": "int64"})
+
+
+def _open_paths(ig: IndexedGraph, codes: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.float64]:
+    """[v, g, h]: open two-paths a -> v -> b with a in group g and b in group h.
+
+    Per broker v, these are all two-paths (in-neighbours x out-neighbours by group)
+    minus those with a = b (reciprocated ties) minus the closed ones (a -> b exists),
+    all obtained with sparse products.
     """
     n = ig.n
-    codes, k = _group_codes(labels)
-    if n == 0 or k == 0 or ig.source.size == 0:
-        return np.zeros((n, len(ROLES)), dtype=np.int64)
     A = ig.adjacency()
     S = csr_array((np.ones(n), (np.arange(n), np.maximum(codes, 0))), shape=(n, k))
     S = S.multiply((codes >= 0).astype(np.float64)[:, None]).tocsr()
@@ -131,7 +194,8 @@ def role_counts(ig: IndexedGraph, labels: list[Hashable | None]) -> npt.NDArray[
         # [a, v]: a -> v, and the number of b in g with a -> b and v -> b (closed paths)
         closed = (A_g @ A_g.T).multiply(A).tocsr()
         paths[:, :, g] -= (closed.T @ S).toarray()
-    return _roles(paths, codes)
+    found: npt.NDArray[np.float64] = np.asarray(paths, dtype=np.float64)
+    return found
 
 
 def _group_codes(labels: list[Hashable | None]) -> tuple[npt.NDArray[np.int64], int]:

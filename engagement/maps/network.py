@@ -6,6 +6,10 @@ pyvis's own HTML template is never used: it renders with autoescaping off, switc
 every tooltip to ``innerHTML`` as soon as one contains "href", and adds Bootstrap from
 a CDN. Our drawing code (``static/map_core.js``) takes the payload as JSON data and
 shows every text as text.
+
+Positions always come from the stored layout (physics never runs in the browser), and
+names are not vis-network labels: our label layer draws them at a readable size,
+most central actors first, and only where they overlap nothing (see ``names``).
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pyvis.network import Network
 
 from engagement.i18n import t
 from engagement.maps.layers import CO_PARTICIPATION_COLOUR, CO_PARTICIPATION_DASHES, CoTie
-from engagement.maps.view import CONFLICT_COLOUR, TIE_COLOUR, LegendEntry, MapView
+from engagement.maps.view import CONFLICT_COLOUR, LABEL_LENGTH, TIE_COLOUR, LegendEntry, MapView
 
 NODE_BORDER = "#34495E"
 SELECTED_BORDER = "#000000"
@@ -40,7 +44,7 @@ def pyvis_network(view: MapView) -> Network:
 
 
 def vis_options(view: MapView) -> dict[str, Any]:
-    """vis-network options: stored positions, physics only for small maps."""
+    """vis-network options: stored positions (no physics), no built-in labels."""
     large = len(view.nodes) > FAST_INTERACTION_NODES
     groups = {entry.key: _group(entry) for entry in view.legend if entry.kind == "node"}
     return {
@@ -59,7 +63,7 @@ def vis_options(view: MapView) -> dict[str, Any]:
             "arrows": {"to": {"enabled": False, "scaleFactor": 0.6}},
             "selectionWidth": 1.5,
         },
-        "physics": _physics(view),
+        "physics": {"enabled": False},
         "interaction": {
             "hover": not large,
             "tooltipDelay": 150,
@@ -69,24 +73,6 @@ def vis_options(view: MapView) -> dict[str, Any]:
             "navigationButtons": False,
             "keyboard": {"enabled": True, "bindToWindow": False, "autoFocus": False},
         },
-    }
-
-
-def _physics(view: MapView) -> dict[str, Any]:
-    if not view.physics:
-        return {"enabled": False}
-    return {
-        "enabled": True,
-        "solver": "barnesHut",
-        "barnesHut": {
-            "gravitationalConstant": -6000,
-            "centralGravity": 0.2,
-            "springLength": 150,
-            "springConstant": 0.02,
-            "damping": 0.3,
-            "avoidOverlap": 0.6,
-        },
-        "stabilization": {"enabled": True, "iterations": 200, "fit": True},
     }
 
 
@@ -104,7 +90,6 @@ def _group(entry: LegendEntry) -> dict[str, Any]:
 def _node(node: Any) -> dict[str, Any]:
     return {
         "id": node.id,
-        "label": node.label,
         "title": node.title,
         "group": node.group,
         "size": node.size,
@@ -162,21 +147,25 @@ def map_payload(
     lang: str,
     editable: bool = False,
     selected: int | None = None,
-    height: int = 640,
+    height: int | None = None,
 ) -> dict[str, Any]:
     """Everything the drawing code needs, as JSON-safe plain values.
 
     ``frame`` identifies the picture without positions and ``version`` with them, so
     the browser can move nodes in place after a saved drag instead of redrawing.
+    ``order`` lists node ids most central first (by the sizing measure): the order in
+    which the label layer names actors. A node's name is the first line of its tooltip,
+    shortened to ``label_length`` characters as :func:`engagement.text.shorten` does
+    (not sent twice: the payload of a large map is what the page waits for). Without
+    ``height``
+    (pixels) the map takes the height of the window, less room for its toolbar.
     """
     net = pyvis_network(view)
     nodes, edges = net.nodes, net.edges
     options = net.options
-    # Physics is left out: it ends after the first settling, so turning it off later (once
-    # positions are saved) must not redraw the picture.
-    still = {k: v for k, v in options.items() if k != "physics"}
+    order = label_order(view)
     frame = _digest(
-        [[{k: v for k, v in n.items() if k not in ("x", "y")} for n in nodes], edges, still]
+        [[{k: v for k, v in n.items() if k not in ("x", "y")} for n in nodes], edges, options]
     )
     version = _digest([frame, [(n["id"], n["x"], n["y"]) for n in nodes]])
     return {
@@ -185,13 +174,13 @@ def map_payload(
         "nodes": nodes,
         "edges": edges,
         "options": options,
-        "physics": view.physics,
+        "order": order,
+        "label_length": LABEL_LENGTH,
         "legend": [{"label": e.label, "colour": e.colour, "kind": e.kind} for e in view.legend],
         "labels": {
             "fit": t("network.button.fit", lang),
             "png": t("network.button.png", lang),
             "drawing": t("network.drawing", lang),
-            "settling": t("network.settling", lang),
             "legend": t("network.legend.title", lang),
         },
         "title": title,
@@ -200,6 +189,23 @@ def map_payload(
         "selected": selected,
         "height": height,
     }
+
+
+def label_order(view: MapView) -> list[int]:
+    """Node ids, most central first (largest node, then by name): the order in which
+    the label layer names actors.
+
+    Examples
+    --------
+    >>> from engagement.maps.view import MapNode
+    >>> node = lambda i, name, size: MapNode(i, name, "", "g", size, 0.0, 0.0, False, name)
+    >>> view = MapView((node(1, "Bea", 10.0), node(2, "Ana", 30.0), node(3, "Abel", 10.0)),
+    ...                (), (), 3, 3, "degree", "sector")
+    >>> label_order(view)
+    [2, 3, 1]
+    """
+    ranked = sorted(view.nodes, key=lambda n: (-n.size, n.name.casefold(), n.id))
+    return [n.id for n in ranked]
 
 
 def payload_json(payload: dict[str, Any]) -> str:

@@ -31,7 +31,7 @@ CONFLICT_COLOUR = "#CC3311"
 TIE_COLOUR = "#8A96A3"
 #: Tie widths by strength 1 (weak) .. 3 (strong).
 WIDTHS = {1: 1.0, 2: 2.5, 3: 4.5}
-MIN_SIZE, MAX_SIZE = 10.0, 40.0
+MIN_SIZE, MAX_SIZE = 8.0, 30.0
 #: Communities beyond this many share one grey legend entry.
 COMMUNITY_COLOURS = 10
 LABEL_LENGTH = 32
@@ -40,12 +40,11 @@ NOTE_LENGTH = 240
 
 @dataclass(frozen=True)
 class MapStyle:
-    """How to draw: colour and size choices, the node cap, the physics limit and layers."""
+    """How to draw: colour and size choices, the node cap and layers."""
 
     colour_by: str = "sector"
     size_by: str = "degree"
     max_nodes: int = 1500
-    physics_limit: int = 150
     lang: str = "es"
     #: Draw co-participation ties (shared activities) over the relationships.
     co_participation: bool = False
@@ -96,7 +95,6 @@ class MapView:
     matching: int
     #: Actors of the program this user may see.
     total: int
-    physics: bool
     size_by: str
     colour_by: str
     #: Whether the co-participation layer is on, and its ties among the drawn actors.
@@ -159,14 +157,12 @@ def build_view(
         if co_participation is not None:
             co_ties = co_participation_layer(co_participation, ids, names, lang)
         legend += (_co_participation_legend(lang),)
-    physics = len(nodes) <= style.physics_limit and not any(n.pinned for n in nodes)
     return MapView(
         nodes=nodes,
         edges=edges,
         legend=legend,
         matching=len(actors),
         total=len(actors) if total is None else total,
-        physics=physics,
         size_by=style.size_by,
         colour_by=style.colour_by,
         co_participation=style.co_participation,

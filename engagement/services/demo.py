@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,7 +21,8 @@ from engagement.services.permissions import require_admin
 from engagement.storage.db import Database
 from engagement.storage.models import Program, Sector, Stage, TieType
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
+#: The demo programs ship inside the package (found by package, not by this file's place).
+DEMO_DIR = resources.files("engagement") / "demo"
 DEMOS = ("antigua", "tepic")
 
 

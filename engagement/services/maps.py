@@ -8,15 +8,18 @@ old one, and positions a user dragged (pinned) are kept until "reset arrangement
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Hashable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
+import networkx as nx
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
+from engagement.analysis.communities import community_by_actor
 from engagement.analysis.layout import align_positions, layout_positions
 from engagement.errors import Problem, ValidationFailed
 from engagement.i18n import t
@@ -62,6 +65,23 @@ def map_layout(db: Database, program_id: int) -> StoredLayout:
     return _compute_and_store(db, program_id, ids, pairs, fingerprint)
 
 
+def layout_groups(ids: list[int], pairs: list[tuple[int, int]]) -> dict[int, int]:
+    """Each actor's community on the whole graph, so that the layout draws every
+    community as a cluster of its own. A pure function of the graph (Louvain with a fixed
+    seed), so the graph's fingerprint also stands for it.
+
+    Examples
+    --------
+    >>> groups = layout_groups([1, 2, 3, 4], [(1, 2), (3, 4)])
+    >>> groups[1] == groups[2] != groups[3] == groups[4]
+    True
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(ids)
+    graph.add_edges_from(pairs)
+    return {int(str(a)): c for a, c in community_by_actor(graph).items()}
+
+
 def _graph(db: Database, program_id: int) -> tuple[list[int], list[tuple[int, int]]]:
     source, target = aliased(Actor), aliased(Actor)
     with db.reading() as session:
@@ -85,7 +105,7 @@ def _graph(db: Database, program_id: int) -> tuple[list[int], list[tuple[int, in
 def _compute_and_store(
     db: Database, program_id: int, ids: list[int], pairs: list[tuple[int, int]], fingerprint: str
 ) -> StoredLayout:
-    computed = layout_positions(ids, pairs)
+    computed = layout_positions(ids, pairs, groups=layout_groups(ids, pairs))
     with db.writing() as session:
         row = session.get(MapLayout, program_id)
         if row is not None and row.fingerprint == fingerprint:
@@ -222,14 +242,23 @@ def view_map(
     return cached(view_key(view, "map", filters, style), lambda: _view_map(view, filters, style))
 
 
+#: Payload keys the page sets per run (selection, editing); the rest is drawn as cached.
+PER_RUN = ("editable", "selected")
+
+
 def map_drawing(
     view: ProgramView, filters: MapFilters, style: MapStyle, title: str
-) -> tuple[MapView, Mapping[str, Any]]:
-    """The map and the data the browser draws it from (a read-only mapping), cached."""
+) -> tuple[MapView, Mapping[str, Any], bytes]:
+    """The map, the data the browser draws it from (a read-only mapping), and that data
+    but for :data:`PER_RUN` as JSON bytes, written once: a 5,000-actor map is megabytes
+    of text, which would otherwise be encoded again on every run. Cached."""
 
-    def compute() -> tuple[MapView, Mapping[str, Any]]:
+    def compute() -> tuple[MapView, Mapping[str, Any], bytes]:
         shown = view_map(view, filters, style)
-        return shown, MappingProxyType(map_payload(shown, title=title, lang=style.lang))
+        found = map_payload(shown, title=title, lang=style.lang)
+        fixed = {k: v for k, v in found.items() if k not in PER_RUN}
+        data = json.dumps(fixed, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+        return shown, MappingProxyType(found), data
 
     return cached(view_key(view, "drawing", filters, style, title), compute)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 import pandas as pd
 
-from engagement.analysis import balance, paths
+from engagement.analysis import balance, brokerage, paths
 from engagement.analysis.centrality import EigenvectorNotConverged
 from engagement.analysis.graph import coalition_graph
 from engagement.analysis.measures import MEASURE_COLUMNS, measures_table
@@ -129,6 +129,47 @@ def unlinked_key_players(found: Coalition) -> pd.DataFrame:
     ids = balance.unlinked_key_players(found.graph, threshold=found.threshold)
     actors = found.actors.set_index("id", drop=False)
     return actors.loc[ids, KEY_PLAYER_COLUMNS].reset_index(drop=True)
+
+
+BROKER_COLUMNS = [
+    "id", "name", "sector", "brokerage_total", *[r.value for r in brokerage.ROLES],
+    "betweenness", "effective_size", "constraint",
+]  # fmt: skip
+BROKERED_COLUMNS = ["id", "role", "from_sector", "to_sector", "paths"]
+
+
+@dataclass(frozen=True)
+class Brokers:
+    """Who links actors who have no direct tie, and which sectors, in which role."""
+
+    #: One row per broker (at least one open two-path), most brokerage first, then by name.
+    actors: pd.DataFrame
+    #: One row per broker, role and (from sector, to sector) with the paths counted.
+    pairs: pd.DataFrame
+
+
+def brokers(found: Coalition) -> Brokers:
+    """The coalition's brokers (Gould-Fernandez roles, sectors as groups).
+
+    ``actors`` has :data:`BROKER_COLUMNS` (sector keys; role counts; betweenness,
+    Burt's effective size and constraint, unrounded); ``pairs`` has
+    :data:`BROKERED_COLUMNS`: for a gatekeeper, ``from_sector`` is the outsider's
+    sector and ``to_sector`` its own; for a representative the reverse; for a liaison
+    the two sectors it links; for coordinators and itinerants both are the sector of
+    the actors it links.
+    """
+    measures = actor_measures(found)
+    ranked = measures[measures["brokerage_total"] > 0].sort_values(
+        ["brokerage_total", "name"], ascending=[False, True], key=_casefold
+    )
+    pairs = brokerage.brokered_groups(found.graph, "sector").rename(
+        columns={"broker": "id", "from_group": "from_sector", "to_group": "to_sector"}
+    )
+    return Brokers(ranked[BROKER_COLUMNS].reset_index(drop=True), pairs[BROKERED_COLUMNS])
+
+
+def _casefold(column: pd.Series) -> pd.Series:
+    return column.str.casefold() if column.name == "name" else column
 
 
 PATH_COLUMNS = ["rank", "steps", "via", "weakest", "explanation"]

@@ -332,6 +332,13 @@ class ProgramView:
     ) -> pd.DataFrame:
         return network.balance_table(self.coalition(stage_id=stage_id, on_date=on_date))
 
+    def brokers(self, *, on_date: dt.date | None = None) -> network.Brokers:
+        """:func:`engagement.services.network.brokers` of the visible coalition."""
+        found = self._cached(
+            "brokers", lambda: network.brokers(self.coalition(on_date=on_date)), on_date
+        )
+        return network.Brokers(found.actors.copy(), found.pairs.copy())
+
     def sector_gaps(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
         return network.sector_gaps(self.coalition(on_date=on_date))
 

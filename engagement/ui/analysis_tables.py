@@ -22,6 +22,7 @@ from engagement.io.marks import ExportMark
 from engagement.io.writers import CSV_MIME, XLSX_MIME, Table, csv_bytes, xlsx_bytes
 from engagement.services import exports
 from engagement.ui import context, state
+from engagement.ui.broker_views import render_brokers
 from engagement.ui.i18n import label, tr
 
 #: From this many actors the analysis is shown when asked for (see render_analysis).
@@ -96,7 +97,7 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
 
 
 def render_analysis(program_id: int) -> None:
-    """Tabs: measures, communities, balance, sector gaps, key players, introduction paths.
+    """Tabs: measures, brokers, communities, balance, sector gaps, key players, introduction paths.
 
     In large programs the tables come on demand (a switch, kept for the session): the
     map is what the page is for, and thousands of table rows drawn in the browser at
@@ -111,8 +112,9 @@ def render_analysis(program_id: int) -> None:
     mark = ExportMark.now(
         context.program(program_id).name, user.username, presentation=state.presentation()
     )
-    keys = ("measures", "communities", "balance", "sector_gaps", "key_players", "paths")
-    tabs = st.tabs([tr(f"analysis_ui.tab.{k}") for k in keys], key=TABS, on_change="rerun")
+    keys = ("measures", "brokers", "communities", "balance", "sector_gaps", "key_players", "paths")
+    titles = [tr("brokers.tab") if k == "brokers" else tr(f"analysis_ui.tab.{k}") for k in keys]
+    tabs = st.tabs(titles, key=TABS, on_change="rerun")
     loaders: dict[str, Callable[[], pd.DataFrame]] = {
         "measures": reader.measures,
         "communities": reader.communities,
@@ -122,6 +124,10 @@ def render_analysis(program_id: int) -> None:
     }
     for key, tab in zip(keys[:-1], tabs[:-1], strict=True):
         if not tab.open:
+            continue
+        if key == "brokers":
+            with tab:
+                render_brokers(program_id, mark)
             continue
         with tab:
             frame = loaders[key]()

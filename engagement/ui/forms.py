@@ -10,6 +10,7 @@ problem under its field and :func:`form_feedback` sums up near the button.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from enum import Enum
 from typing import Any
 
 import streamlit as st
@@ -117,11 +118,17 @@ def load_widgets(marker_key: str, marker: Any, values: Mapping[str, Any]) -> Non
     if st.session_state.get(marker_key) == marker:
         return
     for key, value in values.items():
-        st.session_state[key] = value
+        st.session_state[key] = _plain(value)
     st.session_state[marker_key] = marker
 
 
 def reset_widgets(values: Mapping[str, Any]) -> None:
     """Put widgets back to ``values`` (call from a callback, before they are drawn)."""
     for key, value in values.items():
-        st.session_state[key] = value
+        st.session_state[key] = _plain(value)
+
+
+def _plain(value: Any) -> Any:
+    """A widget holds the plain string of a value list member: Streamlit matches an
+    ``Enum`` value against the options' class, and our options are the plain strings."""
+    return value.value if isinstance(value, Enum) else value

@@ -31,8 +31,21 @@ const visModule = {};
 
 const maps = new WeakMap();
 
+// The map arrives as UTF-8 JSON bytes (see engagement.ui.network_views.payload).
+let lastBytes = null;
+let lastData = null;
+function decode(data) {
+  if (data instanceof ArrayBuffer) data = new Uint8Array(data);
+  if (!(data instanceof Uint8Array)) return data;
+  if (data === lastBytes) return lastData;
+  lastBytes = data;
+  lastData = JSON.parse(new TextDecoder().decode(data));
+  return lastData;
+}
+
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = decode(component.data);
   const hooks = {
     onSelect: (id) => setTriggerValue("selected", id),
     onMoved: (moved) => setTriggerValue("moved", moved),
@@ -79,8 +92,9 @@ def _component() -> Any:
     return st.components.v2.component(COMPONENT_NAME, css=assets.map_css(), js=_module_js())
 
 
-def render_network(payload: dict[str, Any], *, key: str = "network_map") -> MapEvent:
-    """Draw the map; return the actor clicked or the positions dragged, if any."""
+def render_network(payload: bytes | dict[str, Any], *, key: str = "network_map") -> MapEvent:
+    """Draw the map (its payload as a dict, or as UTF-8 JSON bytes); return the actor
+    clicked or the positions dragged, if any."""
     result = _component()(
         key=key,
         data=payload,

@@ -9,6 +9,7 @@ stored once per data version (``_ensure_layout``).
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -44,6 +45,7 @@ FILTERS_OPEN = "network.filters_open"
 FILTERS_WERE_OPEN = "network.filters_were_open"
 #: Filter values outlive their widgets while the filters expander is closed.
 KEPT: Literal["page"] = "page"
+PER_RUN = maps.PER_RUN
 CAPS = (250, 500, 1000, 2000, 5000)
 DEFAULT_CAP = 5000
 
@@ -54,14 +56,17 @@ class Drawing:
 
     view: MapView
     payload: Mapping[str, Any]
+    #: ``payload`` as JSON, written once: a 5,000-actor map is megabytes of text, and
+    #: the component sends bytes as they are (a dict would be encoded twice per run).
+    data: bytes
 
 
 def map_view(program: ProgramInfo, filters: MapFilters, style: MapStyle) -> Drawing:
     """The map this user sees under ``filters`` (citizens under stand-in names in
     presentation mode), from the read layer's cache when nothing changed."""
     title = tr("network.export.title", program=program.name)
-    view, payload = maps.map_drawing(context.view(program.id), filters, style, title)
-    return Drawing(view, payload)
+    view, payload, data = maps.map_drawing(context.view(program.id), filters, style, title)
+    return Drawing(view, payload, data)
 
 
 def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilters, MapStyle]:
@@ -225,15 +230,15 @@ def render_summary(view: MapView) -> None:
             st.caption(tr("network.layer.co_participation_summary", count=pairs))
         else:
             st.caption(tr("network.layer.co_participation_none"))
-    if view.physics and view.nodes:
-        st.caption(tr("network.physics_note"))
 
 
-def payload(drawing: Drawing, editable: bool) -> dict[str, Any]:
-    """The drawing's data with this run's selected actor and whether drags are saved."""
+def payload(drawing: Drawing, editable: bool) -> bytes:
+    """The drawing's data (JSON) with this run's selected actor and whether drags are
+    saved, joined to the cached text without encoding it again."""
     selected = st.session_state.get(state.SELECTED_ACTOR)
     chosen = selected if isinstance(selected, int) else None
-    return {**drawing.payload, "editable": editable, "selected": chosen}
+    head = json.dumps({"editable": editable, "selected": chosen}, separators=(",", ":"))
+    return head[:-1].encode("utf-8") + b"," + drawing.data[1:]
 
 
 def handle_event(program_id: int, event: MapEvent) -> None:
@@ -282,7 +287,7 @@ def render_arrangement(program_id: int, view: MapView, editable: bool) -> None:
         st.caption(tr("network.readonly"))
         return
     pinned = sum(1 for n in view.nodes if n.pinned)
-    st.caption(tr("network.arrange_help", pinned=pinned))
+    st.caption(tr("network.arrange_help", count=pinned))
     if st.button(
         tr("network.reset"), key=RESET, icon=":material/restart_alt:", help=tr("network.reset_help")
     ):

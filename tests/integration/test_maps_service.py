@@ -145,7 +145,7 @@ def test_export_html_of_a_filtered_view(db: Database, program: ProgramInfo) -> N
     )
     assert "Network map — Mapa" in page
     assert f"Exported on {dt.date.today().isoformat()}: 2 of 4 actors." in page
-    assert '"label":"Actor 1"' in page and '"label":"Actor 3"' not in page
+    assert '"title":"Actor 1\\n' in page and '"Actor 3' not in page
 
 
 def test_cli_export_writes_the_map_as_an_offline_page(
@@ -160,4 +160,4 @@ def test_cli_export_writes_the_map_as_an_offline_page(
     assert "exportado" in out.getvalue()
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Mapa de la red — Mapa" in page
-    assert '"label":"Actor 2"' in page and "<script src" not in page
+    assert '"title":"Actor 2\\n' in page and "<script src" not in page

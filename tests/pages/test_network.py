@@ -74,7 +74,10 @@ def _payload(at: AppTest) -> dict[str, Any]:
     """The data the map component received (nodes, edges, legend...)."""
     found = [e for e in at.main.children.values() for e in _walk(e) if _is_map(e)]
     assert found, "the map component is not on the page"
-    data: dict[str, Any] = json.loads(found[-1].proto.json)
+    proto = found[-1].proto
+    data: dict[str, Any] = json.loads(
+        proto.bytes if proto.WhichOneof("data") == "bytes" else proto.json
+    )
     return data
 
 
@@ -115,7 +118,7 @@ def test_the_map_shows_every_actor_with_a_legend_in_spanish(
                  "Conflicto (rojo, discontinuo)", "Vínculo con dirección (flecha)"):  # fmt: skip
         assert text in legend
     payload = _payload(at)
-    assert sorted(n["label"] for n in payload["nodes"]) == [
+    assert sorted(n["title"].splitlines()[0] for n in payload["nodes"]) == [
         "Colectivo Juvenil", "Embajada Británica", "Municipalidad", "ONU-Hábitat",
     ]  # fmt: skip
     conflict = [e for e in payload["edges"] if e.get("dashes")]
@@ -174,7 +177,7 @@ def test_ego_view_keeps_an_actor_and_its_neighbours(
     at.session_state[network_views.FILTERS_OPEN] = True
     at.run()
     at.selectbox(key=network_views.EGO).set_value(coalition["Embajada Británica"]).run()
-    assert sorted(n["label"] for n in _payload(at)["nodes"]) == [
+    assert sorted(n["title"].splitlines()[0] for n in _payload(at)["nodes"]) == [
         "Embajada Británica",
         "ONU-Hábitat",
     ]
@@ -197,7 +200,7 @@ def test_filters_are_built_only_while_open_and_kept_while_closed(
     at.run()
     assert not at.exception and not at.multiselect
     assert "Filtros (1 activo)" in [e.label for e in at.expander]
-    assert [n["label"] for n in _payload(at)["nodes"]] == ["ONU-Hábitat"]
+    assert [n["title"].splitlines()[0] for n in _payload(at)["nodes"]] == ["ONU-Hábitat"]
     at.session_state[network_views.FILTERS_OPEN] = True
     at.run()
     assert at.multiselect(key=network_views.SECTORS).value == ["multilateral"]
@@ -239,7 +242,7 @@ def test_a_large_program_shows_the_most_central_actors_and_says_so(
     payload = _payload(at)
     assert len(payload["nodes"]) == 250
     assert hub in {n["id"] for n in payload["nodes"]}
-    assert payload["physics"] is False
+    assert payload["options"]["physics"] == {"enabled": False}
 
 
 def test_analysis_tables_explain_themselves_and_download(
@@ -258,9 +261,13 @@ def test_analysis_tables_explain_themselves_and_download(
     assert "Medidas por actor" in [t.label for t in at.tabs]
 
 
+FILE_NAMES: dict[str, str] = {}
+
+
 @pytest.fixture
 def deferred_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
-    """The file writers download buttons registered, by file id (run on click)."""
+    """The file writers download buttons registered, by file id (run on click); their
+    file names in FILE_NAMES."""
     from streamlit.runtime.media_file_manager import MediaFileManager
 
     found: dict[str, Callable[[], Any]] = {}
@@ -269,6 +276,8 @@ def deferred_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], An
     def spy(self: MediaFileManager, data_callable: Callable[[], Any], *args: Any, **kw: Any) -> str:
         file_id: str = register(self, data_callable, *args, **kw)
         found[file_id] = data_callable
+        name = kw.get("file_name", args[2] if len(args) > 2 else None)
+        FILE_NAMES[file_id] = str(name)
         return file_id
 
     monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
@@ -442,3 +451,67 @@ def test_large_programs_show_the_analysis_on_request(
     at.run()
     shown = [t.key for t in at.toggle]
     assert analysis_tables.SHOW not in shown and at.tabs, "small programs show it at once"
+
+
+@pytest.mark.parametrize(
+    ("lang", "tab", "words", "header"),
+    [
+        ("es", "Intermediarios", ("enlace entre", "Papel principal"), "Veces que intermedia"),
+        ("en", "Brokers", ("liaison between", "Main role"), "Times brokering"),
+    ],
+)
+def test_brokers_are_named_in_words_rounded_on_screen_with_four_decimals_in_files(
+    app_db: Database,
+    open_page: Callable[..., AppTest],
+    deferred_files: dict[str, Callable[[], Any]],
+    lang: str,
+    tab: str,
+    words: tuple[str, str],
+    header: str,
+) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from engagement.services import demo
+
+    program = demo.load_demo(app_db, Principal("cli"), demo.demo_data("antigua"))
+    at = open_page(PAGE, lang=lang, program_id=program.id)
+    at.session_state[analysis_tables.TABS] = tab
+    at.run()
+    assert not at.exception
+    sentences = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert len(sentences) == 8
+    text = " ".join(sentences)
+    assert words[0] in text
+    # The leading broker is the municipality's open-government unit, named with its sector.
+    sectors = {s.key: s.label(lang) for s in program.sectors}
+    assert sectors["municipal_government"].replace("(", "\\(") in sentences[0]
+    table = next(df.value for df in at.dataframe)
+    assert words[1] in table.columns and header in table.columns
+    roles = {"es": {"Coordinador", "Itinerante (cosmopolita)", "Portero", "Representante",
+                    "Enlace"},
+             "en": {"Coordinator", "Itinerant (cosmopolitan)", "Gatekeeper", "Representative",
+                    "Liaison"}}[lang]  # fmt: skip
+    assert set(table[words[1]]) <= roles
+    measures = table.columns[4:7]
+    for column in measures:
+        values = table[column].dropna()
+        assert (values == values.round(2)).all()
+    assert (table[measures[0]] > 0).any()  # some betweenness shows, rounded
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto for b in at.get("download_button")}
+    csv_button, xlsx_button = buttons["brokers.csv"], buttons["brokers.xlsx"]
+    assert csv_button.deferred_file_id and not csv_button.url
+    rows = list(
+        csv.reader(io.StringIO(deferred_files[csv_button.deferred_file_id]().decode("utf-8-sig")))
+    )
+    assert rows[0][:3] == list(table.columns[:3])
+    decimals = {len(cell.split(".")[1]) for row in rows[1:] for cell in row[4:7] if "." in cell}
+    assert max(decimals) == 4  # four decimals in the file (two on screen)
+    book = load_workbook(io.BytesIO(deferred_files[xlsx_button.deferred_file_id]()))
+    sheet = book[tab]
+    numbers = [c.value for row in sheet.iter_rows(min_row=2) for c in row[4:7]]
+    assert any(isinstance(v, float) and round(v, 4) == v != round(v, 2) for v in numbers)
+    name = FILE_NAMES[csv_button.deferred_file_id]
+    assert name.endswith("-intermediarios.csv" if lang == "es" else "-brokers.csv")

@@ -107,3 +107,30 @@ def test_empty_and_tieless_graphs() -> None:
     assert brokerage_roles(nx.DiGraph(), {}).empty
     table = brokerage_roles(nx.empty_graph(["a", "b"]), {"a": "x", "b": "y"})
     assert table["total"].tolist() == [0, 0]
+
+
+def test_brokered_groups_say_which_sectors_each_broker_connects() -> None:
+    from engagement.analysis.brokerage import brokerage_roles, brokered_groups
+
+    G = nx.DiGraph()
+    groups = {"a": "ngo", "b": "ngo", "v": "city", "w": "city", "x": "uni", "y": "uni"}
+    G.add_edges_from([("a", "v"), ("v", "b"), ("v", "w"), ("w", "v"), ("x", "v"), ("v", "y")])
+    found = brokered_groups(G, groups)
+    roles = brokerage_roles(G, groups)
+    # Summed over the pairs of groups, the rows give the role counts.
+    summed = found.pivot_table(index="broker", columns="role", values="paths", aggfunc="sum")
+    for role in summed.columns:
+        assert int(summed.loc["v", role]) == int(roles.loc["v", role])
+    rows = {(r.role, r.from_group, r.to_group): r.paths for r in found.itertuples()}
+    assert rows[("itinerant", "ngo", "ngo")] == 1  # a -> v -> b
+    assert rows[("gatekeeper", "ngo", "city")] == 1  # a -> v -> w
+    assert rows[("liaison", "ngo", "uni")] == 1  # a -> v -> y
+    assert rows[("representative", "city", "ngo")] == 1  # w -> v -> b
+    assert ("coordinator", "city", "city") not in rows  # w -> v -> w is no path
+    assert set(found["broker"]) == {"v"}
+
+
+def test_brokered_groups_of_an_empty_graph_is_an_empty_table() -> None:
+    from engagement.analysis.brokerage import BROKERED_COLUMNS, brokered_groups
+
+    assert brokered_groups(nx.DiGraph(), {}).columns.tolist() == BROKERED_COLUMNS

@@ -93,7 +93,7 @@ def test_the_legend_names_the_layer_in_the_users_language(lang: str, label: str)
 
 def test_the_layer_changes_no_node_size_or_position() -> None:
     off, on = _view(co_participation=False), _view(co_participation=True)
-    assert on.nodes == off.nodes and on.physics == off.physics
+    assert on.nodes == off.nodes
     a, b = map_payload(off, title="M", lang="es"), map_payload(on, title="M", lang="es")
     assert a["nodes"] == b["nodes"]
 

@@ -156,7 +156,7 @@ def test_legend_lists_the_groups_present_in_the_users_language(
 
 def test_size_follows_the_chosen_measure() -> None:
     sizes = {n.id: n.size for n in _view(size_by="betweenness").nodes}
-    assert sizes[1] == 40.0 and sizes[2] == sizes[3] == sizes[4] == 10.0
+    assert sizes[1] == 30.0 and sizes[2] == sizes[3] == sizes[4] == 8.0
 
 
 def test_tooltips_are_plain_text_with_scores_and_engagement() -> None:
@@ -170,23 +170,29 @@ def test_tooltips_are_plain_text_with_scores_and_engagement() -> None:
     assert "Vigente: 2024-01-01 – …" in edge.title
 
 
-def test_large_maps_keep_the_most_central_actors_and_switch_physics_off() -> None:
+def test_large_maps_keep_the_most_central_actors() -> None:
     view = _view(max_nodes=2, size_by="betweenness")
     assert view.capped and view.matching == 4 and len(view.nodes) == 2
     assert 1 in {n.id for n in view.nodes}  # the most central one
     assert all(e.source in {1, 2} and e.target in {1, 2} for e in view.edges)
     assert not _view().capped
-    assert _view(physics_limit=3).physics is False  # 4 actors drawn: positions fixed
-    assert _view(physics_limit=10).physics is True
 
 
-def test_a_dragged_node_switches_physics_off() -> None:
+def test_the_map_never_runs_physics_and_names_the_most_central_first() -> None:
+    payload = map_payload(_view(size_by="betweenness"), title="M", lang="es")
+    assert payload["options"]["physics"] == {"enabled": False}
+    assert all("label" not in n for n in payload["nodes"])  # names: the label layer's
+    assert payload["order"][0] == 1  # the broker between the others comes first
+    assert sorted(payload["order"]) == [1, 2, 3, 4]
+    assert payload["label_length"] == 32
+
+
+def test_a_dragged_node_is_pinned() -> None:
     positions = layout_positions([1, 2, 3, 4], [(1, 2)])
     view = build_view(
         _program(), _actors(), _ties(), measures=_measures(), positions=positions,
         pinned=frozenset({3}),
     )  # fmt: skip
-    assert view.physics is False
     assert [n.pinned for n in view.nodes] == [False, False, True, False]
 
 
@@ -207,7 +213,7 @@ def test_payload_json_is_stable_and_script_safe() -> None:
     assert first == again
     assert "<" not in first and ">" not in first and "&" not in first
     decoded = json.loads(first)
-    assert decoded["nodes"][1]["label"] == XSS  # shown as typed, as text
+    assert decoded["nodes"][1]["title"].splitlines()[0] == XSS  # shown as typed, as text
 
 
 def test_moving_nodes_changes_the_version_but_not_the_frame() -> None:
@@ -271,6 +277,34 @@ def test_layout_separates_nodes_and_keeps_ties_short() -> None:
     tie = np.median([np.hypot(*np.subtract(pos[a], pos[b])) for a, b in G.edges])
     spread = np.hypot(*(xy.max(axis=0) - xy.min(axis=0)))
     assert tie < spread / 5
+
+
+def test_layout_draws_communities_apart_and_no_two_actors_overlap() -> None:
+    import numpy as np
+
+    from engagement.analysis.layout import EDGE_LENGTH, MIN_GAP
+    from engagement.maps.view import MAX_SIZE
+
+    # Three dense groups of 15 with many ties between them: a tangle when drawn plainly.
+    G = nx.random_partition_graph([15, 15, 15], 0.4, 0.1, seed=1)
+    groups = {n: G.nodes[n]["block"] for n in G}
+    plain = layout_positions(G.nodes, G.edges)
+    grouped = layout_positions(G.nodes, G.edges, groups=groups)
+
+    def separation(pos: dict[int, tuple[float, float]]) -> float:
+        """Distance between group centres over the spread inside a group (mean)."""
+        xy = {g: np.array([pos[n] for n in G if groups[n] == g]) for g in range(3)}
+        centres = {g: xy[g].mean(axis=0) for g in xy}
+        inside = np.mean([np.hypot(*(xy[g] - centres[g]).T).mean() for g in xy])
+        pairs = ((0, 1), (0, 2), (1, 2))
+        between = np.mean([np.hypot(*(centres[a] - centres[b])) for a, b in pairs])
+        return float(between / inside)
+
+    assert separation(grouped) > 1.4 * separation(plain)
+    assert separation(grouped) > 2.8  # each community a cluster of its own
+    xy = np.array(list(grouped.values()))
+    gaps = np.hypot(*(xy[:, None] - xy[None]).transpose(2, 0, 1)) + np.eye(len(xy)) * 1e9
+    assert gaps.min() >= MIN_GAP * EDGE_LENGTH > 2 * MAX_SIZE + 2  # even the largest nodes
 
 
 def test_layout_handles_empty_isolated_and_disconnected_graphs() -> None:

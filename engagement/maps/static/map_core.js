@@ -43,7 +43,197 @@ function tejidoMap(vis, host, payload, hooks) {
     fitButton.textContent = p.labels.fit;
     pngButton.textContent = p.labels.png;
     canvasHost.setAttribute("aria-label", p.title);
-    canvasHost.style.height = (p.height || 640) + "px";
+    // Without a height the map takes the window's height, less its toolbar and a margin
+    // (up to 720 px: a larger canvas only draws more slowly).
+    canvasHost.style.height = p.height ? p.height + "px" : "clamp(420px, calc(100vh - 96px), 720px)";
+  }
+
+  // --- the label layer -------------------------------------------------------------
+  // Names are drawn here, not by vis-network: at a fixed, readable size on screen
+  // (LABEL_PX), most central actors first (payload.names), each only where it overlaps
+  // no other name and no other actor. Zooming in makes room, so more names appear; the
+  // hovered and the selected actor are always named.
+  var LABEL_PX = 12;
+  var LABEL_FONT = LABEL_PX + "px sans-serif";
+  var LABEL_H = LABEL_PX + 4;
+  var LABEL_GAP = 3;
+  var CELL = 48;
+  // Names tried per placement: beyond the first 1,500 actors in view, none finds room.
+  var MAX_TRIED = 1500;
+  var layer = { key: "", shown: [], hover: null, widths: {}, moves: 0 };
+  var byId = {};
+  var measureCtx = doc.createElement("canvas").getContext("2d");
+
+  function textWidth(text) {
+    var w = layer.widths[text];
+    if (w === undefined) {
+      measureCtx.font = LABEL_FONT;
+      w = layer.widths[text] = Math.ceil(measureCtx.measureText(text).width);
+    }
+    return w;
+  }
+
+  function viewBox() {
+    var origin = network.canvasToDOM({ x: 0, y: 0 });
+    return {
+      scale: network.getScale(),
+      ox: origin.x,
+      oy: origin.y,
+      width: canvasHost.clientWidth,
+      height: canvasHost.clientHeight,
+    };
+  }
+
+  function Grid() {
+    this.cells = {};
+  }
+  Grid.prototype.cellsOf = function (b, visit) {
+    var x0 = Math.floor(b.x / CELL), x1 = Math.floor((b.x + b.w) / CELL);
+    var y0 = Math.floor(b.y / CELL), y1 = Math.floor((b.y + b.h) / CELL);
+    for (var gx = x0; gx <= x1; gx++) {
+      for (var gy = y0; gy <= y1; gy++) {
+        if (visit(gx + ":" + gy) === false) return false;
+      }
+    }
+    return true;
+  };
+  Grid.prototype.add = function (b) {
+    var cells = this.cells;
+    this.cellsOf(b, function (key) {
+      (cells[key] || (cells[key] = [])).push(b);
+    });
+  };
+  Grid.prototype.free = function (b, own) {
+    var cells = this.cells;
+    return this.cellsOf(b, function (key) {
+      var list = cells[key];
+      if (!list) return true;
+      for (var i = 0; i < list.length; i++) {
+        var o = list[i];
+        if (o.id === own && o.disc) continue;
+        if (b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h) {
+          return false;
+        }
+      }
+      return true;
+    });
+  };
+
+  function nodeDisc(v, node, at) {
+    var c = { x: at.x * v.scale + v.ox, y: at.y * v.scale + v.oy };
+    var r = node.size * v.scale + 1;
+    return { id: node.id, cx: c.x, cy: c.y, r: r, x: c.x - r, y: c.y - r, w: 2 * r, h: 2 * r, disc: true };
+  }
+
+  function candidates(d, w) {
+    // Below, above, right, left, then the four corners (touching the disc at 45°).
+    var h = LABEL_H;
+    var r = d.r + LABEL_GAP;
+    var c = r * 0.7071;
+    return [
+      { x: d.cx - w / 2, y: d.cy + r },
+      { x: d.cx - w / 2, y: d.cy - r - h },
+      { x: d.cx + r, y: d.cy - h / 2 },
+      { x: d.cx - r - w, y: d.cy - h / 2 },
+      { x: d.cx + c, y: d.cy + c },
+      { x: d.cx - c - w, y: d.cy + c },
+      { x: d.cx + c, y: d.cy - c - h },
+      { x: d.cx - c - w, y: d.cy - c - h },
+    ];
+  }
+
+  // A node's name: the first line of its tooltip, shortened as engagement.text.shorten.
+  function nameOf(node) {
+    var text = String(node.title || "").split("\n")[0].split(/\s+/).join(" ").trim();
+    var chars = Array.from(text);
+    var most = current.label_length || 32;
+    return chars.length <= most ? text : chars.slice(0, most - 1).join("").trimEnd() + "\u2026";
+  }
+
+  function placeLabels(v) {
+    var grid = new Grid();
+    var discs = {};
+    var inView = function (b) {
+      return b.x >= 2 && b.y >= 2 && b.x + b.w <= v.width - 2 && b.y + b.h <= v.height - 2;
+    };
+    var at = network.getPositions();
+    current.nodes.forEach(function (node) {
+      var d = nodeDisc(v, node, at[node.id]);
+      discs[node.id] = d;
+      if (d.x + d.w >= 0 && d.y + d.h >= 0 && d.x <= v.width && d.y <= v.height) grid.add(d);
+    });
+    var shown = [];
+    var order = current.order || [];
+    var tried = 0;
+    for (var i = 0; i < order.length && tried < MAX_TRIED; i++) {
+      var d = discs[order[i]];
+      if (!d || d.cx < 0 || d.cy < 0 || d.cx > v.width || d.cy > v.height) continue;
+      tried++;
+      var text = nameOf(byId[order[i]]);
+      var w = textWidth(text);
+      var spots = candidates(d, w);
+      for (var k = 0; k < spots.length; k++) {
+        var b = { id: d.id, x: spots[k].x, y: spots[k].y, w: w, h: LABEL_H, text: text };
+        if (inView(b) && grid.free(b, d.id)) {
+          grid.add(b);
+          shown.push(b);
+          break;
+        }
+      }
+    }
+    return shown;
+  }
+
+  function extraLabel(v, id) {
+    var node = id === null || id === undefined ? null : byId[id];
+    if (!node) return null;
+    for (var i = 0; i < layer.shown.length; i++) {
+      if (layer.shown[i].id === node.id) return null;
+    }
+    var text = nameOf(node);
+    if (!text) return null;
+    var d = nodeDisc(v, node, network.getPosition(node.id));
+    var w = textWidth(text);
+    return { id: node.id, x: d.cx - w / 2, y: d.cy + d.r + LABEL_GAP, w: w, h: LABEL_H, text: text };
+  }
+
+  function drawLabel(ctx, b, boxed) {
+    if (boxed) {
+      ctx.fillStyle = "rgba(255,255,255,0.95)";
+      ctx.strokeStyle = "#9AA5B1";
+      ctx.lineWidth = 1;
+      ctx.fillRect(b.x - 3, b.y - 1, b.w + 6, b.h + 2);
+      ctx.strokeRect(b.x - 3, b.y - 1, b.w + 6, b.h + 2);
+    } else {
+      ctx.lineWidth = 3;
+      ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.strokeText(b.text, b.x, b.y + 2);
+    }
+    ctx.fillStyle = "#1B2631";
+    ctx.fillText(b.text, b.x, b.y + 2);
+  }
+
+  function drawLabels(ctx) {
+    if (!network || !current) return;
+    var v = viewBox();
+    var key = [v.scale, v.ox, v.oy, v.width, v.height, current.version, layer.moves].join(",");
+    if (key !== layer.key) {
+      layer.shown = placeLabels(v);
+      layer.key = key;
+    }
+    var canvas = ctx.canvas;
+    var ratio = canvas.clientWidth ? canvas.width / canvas.clientWidth : 1;
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.font = LABEL_FONT;
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    layer.shown.forEach(function (b) { drawLabel(ctx, b, false); });
+    [current.selected, layer.hover].forEach(function (id) {
+      var b = extraLabel(v, id);
+      if (b) drawLabel(ctx, b, true);
+    });
+    ctx.restore();
   }
 
   function markDrawn() {
@@ -57,43 +247,51 @@ function tejidoMap(vis, host, payload, hooks) {
   function build(p) {
     setLabels(p);
     root.setAttribute("data-state", "drawing");
-    status.textContent = p.physics ? p.labels.settling : p.labels.drawing;
+    status.textContent = p.labels.drawing;
     if (network) {
       network.destroy();
       network = null;
     }
     nodes = new vis.DataSet(p.nodes);
     edges = new vis.DataSet(p.edges);
+    byId = {};
+    p.nodes.forEach(function (n) { byId[n.id] = n; });
+    layer.key = "";
+    layer.hover = null;
     network = new vis.Network(canvasHost, { nodes: nodes, edges: edges }, p.options);
     root.setAttribute("data-nodes", String(p.nodes.length));
+    network.on("afterDrawing", drawLabels);
+    network.on("dragging", function (params) {
+      // A dragged actor takes its name along (names are placed again on the next frame).
+      if (params.nodes && params.nodes.length) layer.moves++;
+    });
+    network.on("hoverNode", function (params) {
+      layer.hover = params.node;
+      requestDraw();
+    });
+    network.on("blurNode", function () {
+      layer.hover = null;
+      requestDraw();
+    });
     network.on("click", function (params) {
       if (params.nodes && params.nodes.length && hooks.onSelect) {
         hooks.onSelect(params.nodes[0]);
       }
     });
     network.on("dragEnd", function (params) {
+      layer.moves++;
       if (!current.editable || !params.nodes || !params.nodes.length || !hooks.onMoved) return;
-      // With physics the whole picture moved: keep all of it; otherwise the dragged nodes.
-      var ids = current.physics ? nodes.getIds() : params.nodes;
-      var found = network.getPositions(ids);
+      var found = network.getPositions(params.nodes);
       var moved = {};
       Object.keys(found).forEach(function (id) {
         moved[id] = [Math.round(found[id].x * 100) / 100, Math.round(found[id].y * 100) / 100];
       });
       hooks.onMoved(moved);
     });
-    if (p.physics) {
-      network.once("stabilizationIterationsDone", function () {
-        network.setOptions({ physics: { enabled: false } });
-        network.fit({ animation: false });
-        markDrawn();
-      });
-    } else {
-      network.once("afterDrawing", function () {
-        markDrawn();
-      });
-      network.fit({ animation: false });
-    }
+    network.once("afterDrawing", function () {
+      markDrawn();
+    });
+    network.fit({ animation: false });
     select(p.selected);
   }
 
@@ -104,6 +302,14 @@ function tejidoMap(vis, host, payload, hooks) {
     } else {
       network.unselectAll();
     }
+    requestDraw();
+  }
+
+  // A drawing on the next frame (network.redraw() would draw the whole map at once, again).
+  function requestDraw() {
+    if (!network) return;
+    if (network.body && network.body.emitter) network.body.emitter.emit("_requestRedraw");
+    else network.redraw();
   }
 
   function update(p) {
@@ -112,7 +318,7 @@ function tejidoMap(vis, host, payload, hooks) {
       current = p;
       return;
     }
-    if (current && current.frame === p.frame && network && !(p.physics && !current.physics)) {
+    if (current && current.frame === p.frame && network) {
       // Same picture, new stored positions (a saved drag): move nodes, keep the view.
       nodes.update(p.nodes.map(function (n) { return { id: n.id, x: n.x, y: n.y }; }));
       current = p;
@@ -202,10 +408,35 @@ function tejidoMap(vis, host, payload, hooks) {
     root.removeChild(link);
   });
 
-  // For tests and benchmarks: where a node is drawn, in pixels from the canvas corner.
-  root.tejidoNodePosition = function (id) {
+  // For tests and benchmarks: where a node is drawn, in pixels from the canvas corner
+  // (or, with inMap, in the map's own coordinates).
+  root.tejidoNodePosition = function (id, inMap) {
     if (!network || !nodes.get(id)) return null;
-    return network.canvasToDOM(network.getPosition(id));
+    var at = network.getPosition(id);
+    return inMap ? { x: at.x, y: at.y } : network.canvasToDOM(at);
+  };
+  // Every node as drawn now (vis-network's positions, in pixels from the canvas corner,
+  // with its radius on screen), and the names the label layer shows, with their boxes.
+  root.tejidoNodes = function () {
+    if (!network) return [];
+    var scale = network.getScale();
+    var found = network.getPositions();
+    return Object.keys(found).map(function (key) {
+      var node = nodes.get(key) || nodes.get(Number(key));
+      var at = network.canvasToDOM(found[key]);
+      return { id: node.id, x: at.x, y: at.y, r: node.size * scale };
+    });
+  };
+  root.tejidoFocus = function (id, times) {
+    if (!network || !nodes.get(id)) return false;
+    var scale = network.getScale() * times;
+    network.moveTo({ position: network.getPosition(id), scale: scale, animation: false });
+    return true;
+  };
+  root.tejidoLabels = function () {
+    return layer.shown.map(function (b) {
+      return { id: b.id, text: b.text, x: b.x, y: b.y, w: b.w, h: b.h, px: LABEL_PX };
+    });
   };
 
   update(payload);
