@@ -105,7 +105,7 @@ def actor_fields(
             st.radio(
                 tr("field.confidentiality"),
                 options=list(CONFIDENTIALITY),
-                format_func=lambda v: tr(f"confidentiality.{v}"),
+                format_func={v: tr(f"confidentiality.{v}") for v in CONFIDENTIALITY}.__getitem__,
                 key=_key(form, "confidentiality"),
                 horizontal=True,
                 help=tr("actors.form.confidentiality_help"),
