@@ -2,13 +2,17 @@
 
 import streamlit as st
 
+from engagement.ui import state
 from engagement.ui.auth import require_sign_in
 from engagement.ui.i18n import tr
+from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import render_sidebar
 
 # An emoji favicon is drawn locally; a ":material/...:" favicon is fetched from a font CDN.
 st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")
 render_sidebar(require_sign_in())
+# The menu offers only what this user can use in the chosen program.
+rights = tracking_rights(state.program_id())
 
 pages = {
     tr("nav.group.program"): [
@@ -44,12 +48,17 @@ pages = {
     ],
     tr("nav.group.data"): [
         st.Page(
-            "pages/import_export.py", title=tr("nav.import_export"), icon=":material/swap_vert:"
+            "pages/import_export.py",
+            title=tr("nav.import_export" if rights.import_data else "pages.nav.export"),
+            icon=":material/swap_vert:",
         ),
         st.Page("pages/settings.py", title=tr("nav.settings"), icon=":material/settings:"),
         st.Page("pages/team.py", title=tr("nav.team"), icon=":material/shield_person:"),
-        st.Page("pages/audit.py", title=tr("nav.audit"), icon=":material/history:"),
     ],
 }
+if rights.see_audit:
+    pages[tr("nav.group.data")].append(
+        st.Page("pages/audit.py", title=tr("nav.audit"), icon=":material/history:")
+    )
 # Every page stays in view: past twelve pages Streamlit would hide some behind "View more".
 st.navigation(pages, expanded=True).run()

@@ -10,6 +10,7 @@ import streamlit as st
 from engagement.ui import context, dashboard_views, tracking_data
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
+from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
 
 show_flash()
@@ -41,8 +42,11 @@ else:
 
 st.divider()
 cols = st.columns(3)
+may_record = tracking_rights(program_id).record_activity
 cols[0].page_link(
-    "pages/activities.py", label=tr("tracking.go.log"), icon=":material/edit_calendar:"
+    "pages/activities.py",
+    label=tr("tracking.go.log" if may_record else "tracking.nav.activities"),
+    icon=":material/edit_calendar:",
 )
 cols[1].page_link(
     "pages/commitments.py", label=tr("tracking.go.commitments"), icon=":material/handshake:"

@@ -20,6 +20,7 @@ from engagement.services.profiles import ActorProfile, Approach
 from engagement.ui import context, state
 from engagement.ui.coalition_data import coalition_frame, visible_ties
 from engagement.ui.i18n import tr
+from engagement.ui.rights import tracking_rights
 
 #: Allies listed by name in the advice; more are counted.
 MAX_ALLIES = 5
@@ -46,11 +47,12 @@ def render_actor_panel(program_id: int, actor_id: int) -> None:
         _header(profile, program)
         if profile.approach is None:
             st.info(tr("grid.panel.not_assessed"), icon=":material/info:")
-            st.page_link(
-                "pages/assessments.py",
-                label=tr("grid.go_assessments"),
-                icon=":material/fact_check:",
-            )
+            if tracking_rights(program.id).assess:
+                st.page_link(
+                    "pages/assessments.py",
+                    label=tr("grid.go_assessments"),
+                    icon=":material/fact_check:",
+                )
         else:
             _standing(profile, program)
         approach_tab, history_tab, ties_tab = st.tabs(

@@ -183,8 +183,9 @@ def inputs_table(frame: pd.DataFrame) -> None:
     )
 
 
-def evidence_section(program_id: int, frame: pd.DataFrame) -> None:
-    """Evidence published about the process, newest first, and a form to add one."""
+def evidence_section(program_id: int, frame: pd.DataFrame, *, editable: bool = True) -> None:
+    """Evidence published about the process, newest first, and (``editable``) a form to
+    add one."""
     st.caption(tr("evidence.intro"))
     if not frame.empty:
         view = pd.DataFrame(
@@ -204,7 +205,11 @@ def evidence_section(program_id: int, frame: pd.DataFrame) -> None:
                 tr("field.url"): st.column_config.LinkColumn(),
             },
         )
+    if editable:
+        _evidence_form(program_id)
 
+
+def _evidence_form(program_id: int) -> None:
     def save() -> str:
         item = EvidenceInput(
             title=st.session_state.get(f"{EVIDENCE}.title") or "",
