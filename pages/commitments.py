@@ -44,7 +44,7 @@ waiting_tab, inputs_tab, promises_tab, evidence_tab = st.tabs(
 )
 with waiting_tab:
     waiting = tracking_data.table(program_id, "waiting")
-    input_views.waiting_queue(waiting)
+    input_views.waiting_queue(waiting, tracking_data.as_of(program_id))
     if may_edit:
         input_views.respond_form(waiting)
 with inputs_tab:

@@ -18,7 +18,8 @@ program_id = require_program()
 program = context.program(program_id)
 dashboard_views.header(program)
 
-dashboard_views.as_of_note(program, tracking_data.as_of(program_id))
+as_of = tracking_data.as_of(program_id)
+dashboard_views.as_of_note(program, as_of)
 stage_id = dashboard_views.stage_choice(program)
 with st.spinner(tr("app.working")):
     board = tracking_data.board(program_id, stage_id)
@@ -38,7 +39,7 @@ elif section == "ogp":
 elif section == "since":
     dashboard_views.since_last_call(program_id)
 else:
-    dashboard_views.staleness(tracking_data.table(program_id, "stale"), program.stale_days)
+    dashboard_views.staleness(tracking_data.table(program_id, "stale"), program.stale_days, as_of)
 
 st.divider()
 cols = st.columns(3)

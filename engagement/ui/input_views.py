@@ -13,7 +13,7 @@ from engagement.storage.models import EVIDENCE_KINDS, INPUT_RESPONSES
 from engagement.tracking import EvidenceInput, InputInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import on_save
-from engagement.ui.i18n import tr
+from engagement.ui.i18n import reference_date, tr
 
 ADD = "inputs.add"
 RESPOND = "inputs.respond"
@@ -27,12 +27,13 @@ def _response(value: object) -> str:
     )
 
 
-def waiting_queue(waiting: pd.DataFrame) -> None:
-    """Inputs waiting for a reasoned response, oldest first."""
+def waiting_queue(waiting: pd.DataFrame, as_of: dt.date) -> None:
+    """Inputs waiting for a reasoned response, oldest first, days counted to ``as_of``."""
     if waiting.empty:
         st.success(tr("inputs.waiting.none"), icon=":material/check:")
         return
     st.warning(tr("inputs.waiting.count", count=len(waiting)), icon=":material/hourglass_top:")
+    st.caption(reference_date(as_of))
     view = pd.DataFrame(
         {
             tr("field.received_on"): waiting["received_on"],
