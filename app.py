@@ -6,10 +6,12 @@ from engagement.ui import state
 from engagement.ui.auth import require_sign_in
 from engagement.ui.i18n import tr
 from engagement.ui.rights import tracking_rights
-from engagement.ui.sidebar import render_sidebar
+from engagement.ui.sidebar import declare_language, init_from_url, render_sidebar
 
 # An emoji favicon is drawn locally; a ":material/...:" favicon is fetched from a font CDN.
 st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")
+init_from_url()  # before sign-in: ?lang=en gives an English sign-in screen
+declare_language()
 render_sidebar(require_sign_in())
 # The menu offers only what this user can use in the chosen program.
 rights = tracking_rights(state.program_id())

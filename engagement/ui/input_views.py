@@ -80,7 +80,7 @@ def respond_form(waiting: pd.DataFrame) -> None:
         return tr("inputs.responded")
 
     responses = {r: _response(r) for r in INPUT_RESPONSES}
-    with st.form(RESPOND):
+    with st.form(RESPOND, enter_to_submit=False):
         st.selectbox(
             tr("inputs.choose"), list(texts), format_func=texts.__getitem__, key=WAITING_CHOICE
         )
@@ -126,7 +126,7 @@ def add_input_form(program_id: int, names: dict[int, str], activity_titles: dict
         forms.reset_widgets({f"{ADD}.text": "", f"{ADD}.topic": ""})
         return tr("inputs.added")
 
-    with st.form(ADD):
+    with st.form(ADD, enter_to_submit=False):
         st.text_area(tr("field.text"), key=f"{ADD}.text")
         forms.field_feedback(ADD, "text")
         a, b = st.columns(2)
@@ -223,7 +223,7 @@ def _evidence_form(program_id: int) -> None:
         return tr("evidence.added")
 
     kinds = {k: tr(f"tracking.evidence_kind.{k}") for k in EVIDENCE_KINDS}
-    with st.form(EVIDENCE):
+    with st.form(EVIDENCE, enter_to_submit=False):
         a, b = st.columns(2)
         a.text_input(tr("field.title"), key=f"{EVIDENCE}.title")
         b.selectbox(

@@ -45,7 +45,7 @@ def members(user: Principal, program_id: int) -> None:
     )
     if not choices:
         return
-    with st.form("team.role_form"):
+    with st.form("team.role_form", enter_to_submit=False):
         cols = st.columns(2)
         who = cols[0].selectbox(tr("team.user"), choices, key="team.who")
         roles = {r: role_label(r) for r in (*ROLES, NO_ROLE)}
@@ -68,7 +68,7 @@ def new_account(user: Principal, program_id: int) -> None:
     st.subheader(tr("team.new_account"))
     st.caption(tr("pages.team.new_account_help"))
     _one_time_password()
-    with st.form("team.invite_form", clear_on_submit=True):
+    with st.form("team.invite_form", clear_on_submit=True, enter_to_submit=False):
         cols = st.columns(3)
         username = cols[0].text_input(tr("auth.username"), key="team.new_username")
         name = cols[1].text_input(tr("team.display_name"), key="team.new_name")

@@ -159,7 +159,7 @@ def add_tie_form(
     """A form that adds a tie; on success it empties itself and selects the new tie."""
     for key, blank in _values(ADD, BLANK).items():
         st.session_state.setdefault(key, blank)
-    with st.form(ADD, border=False):
+    with st.form(ADD, border=False, enter_to_submit=False):
         tie_fields(ADD, program, names, tag_choices)
         forms.form_feedback(ADD, BLANK)
         st.form_submit_button(
@@ -226,7 +226,7 @@ def edit_tie_form(
         }
         forms.load_widgets(_EDIT_LOADED, int(tie["id"]), loaded)
         forms.forget_error(EDIT)
-    with st.form(EDIT, border=False):
+    with st.form(EDIT, border=False, enter_to_submit=False):
         tie_fields(EDIT, program, names, tag_choices)
         forms.form_feedback(EDIT, BLANK)
         st.form_submit_button(
