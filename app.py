@@ -2,12 +2,14 @@
 
 import streamlit as st
 
+from engagement.ui import state
 from engagement.ui.auth import follow_deep_link, require_sign_in
 from engagement.ui.i18n import tr
 from engagement.ui.navigation import use_app_navigation
 from engagement.ui.outage import surviving_outages
+from engagement.ui.rights import tracking_rights
 from engagement.ui.session_gate import guard_streamlit
-from engagement.ui.sidebar import render_sidebar
+from engagement.ui.sidebar import declare_language, init_from_url, render_sidebar
 
 # pages/ is run by the st.navigation below, never as Streamlit's legacy folder.
 use_app_navigation()
@@ -16,9 +18,13 @@ use_app_navigation()
 guard_streamlit()
 # An emoji favicon is drawn locally; a ":material/...:" favicon is fetched from a font CDN.
 st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")
+init_from_url()  # before sign-in: ?lang=en gives an English sign-in screen
+declare_language()
 # A lost database (a PostgreSQL restart) is explained and retried, never a traceback.
 with surviving_outages():
     render_sidebar(require_sign_in())
+    # The menu offers only what this user can use in the chosen program.
+    rights = tracking_rights(state.program_id())
 
     pages = {
         tr("nav.group.program"): [
@@ -58,13 +64,18 @@ with surviving_outages():
         ],
         tr("nav.group.data"): [
             st.Page(
-                "pages/import_export.py", title=tr("nav.import_export"), icon=":material/swap_vert:"
+                "pages/import_export.py",
+                title=tr("nav.import_export" if rights.import_data else "pages.nav.export"),
+                icon=":material/swap_vert:",
             ),
             st.Page("pages/settings.py", title=tr("nav.settings"), icon=":material/settings:"),
             st.Page("pages/team.py", title=tr("nav.team"), icon=":material/shield_person:"),
-            st.Page("pages/audit.py", title=tr("nav.audit"), icon=":material/history:"),
         ],
     }
+    if rights.see_audit:
+        pages[tr("nav.group.data")].append(
+            st.Page("pages/audit.py", title=tr("nav.audit"), icon=":material/history:")
+        )
     # Every page stays in view: past twelve pages Streamlit would hide some behind "View more".
     navigation = st.navigation(pages, expanded=True)
     follow_deep_link(pages)  # a link opened while signed out: its page, after sign-in

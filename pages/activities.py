@@ -10,6 +10,7 @@ from engagement.services import activities
 from engagement.ui import activity_forms, activity_views, context, tracking_data
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
+from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
 from engagement.ui.tables import tag_options
 
@@ -18,14 +19,20 @@ st.caption(tr("tracking.activities.intro"))
 show_flash()
 program_id = require_program()
 program = context.program(program_id)
+may_record = tracking_rights(program_id).record_activity
 registry = context.frame(program_id, "actors")
 names = {int(i): str(n) for i, n in zip(registry["id"], registry["name"], strict=True)}
 listed = tracking_data.table(program_id, "activities")
 facilitators = sorted({f for names_ in listed["facilitators"] for f in names_ or ()})
 tags = tag_options(listed)
 
-with st.expander(tr("tracking.log.title"), icon=":material/edit_calendar:", expanded=listed.empty):
-    activity_forms.log_form(program, names, facilitators, tags)
+if may_record:
+    with st.expander(
+        tr("tracking.log.title"), icon=":material/edit_calendar:", expanded=listed.empty
+    ):
+        activity_forms.log_form(program, names, facilitators, tags)
+else:
+    st.info(tr("pages.read_only"), icon=":material/visibility:")
 
 st.subheader(tr("tracking.list.title"))
 search, kinds, stages = activity_views.filters(program)
@@ -43,7 +50,9 @@ if activity_id is None:
     st.stop()
 info = activities.get_activity(context.database(), activity_id)
 activity_views.detail(info, program, names)
-activity_views.task_panel(info, tracking_data.table(program_id, "tasks"))
+activity_views.task_panel(info, tracking_data.table(program_id, "tasks"), editable=may_record)
+if not may_record:
+    st.stop()
 with st.expander(tr("tracking.edit.title"), icon=":material/edit:"):
     activity_forms.edit_form(program, info, names, facilitators, tags)
 with st.expander(tr("tracking.delete.title"), icon=":material/delete:"):

@@ -33,10 +33,10 @@ if rights.add_actor:
         actor_forms.add_actor_form(program, tags, personal=rights.see_personal)
 
 wanted = actor_views.actor_filters(registry, program)
-view = actor_views.choose_view(editable=rights.edit_actors)
+view = actor_views.choose_view(editable=rights.edit_ties)
 if view == "deleted":
     shown = filter_actors(deleted, wanted)
-    actor_views.deleted_actors(shown, len(deleted), history, program, restore=rights.edit_actors)
+    actor_views.deleted_actors(shown, len(deleted), history, program, restore=rights.edit_ties)
     st.stop()
 
 shown = filter_actors(registry, wanted)
@@ -64,10 +64,10 @@ with left:
     actor_detail.profile(actor, program)
 with right:
     actor_detail.personal_data(actor, visible=rights.see_personal)
-    if rights.edit_actors:
+    if rights.may_edit_actor(actor.id):
         actor_detail.delete_controls(actor, len(actor_history), n_ties)
 
-if rights.edit_actors:
+if rights.may_edit_actor(actor.id):
     title = tr("actors.edit.title", name=escape_markdown(actor.name))
     with st.expander(title, icon=":material/edit:"):
         actor_forms.edit_actor_form(program, actor, tags, personal=rights.see_personal)

@@ -11,6 +11,7 @@ from engagement.services import commitments
 from engagement.ui import commitment_views, context, input_views, tracking_data
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
+from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
 
 st.title(tr("commitments.title"))
@@ -18,6 +19,9 @@ st.caption(tr("commitments.intro"))
 show_flash()
 program_id = require_program()
 program = context.program(program_id)
+may_edit = tracking_rights(program_id).edit_tracking
+if not may_edit:
+    st.info(tr("pages.read_only"), icon=":material/visibility:")
 registry = context.frame(program_id, "actors")
 received = tracking_data.table(program_id, "inputs")
 acts = tracking_data.table(program_id, "activities")
@@ -40,23 +44,27 @@ waiting_tab, inputs_tab, promises_tab, evidence_tab = st.tabs(
 )
 with waiting_tab:
     waiting = tracking_data.table(program_id, "waiting")
-    input_views.waiting_queue(waiting)
-    input_views.respond_form(waiting)
+    input_views.waiting_queue(waiting, tracking_data.as_of(program_id))
+    if may_edit:
+        input_views.respond_form(waiting)
 with inputs_tab:
-    with st.expander(tr("inputs.add_title"), icon=":material/add_comment:"):
-        input_views.add_input_form(program_id, choices["actors"], choices["activities"])
+    if may_edit:
+        with st.expander(tr("inputs.add_title"), icon=":material/add_comment:"):
+            input_views.add_input_form(program_id, choices["actors"], choices["activities"])
     if received.empty:
         st.info(tr("inputs.none"), icon=":material/forum:")
     else:
         input_views.inputs_table(received)
 with evidence_tab:
-    input_views.evidence_section(program_id, tracking_data.table(program_id, "evidence"))
+    evidence = tracking_data.table(program_id, "evidence")
+    input_views.evidence_section(program_id, evidence, editable=may_edit)
 with promises_tab:
     promised = tracking_data.table(program_id, "commitments")
-    with st.expander(
-        tr("commitments.add_title"), icon=":material/add_task:", expanded=promised.empty
-    ):
-        commitment_views.commitment_form(commitment_views.ADD, program, None, choices)
+    if may_edit:
+        with st.expander(
+            tr("commitments.add_title"), icon=":material/add_task:", expanded=promised.empty
+        ):
+            commitment_views.commitment_form(commitment_views.ADD, program, None, choices)
     if not promised.empty:
         commitment_views.commitments_table(promised, program)
         chosen = commitment_views.choose_commitment(promised)
@@ -64,6 +72,8 @@ with promises_tab:
             info = commitments.get_commitment(context.database(), chosen)
             row = promised[promised["id"] == chosen].iloc[0].to_dict()
             commitment_views.detail(info, row, choices)
+            if not may_edit:
+                st.stop()
             with st.expander(tr("commitments.edit_title"), icon=":material/edit:"):
                 commitment_views.commitment_form(commitment_views.EDIT, program, info, choices)
             with st.expander(tr("tracking.delete.title"), icon=":material/delete:"):

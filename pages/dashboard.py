@@ -10,6 +10,7 @@ import streamlit as st
 from engagement.ui import briefing_widgets, context, dashboard_views, tracking_data
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
+from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
 
 show_flash()
@@ -18,7 +19,8 @@ program = context.program(program_id)
 dashboard_views.header(program)
 briefing_widgets.download_briefing(program)
 
-dashboard_views.as_of_note(program, tracking_data.as_of(program_id))
+as_of = tracking_data.as_of(program_id)
+dashboard_views.as_of_note(program, as_of)
 stage_id = dashboard_views.stage_choice(program)
 with st.spinner(tr("app.working")):
     board = tracking_data.board(program_id, stage_id)
@@ -38,12 +40,15 @@ elif section == "ogp":
 elif section == "since":
     dashboard_views.since_last_call(program_id)
 else:
-    dashboard_views.staleness(tracking_data.table(program_id, "stale"), program.stale_days)
+    dashboard_views.staleness(tracking_data.table(program_id, "stale"), program.stale_days, as_of)
 
 st.divider()
 cols = st.columns(3)
+may_record = tracking_rights(program_id).record_activity
 cols[0].page_link(
-    "pages/activities.py", label=tr("tracking.go.log"), icon=":material/edit_calendar:"
+    "pages/activities.py",
+    label=tr("tracking.go.log" if may_record else "tracking.nav.activities"),
+    icon=":material/edit_calendar:",
 )
 cols[1].page_link(
     "pages/commitments.py", label=tr("tracking.go.commitments"), icon=":material/handshake:"

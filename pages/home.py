@@ -5,6 +5,7 @@ import streamlit as st
 from engagement.ui import context
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import label, tr
+from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
 
 st.title(tr("app.title"))
@@ -36,5 +37,11 @@ st.write(" → ".join(label(stage) for stage in program.stages))
 
 st.subheader(tr("home.next_steps"))
 st.page_link("pages/actors.py", label=tr("home.go_actors"), icon=":material/groups:")
-st.page_link("pages/assessments.py", label=tr("home.go_assessments"), icon=":material/fact_check:")
-st.page_link("pages/import_export.py", label=tr("home.go_import"), icon=":material/upload:")
+rights = tracking_rights(program_id)
+if rights.assess:
+    st.page_link(
+        "pages/assessments.py", label=tr("home.go_assessments"), icon=":material/fact_check:"
+    )
+if rights.import_data:
+    st.page_link("pages/import_export.py", label=tr("home.go_import"), icon=":material/upload:")
+st.page_link("pages/grid.py", label=tr("nav.grid"), icon=":material/grid_view:")

@@ -20,16 +20,23 @@ db, user = context.database(), context.current_user()
 presenting = state.presentation()  # a shared screen: files would show citizens' names
 may_import = import_widgets.may_import(user, program_id) and not presenting
 
+if not may_import:
+    # Readers (and a shared screen) download; the import tabs are not offered at all.
+    st.info(
+        tr("privacy.no_import" if presenting else "import_page.no_permission"),
+        icon=":material/lock:",
+    )
+    export_widgets.program_exports(db, user, program)
+    st.divider()
+    export_widgets.templates()
+    st.stop()
+
 tab_import, tab_history, tab_export = st.tabs(
     [tr("import_page.tab.import"), tr("import_page.tab.history"), tr("import_page.tab.export")]
 )
 
 with tab_import:
-    if presenting:
-        st.info(tr("privacy.no_import"), icon=":material/visibility_off:")
-    elif not may_import:
-        st.info(tr("import_page.no_permission"), icon=":material/lock:")
-    uploads = import_widgets.choose_files(settings.upload_limit_mb) if may_import else []
+    uploads = import_widgets.choose_files(settings.upload_limit_mb)
     preview = (
         import_widgets.preview(
             db,
@@ -50,7 +57,7 @@ with tab_import:
             st.rerun()
 
 with tab_history:
-    import_widgets.recent_imports(db, user, program_id, may_undo=may_import)
+    import_widgets.recent_imports(db, user, program_id, may_undo=True)
 
 with tab_export:
     export_widgets.program_exports(db, user, program)

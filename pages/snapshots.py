@@ -10,6 +10,7 @@ import streamlit as st
 from engagement.ui import context, snapshot_views, tracking_data
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
+from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
 
 st.title(tr("snapshots.title"))
@@ -17,15 +18,19 @@ st.caption(tr("snapshots.intro"))
 show_flash()
 program_id = require_program()
 program = context.program(program_id)
+may_edit = tracking_rights(program_id).edit_tracking
 
-take, close = st.columns(2, gap="large")
-with take:
-    st.subheader(tr("snapshots.take_title"))
-    snapshot_views.take_form(program_id)
-with close:
-    st.subheader(tr("snapshots.close_title"))
-    st.caption(tr("snapshots.close_help"))
-    snapshot_views.close_form(program)
+if may_edit:
+    take, close = st.columns(2, gap="large")
+    with take:
+        st.subheader(tr("snapshots.take_title"))
+        snapshot_views.take_form(program_id)
+    with close:
+        st.subheader(tr("snapshots.close_title"))
+        st.caption(tr("snapshots.close_help"))
+        snapshot_views.close_form(program)
+else:
+    st.info(tr("pages.read_only"), icon=":material/visibility:")
 
 found = tracking_data.snapshot_list(program_id)
 if not found:
@@ -58,5 +63,6 @@ with measures:
 with ties:
     snapshot_views.ties_tables(comparison, program)
 
-with st.expander(tr("snapshots.delete_title"), icon=":material/delete:"):
-    snapshot_views.delete_form(found)
+if may_edit:
+    with st.expander(tr("snapshots.delete_title"), icon=":material/delete:"):
+        snapshot_views.delete_form(found)

@@ -17,12 +17,13 @@ show_flash()
 program_id = require_program()
 user = context.current_user()
 role = user.role_in(program_id)
-st.write(tr("team.your_role", role=team_widgets.role_label(role)))
+admin_note = f" {tr('pages.team.as_admin')}" if user.admin and role == "lead" else ""
+st.write(tr("team.your_role", role=team_widgets.role_label(role)) + admin_note)
 
 if permissions.allowed(user, program_id, Action.MANAGE_PROGRAM):
     team_widgets.members(user, program_id)
     if user.operator or user.admin:
-        team_widgets.new_account(user)
+        team_widgets.new_account(user, program_id)
     team_widgets.personal_data(user, program_id)
     team_widgets.backup_now(user, program_id)
 else:

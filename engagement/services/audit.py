@@ -148,6 +148,7 @@ def describe_changes(
         if isinstance(value, list) and len(value) == 2:
             old, new = ("∅" if v in (None, "", [], {}) else value_text(v) for v in value)
             parts.append(f"{field}: {old} → {new}")
-        else:
+        elif value not in (None, "", [], {}):
+            # A new record's empty fields say nothing: left out.
             parts.append(f"{field}: {value_text(value)}")
     return "; ".join(parts)

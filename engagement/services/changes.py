@@ -1,8 +1,14 @@
-"""What changed since a date ("since the last mentoring call"), drawn from the audit log.
+"""What changed since a date ("since the last mentoring call").
 
 Categories: new actors, assessments recorded (with the quadrant and engagement move
-against the actor's previous assessment), activities, responses to inputs, commitments
-(and their milestones).
+against the actor's previous assessment), activities, inputs received, responses to
+inputs, commitments (and their milestones).
+
+Each entry says which date placed it after the call (``basis``): activities count by
+the day they were held, inputs by the day they were received, responses by the day
+they were given (so an old workshop typed in today is not "new", and one held yesterday
+but logged last week is); everything else (new actors, assessments, commitments and
+edits of any record) counts by when it was recorded, from the audit trail.
 """
 
 from __future__ import annotations
@@ -19,10 +25,20 @@ from engagement.services import assessments, audit
 from engagement.services.audit_names import audit_names
 from engagement.services.programs import get_program
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, ActivityType
+from engagement.storage.models import Activity, ActivityType, AuditEntry, Input
 
-CATEGORIES = ("new_actors", "assessments", "activities", "responses", "commitments")
-ENTRY_COLUMNS = ["at", "username", "category", "entity", "entity_id", "action", "label", "detail"]
+CATEGORIES = ("new_actors", "assessments", "activities", "inputs", "responses", "commitments")
+ENTRY_COLUMNS = [
+    "at", "basis", "username", "category", "entity", "entity_id", "action", "label", "detail",
+]  # fmt: skip
+#: Audit entries replaced by the record's own date: (entity, action) -> basis.
+OWN_DATES = {
+    ("activity", "create"): "held_on",
+    ("input", "create"): "received_on",
+    ("input", "respond"): "responded_on",
+}
+#: Basis of entries placed by the audit trail's time.
+RECORDED = "recorded"
 _MENTORING = "mentoring_session"
 
 
@@ -43,6 +59,8 @@ def category_of(entity: str, action: str) -> str | None:
         return "activities"
     if entity == "input" and action == "respond":
         return "responses"
+    if entity == "input" and action == "create":
+        return "inputs"
     if entity in ("commitment", "milestone"):
         return "commitments"
     return None
@@ -70,11 +88,14 @@ def last_mentoring_call(
 
 
 def changes_since(db: Database, program_id: int, since: dt.date) -> Changes:
-    """Reported changes recorded on or after ``since`` (start of that day), newest first."""
+    """Reported changes on or after ``since`` (start of that day), newest first."""
     start = dt.datetime.combine(since, dt.time.min)
     log = audit.audit_log(db, program_id, since=start, limit=20000)
     log["category"] = [category_of(e, a) for e, a in zip(log["entity"], log["action"], strict=True)]
-    log = log[log["category"].notna()].copy()
+    own_dated = [(e, a) in OWN_DATES for e, a in zip(log["entity"], log["action"], strict=True)]
+    log = log[log["category"].notna() & ~pd.Series(own_dated, index=log.index, dtype=bool)].copy()
+    log["basis"] = RECORDED
+    log = pd.concat([log, _dated_records(db, program_id, since)], ignore_index=True)
     # Reported entities are named by themselves (actor, title...), never by a list entry,
     # so the language of the names does not matter here.
     with db.reading() as session:
@@ -88,11 +109,71 @@ def changes_since(db: Database, program_id: int, since: dt.date) -> Changes:
         for e, i in zip(log["entity"], log["entity_id"], strict=True)
     ]
     counts = log.drop_duplicates(["category", "entity", "entity_id"])["category"].value_counts()
+    log["at"] = pd.to_datetime(log["at"])
+    log = log.sort_values("at", ascending=False, kind="stable")
     return Changes(
         since=since,
         counts={c: int(counts.get(c, 0)) for c in CATEGORIES},
         entries=log[ENTRY_COLUMNS].reset_index(drop=True),
     )
+
+
+def _dated_records(db: Database, program_id: int, since: dt.date) -> pd.DataFrame:
+    """Activities held, inputs received and responses given on or after ``since``, each
+    at its own date, with who recorded it."""
+    rows: list[dict[str, object]] = []
+    with db.reading() as session:
+        creators = {
+            (entity, int(i)): who
+            for entity, i, who in session.execute(
+                select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.username).where(
+                    AuditEntry.program_id == program_id,
+                    AuditEntry.entity.in_(("activity", "input")),
+                    AuditEntry.action == "create",
+                )
+            ).tuples()
+        }
+        held = session.execute(
+            select(Activity.id, Activity.held_on).where(
+                Activity.program_id == program_id,
+                Activity.deleted_at.is_(None),
+                Activity.held_on >= since,
+            )
+        ).tuples()
+        for i, day in held:
+            rows.append(
+                _row(
+                    day,
+                    "held_on",
+                    creators.get(("activity", i), ""),
+                    "activities",
+                    "activity",
+                    i,
+                    "create",
+                )
+            )
+        inputs = session.execute(
+            select(Input.id, Input.received_on, Input.responded_on, Input.responded_by).where(
+                Input.program_id == program_id, Input.deleted_at.is_(None)
+            )
+        ).tuples()
+        for i, received, responded, by in inputs:
+            if received >= since:
+                who = creators.get(("input", i), "")
+                rows.append(_row(received, "received_on", who, "inputs", "input", i, "create"))
+            if responded is not None and responded >= since:
+                rows.append(_row(responded, "responded_on", by, "responses", "input", i, "respond"))
+    return pd.DataFrame(rows, columns=["at", "basis", "username", "category", "entity",
+                                       "entity_id", "action"])  # fmt: skip
+
+
+def _row(
+    day: dt.date, basis: str, who: str, category: str, entity: str, entity_id: int, action: str
+) -> dict[str, object]:
+    return {
+        "at": dt.datetime.combine(day, dt.time.min), "basis": basis, "username": who,
+        "category": category, "entity": entity, "entity_id": int(entity_id), "action": action,
+    }  # fmt: skip
 
 
 def _assessment_moves(db: Database, program_id: int) -> dict[int, str]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engagement.model import AssessmentInput, Principal, ProgramInfo
 from engagement.services import assessments, audit, programs, relationships
 from engagement.services.actors import insert_actor
+from engagement.services.demo_dates import date_demo_history
 from engagement.services.demo_tracking import close_stages, fill_tracking
 from engagement.services.permissions import require_admin
 from engagement.storage.db import Database
@@ -76,6 +77,7 @@ def load_demo(db: Database, by: Principal, data: dict[str, Any]) -> ProgramInfo:
         fill_tracking(session, by, program.id, data)
         pid = program.id
     close_stages(db, by, pid, data)
+    date_demo_history(db, pid)
     return programs.get_program(db, pid)
 
 

@@ -246,9 +246,11 @@ def inputs_frame(db: Database, program_id: int) -> pd.DataFrame:
 def awaiting_response(
     db: Database, program_id: int, *, today: dt.date | None = None
 ) -> pd.DataFrame:
-    """Inputs still waiting for a reasoned response, oldest first, with days waiting."""
+    """Inputs still waiting for a reasoned response, oldest first, with the days each has
+    waited up to ``today`` (the reference date: a program that has ended counts to its
+    end). Never negative: an input received after the reference date has waited 0 days."""
     today = today or dt.date.today()
     frame = inputs_frame(db, program_id)
     waiting = frame[~frame["answered"].astype(bool)].copy()
-    waiting["days_waiting"] = [(today - d).days for d in waiting["received_on"]]
+    waiting["days_waiting"] = [max((today - d).days, 0) for d in waiting["received_on"]]
     return waiting.sort_values(["received_on", "id"]).reset_index(drop=True)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from engagement.errors import NotAMember, PermissionDenied
 from engagement.model import Principal
+from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry
 from engagement.values import Role
 
@@ -84,6 +85,21 @@ def require_admin(by: Principal) -> None:
     """Creating programs and managing accounts across programs."""
     if not (by.operator or by.admin):
         raise PermissionDenied(action="admin", user=by.username)
+
+
+def own_records(db: Database, by: Principal, program_id: int, entity: str) -> frozenset[int]:
+    """Ids of the ``entity`` records of the program that ``by`` created (the audit
+    trail's "create" entries): what a facilitator may change."""
+    with db.reading() as session:
+        ids = session.scalars(
+            select(AuditEntry.entity_id).where(
+                AuditEntry.program_id == program_id,
+                AuditEntry.entity == entity,
+                AuditEntry.action == "create",
+                AuditEntry.username == by.username,
+            )
+        )
+        return frozenset(int(i) for i in ids)
 
 
 def require_owned(

@@ -54,9 +54,10 @@ def program_audit(
     log["subject"] = [
         names.subject(e, i) for e, i in zip(log["entity"], log["entity_id"], strict=True)
     ]
-    log["changes"] = log["changes"].map(
-        lambda c: audit.describe_changes(names.changes(c), field_label, value_text)
-    )
+    log["changes"] = [
+        audit.describe_changes(names.changes(c, e, a), field_label, value_text)
+        for c, e, a in zip(log["changes"], log["entity"], log["action"], strict=True)
+    ]
     return log
 
 

@@ -352,7 +352,7 @@ def log_form(
         st.session_state["activities.selected"] = info.id
         return tr("tracking.log.saved", title=info.title, count=len(info.attendees))
 
-    with st.form(LOG):
+    with st.form(LOG, enter_to_submit=False):
         activity_widgets(LOG, program, facilitators, tags)
         attendee_editor(LOG, attendees_key, [], names)
         task_editor(LOG, tasks_key)
@@ -400,7 +400,7 @@ def edit_form(
         )
         return tr("tracking.edit.saved", title=saved.title)
 
-    with st.form(EDIT):
+    with st.form(EDIT, enter_to_submit=False):
         activity_widgets(EDIT, program, facilitators, tags)
         attendee_editor(EDIT, editor, base, names)
         forms.form_feedback(EDIT, _SHOWN)

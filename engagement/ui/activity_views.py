@@ -146,8 +146,9 @@ def detail(info: ActivityInfo, program: ProgramInfo, names: dict[int, str]) -> N
         st.caption(tr("tracking.detail.recorded_by", user=info.created_by))
 
 
-def task_panel(info: ActivityInfo, frame: pd.DataFrame) -> None:
-    """Follow-up tasks: change status, owner or due date; add new ones; overdue flagged."""
+def task_panel(info: ActivityInfo, frame: pd.DataFrame, *, editable: bool = True) -> None:
+    """Follow-up tasks: change status, owner or due date; add new ones; overdue flagged.
+    Without ``editable`` (a reader), the same table, read only."""
     st.markdown(f"**{tr('tracking.log.tasks')}**")
     statuses = {s: tr(f"tracking.task_status.{s}") for s in TaskStatus.values()}
     own = frame[frame["activity_id"] == info.id]
@@ -161,6 +162,9 @@ def task_panel(info: ActivityInfo, frame: pd.DataFrame) -> None:
         }
         for r in own.to_dict("records")
     ]
+    if not editable:
+        _read_only_tasks(base)
+        return
     key = f"{TASKS}.{info.id}.{int(own['version'].sum()) if len(own) else 0}.{len(own)}"
     st.data_editor(
         pd.DataFrame(base, columns=["title", "owner", "due_on", "status", "overdue"]),
@@ -185,6 +189,23 @@ def task_panel(info: ActivityInfo, frame: pd.DataFrame) -> None:
         key=f"{TASKS}.save",
         icon=":material/task_alt:",
         on_click=on_save(TASKS, lambda: _save_tasks(info, own, base, key, statuses)),
+    )
+
+
+def _read_only_tasks(base: list[dict[str, Any]]) -> None:
+    if not base:
+        st.caption(tr("pages.no_tasks"))
+        return
+    columns = ("title", "owner", "due_on", "status", "overdue")
+    labels = ("field.task.title", "field.owner", "field.due_on", "field.status",
+              "tracking.tasks.overdue")  # fmt: skip
+    table = pd.DataFrame(base, columns=list(columns))
+    table.columns = [tr(k) for k in labels]
+    st.dataframe(
+        table,
+        hide_index=True,
+        key=f"{TASKS}.read",
+        column_config={tr("field.due_on"): st.column_config.DateColumn(format="DD/MM/YYYY")},
     )
 
 

@@ -13,6 +13,7 @@ from engagement.ui import context, forms, score_history, state
 from engagement.ui.feedback import show_error
 from engagement.ui.i18n import label, tr
 from engagement.ui.markup import escape_markdown
+from engagement.ui.rights import tracking_rights
 from engagement.ui.tables import actor_ties
 
 DELETE = "actors.delete"
@@ -83,8 +84,9 @@ def history(actor_history: pd.DataFrame, program: ProgramInfo) -> None:
     """The actor's assessments: how its scores moved, as a chart and a table."""
     if actor_history.empty:
         st.info(tr("actors.detail.no_history"), icon=":material/fact_check:")
-        st.page_link("pages/assessments.py", label=tr("actors.detail.go_assess"),
-                     icon=":material/fact_check:")  # fmt: skip
+        if tracking_rights(program.id).assess:
+            st.page_link("pages/assessments.py", label=tr("actors.detail.go_assess"),
+                         icon=":material/fact_check:")  # fmt: skip
         return
     st.markdown(escape_markdown(score_history.movement(actor_history)))
     chart = score_history.history_chart(actor_history, program)

@@ -105,7 +105,7 @@ def actor_fields(
             st.radio(
                 tr("field.confidentiality"),
                 options=list(Confidentiality.values()),
-                format_func=lambda v: tr(f"confidentiality.{v}"),
+                format_func={v: tr(f"confidentiality.{v}") for v in Confidentiality}.__getitem__,
                 key=_key(form, "confidentiality"),
                 horizontal=True,
                 help=tr("actors.form.confidentiality_help"),
@@ -130,7 +130,7 @@ def add_actor_form(program: ProgramInfo, tag_choices: Sequence[str], *, personal
     """A form that adds an actor; on success it empties itself and selects the new actor."""
     for key, blank in _values(ADD, BLANK).items():
         st.session_state.setdefault(key, blank)
-    with st.form(ADD, border=False):
+    with st.form(ADD, border=False, enter_to_submit=False):
         actor_fields(ADD, program, tag_choices, personal=personal)
         forms.form_feedback(ADD, BLANK)
         st.form_submit_button(
@@ -176,7 +176,7 @@ def edit_actor_form(
         values = _values(EDIT, original) | {_EDIT_VERSION: actor.version, _EDIT_ORIGINAL: original}
         forms.load_widgets(_EDIT_LOADED, actor.id, values)
         forms.forget_error(EDIT)
-    with st.form(EDIT, border=False):
+    with st.form(EDIT, border=False, enter_to_submit=False):
         actor_fields(EDIT, program, tag_choices, personal=personal)
         forms.form_feedback(EDIT, BLANK)
         st.form_submit_button(

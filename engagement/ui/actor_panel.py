@@ -6,7 +6,6 @@ Shared by the power/interest grid and the network map: call
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -19,7 +18,9 @@ from engagement.services import profiles
 from engagement.services.profiles import ActorProfile, Approach
 from engagement.ui import context, state
 from engagement.ui.coalition_data import coalition_frame, visible_ties
-from engagement.ui.i18n import tr
+from engagement.ui.i18n import reference_date, tr
+from engagement.ui.rights import tracking_rights
+from engagement.ui.tracking_data import as_of
 
 #: Allies listed by name in the advice; more are counted.
 MAX_ALLIES = 5
@@ -41,7 +42,8 @@ def render_actor_panel(program_id: int, actor_id: int, stage_id: int | None = No
             visible_ties(program_id),
             threshold=program.power_threshold,
             stale_days=program.stale_days,
-            today=dt.date.today(),
+            # The dashboard's reference date: a program that has ended is judged at its end.
+            today=as_of(program_id),
         )
     except KeyError:
         st.info(tr("grid.panel.not_found"), icon=":material/person_off:")
@@ -58,11 +60,12 @@ def render_actor_panel(program_id: int, actor_id: int, stage_id: int | None = No
             )
         elif profile.approach is None:
             st.info(tr("grid.panel.not_assessed"), icon=":material/info:")
-            st.page_link(
-                "pages/assessments.py",
-                label=tr("grid.go_assessments"),
-                icon=":material/fact_check:",
-            )
+            if tracking_rights(program.id).assess:
+                st.page_link(
+                    "pages/assessments.py",
+                    label=tr("grid.go_assessments"),
+                    icon=":material/fact_check:",
+                )
         else:
             _standing(profile, program)
         approach_tab, history_tab, ties_tab = st.tabs(
@@ -139,7 +142,12 @@ def _standing(profile: ActorProfile, program: ProgramInfo) -> None:
         )
     )
     if profile.stale:
-        st.warning(tr("grid.panel.stale", limit=program.stale_days), icon=":material/schedule:")
+        st.warning(
+            tr("pages.panel.stale", days=profile.days_since_assessed, limit=program.stale_days)
+            + " "
+            + reference_date(as_of(program.id)),
+            icon=":material/schedule:",
+        )
 
 
 def _history(profile: ActorProfile, program: ProgramInfo) -> None:

@@ -81,7 +81,7 @@ def choose_view(*, editable: bool) -> str:
     chosen = st.segmented_control(
         tr("actors.view"),
         views,
-        format_func=lambda v: f"{icons[v]} {tr(f'actors.view.{v}')}",
+        format_func={v: f"{icons[v]} {tr(f'actors.view.{v}')}" for v in views}.__getitem__,
         key=VIEW,
         required=True,
         label_visibility="collapsed",

@@ -17,10 +17,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from engagement.frameworks import EngagementLevel
 from engagement.i18n import has
 from engagement.io.marks import ExportMark
 from engagement.io.writers import CSV_MIME, XLSX_MIME, Table, csv_bytes, xlsx_bytes
 from engagement.services import exports
+from engagement.services.terms import slug
 from engagement.ui import context, state
 from engagement.ui.broker_views import render_brokers
 from engagement.ui.i18n import label, tr
@@ -47,13 +49,37 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+#: Columns of the analysis tables that hold a sector's key.
+SECTOR_COLUMNS = ("sector", "main_sector", "sector_a", "sector_b")
+
+
+def _named(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
+    """Sectors and engagement levels by name: the whole program's row ("all") and actors
+    without a sector say so in words, never with a code."""
+    sectors = {s.key: label(s) for s in context.program(program_id).sectors}
+    words = {"all": tr("pages.analysis.all_sectors")}
+
+    def sector(key: object) -> str:
+        if key is None or (isinstance(key, float) and pd.isna(key)):
+            return tr("actors.no_sector")
+        return words.get(str(key)) or sectors.get(str(key), str(key))
+
+    named = {c: frame[c].map(sector) for c in SECTOR_COLUMNS if c in frame}
+    if "engagement_current" in frame:
+        named["engagement_current"] = frame["engagement_current"].map(_level)
+    return frame.assign(**named) if named else frame
+
+
+def _level(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return tr("actors.not_assessed")
+    return tr(EngagementLevel(int(str(value).split(".")[0])).key)
+
+
 def _measures_shown(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
     """One row per actor in the order of the names this user sees (so stand-ins do not sit
     where the real names would), with the sector's name in the user's language."""
-    sectors = {s.key: label(s) for s in context.program(program_id).sectors}
-    shown = frame[[c for c in MEASURE_COLUMNS if c in frame]]
-    if "sector" in shown:
-        shown = shown.assign(sector=shown["sector"].map(lambda k: sectors.get(k, k)))
+    shown = _named(program_id, frame[[c for c in MEASURE_COLUMNS if c in frame]])
     return shown.sort_values("name", key=lambda s: s.str.casefold(), kind="stable")
 
 
@@ -75,7 +101,9 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
     st.dataframe(shown, hide_index=True, key=f"analysis_ui.table.{key}")
     table = Table(tr(f"analysis_ui.tab.{key}"), tuple(shown.columns), shown.to_numpy().tolist())
     lang = state.lang()
-    stem = f"{exports.file_stem(mark.program, lang, presentation=mark.presentation)}-{key}"
+    # The file says what it holds in the reader's words ("…-sectores-sin-vinculo.csv").
+    what = slug(tr(f"analysis_ui.tab.{key}"))
+    stem = f"{exports.file_stem(mark.program, lang, presentation=mark.presentation)}-{what}"
     cols = st.columns(2)
     # The files are written on click (on a thread of their own: no session state there).
     cols[0].download_button(
@@ -134,7 +162,7 @@ def render_analysis(program_id: int) -> None:
             if key == "measures":
                 frame = _measures_shown(program_id, frame)
             else:
-                frame = frame.drop(columns=[c for c in ("id",) if c in frame])
+                frame = _named(program_id, frame.drop(columns=[c for c in ("id",) if c in frame]))
             _show(key, frame, mark)
     if tabs[-1].open:
         with tabs[-1]:

@@ -138,7 +138,7 @@ def commitment_form(
 
     actors, stages = choices["actors"], {s.id: label(s) for s in program.stages}
     statuses = {s: _status(s) for s in CommitmentStatus.values()}
-    with st.form(form):
+    with st.form(form, enter_to_submit=False):
         st.text_input(tr("field.title"), key=f"{form}.title")
         forms.field_feedback(form, "title")
         st.text_area(tr("field.description"), key=f"{form}.description", height=80)
@@ -148,6 +148,7 @@ def commitment_form(
             list(stages),
             format_func=stages.__getitem__,
             index=None,
+            placeholder=tr("pages.choose"),
             key=f"{form}.stage_id",
         )
         b.selectbox(
@@ -161,12 +162,14 @@ def commitment_form(
             list(actors),
             format_func=actors.__getitem__,
             index=None,
+            placeholder=tr("pages.choose"),
             key=f"{form}.responsible_id",
         )
         st.multiselect(
             tr("field.co_responsible"),
             list(actors),
             format_func=actors.__getitem__,
+            placeholder=tr("pages.choose_many"),
             key=f"{form}.co_responsible_ids",
         )
         a, b = st.columns(2)
@@ -178,12 +181,14 @@ def commitment_form(
             tr("commitments.linked_activities"),
             list(choices["activities"]),
             format_func=choices["activities"].__getitem__,
+            placeholder=tr("pages.choose_many"),
             key=f"{form}.activity_ids",
         )
         b.multiselect(
             tr("commitments.linked_inputs"),
             list(choices["inputs"]),
             format_func=choices["inputs"].__getitem__,
+            placeholder=tr("pages.choose_many"),
             key=f"{form}.input_ids",
         )
         st.markdown(f"**{tr('commitments.milestones')}**")

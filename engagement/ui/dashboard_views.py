@@ -16,7 +16,7 @@ from engagement.services.changes import CATEGORIES
 from engagement.services.dashboard import Dashboard
 from engagement.tracking import ChecklistItem, Figures
 from engagement.ui import state, tracking_data
-from engagement.ui.i18n import label, tr
+from engagement.ui.i18n import label, reference_date, tr
 from engagement.ui.markup import escape_markdown
 
 _BADGES = {
@@ -203,6 +203,7 @@ def since_last_call(program_id: int) -> None:
         st.caption(tr("tracking.since.last_call", date=f"{last:%d/%m/%Y}"))
     else:
         st.caption(tr("tracking.since.no_call"))
+    st.caption(tr("pages.since.dates"))
     found = tracking_data.changes_since(program_id, since)
     cols = st.columns(len(CATEGORIES))
     for col, category in zip(cols, CATEGORIES, strict=True):
@@ -213,7 +214,8 @@ def since_last_call(program_id: int) -> None:
     entries = found.entries
     view = pd.DataFrame(
         {
-            tr("tracking.since.when"): entries["at"],
+            tr("tracking.since.when"): entries["at"].dt.date,
+            tr("pages.since.basis"): [tr(f"pages.since.basis.{b}") for b in entries["basis"]],
             tr("tracking.since.who"): entries["username"],
             tr("tracking.since.what"): [tr(f"tracking.since.{c}") for c in entries["category"]],
             tr("tracking.since.item"): entries["label"],
@@ -225,9 +227,7 @@ def since_last_call(program_id: int) -> None:
         view,
         hide_index=True,
         key="dashboard.since_table",
-        column_config={
-            tr("tracking.since.when"): st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm")
-        },
+        column_config={tr("tracking.since.when"): st.column_config.DateColumn(format="DD/MM/YYYY")},
     )
 
 
@@ -250,8 +250,9 @@ def _level(value: str) -> str:
     return EngagementLevel(int(value)).key
 
 
-def staleness(frame: pd.DataFrame, days: int) -> None:
+def staleness(frame: pd.DataFrame, days: int, as_of: dt.date) -> None:
     st.caption(tr("tracking.stale.help", days=days))
+    st.caption(reference_date(as_of))
     if frame.empty:
         st.success(tr("tracking.stale.none", days=days), icon=":material/check:")
         return
@@ -290,3 +291,5 @@ def as_of_note(program: ProgramInfo, as_of: dt.date) -> None:
     """Say so when the figures are those of a program that has ended."""
     if as_of < dt.date.today():
         st.caption(tr("tracking.dashboard.ended", date=f"{as_of:%d/%m/%Y}"))
+    else:
+        st.caption(reference_date(as_of))

@@ -25,6 +25,14 @@ def short_date(day: dt.date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
+def reference_date(as_of: dt.date) -> str:
+    """Which day waiting days, deadlines and staleness are counted to, in words: today,
+    or the end of a program that has ended."""
+    if as_of < dt.date.today():
+        return tr("pages.as_of.ended", date=short_date(as_of))
+    return tr("pages.as_of.today", date=short_date(as_of))
+
+
 def change_value(value: object) -> str:
     """A value from the audit trail as users read it: booleans as «Sí» / «No», dates
     (stored as ISO text) as 31/10/2019."""

@@ -77,7 +77,9 @@ def choose_files(limit_mb: int) -> list[Upload]:
         on_change=_stage_uploads,
         args=(key,),
     )
-    st.caption(tr("import_page.upload_limit", limit=limit_mb))
+    # The box's own words ("Upload", "… per file") are Streamlit's, in English: say here
+    # what they mean.
+    st.caption(f"{tr('pages.upload_button')} {tr('import_page.upload_limit', limit=limit_mb)}")
     staged: tuple[Upload, ...] = st.session_state.get(UPLOADS, ())
     if staged and not st.session_state.get(key):
         # Chosen on an earlier visit to this page: still here, and can be removed.

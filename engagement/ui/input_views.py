@@ -12,7 +12,7 @@ from engagement.services import evidence, inputs
 from engagement.tracking import EvidenceInput, InputInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import on_save
-from engagement.ui.i18n import tr
+from engagement.ui.i18n import reference_date, tr
 from engagement.values import EvidenceKind, InputResponse
 
 ADD = "inputs.add"
@@ -27,12 +27,13 @@ def _response(value: object) -> str:
     )
 
 
-def waiting_queue(waiting: pd.DataFrame) -> None:
-    """Inputs waiting for a reasoned response, oldest first."""
+def waiting_queue(waiting: pd.DataFrame, as_of: dt.date) -> None:
+    """Inputs waiting for a reasoned response, oldest first, days counted to ``as_of``."""
     if waiting.empty:
         st.success(tr("inputs.waiting.none"), icon=":material/check:")
         return
     st.warning(tr("inputs.waiting.count", count=len(waiting)), icon=":material/hourglass_top:")
+    st.caption(reference_date(as_of))
     view = pd.DataFrame(
         {
             tr("field.received_on"): waiting["received_on"],
@@ -79,7 +80,7 @@ def respond_form(waiting: pd.DataFrame) -> None:
         return tr("inputs.responded")
 
     responses = {r: _response(r) for r in InputResponse.values()}
-    with st.form(RESPOND):
+    with st.form(RESPOND, enter_to_submit=False):
         st.selectbox(
             tr("inputs.choose"), list(texts), format_func=texts.__getitem__, key=WAITING_CHOICE
         )
@@ -125,7 +126,7 @@ def add_input_form(program_id: int, names: dict[int, str], activity_titles: dict
         forms.reset_widgets({f"{ADD}.text": "", f"{ADD}.topic": ""})
         return tr("inputs.added")
 
-    with st.form(ADD):
+    with st.form(ADD, enter_to_submit=False):
         st.text_area(tr("field.text"), key=f"{ADD}.text")
         forms.field_feedback(ADD, "text")
         a, b = st.columns(2)
@@ -183,8 +184,9 @@ def inputs_table(frame: pd.DataFrame) -> None:
     )
 
 
-def evidence_section(program_id: int, frame: pd.DataFrame) -> None:
-    """Evidence published about the process, newest first, and a form to add one."""
+def evidence_section(program_id: int, frame: pd.DataFrame, *, editable: bool = True) -> None:
+    """Evidence published about the process, newest first, and (``editable``) a form to
+    add one."""
     st.caption(tr("evidence.intro"))
     if not frame.empty:
         view = pd.DataFrame(
@@ -204,7 +206,11 @@ def evidence_section(program_id: int, frame: pd.DataFrame) -> None:
                 tr("field.url"): st.column_config.LinkColumn(),
             },
         )
+    if editable:
+        _evidence_form(program_id)
 
+
+def _evidence_form(program_id: int) -> None:
     def save() -> str:
         item = EvidenceInput(
             title=st.session_state.get(f"{EVIDENCE}.title") or "",
@@ -217,7 +223,7 @@ def evidence_section(program_id: int, frame: pd.DataFrame) -> None:
         return tr("evidence.added")
 
     kinds = {k: tr(f"tracking.evidence_kind.{k}") for k in EvidenceKind.values()}
-    with st.form(EVIDENCE):
+    with st.form(EVIDENCE, enter_to_submit=False):
         a, b = st.columns(2)
         a.text_input(tr("field.title"), key=f"{EVIDENCE}.title")
         b.selectbox(

@@ -157,7 +157,7 @@ def create_program_form() -> None:
     """A form for a new program, which becomes the chosen one once created."""
     for field, value in _EMPTY.items():
         st.session_state.setdefault(key(CREATE, field), value)
-    with st.form(CREATE, border=True):
+    with st.form(CREATE, border=True, enter_to_submit=False):
         _program_fields(CREATE, CREATE_FIELDS)
         st.caption(tr("settings.create.lists"))
         st.form_submit_button(
@@ -195,7 +195,7 @@ def edit_program_form(program: ProgramInfo) -> None:
     dropped = key(EDIT, "name") not in st.session_state
     if dropped or not (isinstance(seen, tuple) and seen[0] == program.id):
         _load(program)
-    with st.form(EDIT, border=True):
+    with st.form(EDIT, border=True, enter_to_submit=False):
         _program_fields(EDIT, EDIT_FIELDS)
         st.form_submit_button(
             tr("common.save"),

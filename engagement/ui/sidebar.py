@@ -19,7 +19,9 @@ from engagement.ui.i18n import tr
 _LANG_NAMES = {"es": "Español", "en": "English"}
 
 
-def _init_from_url() -> None:
+def init_from_url() -> None:
+    """Language and program from the address (``?lang=en&program=2``), once per session.
+    Runs before sign-in, so the sign-in screen and its errors speak the asked language."""
     params = st.query_params
     if state.LANG not in st.session_state:
         wanted = params.get("lang", "")
@@ -30,7 +32,7 @@ def _init_from_url() -> None:
 
 def render_sidebar(user: Principal) -> None:
     """Language switch, program chooser (the user's programs only) and the account."""
-    _init_from_url()
+    init_from_url()
     with st.sidebar:
         st.segmented_control(
             tr("app.language"),
@@ -65,6 +67,19 @@ def render_sidebar(user: Principal) -> None:
     st.query_params["lang"] = state.lang()
     if state.program_id() is not None:
         st.query_params["program"] = str(state.program_id())
+
+
+def declare_language() -> None:
+    """``<html lang="es">`` (or ``en``) for screen readers and the browser's spelling,
+    hyphenation and translation offers. Streamlit leaves it "en" whatever the content;
+    a line of script in the page sets it (the value is one of our two language codes,
+    never user text)."""
+    code = state.lang() if state.lang() in LANGUAGES else "es"
+    st.html(
+        f"<script>document.documentElement.lang = {code!r};</script>",
+        width="content",
+        unsafe_allow_javascript=True,
+    )
 
 
 def _account(user: Principal) -> None:

@@ -35,7 +35,7 @@ def take_form(program_id: int) -> None:
         forms.reset_widgets({f"{TAKE}.name": "", f"{TAKE}.note": ""})
         return tr("snapshots.taken", name=name.strip())
 
-    with st.form(TAKE):
+    with st.form(TAKE, enter_to_submit=False):
         st.text_input(
             tr("snapshots.name"), key=f"{TAKE}.name", placeholder=tr("snapshots.name_hint")
         )
@@ -66,7 +66,7 @@ def close_form(program: ProgramInfo) -> None:
         )
         return tr("snapshots.closed", stage=open_stages[stage_id], name=name)
 
-    with st.form(CLOSE):
+    with st.form(CLOSE, enter_to_submit=False):
         a, b = st.columns(2)
         a.selectbox(
             tr("field.stage"),

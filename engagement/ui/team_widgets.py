@@ -21,6 +21,8 @@ from engagement.ui.i18n import tr
 from engagement.values import Role
 
 NO_ROLE = "none"
+#: The one-time password of the account just created: (username, password, role).
+ONE_TIME = "team.one_time"
 
 
 def role_label(role: str | None) -> str:
@@ -31,7 +33,9 @@ def members(user: Principal, program_id: int) -> None:
     st.subheader(tr("team.members"))
     people = team.team(context.database(), user, program_id)
     if people.empty:
-        st.info(tr("team.no_members_single_user" if user.operator else "team.no_members"))
+        # Never "nobody has a role" beside "your role: Lead": say how this user leads.
+        key = "team.no_members_single_user" if user.operator else "pages.team.no_members"
+        st.info(tr(key))
     else:
         shown = people.assign(role=people["role"].map(role_label))
         shown.columns = [tr(f"team.col.{c}") for c in shown.columns]
@@ -41,11 +45,12 @@ def members(user: Principal, program_id: int) -> None:
     )
     if not choices:
         return
-    with st.form("team.role_form"):
+    with st.form("team.role_form", enter_to_submit=False):
         cols = st.columns(2)
         who = cols[0].selectbox(tr("team.user"), choices, key="team.who")
+        roles = {r: role_label(r) for r in (*Role.values(), NO_ROLE)}
         role = cols[1].selectbox(
-            tr("field.role"), [*Role.values(), NO_ROLE], format_func=role_label, key="team.role"
+            tr("field.role"), list(roles), format_func=roles.__getitem__, key="team.role"
         )
         submitted = st.form_submit_button(tr("team.save_role"), type="primary")
     if submitted:
@@ -57,17 +62,47 @@ def members(user: Principal, program_id: int) -> None:
             st.rerun()
 
 
-def new_account(user: Principal) -> None:
+def new_account(user: Principal, program_id: int) -> None:
+    """A new account with a one-time password and, at once, its role in this program.
+    The password stays on screen until the lead says it was handed over."""
     st.subheader(tr("team.new_account"))
-    st.caption(tr("team.new_account_help"))
-    with st.form("team.invite_form", clear_on_submit=True):
-        username = st.text_input(tr("auth.username"), key="team.new_username")
-        name = st.text_input(tr("team.display_name"), key="team.new_name")
+    st.caption(tr("pages.team.new_account_help"))
+    _one_time_password()
+    with st.form("team.invite_form", clear_on_submit=True, enter_to_submit=False):
+        cols = st.columns(3)
+        username = cols[0].text_input(tr("auth.username"), key="team.new_username")
+        name = cols[1].text_input(tr("team.display_name"), key="team.new_name")
+        roles = {r: role_label(r) for r in (*Role.values(), NO_ROLE)}
+        role = cols[2].selectbox(
+            tr("field.role"),
+            list(roles),
+            index=3,
+            format_func=roles.__getitem__,
+            key="team.new_role",
+        )
         submitted = st.form_submit_button(tr("team.create_account"))
     if submitted:
         with reporting():
-            info, password = users.invite_user(context.database(), user, username, name)
-            st.success(tr("team.account_created", user=info.username, password=password))
+            db = context.database()
+            info, password = users.invite_user(db, user, username, name)
+            if role != NO_ROLE:
+                users.set_role(db, user, info.username, program_id, role)
+            st.session_state[ONE_TIME] = (info.username, password, role_label(role))
+            st.rerun()
+
+
+def _one_time_password() -> None:
+    pending = st.session_state.get(ONE_TIME)
+    if not isinstance(pending, tuple):
+        return
+    username, password, role = pending
+    with st.container(border=True, key="team.one_time_box"):
+        st.success(tr("pages.team.account_created", user=username, role=role))
+        st.code(password, language=None)
+        st.caption(tr("pages.team.hand_over"))
+        if st.button(tr("pages.team.dismiss"), key="team.one_time_done", icon=":material/check:"):
+            st.session_state.pop(ONE_TIME, None)
+            st.rerun()
 
 
 def personal_data(user: Principal, program_id: int) -> None:

@@ -154,7 +154,7 @@ def _edit_form(program: ProgramInfo, kind: terms.Kind, term: Term) -> None:
         if (st.session_state.get(marker) or (None,))[0] != term.id:
             st.session_state.pop(key(form, "error"), None)  # about the entry left behind
         st.session_state[marker] = (term.id, program.data_version)
-    with st.form(form, border=True):
+    with st.form(form, border=True, enter_to_submit=False):
         _name_fields(form, flags)
         st.text_input(
             tr("settings.terms.aliases"),
@@ -270,7 +270,7 @@ def _add_form(program: ProgramInfo, kind: terms.Kind) -> None:
     defaults = {"label_es": "", "label_en": "", "negative": False, "directed": True, "forum": False}
     for field in ("label_es", "label_en", *flags):
         st.session_state.setdefault(key(form, field), defaults[field])
-    with st.form(form, border=True):
+    with st.form(form, border=True, enter_to_submit=False):
         _name_fields(form, flags)
         st.form_submit_button(
             tr("common.add"),

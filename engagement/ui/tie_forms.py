@@ -97,18 +97,20 @@ def tie_fields(
         _actor_select(form, "target_id", names)
     row = st.columns(4)
     directions = DIRECTIONS if form == ADD else DIRECTIONS[1:]
+    # Names taken now, in this run's language (a lambda would be called later).
+    direction_names = {v: tr(f"relationships.direction.{v}") for v in directions}
     row[0].radio(
         tr("relationships.form.direction"),
         directions,
         key=_key(form, "direction"),
-        format_func=lambda v: tr(f"relationships.direction.{v}"),
+        format_func=direction_names.__getitem__,
     )
     with row[1]:
         st.radio(
             tr("field.strength"),
             [1, 2, 3],
             key=_key(form, "strength"),
-            format_func=strength_name,
+            format_func={v: strength_name(v) for v in (1, 2, 3)}.__getitem__,
             horizontal=True,
         )
         forms.field_feedback(form, "strength")
@@ -157,7 +159,7 @@ def add_tie_form(
     """A form that adds a tie; on success it empties itself and selects the new tie."""
     for key, blank in _values(ADD, BLANK).items():
         st.session_state.setdefault(key, blank)
-    with st.form(ADD, border=False):
+    with st.form(ADD, border=False, enter_to_submit=False):
         tie_fields(ADD, program, names, tag_choices)
         forms.form_feedback(ADD, BLANK)
         st.form_submit_button(
@@ -224,7 +226,7 @@ def edit_tie_form(
         }
         forms.load_widgets(_EDIT_LOADED, int(tie["id"]), loaded)
         forms.forget_error(EDIT)
-    with st.form(EDIT, border=False):
+    with st.form(EDIT, border=False, enter_to_submit=False):
         tie_fields(EDIT, program, names, tag_choices)
         forms.form_feedback(EDIT, BLANK)
         st.form_submit_button(

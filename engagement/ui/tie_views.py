@@ -70,7 +70,7 @@ def tie_filters(program: ProgramInfo, registry: pd.DataFrame) -> tuple[TieFilter
         tr("field.strength"),
         [1, 2, 3],
         selection_mode="multi",
-        format_func=strength_name,
+        format_func={v: strength_name(v) for v in (1, 2, 3)}.__getitem__,
         key=STRENGTHS,
         persist_state="session",
     )

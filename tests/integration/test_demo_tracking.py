@@ -43,3 +43,22 @@ def test_demo_tracking_matches_the_seeds(db) -> None:  # type: ignore[no-untyped
         oldest, newest = sorted(closed, key=lambda s: s.taken_at)
         moved = snapshots.compare_snapshots(db, program.id, oldest.id, newest.id)
         assert moved.counts()["engagement_changed"] > 0
+
+
+def test_the_demo_history_is_dated_as_it_happened(db) -> None:  # type: ignore[no-untyped-def]
+    """Loaded today, the demo's trail carries the illustrative dates: the mentor's
+    "since the last call" shows what happened after that call, not all 54 actors."""
+    from engagement.services import audit, changes, ogp
+
+    antigua, _ = demo.load_demos(db, ANA)
+    log = audit.audit_log(db, antigua.id, limit=100000)
+    end = antigua.end_date
+    assert end is not None and log["at"].max().date() <= end
+    last = changes.last_mentoring_call(db, antigua.id, today=ogp.evaluation_date(antigua))
+    assert last is not None
+    found = changes.changes_since(db, antigua.id, last)
+    assert found.counts["new_actors"] < 10
+    assert sum(found.counts.values()) < 30
+    assert not found.entries.empty and found.entries["at"].min().date() >= last
+    shots = snapshots.list_snapshots(db, antigua.id)
+    assert shots and all(s.taken_at.date() <= end for s in shots)

@@ -377,12 +377,50 @@ def test_changes_since_a_date(db: Database, program: ProgramInfo) -> None:
     )
     assert changes.last_mentoring_call(db, program.id) == TODAY - dt.timedelta(days=3)
     found = changes.changes_since(db, program.id, TODAY)
+    # The mentoring session was held three days ago: typed in today, it is not "since today".
     assert found.counts == {
-        "new_actors": 1, "assessments": 2, "activities": 1, "responses": 0, "commitments": 0,
+        "new_actors": 1, "assessments": 2, "activities": 0, "inputs": 0, "responses": 0,
+        "commitments": 0,
     }  # fmt: skip
+    assert (
+        changes.changes_since(db, program.id, TODAY - dt.timedelta(days=3)).counts["activities"]
+        == 1
+    )
     moved = found.entries[found.entries["detail"] != ""]
     assert list(moved["detail"]) == ["monitor>manage_closely;2>4"]
     assert changes.changes_since(db, program.id, TODAY + dt.timedelta(days=1)).entries.empty
+
+
+def test_activities_inputs_and_responses_count_by_their_own_dates(
+    db: Database, program: ProgramInfo
+) -> None:
+    call = TODAY - dt.timedelta(days=7)
+    activities.record_activity(
+        db, ANA, program.id, workshop(program, held_on=call - dt.timedelta(days=20))
+    )
+    activities.record_activity(
+        db, ANA, program.id, workshop(program, title="Foro", held_on=call + dt.timedelta(days=2))
+    )
+    old = inputs.add_input(
+        db, ANA, program.id, InputInput("Más bancas", call - dt.timedelta(days=30))
+    )
+    inputs.add_input(db, ANA, program.id, InputInput("Más luz", call + dt.timedelta(days=1)))
+    inputs.respond_to_input(db, ANA, old.id, "accepted", "Se instalarán.", TODAY, None)
+    found = changes.changes_since(db, program.id, call)
+    assert {k: v for k, v in found.counts.items() if v} == {
+        "activities": 1, "inputs": 1, "responses": 1,
+    }  # fmt: skip
+    dated = found.entries.set_index("label")
+    assert dated.loc["Foro", "basis"] == "held_on"
+    assert dated.loc["Foro", "at"].date() == call + dt.timedelta(days=2)
+    assert set(found.entries["basis"]) == {"held_on", "received_on", "responded_on"}
+
+
+def test_inputs_never_wait_a_negative_number_of_days(db: Database, program: ProgramInfo) -> None:
+    inputs.add_input(db, ANA, program.id, InputInput("Después del cierre", TODAY))
+    end = TODAY - dt.timedelta(days=719)
+    waiting = inputs.awaiting_response(db, program.id, today=end)
+    assert list(waiting["days_waiting"]) == [0]
 
 
 def test_ogp_checklist_on_a_real_program(db: Database, program: ProgramInfo) -> None:

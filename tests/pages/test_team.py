@@ -30,8 +30,50 @@ def test_lead_gives_roles_and_creates_one_time_accounts(
     assert "mentora: ahora «Mentoría»" in at.success[0].value
     at.text_input(key="team.new_username").input("facilitador1")
     at.button[1].click().run()  # "Crear cuenta"
-    assert "Contraseña de un solo uso" in at.success[0].value
+    assert "contraseña de un solo uso" in at.success[0].value
     assert users.get_user(app_db, "facilitador1").must_change_password
+
+
+def test_a_new_account_gets_its_role_at_once_and_its_password_stays_until_hidden(
+    app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
+) -> None:
+    at = open_page("pages/team.py", program_id=program.id)
+    at.text_input(key="team.new_username").input("alcaldia")
+    at.selectbox(key="team.new_role").set_value("viewer")
+    next(b for b in at.button if b.label == "Crear cuenta").click().run()
+    assert users.get_user(app_db, "alcaldia").roles == ((program.id, "viewer"),)
+    password = at.code[0].value
+    assert "«alcaldia» creada, con el rol «Consulta»" in at.success[0].value
+    # The new account is in the table and the role chooser at once.
+    assert "alcaldia" in list(at.dataframe[0].value["Usuario"])
+    assert "alcaldia" in at.selectbox(key="team.who").options
+    # Other work on the page (a role saved) does not hide the password.
+    at.selectbox(key="team.who").set_value("alcaldia")
+    at.selectbox(key="team.role").set_value("mentor")
+    next(b for b in at.button if b.label == "Guardar rol").click().run()
+    assert users.get_user(app_db, "alcaldia").roles == ((program.id, "mentor"),)
+    assert [c.value for c in at.code] == [password]
+    at.button(key="team.one_time_done").click().run()
+    assert not at.code
+    assert users.authenticate(app_db, "alcaldia", password).username == "alcaldia"
+
+
+def test_an_administrator_without_members_is_told_how_they_lead(
+    app_db: Database,
+    program: ProgramInfo,
+    open_page: Callable[..., AppTest],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TEJIDO_AUTH", "password")
+    users.create_user(app_db, CLI, "ana", "clave-de-ana-123", admin=True)
+    at = open_page(program_id=program.id)
+    at.session_state["tejido.user"] = "ana"
+    at.session_state["tejido.last_seen"] = 9e18
+    at.run()
+    at.switch_page("pages/team.py").run()
+    assert "Liderazgo" in at.markdown[0].value and "administrador/a" in at.markdown[0].value
+    assert "Nadie tiene todavía" not in " ".join(i.value for i in at.info)
+    assert "lo lidera sin necesitar" in at.info[0].value
 
 
 def test_person_data_erasure_needs_confirmation(

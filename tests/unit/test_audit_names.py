@@ -41,3 +41,35 @@ def test_each_entry_says_what_it_is_about() -> None:
     assert NAMES.subject("activity", 30) == "Taller de co-diseño"
     assert NAMES.subject("actor", 7) == "#7"
     assert NAMES.subject("user", 3) == "#3"
+
+
+def test_codes_of_value_lists_are_written_as_names() -> None:
+    assert NAMES.changes({"role": [None, "viewer"]}, "membership") == {"role": [None, "Consulta"]}
+    assert NAMES.changes({"response": [None, "partly_accepted"]}, "input", "respond") == {
+        "response": [None, "Aceptado en parte"]
+    }
+    assert NAMES.changes({"status": "in_progress"}, "commitment", "create") == {
+        "status": "En curso"
+    }
+    assert NAMES.changes({"kind": "page_update"}, "evidence_item", "create")["kind"] != (
+        "page_update"
+    )
+
+
+def test_a_new_records_lists_are_its_values_not_an_old_new_pair() -> None:
+    created = {
+        "co_responsible_ids": [1, 2],
+        "tags": ["agua", "aldeas"],
+        "attendees": [{"actor_id": 1, "role": "convener", "sentiment": "positive"}],
+        "milestones": [["Primera mesa", "2024-10-17", 100]],
+        "headcount_detail": {"gender": {"women": 3, "men": 2}},
+    }
+    assert NAMES.changes(created, "activity", "create") == {
+        "co_responsible_ids": "Municipalidad, ONU-Hábitat",
+        "tags": "agua, aldeas",
+        "attendees": "Municipalidad (Convocante, Positivo)",
+        "milestones": "Primera mesa (17/10/2024, 100 %)",
+        "headcount_detail": "Mujeres 3, Hombres 2",
+    }
+    changed = {"tags": [["agua"], ["agua", "aldeas"]]}
+    assert NAMES.changes(changed, "actor", "update") == {"tags": ["agua", "agua, aldeas"]}
