@@ -151,7 +151,8 @@ def _guard_messages() -> None:
         kind = msg.WhichOneof("type")
         if not admitted(self.id):
             if kind not in ANONYMOUS_MESSAGES:
-                _log.warning("Message %r refused: session %s has not signed in", kind, self.id)
+                # debug, not warning: a flood of these must not flood the log too.
+                _log.debug("Message %r refused: session %s has not signed in", kind, self.id)
                 return
             if kind == "rerun_script":
                 _keep_sign_in_values(msg.rerun_script)

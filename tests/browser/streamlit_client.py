@@ -34,6 +34,8 @@ XSRF_COOKIE = "_streamlit_xsrf"
 class StreamlitClient:
     base_url: str
     timeout: float = 60.0
+    #: Extra headers of the websocket handshake (``X-Forwarded-For`` as a proxy sends).
+    headers: dict[str, str] = field(default_factory=dict)
     session_id: str = ""
     #: widget key -> widget id, for the widgets of the last run.
     widgets: dict[str, str] = field(default_factory=dict)
@@ -52,7 +54,7 @@ class StreamlitClient:
             connect(
                 f"ws://{host}/_stcore/stream",
                 subprotocols=["streamlit", self.xsrf],  # type: ignore[list-item]
-                additional_headers={"Cookie": f"{XSRF_COOKIE}={self.xsrf}"},
+                additional_headers={"Cookie": f"{XSRF_COOKIE}={self.xsrf}", **self.headers},
                 open_timeout=self.timeout,
                 max_size=None,
             )
