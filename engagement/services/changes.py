@@ -131,7 +131,7 @@ def _dated_records(db: Database, program_id: int, since: dt.date) -> pd.DataFram
                     AuditEntry.entity.in_(("activity", "input")),
                     AuditEntry.action == "create",
                 )
-            ).tuples()
+            )
         }
         held = session.execute(
             select(Activity.id, Activity.held_on).where(
@@ -139,7 +139,7 @@ def _dated_records(db: Database, program_id: int, since: dt.date) -> pd.DataFram
                 Activity.deleted_at.is_(None),
                 Activity.held_on >= since,
             )
-        ).tuples()
+        )
         for i, day in held:
             rows.append(
                 _row(
@@ -156,7 +156,7 @@ def _dated_records(db: Database, program_id: int, since: dt.date) -> pd.DataFram
             select(Input.id, Input.received_on, Input.responded_on, Input.responded_by).where(
                 Input.program_id == program_id, Input.deleted_at.is_(None)
             )
-        ).tuples()
+        )
         for i, received, responded, by in inputs:
             if received >= since:
                 who = creators.get(("input", i), "")

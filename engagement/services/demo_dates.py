@@ -62,7 +62,7 @@ def date_demo_history(db: Database, program_id: int) -> int:
 
 
 def _pairs(session: Session, key: object, value: object, where: object) -> dict[int, dt.date]:
-    rows = session.execute(select(key, value).where(where)).tuples()  # type: ignore[call-overload]
+    rows = session.execute(select(key, value).where(where))  # type: ignore[call-overload]
     return {int(k): v for k, v in rows if v is not None}
 
 
@@ -75,7 +75,7 @@ def _record_dates(session: Session, pid: int) -> dict[tuple[str, str], dict[int,
             select(Assessment.id, Assessment.assessed_on)
             .join(Actor, Assessment.actor_id == Actor.id)
             .where(Actor.program_id == pid)
-        ).tuples()
+        )
     }
     held = _pairs(session, Activity.id, Activity.held_on, Activity.program_id == pid)
     actor_days = _actor_days(session, pid, start)
@@ -84,13 +84,13 @@ def _record_dates(session: Session, pid: int) -> dict[tuple[str, str], dict[int,
         for i, s, t, valid in session.execute(
             select(Relationship.id, Relationship.source_id, Relationship.target_id,
                    Relationship.valid_from).where(Relationship.program_id == pid)
-        ).tuples()
+        )
     }  # fmt: skip
     tasks = {
         int(i): held[int(a)]
         for i, a in session.execute(
             select(FollowUpTask.id, FollowUpTask.activity_id).where(FollowUpTask.program_id == pid)
-        ).tuples()
+        )
         if a is not None and int(a) in held
     }
     closed = _pairs(session, Stage.id, Stage.closed_on, Stage.program_id == pid)
@@ -98,7 +98,7 @@ def _record_dates(session: Session, pid: int) -> dict[tuple[str, str], dict[int,
         int(i): closed[int(s)]
         for i, s in session.execute(
             select(Snapshot.id, Snapshot.stage_id).where(Snapshot.program_id == pid)
-        ).tuples()
+        )
         if s is not None and int(s) in closed
     }
     commitments = _pairs(session, Commitment.id, Commitment.start_on, Commitment.program_id == pid)
@@ -133,14 +133,14 @@ def _actor_days(session: Session, pid: int, start: dt.date) -> dict[int, dt.date
         select(Assessment.actor_id, Assessment.assessed_on)
         .join(Actor, Assessment.actor_id == Actor.id)
         .where(Actor.program_id == pid)
-    ).tuples()
+    )
     for actor_id, day in rows:
         first[int(actor_id)] = min(day, first.get(int(actor_id), day))
     ties = session.execute(
         select(Relationship.source_id, Relationship.target_id, Relationship.valid_from).where(
             Relationship.program_id == pid, Relationship.valid_from.is_not(None)
         )
-    ).tuples()
+    )
     for source, target, valid_from in ties:
         for actor_id in (int(source), int(target)):
             if actor_id not in first and valid_from is not None:
