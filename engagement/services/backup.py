@@ -34,7 +34,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from engagement.errors import DuplicateName, EngagementError
 from engagement.model import Principal, ProgramInfo
-from engagement.services import programs
+from engagement.services import programs, readcache
 from engagement.services.permissions import require_admin
 from engagement.storage import migrate
 from engagement.storage.access_models import ROLES, Membership, UserAccount
@@ -379,6 +379,7 @@ def restore_database(
                 _insert_kept(session, table, _rows(table, dumped))
         if not is_sqlite(db.engine):
             _reset_sequences(session, _tables())
+    readcache.clear_cache()  # ids and data versions start over: no entry may survive
 
 
 def _insert_kept(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -465,3 +466,4 @@ def restore_sqlite_file(db: Database, by: Principal, path: Path, *, replace: boo
         source.close()
     db.engine.dispose()
     migrate.upgrade(db.engine)
+    readcache.clear_cache()
