@@ -623,3 +623,21 @@ def test_a_new_version_pushes_out_the_programs_older_entries(
     actors.add_actor(db, OPERATOR, world.program_id, {"name": "Nueva junta"})
     _view(db, world, world.viewer).measures()
     assert readcache.size() <= held  # the same reads at the new version, not both
+
+
+def test_a_restored_database_is_never_served_from_the_cache(
+    db: Database, world: Restricted
+) -> None:
+    document = backup.database_backup(db, OPERATOR)
+    before = _view(db, world, world.mentor)
+    assert _holds_her(before.frame("actors"))
+    actors.delete_actor(db, OPERATOR, world.hidden)
+    stamp = _view(db, world, world.mentor).stamp
+    backup.restore_database(db, OPERATOR, document, replace=True)
+    restored = _view(db, world, world.mentor)
+    assert restored.stamp.data > stamp.data > before.stamp.data
+    assert _holds_her(restored.frame("actors"))
+
+
+def _holds_her(frame: pd.DataFrame) -> bool:
+    return "Vecina Reservada" in set(frame["name"])
