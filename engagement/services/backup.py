@@ -41,7 +41,7 @@ from engagement.errors import (
     SqliteOnly,
 )
 from engagement.model import Principal, ProgramInfo
-from engagement.services import programs
+from engagement.services import programs, readcache
 from engagement.services.backup_schema import check_schema
 from engagement.services.permissions import require_admin
 from engagement.storage import migrate
@@ -355,6 +355,7 @@ def restore_database(
     if count and not replace:
         raise DatabaseNotEmpty(count=count)
     with db.writing() as session:
+        before = _data_versions(session)
         for table in reversed(_tables()):
             session.execute(table.delete())
         for table in _tables():
@@ -363,6 +364,24 @@ def restore_database(
                 _insert_kept(session, table, _rows(table, dumped))
         if not is_sqlite(db.engine):
             _reset_sequences(session, _tables())
+        _move_past(session, before)
+    readcache.clear_cache()  # ids and data versions start over: no entry may survive
+
+
+def _data_versions(session: Session) -> dict[int, int]:
+    return {int(i): int(v) for i, v in session.execute(select(Program.id, Program.data_version))}
+
+
+def _move_past(session: Session, before: dict[int, int]) -> None:
+    """Give every restored program a data version it never had: what any server (this
+    one or another on the same database) cached of the database replaced is never
+    served for the restored data."""
+    moved = [
+        {"id": program_id, "version": max(version, before.get(program_id, 0)) + 1}
+        for program_id, version in _data_versions(session).items()
+    ]
+    if moved:  # plain SQL: the restored rows keep their other columns (no onupdate stamps)
+        session.execute(text("UPDATE program SET data_version = :version WHERE id = :id"), moved)
 
 
 def _insert_kept(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -450,6 +469,8 @@ def restore_sqlite_file(db: Database, by: Principal, path: Path, *, replace: boo
         count = program_count(db)
         if count and not replace:
             raise DatabaseNotEmpty(count=count)
+        with db.reading() as session:
+            before = _data_versions(session)
         db.engine.dispose()
         raw = db.engine.raw_connection()
         try:
@@ -460,3 +481,6 @@ def restore_sqlite_file(db: Database, by: Principal, path: Path, *, replace: boo
         source.close()
     db.engine.dispose()
     migrate.upgrade(db.engine)
+    with db.writing() as session:
+        _move_past(session, before)
+    readcache.clear_cache()

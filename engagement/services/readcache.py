@@ -1,10 +1,11 @@
 """The one cache of program data: computed once per data version, shared by every user.
 
 Keys are tuples that start with the database, the program and its data version, then
-say what is cached: the visibility class of the reader (never the reader's name) and
-the filters. A write changes the data version, so nothing stale is ever served and old
-entries simply age out. This is the services' own cache, not Streamlit's: clearing
-Streamlit's caches (a "clear cache" message from any browser) does not touch it.
+say what is cached: the visibility class of the reader (never the reader's name) and the
+filters. A write changes the data version, so nothing stale is ever served, and an entry
+at a newer version pushes out the program's older ones. This is the services' own cache,
+not Streamlit's: clearing Streamlit's caches (a "clear cache" message from any browser)
+does not touch it.
 
 Values are treated as read-only by everyone: frames are handed out as copies.
 """
@@ -39,11 +40,27 @@ def cached(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
                 return _CACHE[key]  # type: ignore[return-value]
         value = compute()
         with _LOCK:
+            _forget_older(key)
             _CACHE[key] = value
             _COMPUTING.pop(key, None)
             while len(_CACHE) > ENTRIES:
                 _CACHE.popitem(last=False)
     return value
+
+
+def _forget_older(key: tuple[Hashable, ...]) -> None:
+    """Drop the entries of the same program at an older data version: a program's data is
+    held once, not once per change (a large program's frames are tens of megabytes)."""
+    if len(key) < 3 or not isinstance(key[2], int):
+        return
+    place, version = key[:2], key[2]
+    stale = [
+        k
+        for k in _CACHE
+        if k[:2] == place and isinstance(k[2], int) and k[2] < version  # type: ignore[operator]
+    ]
+    for k in stale:
+        del _CACHE[k]
 
 
 def clear_cache() -> None:

@@ -18,6 +18,8 @@ Frames handed out are copies; dataclasses are frozen.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
@@ -155,6 +157,26 @@ def _read_layout(db: Database, program_id: int) -> tuple[str, StoredLayout] | No
         return read_layout(session, program_id)
 
 
+def handed_out(value: T) -> T:
+    """A cached value as a caller gets it: frames are copies (cheap under pandas' copy on
+    write), dataclasses are frozen with copied frames, dicts are deep copies; so no caller
+    can change what the next reader gets."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        frames = {
+            f.name: getattr(value, f.name).copy(deep=False)
+            for f in dataclasses.fields(value)
+            if isinstance(getattr(value, f.name), pd.DataFrame)
+        }
+        return dataclasses.replace(value, **frames) if frames else value  # type: ignore[return-value]
+    if isinstance(value, dict):
+        return copy.deepcopy(value)  # type: ignore[return-value]
+    if isinstance(value, list):
+        return [handed_out(v) for v in value]  # type: ignore[return-value]
+    return value
+
+
 def _url(db: Database) -> str:
     return db.engine.url.render_as_string(hide_password=True)
 
@@ -214,7 +236,7 @@ class ProgramView:
         return (_url(self.db), self.program_id, self.stamp.data, seen, what, *filters)
 
     def _cached(self, what: str, compute: Callable[[], T], *filters: Hashable) -> T:
-        return cached(self._key(what, *filters), compute)
+        return handed_out(cached(self._key(what, *filters), compute))
 
     def _state(self) -> ProgramState:
         today = dt.date.today()
@@ -263,7 +285,7 @@ class ProgramView:
                 return lens.rows(raw, {"actor": "actor_id"})
             return lens.rows(raw, {"source": "source_id", "target": "target_id"})
 
-        return self._cached("frame", compute, what).copy()
+        return self._cached("frame", compute, what)
 
     def actors(self, *, deleted: bool = False) -> pd.DataFrame:
         return self.frame("deleted_actors" if deleted else "actors")
@@ -294,14 +316,14 @@ class ProgramView:
             found = found[[lens.seen(i) for i in found["id"]]].reset_index(drop=True)
             return lens.rename(found, {"name": "id"})
 
-        return self._cached("coalition_actors", compute, stage_id, as_of).copy()
+        return self._cached("coalition_actors", compute, stage_id, as_of)
 
     def coalition_ties(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
         def compute() -> pd.DataFrame:
             ties = coalition_ties_from(self._state().ties, on_date=on_date)
             return self._lens().rows(ties, {"source_name": "source", "target_name": "target"})
 
-        return self._cached("coalition_ties", compute, on_date).copy()
+        return self._cached("coalition_ties", compute, on_date)
 
     def coalition(
         self, *, stage_id: int | None = None, on_date: dt.date | None = None
@@ -322,7 +344,7 @@ class ProgramView:
             lambda: network.actor_measures(self.coalition(on_date=on_date)),
             on_date,
         )
-        return found.copy()
+        return found
 
     def communities(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
         return network.community_table(self.measures(on_date=on_date))
@@ -359,7 +381,7 @@ class ProgramView:
         """A tracking table (:data:`TABLES`) as the reader may see it; a copy."""
         if what not in TABLES:
             raise ValueError(what)
-        return self._cached("table", lambda: self._table(what), what).copy()
+        return self._cached("table", lambda: self._table(what), what)
 
     def _table(self, what: str) -> pd.DataFrame:
         state, lens = self._state(), self._lens()
@@ -417,7 +439,7 @@ class ProgramView:
                 present = present[present["held_on"] <= until]
             return co_participation(present)
 
-        return self._cached("co_participation", compute, until).copy()
+        return self._cached("co_participation", compute, until)
 
     def tracking_frames(self) -> dashboard.TrackingFrames:
         return dashboard.TrackingFrames(

@@ -487,21 +487,18 @@ def test_a_view_reads_one_version_while_others_write(db: Database, world: Restri
 
 
 def test_the_cache_is_keyed_by_visibility_not_by_user(db: Database, world: Restricted) -> None:
+    users.create_user(db, OPERATOR, "otro", "clave-de-otro-1")
+    other = users.principal(users.set_role(db, OPERATOR, "otro", world.program_id, "viewer"))
     _view(db, world, world.viewer).frame("actors")
-    before = readcache.size()
-    other = users.principal(
-        users.set_role(
-            db,
-            OPERATOR,
-            users.create_user(db, OPERATOR, "otro", "clave-de-otro-1").username,
-            world.program_id,
-            "viewer",
-        )
+    held = readcache.size()
+    assert (
+        _view(db, world, other)
+        .frame("actors")
+        .equals(_view(db, world, world.viewer).frame("actors"))
     )
-    _view(db, world, other).frame("actors")  # the role change bumped the data version
-    again = readcache.size()
-    _view(db, world, world.viewer).frame("actors")
-    assert readcache.size() == again > before
+    assert readcache.size() == held  # another viewer: the same entries
+    _view(db, world, world.mentor).frame("actors")
+    assert readcache.size() > held  # another visibility class: its own
 
 
 def test_clearing_streamlits_caches_leaves_the_read_cache(
@@ -616,3 +613,31 @@ def test_cli_user_writes_with_that_accounts_role(db_url: str, world: Restricted)
         assert [p.name for p in programs.list_programs(db)] == ["Programa con reserva"]
     finally:
         db.dispose()
+
+
+def test_a_new_version_pushes_out_the_programs_older_entries(
+    db: Database, world: Restricted
+) -> None:
+    _view(db, world, world.viewer).measures()
+    held = readcache.size()
+    actors.add_actor(db, OPERATOR, world.program_id, {"name": "Nueva junta"})
+    _view(db, world, world.viewer).measures()
+    assert readcache.size() <= held  # the same reads at the new version, not both
+
+
+def test_a_restored_database_is_never_served_from_the_cache(
+    db: Database, world: Restricted
+) -> None:
+    document = backup.database_backup(db, OPERATOR)
+    before = _view(db, world, world.mentor)
+    assert _holds_her(before.frame("actors"))
+    actors.delete_actor(db, OPERATOR, world.hidden)
+    stamp = _view(db, world, world.mentor).stamp
+    backup.restore_database(db, OPERATOR, document, replace=True)
+    restored = _view(db, world, world.mentor)
+    assert restored.stamp.data > stamp.data > before.stamp.data
+    assert _holds_her(restored.frame("actors"))
+
+
+def _holds_her(frame: pd.DataFrame) -> bool:
+    return "Vecina Reservada" in set(frame["name"])

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from engagement.services import readcache
 from engagement.storage import migrate
 from engagement.storage.base import Base
 from engagement.storage.db import Database, make_engine
@@ -55,6 +56,9 @@ def _truncate_pg(url: str) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A migrated, empty database URL on each backend."""
+    # The read cache is keyed by URL, program and data version: a database emptied and
+    # refilled under the same URL must not meet the previous test's entries.
+    readcache.clear_cache()
     if request.param == "postgresql":
         url: str = request.getfixturevalue("pg_base_url")
         _truncate_pg(url)
