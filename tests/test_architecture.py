@@ -1,5 +1,6 @@
 """Contract tests on the shape of engagement/: no import cycles, no imports hidden in
-functions, one error family.
+functions, one error family, Streamlit through its public API only (no legacy pages/
+folder to patch around), and importing any module has no side effects.
 
 The import graph is built from the source with ``ast`` (nothing is imported), so a cycle
 is caught even where today's import order happens to work.
