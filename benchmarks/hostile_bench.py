@@ -3,7 +3,8 @@
 Builds the hostile files of issue 15 (a workbook that declares 16,384 columns, a
 shared-strings bomb, a row of a million cells, zip bombs, a CSV with a 128 KB header, a
 million columns, a 19 MB line, odd-length UTF-16, a 63 MB CSV given to the CLI, JSON
-backups of six million objects or nested a million deep) and reads each one in a fresh
+backups of six million objects or nested a million deep, and the largest sheet the
+limits let through: two million numbers) and reads each one in a fresh
 child process with the code under ``--code`` (a checkout's root, put first on
 PYTHONPATH), as the upload page, the CLI ``import`` or the CLI ``restore`` would.
 
@@ -79,6 +80,7 @@ print(json.dumps({"growth_mb": (after - before) / 1024, "seconds": seconds, "out
 
 CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     **{name: (build, "upload") for name, build in hostile.UPLOADS.items()},
+    "largest_sheet": (hostile.largest_sheet, "upload"),
     "cli_63mb_csv": (hostile.big_csv, "cli"),
     "cli_50mb_line": (lambda folder: hostile.long_line_csv(folder, 50), "cli"),
     **{name: (build, "json") for name, build in hostile.BACKUPS.items()},
