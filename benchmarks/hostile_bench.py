@@ -3,12 +3,14 @@
 Builds the hostile files of issue 15 (a workbook that declares 16,384 columns, a
 shared-strings bomb, a row of a million cells, zip bombs, a CSV with a 128 KB header, a
 million columns, a 19 MB line, odd-length UTF-16, a 63 MB CSV given to the CLI, JSON
-backups of six million objects or nested a million deep) and reads each one in a fresh
+backups of six million objects or nested a million deep, and the largest sheet the
+limits let through: two million numbers) and reads each one in a fresh
 child process with the code under ``--code`` (a checkout's root, put first on
 PYTHONPATH), as the upload page, the CLI ``import`` or the CLI ``restore`` would.
 
 Peak memory is the growth of the child's peak resident set (``ru_maxrss``) over its size
-just before the read, once the file's bytes are loaded. Time is wall-clock for the read.
+just before the read, once the file's bytes are loaded. Time is wall-clock for the read,
+and the child's CPU time (steadier on a busy machine).
 Each child runs under an address-space cap (``--cap-gb``) and a timeout, so the old code
 cannot take the machine down: a row that hits either says so.
 
@@ -51,7 +53,7 @@ elif how == "cli":
     build_parser()  # imports every command's modules: not the file's cost
 data = open(path, "rb").read() if how != "cli" else b""
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 try:
     if how == "upload":
         parsed = read_upload(path.rsplit("/", 1)[-1], data, 20 * 1024 * 1024)
@@ -72,13 +74,16 @@ except EngagementError as error:
     outcome = describe_error(error, "en")[:70]
 except BaseException as error:
     outcome = f"CRASH {type(error).__name__}: {str(error)[:50]}"
-seconds = time.perf_counter() - start
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"growth_mb": (after - before) / 1024, "seconds": seconds, "outcome": outcome}))
+print(json.dumps({
+    "growth_mb": (after - before) / 1024, "seconds": seconds, "cpu": cpu, "outcome": outcome
+}))
 """
 
 CASES: dict[str, tuple[Callable[[Path], Path], str]] = {
     **{name: (build, "upload") for name, build in hostile.UPLOADS.items()},
+    "largest_sheet": (hostile.largest_sheet, "upload"),
     "cli_63mb_csv": (hostile.big_csv, "cli"),
     "cli_50mb_line": (lambda folder: hostile.long_line_csv(folder, 50), "cli"),
     **{name: (build, "json") for name, build in hostile.BACKUPS.items()},
@@ -105,11 +110,13 @@ def measure(code: Path, path: Path, how: str, cap_gb: float, timeout: int) -> di
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return {"growth_mb": float("nan"), "seconds": float(timeout), "outcome": "TIMEOUT"}
+        nan = float("nan")
+        return {"growth_mb": nan, "seconds": float(timeout), "cpu": nan, "outcome": "TIMEOUT"}
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         tail = (done.stderr.strip().splitlines() or ["?"])[-1]
-        return {"growth_mb": float("nan"), "seconds": float("nan"), "outcome": f"DIED {tail}"}
+        nan = float("nan")
+        return {"growth_mb": nan, "seconds": nan, "cpu": nan, "outcome": f"DIED {tail}"}
     result: dict[str, object] = json.loads(lines[-1])
     return result
 
@@ -125,8 +132,9 @@ def main() -> None:
     wanted = set(args.only.split(",")) if args.only else set(CASES)
     runs = [("before", args.before)] if args.before else []
     runs.append(("after", args.code))
-    print("| file | size | " + " | ".join(f"{r} MB | {r} s | {r} outcome" for r, _ in runs) + " |")
-    print("|---|---:|" + "---:|---:|---|" * len(runs))
+    heads = " | ".join(f"{r} MB | {r} s | {r} CPU s | {r} outcome" for r, _ in runs)
+    print(f"| file | size | {heads} |")
+    print("|---|---:|" + "---:|---:|---:|---|" * len(runs))
     with tempfile.TemporaryDirectory() as folder:
         for name, (build, how) in CASES.items():
             if name not in wanted:
@@ -138,6 +146,7 @@ def main() -> None:
                 cells += [
                     f"{found['growth_mb']:.0f}",
                     f"{found['seconds']:.2f}",
+                    f"{found['cpu']:.2f}",
                     str(found["outcome"]).replace("|", "/"),
                 ]
             print("| " + " | ".join(cells) + " |", flush=True)

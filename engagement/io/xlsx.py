@@ -27,16 +27,19 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 
 from engagement.errors import Damaged
 from engagement.io.limits import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
     MAX_COLUMNS,
     MAX_INFLATED_BYTES,
     MAX_SHARED_CHARS,
     MAX_SHARED_STRINGS,
+    MAX_TEXT_CHARS,
+    MAX_XML_ELEMENTS,
     MAX_ZIP_ENTRIES,
     Budget,
 )
 
 Table = tuple[str, list[tuple[Any, ...]]]
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _SHEET_TYPE = "/worksheet"
 
 
@@ -114,7 +117,7 @@ class _Book:
         out: list[Table] = []
         for title, path in targets:
             sheet = _SheetReader(self.budget, strings, dates, epoch)
-            _run(self._open(path), sheet, self.budget)
+            _run(self._open(path), sheet)
             out.append((title, sheet.rows))
         return out
 
@@ -127,12 +130,12 @@ class _Book:
 
     def _parse(self, part: str, wanted: frozenset[str]) -> _Collector:
         collector = _Collector(wanted, self.budget)
-        _run(self._open(part), collector, self.budget)
+        _run(self._open(part), collector)
         return collector
 
     def _shared_strings(self, part: str) -> list[str]:
         reader = _StringsReader(self.budget)
-        _run(self._open(part), reader, self.budget)
+        _run(self._open(part), reader)
         return reader.strings
 
 
@@ -142,7 +145,22 @@ def _part_path(target: str) -> str:
 
 
 class _Handler:
-    """What an expat pass calls; subclasses keep what they need."""
+    """What an expat pass calls. Handlers are called once per element, millions of times
+    for a large sheet, so each keeps its own counts inline (see :meth:`opened`)."""
+
+    def __init__(self, budget: Budget) -> None:
+        self.budget = budget
+        self.depth = 0
+
+    def opened(self) -> None:
+        """Count one more element, and one more level of nesting."""
+        budget = self.budget
+        budget.elements += 1
+        self.depth += 1
+        if budget.elements > MAX_XML_ELEMENTS:
+            raise budget.fail("xml_elements")
+        if self.depth > _MAX_DEPTH:
+            raise Damaged(name=budget.name)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
         raise NotImplementedError
@@ -151,11 +169,12 @@ class _Handler:
         raise NotImplementedError
 
     def text(self, data: str) -> None:
-        raise NotImplementedError
+        return None
 
 
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    """``x:c`` → ``c`` (most workbooks use the default namespace and need nothing)."""
+    return tag.rpartition(":")[2]
 
 
 def _refuse_doctype(*_args: Any) -> None:
@@ -169,26 +188,11 @@ _MAX_DEPTH = 64
 _MAX_COLLECTED = 200_000
 
 
-def _run(stream: IO[bytes], handler: _Handler, budget: Budget) -> None:
-    """Feed a part to expat in chunks; every element counts against the budget."""
-    parser = expat.ParserCreate(namespace_separator="}")
-    depth = 0
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal depth
-        depth += 1
-        budget.element()
-        if depth > _MAX_DEPTH:
-            raise Damaged(name=budget.name)
-        handler.start(_local(tag), attrs)
-
-    def end(tag: str) -> None:
-        nonlocal depth
-        depth -= 1
-        handler.end(_local(tag))
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
+def _run(stream: IO[bytes], handler: _Handler) -> None:
+    """Feed a part to expat in chunks, straight to the handler's methods."""
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
     parser.CharacterDataHandler = handler.text
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
@@ -204,11 +208,14 @@ class _Collector(_Handler):
     """A small part's elements of interest, in order, each with its parent's tag."""
 
     def __init__(self, wanted: frozenset[str], budget: Budget) -> None:
-        self.wanted, self.budget = wanted, budget
+        super().__init__(budget)
+        self.wanted = wanted
         self.elements: list[tuple[str, dict[str, str], str]] = []
         self.stack: list[str] = [""]
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.opened()
+        tag = _local(tag) if ":" in tag else tag
         if tag in self.wanted:
             if len(self.elements) >= _MAX_COLLECTED:
                 raise Damaged(name=self.budget.name)
@@ -216,10 +223,8 @@ class _Collector(_Handler):
         self.stack.append(tag)
 
     def end(self, tag: str) -> None:
+        self.depth -= 1
         self.stack.pop()
-
-    def text(self, data: str) -> None:
-        return None
 
 
 def _workbook(book: _Collector) -> tuple[list[tuple[str, str]], bool]:
@@ -227,7 +232,8 @@ def _workbook(book: _Collector) -> tuple[list[tuple[str, str]], bool]:
     date1904 = False
     for tag, attrs, _path in book.elements:
         if tag == "sheet":
-            sheets.append((attrs.get("name", ""), attrs.get(f"{_REL}}}id", "")))
+            rid = next((v for k, v in attrs.items() if k.endswith(":id")), "")
+            sheets.append((attrs.get("name", ""), rid))
         elif tag == "workbookPr":
             date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
     return sheets, date1904
@@ -270,7 +276,7 @@ class _StringsReader(_Handler):
     """The shared-strings table: one string per ``si`` (phonetic runs left out)."""
 
     def __init__(self, budget: Budget) -> None:
-        self.budget = budget
+        super().__init__(budget)
         self.strings: list[str] = []
         self.parts: list[str] = []
         self.size = 0
@@ -280,6 +286,9 @@ class _StringsReader(_Handler):
         self.formatting = 0  # inside a run's properties (font, size, colour…)
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
+        self.opened()
+        if ":" in tag:
+            tag = _local(tag)
         if tag == "t" and not self.phonetic:
             self.in_text = True
         elif tag == "rPh":
@@ -292,6 +301,9 @@ class _StringsReader(_Handler):
             self.budget.other()
 
     def end(self, tag: str) -> None:
+        self.depth -= 1
+        if ":" in tag:
+            tag = _local(tag)
         if tag == "t":
             self.in_text = False
         elif tag == "rPh":
@@ -314,17 +326,25 @@ class _StringsReader(_Handler):
             self.parts.append(data)
 
 
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_COLUMNS: dict[str, int] = {}
+
+
 def _column(ref: str) -> int:
-    """``"AB12"`` → 28 (1-based); 0 when the reference names no column."""
-    number = 0
-    for char in ref:
-        if "A" <= char <= "Z":
-            number = number * 26 + ord(char) - 64
-            if number > 16_384:
-                return 16_385
-        else:
-            break
-    return number
+    """``"AB12"`` → 28 (1-based); a reference past column XFD or without a column is
+    refused (a forged file)."""
+    letters = ref.rstrip("0123456789")
+    found = _COLUMNS.get(letters)
+    if found is None:
+        if not 1 <= len(letters) <= 3 or letters.strip(_LETTERS):
+            raise Damaged(name=ref)
+        found = 0
+        for char in letters:
+            found = found * 26 + ord(char) - 64
+        if found > 16_384:
+            raise Damaged(name=ref)
+        _COLUMNS[letters] = found
+    return found
 
 
 def _number(text: str) -> int | float:
@@ -339,7 +359,8 @@ class _SheetReader(_Handler):
     def __init__(
         self, budget: Budget, strings: list[str], dates: set[int], epoch: dt.datetime
     ) -> None:
-        self.budget, self.strings, self.dates, self.epoch = budget, strings, dates, epoch
+        super().__init__(budget)
+        self.strings, self.dates, self.epoch = strings, dates, epoch
         self.rows: list[tuple[Any, ...]] = []
         self.row: dict[int, Any] = {}
         self.row_number = 0
@@ -354,45 +375,62 @@ class _SheetReader(_Handler):
         self.row_cells = 0
 
     def start(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == "c":
-            self.budget.cell()
+        budget = self.budget  # counted inline: this runs for every element of a sheet
+        budget.elements += 1
+        self.depth += 1
+        if budget.elements > MAX_XML_ELEMENTS or self.depth > _MAX_DEPTH:
+            self.opened()  # raises, naming which
+        if ":" in tag:
+            tag = _local(tag)
+        if tag == "v" or (tag == "t" and self.inline):
+            if self.value is None:
+                self.value = []
+            self.collect = True
+        elif tag == "c":
+            budget.cells += 1
+            if budget.cells > MAX_CELLS:
+                raise budget.fail("cells")
             self.row_cells += 1
             ref = attrs.get("r")
             self.col = _column(ref) if ref else self.col + 1
-            if self.col < 1:
-                raise Damaged(name=self.budget.name)
             if self.col > MAX_COLUMNS:  # before any padding up to it
-                raise self.budget.fail("columns")
+                raise budget.fail("columns")
             self.cell_type = attrs.get("t", "n")
-            style = attrs.get("s", "0")
-            self.style = int(style) if style.isdigit() else 0
+            style = attrs.get("s")
+            self.style = int(style) if style and style.isdigit() else 0
             self.value, self.value_size, self.inline, self.collect = None, 0, False, False
-        elif tag == "v" or (tag == "t" and self.inline):
-            self.value = self.value if self.value is not None else []
-            self.collect = True
+        elif tag == "row":
+            self._row(attrs.get("r"))
         elif tag == "is":
             self.inline = True
-        elif tag == "row":
-            ref = attrs.get("r")
-            number = int(ref) if ref and ref.isdigit() else self.row_number + 1
-            if number <= self.row_number:
-                raise Damaged(name=self.budget.name)
-            self.budget.row(0, number)
-            while len(self.rows) < number - 1:  # the rows a sheet skips are blank
-                self.rows.append(())
-            self.row_number, self.col, self.row, self.in_row = number, 0, {}, True
-            self.row_cells = 0
         elif tag not in _SHEET_TAGS:
-            self.budget.other()
+            budget.other()
+
+    def _row(self, ref: str | None) -> None:
+        number = int(ref) if ref and ref.isdigit() else self.row_number + 1
+        if number <= self.row_number:
+            raise Damaged(name=self.budget.name)
+        self.budget.row(0, number)
+        while len(self.rows) < number - 1:  # the rows a sheet skips are blank
+            self.rows.append(())
+        self.row_number, self.col, self.row, self.in_row = number, 0, {}, True
+        self.row_cells = 0
 
     def text(self, data: str) -> None:
         if self.collect and self.value is not None:
-            self.value_size += len(data)
-            self.budget.texts(self.value_size, len(data))
+            size = len(data)
+            self.value_size += size
+            budget = self.budget
+            budget.text += size
+            if self.value_size > MAX_CELL_CHARS or budget.text > MAX_TEXT_CHARS:
+                budget.texts(self.value_size, 0)  # raises, naming which
             self.value.append(data)
 
     def end(self, tag: str) -> None:
-        if tag in ("v", "t"):
+        self.depth -= 1
+        if ":" in tag:
+            tag = _local(tag)
+        if tag == "v" or tag == "t":
             self.collect = False
         elif tag == "c":
             self._cell()
@@ -406,8 +444,16 @@ class _SheetReader(_Handler):
     def _cell(self) -> None:
         if self.value is None:
             return
-        text = "".join(self.value)
+        text = self.value[0] if len(self.value) == 1 else "".join(self.value)
         self.value = None
+        if (
+            self.cell_type == "n"
+            and text.isascii()
+            and text.isdigit()
+            and self.style not in self.dates
+        ):
+            self.row[self.col] = int(text)  # the common case: a whole number
+            return
         value = _converters.get(self.cell_type, _as_number)(self, text)
         if value is not None:
             self.row[self.col] = value

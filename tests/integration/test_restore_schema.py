@@ -81,3 +81,11 @@ def test_the_cli_refuses_a_planted_trigger_and_a_damaged_file(copy: Path, tmp_pa
     out = io.StringIO()
     assert main(["--database-url", url, "--lang", "en", "restore", str(damaged)], out=out) == 1
     assert "is not a Tejido backup" in out.getvalue()
+
+
+def test_the_cli_names_a_backup_it_cannot_open(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    out = io.StringIO()
+    missing = tmp_path / "no-existe.json"
+    assert main(["--database-url", url, "--lang", "es", "restore", str(missing)], out=out) == 1
+    assert f"No se pudo abrir «{missing}»" in out.getvalue()

@@ -166,6 +166,19 @@ def zip_entries_bomb(folder: Path, entries: int = 150_000) -> Path:
     return path
 
 
+def largest_sheet(folder: Path, rows: int = 1_990, columns: int = 1_000) -> Path:
+    """Numbers just under the cell limit: the most work a workbook may ask for."""
+
+    def sheet() -> Iterator[bytes]:
+        yield _SHEET_HEAD + b'<sheetData><row r="1">' + _inline("A1", "Nombre") + b"</row>"
+        cells = b"".join(b"<c><v>%d</v></c>" % c for c in range(columns))
+        for n in range(2, rows + 1):
+            yield b'<row r="%d">' % n + cells + b"</row>"
+        yield b"</sheetData></worksheet>"
+
+    return _workbook(folder / "largest-sheet.xlsx", sheet)
+
+
 def _write(path: Path, chunks: Iterator[bytes]) -> Path:
     with path.open("wb") as handle:
         for chunk in chunks:

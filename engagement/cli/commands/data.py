@@ -222,8 +222,11 @@ def backup_database(args: argparse.Namespace, ctx: Context) -> int:
 def restore(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db()
     path: Path = args.path
-    with path.open("rb") as handle:
-        magic = handle.read(len(backup.SQLITE_MAGIC))
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(len(backup.SQLITE_MAGIC))
+    except OSError as exc:
+        raise CannotOpenFile(name=str(path)) from exc
     if magic == backup.SQLITE_MAGIC:
         backup.restore_sqlite_file(db, ctx.user, path, replace=args.replace)
         ctx.say("io.cli.restored_database", path=str(path))
