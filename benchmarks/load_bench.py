@@ -142,6 +142,10 @@ class Server:
         pages = int(Path(f"/proc/{self.process.pid}/statm").read_text().split()[1])
         return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
+    def cpu_seconds(self) -> float:
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=20)
@@ -201,11 +205,25 @@ def _measure(
     }
 
 
+def _cost_of_one_rerun(server: Server, program: int) -> None:
+    """What one map rerun costs the server alone: CPU seconds and bytes sent."""
+    with StreamlitSession(server.base_url, timeout=300) as session:
+        session.open("", f"program={program}&lang=en")
+        colour = session.open("network", f"program={program}&lang=en").widget("Colour by")
+        cpu, sent, runs = server.cpu_seconds(), 0, 6
+        for i in range(runs):
+            sent += session.change(colour, COLOURS[i % len(COLOURS)]).received
+        cpu = server.cpu_seconds() - cpu
+    kib = sent / runs / 1024
+    print(f"  one session alone: {cpu / runs:.2f} s server CPU, {kib:.0f} KiB sent per rerun")
+
+
 def _report(
     label: str, sizes: list[int], servers: list[Server], program: int, reruns: int, think: float
 ) -> None:
     print(f"\n{label} (think time ~{think:g} s between reruns)")
     _measure(servers, program, len(servers), 3, 0)  # warm the caches: not counted
+    _cost_of_one_rerun(servers[0], program)
     print("  N   p50 s   p95 s  errors  MB/session  reruns/s  p95/p95(N=1)")
     single = None
     for n in sizes:

@@ -73,7 +73,8 @@ def _session() -> sessions.Resolved | None:
     found = sessions.resolve(database(), session_id=session_id, token=token, idle_minutes=idle)
     if found is None:
         # Signed out elsewhere, revoked, idle or expired: the cookie is of no more use.
-        st.session_state[TIMED_OUT] = session_id is not None
+        if session_id is not None:  # this tab was signed in: say why it no longer is
+            st.session_state[TIMED_OUT] = True
         st.session_state[EXPIRE_COOKIE] = True
         for key in (SESSION, HANDOFF):
             st.session_state.pop(key, None)
@@ -95,7 +96,8 @@ def _begin_session(username: str) -> None:
     started = sessions.start(database(), username, max_age_hours=load_settings().session_max_hours)
     st.session_state[SESSION] = started.session_id
     st.session_state[HANDOFF] = started.handoff
-    st.session_state.pop(EXPIRE_COOKIE, None)
+    for key in (EXPIRE_COOKIE, TIMED_OUT):
+        st.session_state.pop(key, None)
 
 
 def _hand_over_cookie() -> None:
@@ -164,7 +166,7 @@ def _must_change(principal: Principal) -> bool:
 
 
 def _sign_in_screen() -> None:
-    if st.session_state.pop(TIMED_OUT, False):
+    if st.session_state.get(TIMED_OUT):  # said until the next sign-in
         st.info(tr("session.ended"))
     with st.form("auth.sign_in"):
         username = st.text_input(tr("auth.username"), key="auth.username")

@@ -27,7 +27,10 @@ export default function (component) {
   posted.add(key);
   const path = data.action === "claim" ? "/_tejido/session" : "/_tejido/sign-out";
   const body = new URLSearchParams({ code: data.code || "" });
-  fetch(path, { method: "POST", credentials: "same-origin", body: body, cache: "no-store" })
+  const options = { method: "POST", credentials: "same-origin", body: body, cache: "no-store" };
+  const sent = fetch(path, options);
+  if (data.action !== "claim") return;  // a sign-out needs no answer: no rerun
+  sent
     .then((response) => setTriggerValue("status", response.status))
     .catch(() => setTriggerValue("status", 0));
 }

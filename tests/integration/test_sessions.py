@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -134,7 +135,11 @@ def _request(path: str, headers: dict[str, str], body: bytes = b"") -> Request:
 
 
 def _post(handler: Any, path: str, headers: dict[str, str], body: bytes = b"") -> Response:
-    response: Response = asyncio.run(handler(_request(path, headers, body)))
+    # A thread of its own: another test's event loop (Playwright's) may be running here.
+    with ThreadPoolExecutor(1) as pool:
+        response: Response = pool.submit(
+            asyncio.run, handler(_request(path, headers, body))
+        ).result()
     return response
 
 

@@ -56,6 +56,8 @@ class Run:
     #: Each table's cells, one row a line (``st.dataframe``, ``st.table``).
     tables: list[str] = field(default_factory=list)
     status: str = ""
+    #: Bytes the server sent for this run.
+    received: int = 0
 
     @property
     def text(self) -> str:
@@ -154,6 +156,7 @@ class StreamlitSession:
             if remaining <= 0:
                 raise TimeoutError(f"no end of script run in {self.timeout}s")
             raw = self._ws.recv(timeout=remaining)
+            run.received += len(raw)
             message = ForwardMsg()
             message.ParseFromString(raw if isinstance(raw, bytes) else raw.encode())
             kind = message.WhichOneof("type")
