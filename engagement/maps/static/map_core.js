@@ -50,7 +50,7 @@ function tejidoMap(vis, host, payload, hooks) {
 
   // --- the label layer -------------------------------------------------------------
   // Names are drawn here, not by vis-network: at a fixed, readable size on screen
-  // (LABEL_PX), most central actors first (payload.names), each only where it overlaps
+  // (LABEL_PX), most central actors first (payload.order), each only where it overlaps
   // no other name and no other actor. Zooming in makes room, so more names appear; the
   // hovered and the selected actor are always named.
   var LABEL_PX = 12;
@@ -58,8 +58,8 @@ function tejidoMap(vis, host, payload, hooks) {
   var LABEL_H = LABEL_PX + 4;
   var LABEL_GAP = 3;
   var CELL = 48;
-  // Names tried per placement: beyond the first 1,500 actors in view, none finds room.
-  var MAX_TRIED = 1500;
+  // Names tried per placement: past the first 800 actors in view, few find room.
+  var MAX_TRIED = 800;
   var layer = { key: "", shown: [], hover: null, widths: {}, moves: 0 };
   var byId = {};
   var measureCtx = doc.createElement("canvas").getContext("2d");
@@ -92,7 +92,7 @@ function tejidoMap(vis, host, payload, hooks) {
     var y0 = Math.floor(b.y / CELL), y1 = Math.floor((b.y + b.h) / CELL);
     for (var gx = x0; gx <= x1; gx++) {
       for (var gy = y0; gy <= y1; gy++) {
-        if (visit(gx + ":" + gy) === false) return false;
+        if (visit(gx * 65536 + gy) === false) return false;
       }
     }
     return true;
@@ -112,7 +112,11 @@ function tejidoMap(vis, host, payload, hooks) {
         var o = list[i];
         if (o.id === own && o.disc) continue;
         if (b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h) {
-          return false;
+          if (!o.disc) return false;
+          // A disc: the box meets it only if the box's nearest point is inside the circle.
+          var nx = Math.min(Math.max(o.cx, b.x), b.x + b.w);
+          var ny = Math.min(Math.max(o.cy, b.y), b.y + b.h);
+          if ((nx - o.cx) * (nx - o.cx) + (ny - o.cy) * (ny - o.cy) < o.r * o.r) return false;
         }
       }
       return true;
@@ -144,10 +148,12 @@ function tejidoMap(vis, host, payload, hooks) {
 
   // A node's name: the first line of its tooltip, shortened as engagement.text.shorten.
   function nameOf(node) {
+    if (node._name !== undefined) return node._name;
     var text = String(node.title || "").split("\n")[0].split(/\s+/).join(" ").trim();
     var chars = Array.from(text);
     var most = current.label_length || 32;
-    return chars.length <= most ? text : chars.slice(0, most - 1).join("").trimEnd() + "\u2026";
+    node._name = chars.length <= most ? text : chars.slice(0, most - 1).join("").trimEnd() + "\u2026";
+    return node._name;
   }
 
   function placeLabels(v) {
