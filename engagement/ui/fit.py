@@ -1,0 +1,69 @@
+"""Tables that fit a laptop: at 1366 × 768 with the sidebar open, the main area leaves
+about 900 px for a table. Each table shows its main columns at set widths that add up to
+at most :data:`MAIN_WIDTH`, its name column pinned, and keeps the secondary columns
+behind a "more columns" switch (then it may scroll sideways, as the reader asked).
+
+The widths are pixels (``st.column_config`` accepts them); a test adds them up
+(``tests/unit/test_fit.py``) and a browser test measures the drawn grid at 1366 px.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from engagement.ui.i18n import tr
+
+#: Pixels the default columns of one table may take (the grid's own frame is extra).
+MAIN_WIDTH = 880
+
+
+def width_of(config: Mapping[str, Any], columns: Sequence[str]) -> int:
+    """The pixels ``columns`` take under ``config`` (every one must have a set width)."""
+    total = 0
+    for column in columns:
+        width = (config.get(column) or {}).get("width")
+        if not isinstance(width, int):
+            raise ValueError(f"column {column!r} has no width in pixels")
+        total += width
+    return total
+
+
+def fitted_table(
+    frame: pd.DataFrame,
+    config: Mapping[str, Any],
+    main: Sequence[str],
+    *,
+    key: str,
+    **options: Any,
+) -> Any:
+    """``st.dataframe`` of ``frame`` showing ``main`` (in that order) and, when the
+    reader turns on "more columns", every other column of ``config``."""
+    extra = [c for c in config if c not in main and c in frame.columns]
+    order = list(main)
+    # A keyed box (CSS class ``st-key-<key>-fit``) lets a browser test find the table.
+    with st.container(key=f"{key.replace('.', '-')}-fit"):
+        if extra and st.toggle(
+            tr("pages.more_columns", count=len(extra)),
+            key=f"{key}.more",
+            help=tr("pages.more_columns_help", names=", ".join(_label(config, c) for c in extra)),
+        ):
+            order += extra
+        return st.dataframe(
+            frame,
+            key=key,
+            column_config=dict(config),
+            column_order=order,
+            hide_index=True,
+            **options,
+        )
+
+
+def _label(config: Mapping[str, Any], column: str) -> str:
+    entry = config.get(column)
+    if isinstance(entry, Mapping) and entry.get("label"):
+        return str(entry["label"])
+    return column
