@@ -226,7 +226,8 @@ def since_last_call(program_id: int) -> None:
         st.caption(tr("tracking.since.no_call"))
     st.caption(tr("pages.since.dates"))
     found = tracking_data.changes_since(program_id, since)
-    cols = st.columns(len(CATEGORIES))
+    # Three to a row: six side by side cut their names off on a laptop.
+    cols = [*st.columns(3), *st.columns(3)]
     for col, category in zip(cols, CATEGORIES, strict=True):
         col.metric(tr(f"tracking.since.{category}"), found.counts[category])
     if found.entries.empty:

@@ -47,11 +47,11 @@ def waiting_queue(waiting: pd.DataFrame, as_of: dt.date) -> None:
     )
     cc = st.column_config
     config = {
-        tr("field.received_on"): cc.DateColumn(format="DD/MM/YYYY", width=100),
-        tr("inputs.days_waiting"): cc.NumberColumn(width=90),
-        tr("field.text"): cc.TextColumn(width=340, pinned=True),
-        tr("inputs.raised_by"): cc.TextColumn(width=200),
-        tr("field.topic"): cc.TextColumn(width=140),
+        tr("field.received_on"): cc.DateColumn(format="DD/MM/YYYY", width=125),
+        tr("inputs.days_waiting"): cc.NumberColumn(width=110),
+        tr("field.text"): cc.TextColumn(width=290, pinned=True),
+        tr("inputs.raised_by"): cc.TextColumn(width=210),
+        tr("field.topic"): cc.TextColumn(width=130),
         tr("field.response"): cc.TextColumn(width=140),
     }
     fitted_table(view, config, list(config)[:5], key="inputs.waiting")
