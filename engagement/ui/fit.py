@@ -3,8 +3,9 @@ about 900 px for a table. Each table shows its main columns at set widths that a
 at most :data:`MAIN_WIDTH`, its name column pinned, and keeps the secondary columns
 behind a "more columns" switch (then it may scroll sideways, as the reader asked).
 
-The widths are pixels (``st.column_config`` accepts them); a test adds them up
-(``tests/unit/test_fit.py``) and a browser test measures the drawn grid at 1366 px.
+The widths are pixels (``st.column_config`` accepts them); a browser test measures the
+drawn grid of each page's main table at 1366 px (``tests/browser/test_tables_fit_browser.py``).
+A table with a selection column (actors, ties) keeps about 30 px more in hand.
 """
 
 from __future__ import annotations
@@ -19,17 +20,6 @@ from engagement.ui.i18n import tr
 
 #: Pixels the default columns of one table may take (the grid's own frame is extra).
 MAIN_WIDTH = 880
-
-
-def width_of(config: Mapping[str, Any], columns: Sequence[str]) -> int:
-    """The pixels ``columns`` take under ``config`` (every one must have a set width)."""
-    total = 0
-    for column in columns:
-        width = (config.get(column) or {}).get("width")
-        if not isinstance(width, int):
-            raise ValueError(f"column {column!r} has no width in pixels")
-        total += width
-    return total
 
 
 def fitted_table(
