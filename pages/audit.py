@@ -8,6 +8,7 @@ from engagement.errors import PermissionDenied
 from engagement.io.writers import CSV_MIME, csv_bytes, frame_table
 from engagement.services import permissions, team
 from engagement.ui import context, state
+from engagement.ui.dashboard_views import audit_table
 from engagement.ui.feedback import show_error
 from engagement.ui.i18n import change_value, field_label, tr
 from engagement.ui.sidebar import require_program
@@ -30,9 +31,11 @@ who = cols[0].selectbox(
 kinds = {tr(f"entity.{e}"): e for e in sorted(everything["entity"].unique())}
 what = cols[1].selectbox(tr("audit.entity"), [anything, *kinds], key="audit.entity")
 today = dt.date.today()
+# The whole trail at first (a demo's or a finished program's history is not recent).
+first = min(everything["at"].min().date(), today) if len(everything) else today
 period = cols[2].date_input(
     tr("audit.dates"),
-    value=(today - dt.timedelta(days=90), today),
+    value=(first, today),
     format="DD/MM/YYYY",
     key="audit.dates",
 )
@@ -59,7 +62,7 @@ table = log.assign(
     action=log["action"].map(lambda v: tr(f"audit.action.{v}")),
 )[["at", "username", "entity", "subject", "action", "changes"]]
 table.columns = [tr(f"audit.col.{c}") for c in table.columns]
-st.dataframe(table, hide_index=True, width="stretch", key="audit.table")
+audit_table(table)
 # Names and changes are user text: the writer neutralises any that would run as a formula.
 trail = frame_table(tr("audit.title"), table)
 st.download_button(

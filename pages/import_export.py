@@ -8,10 +8,13 @@ from engagement.config import load_settings
 from engagement.ui import context, export_widgets, import_widgets, state
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
+from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
 
-st.title(tr("import_page.title"))
-st.caption(tr("import_page.intro"))
+# Titled as the menu names it: "Exportar" for those who may not import.
+importer = tracking_rights(state.program_id()).import_data
+st.title(tr("import_page.title" if importer else "pages.nav.export"))
+st.caption(tr("import_page.intro" if importer else "pages.export_intro"))
 show_flash()
 program_id = require_program()
 program = context.program(program_id)

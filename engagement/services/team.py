@@ -23,7 +23,7 @@ def audit_summary(db: Database, by: Principal, program_id: int) -> pd.DataFrame:
     """Who and what appear in the program's trail (``username``, ``entity``; one row per
     entry), for the audit filters: nothing is named or written out."""
     permissions.require(by, program_id, Action.VIEW_RESTRICTED)
-    return audit.audit_log(db, program_id)[["username", "entity"]]
+    return audit.audit_log(db, program_id)[["username", "entity", "at"]]
 
 
 def program_audit(

@@ -16,6 +16,7 @@ from engagement.tracking import ActivityInfo, TaskInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import as_date, on_save
 from engagement.ui.editor_state import edited_rows
+from engagement.ui.fit import fitted_table
 from engagement.ui.i18n import label, tr
 from engagement.ui.markup import escape_markdown
 from engagement.values import TaskStatus
@@ -76,12 +77,17 @@ def activity_table(frame: pd.DataFrame, program: ProgramInfo) -> None:
             tr("field.participation_reached"): [_level(v) for v in frame["participation_reached"]],
         }
     )
-    st.dataframe(
-        view,
-        hide_index=True,
-        key="activities.table",
-        column_config={tr("field.held_on"): st.column_config.DateColumn(format="DD/MM/YYYY")},
-    )
+    cc = st.column_config
+    config = {
+        tr("field.held_on"): cc.DateColumn(format="DD/MM/YYYY", width=100),
+        tr("field.title"): cc.TextColumn(width=330, pinned=True),
+        tr("field.activity_type"): cc.TextColumn(width=150),
+        tr("field.stage"): cc.TextColumn(width=180),
+        tr("field.headcount"): cc.NumberColumn(width=90),
+        tr("tracking.list.attendees"): cc.NumberColumn(width=110),
+        tr("field.participation_reached"): cc.TextColumn(width=170),
+    }
+    fitted_table(view, config, list(config)[:5], key="activities.table")
 
 
 def choose_activity(frame: pd.DataFrame) -> int | None:

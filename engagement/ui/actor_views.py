@@ -12,6 +12,7 @@ from engagement.model import ProgramInfo
 from engagement.services import actors
 from engagement.ui import context, forms, state
 from engagement.ui.feedback import show_error
+from engagement.ui.fit import fitted_table
 from engagement.ui.i18n import tr
 from engagement.ui.tables import (
     NO_SECTOR,
@@ -94,15 +95,19 @@ def _column_config(program: ProgramInfo) -> dict[str, Any]:
     cc = st.column_config
     names, colours = sector_chips(program, state.lang())
     return {
-        "name": cc.TextColumn(tr("field.name"), width="medium"),
-        "sector": cc.MultiselectColumn(tr("field.sector"), options=names, color=colours),
-        "territory": cc.TextColumn(tr("field.territory")),
-        "tags": cc.ListColumn(tr("field.tags")),
-        "engagement": cc.TextColumn(tr("field.engagement_current")),
-        "assessed_on": cc.DateColumn(tr("actors.last_assessed"), format="DD/MM/YYYY"),
-        "confidentiality": cc.TextColumn(tr("field.confidentiality")),
-        "last_verified": cc.DateColumn(tr("field.last_verified"), format="DD/MM/YYYY"),
+        "name": cc.TextColumn(tr("field.name"), width=240, pinned=True),
+        "sector": cc.MultiselectColumn(tr("field.sector"), options=names, color=colours, width=210),
+        "engagement": cc.TextColumn(tr("field.engagement_current"), width=140),
+        "assessed_on": cc.DateColumn(tr("actors.last_assessed"), format="DD/MM/YYYY", width=110),
+        "territory": cc.TextColumn(tr("field.territory"), width=160),
+        "tags": cc.ListColumn(tr("field.tags"), width=220),
+        "confidentiality": cc.TextColumn(tr("field.confidentiality"), width=120),
+        "last_verified": cc.DateColumn(tr("field.last_verified"), format="DD/MM/YYYY", width=110),
     }
+
+
+#: The registry's columns shown at first (they fit a laptop); the rest behind "more".
+MAIN_COLUMNS = ("name", "sector", "engagement", "assessed_on", "territory")
 
 
 def actor_table(shown: pd.DataFrame, history: pd.DataFrame, program: ProgramInfo) -> None:
@@ -111,12 +116,11 @@ def actor_table(shown: pd.DataFrame, history: pd.DataFrame, program: ProgramInfo
         st.info(tr("common.no_rows"), icon=":material/filter_alt_off:")
         return
     rows = actor_rows(shown, history, program, state.lang())
-    event = st.dataframe(
+    event = fitted_table(
         rows,
+        _column_config(program),
+        MAIN_COLUMNS,
         key=TABLE,
-        column_config=_column_config(program),
-        column_order=list(_column_config(program)),
-        hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
         height=min(38 + 35 * len(rows), 560),

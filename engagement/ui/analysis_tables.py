@@ -25,6 +25,7 @@ from engagement.services import exports
 from engagement.services.terms import slug
 from engagement.ui import context, state
 from engagement.ui.broker_views import render_brokers
+from engagement.ui.fit import fitted_table
 from engagement.ui.i18n import label, tr
 
 #: From this many actors the analysis is shown when asked for (see render_analysis).
@@ -98,7 +99,7 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
         st.info(tr("analysis_ui.empty"))
         return
     shown = _labelled(frame)
-    st.dataframe(shown, hide_index=True, key=f"analysis_ui.table.{key}")
+    _table(key, frame, shown)
     table = Table(tr(f"analysis_ui.tab.{key}"), tuple(shown.columns), shown.to_numpy().tolist())
     lang = state.lang()
     # The file says what it holds in the reader's words ("…-sectores-sin-vinculo.csv").
@@ -122,6 +123,28 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
         key=f"analysis_ui.xlsx.{key}",
         on_click="ignore",
     )
+
+
+#: The measures shown at first, with their widths (they fit a laptop); the others,
+#: 110 px each, come with "more columns".
+MAIN_MEASURES = {"name": 230, "sector": 190, "degree": 90, "betweenness": 110,
+                 "community": 110, "brokerage_total": 130}  # fmt: skip
+
+
+def _table(key: str, frame: pd.DataFrame, shown: pd.DataFrame) -> None:
+    """The per-actor measures pin the name and keep most measures behind "more
+    columns"; the other tables are narrow enough as they are."""
+    if key != "measures":
+        st.dataframe(shown, hide_index=True, key=f"analysis_ui.table.{key}")
+        return
+    cc = st.column_config
+    labels = dict(zip(frame.columns, shown.columns, strict=True))
+    config = {
+        labels[c]: cc.Column(width=MAIN_MEASURES.get(c, 110), pinned=c == "name")
+        for c in frame.columns
+    }
+    main = [labels[c] for c in MAIN_MEASURES if c in labels]
+    fitted_table(shown, config, main, key=f"analysis_ui.table.{key}")
 
 
 def render_analysis(program_id: int) -> None:

@@ -14,6 +14,7 @@ from engagement.tracking import CommitmentInfo, CommitmentInput, MilestoneInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import as_date, on_save
 from engagement.ui.editor_state import edited_rows
+from engagement.ui.fit import fitted_table
 from engagement.ui.i18n import label, tr
 from engagement.ui.markup import escape_markdown
 from engagement.values import CommitmentStatus
@@ -62,17 +63,19 @@ def commitments_table(frame: pd.DataFrame, program: ProgramInfo) -> None:
             tr("commitments.flags"): flags,
         }
     )
-    st.dataframe(
-        view,
-        hide_index=True,
-        key="commitments.table",
-        column_config={
-            tr("field.due_on"): st.column_config.DateColumn(format="DD/MM/YYYY"),
-            tr("field.progress"): st.column_config.ProgressColumn(
-                min_value=0, max_value=100, format="%d %%"
-            ),
-        },
-    )
+    cc = st.column_config
+    config = {
+        tr("field.title"): cc.TextColumn(width=290, pinned=True),
+        tr("field.responsible_id"): cc.TextColumn(width=200),
+        tr("field.due_on"): cc.DateColumn(format="DD/MM/YYYY", width=100),
+        tr("field.status"): cc.TextColumn(width=110),
+        tr("field.progress"): cc.ProgressColumn(
+            min_value=0, max_value=100, format="%d %%", width=120
+        ),
+        tr("commitments.flags"): cc.TextColumn(width=150),
+        tr("field.stage"): cc.TextColumn(width=180),
+    }
+    fitted_table(view, config, list(config)[:5], key="commitments.table")
 
 
 def _values(info: CommitmentInfo | None, program: ProgramInfo) -> dict[str, Any]:

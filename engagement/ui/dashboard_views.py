@@ -16,6 +16,7 @@ from engagement.services.changes import CATEGORIES
 from engagement.services.dashboard import Dashboard
 from engagement.tracking import ChecklistItem, Figures
 from engagement.ui import state, tracking_data
+from engagement.ui.fit import fitted_table
 from engagement.ui.i18n import label, reference_date, tr
 from engagement.ui.markup import escape_markdown
 
@@ -152,7 +153,28 @@ def stage_progress(program: ProgramInfo, board: Dashboard) -> None:
                 ): f"{f.commitments['done']}/{sum(f.commitments.values())}",
             }
         )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key="dashboard.stages")
+    cc = st.column_config
+    # Short headings (the figures' names above), the full wording on hover.
+    short = {
+        "tracking.figure.activities": ("tracking.metric.activities", 95),
+        "tracking.figure.citizens_involved": ("tracking.metric.citizens_involved", 90),
+        "tracking.figure.organisations_participating": (
+            "tracking.metric.organisations_participating",
+            125,
+        ),
+        "tracking.figure.inputs_received": ("tracking.metric.inputs_received", 130),
+        "tracking.stage.commitments_done": ("tracking.metric.commitments", 110),
+    }
+    config = {
+        tr("field.stage"): cc.Column(width=190, pinned=True),
+        tr("tracking.stage.status"): cc.Column(width=140),
+    } | {
+        tr(long): cc.Column(tr(brief), width=width, help=tr(long))
+        for long, (brief, width) in short.items()
+    }
+    config[tr("tracking.figure.inputs_answered")] = cc.Column(width=130)
+    main = [c for c in config if c != tr("tracking.figure.inputs_answered")]
+    fitted_table(pd.DataFrame(rows), config, main, key="dashboard.stages")
 
 
 def checklist(items: list[ChecklistItem]) -> None:
@@ -205,7 +227,8 @@ def since_last_call(program_id: int) -> None:
         st.caption(tr("tracking.since.no_call"))
     st.caption(tr("pages.since.dates"))
     found = tracking_data.changes_since(program_id, since)
-    cols = st.columns(len(CATEGORIES))
+    # Three to a row: six side by side cut their names off on a laptop.
+    cols = [*st.columns(3), *st.columns(3)]
     for col, category in zip(cols, CATEGORIES, strict=True):
         col.metric(tr(f"tracking.since.{category}"), found.counts[category])
     if found.entries.empty:
@@ -293,3 +316,18 @@ def as_of_note(program: ProgramInfo, as_of: dt.date) -> None:
         st.caption(tr("tracking.dashboard.ended", date=f"{as_of:%d/%m/%Y}"))
     else:
         st.caption(reference_date(as_of))
+
+
+def audit_table(table: pd.DataFrame) -> None:
+    """The audit trail at a laptop's width: when, who, about what, action and changes."""
+    cc = st.column_config
+    at, who, entity, subject, action, changes = table.columns
+    config = {
+        at: cc.DatetimeColumn(format="DD/MM/YYYY HH:mm", width=130),
+        who: cc.TextColumn(width=100),
+        subject: cc.TextColumn(width=200, pinned=True),
+        action: cc.TextColumn(width=90),
+        changes: cc.TextColumn(width=360),
+        entity: cc.TextColumn(width=120),
+    }
+    fitted_table(table, config, [at, who, subject, action, changes], key="audit.table")

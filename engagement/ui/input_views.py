@@ -12,6 +12,7 @@ from engagement.services import evidence, inputs
 from engagement.tracking import EvidenceInput, InputInput
 from engagement.ui import context, forms
 from engagement.ui.activity_forms import on_save
+from engagement.ui.fit import fitted_table
 from engagement.ui.i18n import reference_date, tr
 from engagement.values import EvidenceKind, InputResponse
 
@@ -44,12 +45,16 @@ def waiting_queue(waiting: pd.DataFrame, as_of: dt.date) -> None:
             tr("field.response"): [_response(r) for r in waiting["response"]],
         }
     )
-    st.dataframe(
-        view,
-        hide_index=True,
-        key="inputs.waiting",
-        column_config={tr("field.received_on"): st.column_config.DateColumn(format="DD/MM/YYYY")},
-    )
+    cc = st.column_config
+    config = {
+        tr("field.received_on"): cc.DateColumn(format="DD/MM/YYYY", width=125),
+        tr("inputs.days_waiting"): cc.NumberColumn(width=110),
+        tr("field.text"): cc.TextColumn(width=290, pinned=True),
+        tr("inputs.raised_by"): cc.TextColumn(width=210),
+        tr("field.topic"): cc.TextColumn(width=130),
+        tr("field.response"): cc.TextColumn(width=140),
+    }
+    fitted_table(view, config, list(config)[:5], key="inputs.waiting")
 
 
 def respond_form(waiting: pd.DataFrame) -> None:

@@ -14,6 +14,7 @@ from engagement.palette import TOL_MUTED
 from engagement.services import relationships
 from engagement.ui import context, forms, state
 from engagement.ui.feedback import show_error
+from engagement.ui.fit import fitted_table
 from engagement.ui.i18n import label, tr
 from engagement.ui.tables import TieFilter, sector_colour_by_id, tie_labels, tie_rows
 
@@ -107,16 +108,26 @@ def _chips(program: ProgramInfo, registry: pd.DataFrame) -> dict[str, Any]:
     type_colours = [NEGATIVE_COLOUR if t.negative else TOL_MUTED[10] for t in program.tie_types]
     cc = st.column_config
     return {
-        "source": cc.MultiselectColumn(tr("field.source"), options=names, color=actor_colours),
-        "direction": cc.TextColumn("", width="small", help=tr("relationships.direction_help")),
-        "tie_type": cc.MultiselectColumn(tr("field.tie_type"), options=types, color=type_colours),
-        "target": cc.MultiselectColumn(tr("field.target"), options=names, color=actor_colours),
-        "strength": cc.TextColumn(tr("field.strength")),
-        "valid_from": cc.DateColumn(tr("field.valid_from"), format="DD/MM/YYYY"),
-        "valid_to": cc.DateColumn(tr("field.valid_to"), format="DD/MM/YYYY"),
-        "source_info": cc.TextColumn(tr("field.source_info")),
-        "note": cc.TextColumn(tr("field.note")),
+        "source": cc.MultiselectColumn(
+            tr("field.source"), options=names, color=actor_colours, width=240, pinned=True
+        ),
+        "direction": cc.TextColumn("", width=40, help=tr("relationships.direction_help")),
+        "tie_type": cc.MultiselectColumn(
+            tr("field.tie_type"), options=types, color=type_colours, width=170
+        ),
+        "target": cc.MultiselectColumn(
+            tr("field.target"), options=names, color=actor_colours, width=240
+        ),
+        "strength": cc.TextColumn(tr("field.strength"), width=100),
+        "valid_from": cc.DateColumn(tr("field.valid_from"), format="DD/MM/YYYY", width=100),
+        "valid_to": cc.DateColumn(tr("field.valid_to"), format="DD/MM/YYYY", width=100),
+        "source_info": cc.TextColumn(tr("field.source_info"), width=200),
+        "note": cc.TextColumn(tr("field.note"), width=240),
     }
+
+
+#: The tie table's columns shown at first (they fit a laptop); the rest behind "more".
+MAIN_COLUMNS = ("source", "direction", "tie_type", "target", "strength")
 
 
 def _display(shown: pd.DataFrame, program: ProgramInfo) -> pd.DataFrame:
@@ -132,12 +143,11 @@ def tie_table(shown: pd.DataFrame, program: ProgramInfo, registry: pd.DataFrame)
         return
     rows = _display(shown, program)
     config = _chips(program, registry)
-    event = st.dataframe(
+    event = fitted_table(
         rows,
+        config,
+        MAIN_COLUMNS,
         key=TABLE,
-        column_config=config,
-        column_order=list(config),
-        hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
         height=min(38 + 35 * len(rows), 560),
@@ -190,7 +200,7 @@ def deleted_ties(
         return
     rows = _display(deleted, program)
     config = _chips(program, registry)
-    st.dataframe(rows, column_config=config, column_order=list(config), hide_index=True)
+    fitted_table(rows, config, MAIN_COLUMNS, key=f"{TABLE}.deleted")
     if not restore:
         return
     lang = state.lang()
