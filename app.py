@@ -4,10 +4,12 @@ import streamlit as st
 
 from engagement.ui.auth import require_sign_in
 from engagement.ui.i18n import tr
+from engagement.ui.print_css import print_styles
 from engagement.ui.sidebar import render_sidebar
 
 # An emoji favicon is drawn locally; a ":material/...:" favicon is fetched from a font CDN.
 st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")
+print_styles()
 render_sidebar(require_sign_in())
 
 pages = {

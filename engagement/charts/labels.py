@@ -28,12 +28,12 @@ GAP = 2.0
 #: Line height as a share of the font size.
 LINE_HEIGHT = 1.3
 #: Characters per line of a name, and lines at most.
-LINE_CHARS = 22
+LINE_CHARS = 18
 MAX_LINES = 2
 #: Leader lengths tried, as multiples of the font size (0: the name touches its marker).
-_RINGS = (0.0, 1.2, 2.6, 4.2, 6.0, 8.0, 10.5)
+_RINGS = (0.0, 0.8, 1.6, 2.6, 3.8, 5.2, 6.8, 8.6, 10.6, 12.8, 15.0)
 _ANGLES_NEAR = 8
-_ANGLES_FAR = 16
+_ANGLES_FAR = 24
 _BUCKET = 64.0
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)\s*$")
 #: Width of characters as a share of the font size, wide enough for Verdana and DejaVu Sans.
@@ -145,7 +145,7 @@ def label_text(name: str, chars: int = LINE_CHARS, max_lines: int = MAX_LINES) -
     >>> label_text("Instituto Nacional de Transparencia (INAI)")
     'INAI'
     >>> label_text("Asociación de hoteles y restaurantes del centro histórico")
-    'Asociación de hoteles\\ny restaurantes del ce…'
+    'Asociación de\\nhoteles y restaur…'
     """
     name = " ".join(name.split())
     if len(name) <= chars:

@@ -75,7 +75,13 @@ def render_grid(
     )
     show_names = st.toggle(tr("grid.show_names"), value=len(placed) <= 30, key=NAMES)
     chosen_sizes = measures.get(size_by) if size_by != NO_MEASURE else None
-    names = charts.name_placement(placed, chosen_sizes) if show_names else None
+    names = (
+        charts.name_placement(
+            placed, chosen_sizes, threshold=program.power_threshold, lang=state.lang()
+        )
+        if show_names
+        else None
+    )
     figure = charts.grid_figure(
         placed,
         threshold=program.power_threshold,
