@@ -415,9 +415,12 @@ def test_names_are_written_beside_markers_and_crowded_ones_numbered_with_a_key(
 ) -> None:
     stage = program.stages[0].id
     items = []
-    for n in range(40):
+    for n in range(75):  # three in every cell of the grid
+        power, interest = n % 5 + 1, n // 5 % 5 + 1
         actor_id = actors.add_actor(app_db, USER, program.id, {"name": f"Vecina número {n}"}).id
-        items.append(AssessmentInput(actor_id, stage, dt.date(2024, 2, 1), 3, 3, 3, 4, 3))
+        items.append(
+            AssessmentInput(actor_id, stage, dt.date(2024, 2, 1), power, interest, 3, 4, 3)
+        )
     assessments.record_assessments(app_db, USER, program.id, items)
     at = open_page(PAGE, program_id=program.id)
     at.toggle(key="grid.names").set_value(True).run()
@@ -426,8 +429,8 @@ def test_names_are_written_beside_markers_and_crowded_ones_numbered_with_a_key(
     numbers = [x for trace in spec["data"] for x in trace.get("text") or [] if x]
     key = table(at, "N.º")
     assert named and numbers
-    assert len(named) + len(numbers) == 40
+    assert len(named) + len(numbers) == 75
     assert key["N.º"].tolist() == list(range(1, len(numbers) + 1))
-    everyone = {f"Vecina número {n}" for n in range(40)}
+    everyone = {f"Vecina número {n}" for n in range(75)}
     assert set(key["Actor"]) | {a["text"] for a in named} == everyone
     assert spec["layout"]["margin"]["autoexpand"] is False
