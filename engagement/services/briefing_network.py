@@ -17,8 +17,8 @@ import networkx as nx
 import pandas as pd
 
 from engagement.analysis import paths
-from engagement.analysis.graph import acquaintance_graph
 from engagement.analysis.brokerage import ROLES
+from engagement.analysis.graph import acquaintance_graph
 from engagement.frameworks import EngagementLevel
 from engagement.i18n import t
 from engagement.model import Principal, ProgramInfo
