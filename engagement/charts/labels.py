@@ -194,12 +194,15 @@ class _Shape:
 
 
 def _apart(a: _Shape, b: _Shape, xs: tuple[float, float], ys: tuple[float, float]) -> bool:
-    def separated(spans: Iterator[tuple[tuple[float, float], tuple[float, float]]]) -> bool:
-        return all(ra <= lb or rb <= la for (la, ra), (lb, rb) in spans)
-
-    if separated((a.span_x(s), b.span_x(s)) for s in xs):
+    x0, x1 = xs
+    if _sep(a.span_x(x0), b.span_x(x0)) and (x1 == x0 or _sep(a.span_x(x1), b.span_x(x1))):
         return True
-    return separated((a.span_y(s), b.span_y(s)) for s in ys)
+    y0, y1 = ys
+    return _sep(a.span_y(y0), b.span_y(y0)) and (y1 == y0 or _sep(a.span_y(y1), b.span_y(y1)))
+
+
+def _sep(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[1] <= b[0] or b[1] <= a[0]
 
 
 class _Index:
@@ -209,22 +212,24 @@ class _Index:
         self.xs, self.ys = xs, ys
         self.buckets: dict[tuple[int, int], list[_Shape]] = {}
 
-    def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
-        for i in range(math.floor(box.left / _BUCKET), math.floor(box.right / _BUCKET) + 1):
-            for j in range(math.floor(box.bottom / _BUCKET), math.floor(box.top / _BUCKET) + 1):
-                yield i, j
+    def _cells(self, box: Box) -> list[tuple[int, int]]:
+        columns = range(math.floor(box.left / _BUCKET), math.floor(box.right / _BUCKET) + 1)
+        rows = range(math.floor(box.bottom / _BUCKET), math.floor(box.top / _BUCKET) + 1)
+        return [(i, j) for i in columns for j in rows]
 
     def add(self, shape: _Shape) -> None:
         for cell in self._cells(shape.swept(self.xs, self.ys)):
             self.buckets.setdefault(cell, []).append(shape)
 
     def clashes(self, shape: _Shape) -> bool:
+        cells = self._cells(shape.swept(self.xs, self.ys))
         seen: set[int] = set()
-        for cell in self._cells(shape.swept(self.xs, self.ys)):
+        for cell in cells:
             for other in self.buckets.get(cell, ()):
-                if id(other) in seen:
-                    continue
-                seen.add(id(other))
+                if len(cells) > 1:
+                    if id(other) in seen:
+                        continue
+                    seen.add(id(other))
                 if not _apart(shape, other, self.xs, self.ys):
                     return True
         return False

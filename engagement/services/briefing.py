@@ -294,7 +294,7 @@ def _movement(
             return None, (), ()
         previous = order[order.index(current) - 1]
         earlier = coalition.coalition_actors(db, program.id, stage_id=previous)
-        later = now if stage_id is not None else coalition.coalition_actors(db, program.id)
+        later = now
         since = t("briefing.movement.since_stage", lang, stage=program.stage(previous).label(lang))
     before = dict(zip(earlier["id"], earlier["engagement_current"], strict=True))
     toward: list[tuple[str, Any, Any]] = []
