@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import (
     ANTIGUA,
+    RESULTS,
     TEPIC,
     TIMEOUT_MS,
     Guard,
@@ -98,6 +99,8 @@ def test_every_name_on_the_grid_can_be_read_at_1366(
     laptop.wait_for_selector(".js-plotly-plot g.annotation", state="attached")
     laptop.wait_for_timeout(500)
     found = laptop.evaluate(_BOXES)
+    RESULTS.mkdir(exist_ok=True)
+    laptop.screenshot(path=str(RESULTS / f"grid-names-1366-{live_app.programs[program]}.png"))
     names, titles, markers = found["names"], found["titles"], found["markers"]
     key = laptop.locator('[data-testid="stDataFrame"]').count() > 0
     numbers = laptop.evaluate(
