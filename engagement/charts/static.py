@@ -51,6 +51,8 @@ class Chart:
     key: tuple[tuple[int, str], ...]
     """``(number, name)`` of markers numbered instead of named."""
     named: int
+    unnamed: int = 0
+    """Markers left without name or number past :data:`MAX_NAMES`."""
 
 
 def _figure(height_in: float) -> tuple[Figure, Any, float, float]:
@@ -156,7 +158,7 @@ def grid_svg(
     del quadrant_names  # the quadrants are named in the table beside the chart
     names = {p.id: p.name for p in points}
     key = tuple((n, names[k]) for k, n in layout.numbered)
-    return Chart(_svg(fig), key, len(layout.labels))
+    return Chart(_svg(fig), key, len(layout.labels), len(layout.unlabelled))
 
 
 def _legend(fig: Figure, colours: Mapping[str, str], extra: Sequence[Line2D] = ()) -> None:
@@ -225,4 +227,4 @@ def network_svg(
     _legend(fig, legend, ties if conflict else ties[:1])
     names = {n.id: n.name for n in nodes}
     key = tuple((n, names[k]) for k, n in layout.numbered)
-    return Chart(_svg(fig), key, len(layout.labels))
+    return Chart(_svg(fig), key, len(layout.labels), len(layout.unlabelled))

@@ -26,6 +26,7 @@ from engagement.services import (
     coalition,
     dashboard,
     movement,
+    network,
     ogp,
     permissions,
     privacy,
@@ -158,6 +159,8 @@ def briefing_data(
         response_limit=program.stale_days,
         sources=_sources(db, program, lang, as_of),
         empty=placed.empty and not figures.activities and not figures.inputs_received,
+        grid_total=len(placed),
+        node_total=len(network.load_coalition(db, program_id, by=by).graph),
     )
 
 
