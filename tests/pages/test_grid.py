@@ -427,10 +427,12 @@ def test_names_are_written_beside_markers_and_crowded_ones_numbered_with_a_key(
     spec = figure(at)
     named = [a for a in spec["layout"]["annotations"] if a.get("name", "").startswith("actor_name")]
     numbers = [x for trace in spec["data"] for x in trace.get("text") or [] if x]
-    key = table(at, "N.º")
+    key = next(m.value for m in at.markdown if m.value.startswith("**1** · "))
+    entries = [line.split(" · ", 1) for line in key.split("  \n")]
     assert named and numbers
     assert len(named) + len(numbers) == 75
-    assert key["N.º"].tolist() == list(range(1, len(numbers) + 1))
+    assert [n for n, _ in entries] == [f"**{i}**" for i in range(1, len(numbers) + 1)]
     everyone = {f"Vecina número {n}" for n in range(75)}
-    assert set(key["Actor"]) | {a["text"] for a in named} == everyone
+    keyed = {name.replace("\\", "") for _, name in entries}
+    assert keyed | {a["text"] for a in named} == everyone
     assert spec["layout"]["margin"]["autoexpand"] is False
