@@ -100,7 +100,8 @@ def test_every_name_on_the_grid_can_be_read_at_1366(
     laptop.wait_for_timeout(500)
     found = laptop.evaluate(_BOXES)
     RESULTS.mkdir(exist_ok=True)
-    laptop.screenshot(path=str(RESULTS / f"grid-names-1366-{live_app.programs[program]}.png"))
+    shot = RESULTS / f"grid-names-1366-{live_app.programs[program]}.png"
+    laptop.screenshot(path=str(shot), full_page=True)
     names, titles, markers = found["names"], found["titles"], found["markers"]
     key = laptop.get_by_text("Clave de números", exact=True).count() > 0
     numbers = laptop.evaluate(
