@@ -101,7 +101,8 @@ def test_every_name_on_the_grid_can_be_read_at_1366(
     found = laptop.evaluate(_BOXES)
     RESULTS.mkdir(exist_ok=True)
     shot = RESULTS / f"grid-names-1366-{live_app.programs[program]}.png"
-    laptop.screenshot(path=str(shot), full_page=True)
+    laptop.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+    laptop.screenshot(path=str(shot))
     names, titles, markers = found["names"], found["titles"], found["markers"]
     key = laptop.get_by_text("Clave de números", exact=True).count() > 0
     numbers = laptop.evaluate(
