@@ -7,6 +7,7 @@ from engagement.ui.auth import follow_deep_link, require_sign_in
 from engagement.ui.i18n import tr
 from engagement.ui.navigation import use_app_navigation
 from engagement.ui.outage import surviving_outages
+from engagement.ui.print_css import print_styles
 from engagement.ui.rights import tracking_rights
 from engagement.ui.session_gate import guard_streamlit
 from engagement.ui.sidebar import declare_language, init_from_url, render_sidebar
@@ -20,6 +21,7 @@ guard_streamlit()
 st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")
 init_from_url()  # before sign-in: ?lang=en gives an English sign-in screen
 declare_language()
+print_styles()
 # A lost database (a PostgreSQL restart) is explained and retried, never a traceback.
 with surviving_outages():
     render_sidebar(require_sign_in())

@@ -96,6 +96,31 @@ def marker_sizes(values: Mapping[int, float], ids: list[int]) -> list[float]:
     return sizes
 
 
+TITLE_SIZE = 13
+
+
+def quadrant_cells(
+    threshold: int,
+) -> list[tuple[Quadrant, tuple[float, float, float, float], tuple[float, float]]]:
+    """Each quadrant drawn: its cell (left, right, bottom, top) and where its name goes, in
+    the band above or below the cells."""
+    line = threshold - 0.5
+    (x0, x1), (y0, y1) = X_RANGE, Y_RANGE
+    cells = {
+        Quadrant.KEEP_SATISFIED: (x0, line, line, y1),
+        Quadrant.MANAGE_CLOSELY: (line, x1, line, y1),
+        Quadrant.MONITOR: (x0, line, y0, line),
+        Quadrant.KEEP_INFORMED: (line, x1, y0, line),
+    }
+    found = []
+    for quadrant, (left, right, bottom, top) in cells.items():
+        if right - left <= 0 or min(top, _BAND[1]) - max(bottom, _BAND[0]) <= 0:
+            continue  # a threshold of 1 leaves no low quadrants
+        y = (_BAND[1] + y1) / 2 if top > line else (y0 + _BAND[0]) / 2
+        found.append((quadrant, (left, right, bottom, top), ((left + right) / 2, y)))
+    return found
+
+
 def base_figure(threshold: int, lang: str, title: tuple[str, str] | None = None) -> go.Figure:
     """The empty grid: four tinted quadrants, the threshold lines and the quadrant names.
 
@@ -112,26 +137,17 @@ def base_figure(threshold: int, lang: str, title: tuple[str, str] | None = None)
         )  # fmt: skip
     line = threshold - 0.5
     (x0, x1), (y0, y1) = X_RANGE, Y_RANGE
-    cells = {
-        Quadrant.KEEP_SATISFIED: (x0, line, line, y1),
-        Quadrant.MANAGE_CLOSELY: (line, x1, line, y1),
-        Quadrant.MONITOR: (x0, line, y0, line),
-        Quadrant.KEEP_INFORMED: (line, x1, y0, line),
-    }
-    for quadrant, (left, right, bottom, top) in cells.items():
-        if right - left <= 0 or min(top, _BAND[1]) - max(bottom, _BAND[0]) <= 0:
-            continue  # a threshold of 1 leaves no low quadrants
+    for quadrant, (left, right, bottom, top), (x, y) in quadrant_cells(threshold):
         fig.add_shape(
             type="rect", x0=left, x1=right, y0=bottom, y1=top, layer="below",
             fillcolor=_QUADRANT_FILL[quadrant], line={"width": 0},
         )  # fmt: skip
-        high = top > line
         fig.add_annotation(
-            x=(left + right) / 2,
-            y=(_BAND[1] + y1) / 2 if high else (y0 + _BAND[0]) / 2,
+            x=x,
+            y=y,
             text=f"<b>{escape(t(quadrant.key, lang))}</b>",
             showarrow=False,
-            font={"size": 13, "color": "#333333"},
+            font={"size": TITLE_SIZE, "color": "#333333"},
             name=f"quadrant.{quadrant.value}",
         )
     for shape in ({"x0": line, "x1": line, "y0": y0, "y1": y1},
@@ -236,7 +252,7 @@ def grid_figure(
     fig.update_layout(legend_title_text=escape(t(legend_key, lang)))
     diameters = marker_diameters(placed, sizes)
     if show_names and names is None:
-        names = name_placement(placed, sizes, titled=bool(title))
+        names = name_placement(placed, sizes, threshold=threshold, lang=lang, titled=bool(title))
     for name, colour, rows in colour_groups(placed, colour_by, lang, sector_names, sector_colours):
         if diameters:  # big markers first, so small ones are drawn on top of them
             rows = rows.assign(_d=rows["id"].map(diameters)).sort_values("_d", ascending=False)
@@ -287,11 +303,23 @@ def marker_diameters(placed: pd.DataFrame, sizes: Mapping[int, float] | None) ->
 
 
 def name_placement(
-    placed: pd.DataFrame, sizes: Mapping[int, float] | None, *, titled: bool = True
+    placed: pd.DataFrame,
+    sizes: Mapping[int, float] | None,
+    *,
+    threshold: int,
+    lang: str,
+    titled: bool = True,
 ) -> grid_names.GridNames:
-    """Where the names of ``placed`` go on :func:`grid_figure` (and which get numbers)."""
+    """Where the names of ``placed`` go on :func:`grid_figure` (and which get numbers);
+    the quadrant names in the bands are kept clear."""
     diameters = marker_diameters(placed, sizes)
-    return grid_names.grid_names(placed, diameters, marker_size=MARKER_SIZE, titled=titled)
+    titles = [
+        (x, y, t(quadrant.key, lang), TITLE_SIZE * 1.08)  # bold is wider
+        for quadrant, _cell, (x, y) in quadrant_cells(threshold)
+    ]
+    return grid_names.grid_names(
+        placed, diameters, marker_size=MARKER_SIZE, titles=titles, titled=titled
+    )
 
 
 def _ink(colour: str) -> str:

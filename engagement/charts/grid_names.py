@@ -12,7 +12,7 @@ listed in the key beside the chart.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,15 +24,17 @@ FONT_SIZE = 11
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 HEIGHT = 680
 MARGIN = {"l": 60, "r": 20, "t": 70, "b": 130}
-#: Figure width in pixels at 1366x768 with the sidebar open (measured in the browser test).
-REFERENCE_WIDTH = 980
-WIDEST = 2.2
+#: Figure width in pixels at 1366x768 with the sidebar open and the number key beside the
+#: chart: the narrowest it is drawn (measured in tests/browser/test_brief_browser.py).
+REFERENCE_WIDTH = 716
+#: Names stay apart up to this many times the reference width (a 2,000-pixel screen).
+WIDEST = 3.0
 #: Names written at most; the other markers stay unnamed (hover still names them).
 MAX_LABELS = 80
 X_RANGE = (0.5, 5.5)
 Y_RANGE = (0.05, 5.95)
-#: Labels stay inside the cells (the bands above and below hold the quadrant names).
-CELLS_Y = (0.5, 5.5)
+#: Labels may use the bands above and below the cells, clear of the quadrant names.
+LABELS_Y = Y_RANGE
 
 
 @dataclass(frozen=True)
@@ -65,23 +67,36 @@ def grid_names(
     diameters: Mapping[int, float],
     *,
     marker_size: float,
+    titles: Sequence[tuple[float, float, str, float]] = (),
     titled: bool = True,
     max_labels: int = MAX_LABELS,
 ) -> GridNames:
-    """Place the names of ``placed`` (see ``services.grid.place_actors``)."""
+    """Place the names of ``placed`` (see ``services.grid.place_actors``), clear of the
+    ``titles`` written on the chart (data x, data y, text, font size)."""
     width, height = plot_size(titled=titled)
+
+    def to_px(x: float, y: float) -> tuple[float, float]:
+        return (
+            (x - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) * width,
+            (y - Y_RANGE[0]) / (Y_RANGE[1] - Y_RANGE[0]) * height,
+        )
+
     markers: dict[int, labels.Marker] = {}
     for row in priority(placed).to_dict("records"):
         key = int(row["id"])
-        x = (float(row["x"]) - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) * width
-        y = (float(row["y"]) - Y_RANGE[0]) / (Y_RANGE[1] - Y_RANGE[0]) * height
+        x, y = to_px(float(row["x"]), float(row["y"]))
         radius = diameters.get(key, marker_size) / 2 + 1
         markers[key] = labels.Marker(key, x, y, radius, labels.label_text(str(row["name"])))
-    bottom, top = ((v - Y_RANGE[0]) / (Y_RANGE[1] - Y_RANGE[0]) * height for v in CELLS_Y)
+    obstacles = []
+    for x, y, text, size in titles:
+        w, h = labels.text_size(text, size)
+        obstacles.append(labels.Obstacle(*to_px(x, y), w + 6, h + 4))
+    bottom, top = (to_px(0, v)[1] for v in LABELS_Y)
     layout = labels.place_labels(
         list(markers.values()),
         plot=labels.Box(0, bottom, width, top),
         font_size=FONT_SIZE,
+        obstacles=obstacles,
         x_scales=(1.0, WIDEST),
         max_labels=max_labels,
     )

@@ -28,12 +28,12 @@ GAP = 2.0
 #: Line height as a share of the font size.
 LINE_HEIGHT = 1.3
 #: Characters per line of a name, and lines at most.
-LINE_CHARS = 22
+LINE_CHARS = 18
 MAX_LINES = 2
 #: Leader lengths tried, as multiples of the font size (0: the name touches its marker).
-_RINGS = (0.0, 1.2, 2.6, 4.2, 6.0, 8.0, 10.5)
+_RINGS = (0.0, 0.8, 1.6, 2.6, 3.8, 5.2, 6.8, 8.6, 10.6, 12.8, 15.0)
 _ANGLES_NEAR = 8
-_ANGLES_FAR = 16
+_ANGLES_FAR = 24
 _BUCKET = 64.0
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)\s*$")
 #: Width of characters as a share of the font size, wide enough for Verdana and DejaVu Sans.
@@ -145,7 +145,7 @@ def label_text(name: str, chars: int = LINE_CHARS, max_lines: int = MAX_LINES) -
     >>> label_text("Instituto Nacional de Transparencia (INAI)")
     'INAI'
     >>> label_text("Asociación de hoteles y restaurantes del centro histórico")
-    'Asociación de hoteles\\ny restaurantes del ce…'
+    'Asociación de\\nhoteles y restaur…'
     """
     name = " ".join(name.split())
     if len(name) <= chars:
@@ -194,12 +194,15 @@ class _Shape:
 
 
 def _apart(a: _Shape, b: _Shape, xs: tuple[float, float], ys: tuple[float, float]) -> bool:
-    def separated(spans: Iterator[tuple[tuple[float, float], tuple[float, float]]]) -> bool:
-        return all(ra <= lb or rb <= la for (la, ra), (lb, rb) in spans)
-
-    if separated((a.span_x(s), b.span_x(s)) for s in xs):
+    x0, x1 = xs
+    if _sep(a.span_x(x0), b.span_x(x0)) and (x1 == x0 or _sep(a.span_x(x1), b.span_x(x1))):
         return True
-    return separated((a.span_y(s), b.span_y(s)) for s in ys)
+    y0, y1 = ys
+    return _sep(a.span_y(y0), b.span_y(y0)) and (y1 == y0 or _sep(a.span_y(y1), b.span_y(y1)))
+
+
+def _sep(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return a[1] <= b[0] or b[1] <= a[0]
 
 
 class _Index:
@@ -209,22 +212,24 @@ class _Index:
         self.xs, self.ys = xs, ys
         self.buckets: dict[tuple[int, int], list[_Shape]] = {}
 
-    def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
-        for i in range(math.floor(box.left / _BUCKET), math.floor(box.right / _BUCKET) + 1):
-            for j in range(math.floor(box.bottom / _BUCKET), math.floor(box.top / _BUCKET) + 1):
-                yield i, j
+    def _cells(self, box: Box) -> list[tuple[int, int]]:
+        columns = range(math.floor(box.left / _BUCKET), math.floor(box.right / _BUCKET) + 1)
+        rows = range(math.floor(box.bottom / _BUCKET), math.floor(box.top / _BUCKET) + 1)
+        return [(i, j) for i in columns for j in rows]
 
     def add(self, shape: _Shape) -> None:
         for cell in self._cells(shape.swept(self.xs, self.ys)):
             self.buckets.setdefault(cell, []).append(shape)
 
     def clashes(self, shape: _Shape) -> bool:
+        cells = self._cells(shape.swept(self.xs, self.ys))
         seen: set[int] = set()
-        for cell in self._cells(shape.swept(self.xs, self.ys)):
+        for cell in cells:
             for other in self.buckets.get(cell, ()):
-                if id(other) in seen:
-                    continue
-                seen.add(id(other))
+                if len(cells) > 1:
+                    if id(other) in seen:
+                        continue
+                    seen.add(id(other))
                 if not _apart(shape, other, self.xs, self.ys):
                     return True
         return False

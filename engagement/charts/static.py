@@ -35,6 +35,8 @@ _AXES = (0.07, 0.2, 0.91, 0.78)  # left, bottom, width, height of the plot, as s
 X_RANGE = (0.5, 5.5)
 Y_RANGE = (0.5, 5.5)
 MARKER_RADIUS = 3.2
+#: Lines of a name on paper (the page has more height to spare than a screen).
+NAME_LINES = 3
 #: Names written on a chart at most; past that the markers stay unnamed.
 MAX_NAMES = 60
 
@@ -49,6 +51,8 @@ class Chart:
     key: tuple[tuple[int, str], ...]
     """``(number, name)`` of markers numbered instead of named."""
     named: int
+    unnamed: int = 0
+    """Markers left without name or number past :data:`MAX_NAMES`."""
 
 
 def _figure(height_in: float) -> tuple[Figure, Any, float, float]:
@@ -138,7 +142,8 @@ def grid_svg(
     markers = {}
     for p in points:
         px, py = to_px(p.x, p.y)
-        markers[p.id] = labels.Marker(p.id, px, py, MARKER_RADIUS + 0.6, labels.label_text(p.name))
+        text = labels.label_text(p.name, max_lines=NAME_LINES)
+        markers[p.id] = labels.Marker(p.id, px, py, MARKER_RADIUS + 0.6, text)
     ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
                c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
                zorder=3)  # fmt: skip
@@ -153,7 +158,7 @@ def grid_svg(
     del quadrant_names  # the quadrants are named in the table beside the chart
     names = {p.id: p.name for p in points}
     key = tuple((n, names[k]) for k, n in layout.numbered)
-    return Chart(_svg(fig), key, len(layout.labels))
+    return Chart(_svg(fig), key, len(layout.labels), len(layout.unlabelled))
 
 
 def _legend(fig: Figure, colours: Mapping[str, str], extra: Sequence[Line2D] = ()) -> None:
@@ -205,7 +210,10 @@ def network_svg(
     ranked = sorted(nodes, key=lambda n: (not n.labelled, -n.degree))
     markers = {
         n.id: labels.Marker(
-            n.id, *where[n.id], radius[n.id] + 0.5, labels.label_text(n.name) if n.labelled else ""
+            n.id,
+            *where[n.id],
+            radius[n.id] + 0.5,
+            labels.label_text(n.name, max_lines=NAME_LINES) if n.labelled else "",
         )
         for n in ranked
     }
@@ -219,4 +227,4 @@ def network_svg(
     _legend(fig, legend, ties if conflict else ties[:1])
     names = {n.id: n.name for n in nodes}
     key = tuple((n, names[k]) for k, n in layout.numbered)
-    return Chart(_svg(fig), key, len(layout.labels))
+    return Chart(_svg(fig), key, len(layout.labels), len(layout.unlabelled))

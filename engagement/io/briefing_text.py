@@ -120,6 +120,12 @@ def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
     yield w.para(t("briefing.coalition.intro", lang))
     if b.grid:
         yield w.figure("grid", t("briefing.coalition.grid_title", lang))
+    if len(b.grid) < b.grid_total:
+        yield w.note(
+            t("briefing.coalition.grid_capped", lang, shown=len(b.grid), total=b.grid_total)
+        )
+    if grid.unnamed:
+        yield w.note(t("briefing.coalition.capped", lang, shown=grid.named + len(grid.key)))
     if grid.key:
         yield w.subheading(t("briefing.coalition.key", lang))
         yield w.note(t("briefing.coalition.key_help", lang))
@@ -168,6 +174,8 @@ def _network(b: Briefing, network: Chart | None, w: Writer) -> Iterator[str]:
     else:
         yield w.para(t("briefing.network.intro", lang))
         yield w.figure("network", t("briefing.network.map_title", lang))
+        if len(b.nodes) < b.node_total:
+            yield w.note(t("briefing.network.capped", lang, shown=len(b.nodes)))
         if network.key:
             header = (t("briefing.column.number", lang), t("briefing.column.actor", lang))
             yield w.table(header, network.key, "(auto, 1fr)")

@@ -75,7 +75,7 @@ def source(b: Briefing, grid: Chart, network: Chart | None, paper: str) -> str:
         '#set heading(numbering: "1.")\n',
         "#show heading.where(level: 1): it => { pagebreak(weak: true); "
         'set text(15pt, fill: rgb("#332288")); block(below: 0.8em, it) }\n',
-        "#show heading.where(level: 2): set text(11pt)\n",
+        "#show heading.where(level: 2): it => block(sticky: true, text(11pt, it))\n",
         _cover(b),
         *text.sections(b, grid, network, Typst()),
     ]

@@ -26,6 +26,7 @@ from engagement.services import (
     coalition,
     dashboard,
     movement,
+    network,
     ogp,
     permissions,
     privacy,
@@ -158,6 +159,8 @@ def briefing_data(
         response_limit=program.stale_days,
         sources=_sources(db, program, lang, as_of),
         empty=placed.empty and not figures.activities and not figures.inputs_received,
+        grid_total=len(placed),
+        node_total=len(network.load_coalition(db, program_id, by=by).graph),
     )
 
 
@@ -294,7 +297,7 @@ def _movement(
             return None, (), ()
         previous = order[order.index(current) - 1]
         earlier = coalition.coalition_actors(db, program.id, stage_id=previous)
-        later = now if stage_id is not None else coalition.coalition_actors(db, program.id)
+        later = now
         since = t("briefing.movement.since_stage", lang, stage=program.stage(previous).label(lang))
     before = dict(zip(earlier["id"], earlier["engagement_current"], strict=True))
     toward: list[tuple[str, Any, Any]] = []

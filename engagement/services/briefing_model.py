@@ -136,3 +136,7 @@ class Briefing:
     response_limit: int = 0
     sources: tuple[str, ...] = ()
     empty: bool = False
+    grid_total: int = 0
+    """Actors on the grid, of whom the most powerful :data:`grid` are drawn."""
+    node_total: int = 0
+    """Actors on the network, of whom the most connected :data:`nodes` are drawn."""

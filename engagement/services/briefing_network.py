@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Hashable, Mapping
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -17,6 +18,7 @@ import pandas as pd
 
 from engagement.analysis import paths
 from engagement.analysis.brokerage import ROLES
+from engagement.analysis.graph import acquaintance_graph
 from engagement.frameworks import EngagementLevel
 from engagement.i18n import t
 from engagement.model import Principal, ProgramInfo
@@ -78,9 +80,15 @@ def key_players(
     ]
     supporters.sort(key=lambda n: (-graph.degree(n), str(shown[n])))
     sectors = {s.key: s.label(lang) for s in program.sectors}
+    acquainted = _acquainted(graph)
     found = []
     for row in wanted.head(MAX_KEY_PLAYERS).to_dict("records"):
         actor_id = int(row["id"])
+        reach = (
+            nx.single_source_dijkstra(acquainted, actor_id, weight="cost")
+            if actor_id in acquainted
+            else None
+        )
         allies = tuple(
             str(shown[n]) for n in sorted(_friends(graph, actor_id) if actor_id in graph else ())
             if n in supporters
@@ -104,29 +112,52 @@ def key_players(
                 engagement=str(words["current"] or t("grid.not_rated", lang)),
                 desired=str(words["desired"] or t("grid.not_rated", lang)),
                 advice=tuple(plain(t(key, lang, **words)) for key in approach.keys),
-                doors=_doors(graph, supporters, actor_id, shown, lang),
+                doors=_doors(reach, supporters, actor_id, shown, acquainted, lang),
             )
         )
     return tuple(found), max(0, len(wanted) - MAX_KEY_PLAYERS)
 
 
 def _doors(
-    graph: nx.DiGraph,
+    reach: tuple[dict[Hashable, float], dict[Hashable, list[Hashable]]] | None,
     supporters: list[int],
     target: int,
     shown: Mapping[Hashable, object],
+    acquainted: nx.Graph,
     lang: str,
 ) -> tuple[str, ...]:
-    """Up to two sentences: which supporters can reach the actor, and through whom."""
-    if target not in graph:
+    """Up to two sentences: which supporters can reach the actor, and through whom.
+
+    ``reach`` holds the cheapest chains from the actor to everyone (one Dijkstra over the
+    acquaintance graph, as :func:`engagement.analysis.paths.introduction_paths` weighs
+    them: fewest steps, then the strongest ties).
+    """
+    if reach is None:
         return ()
-    chains = []
-    for source in supporters[:DOOR_OPENERS]:
-        if source == target:
-            continue
-        chains += paths.introduction_paths(graph, source, target, k=1)
-    chains.sort(key=lambda c: (c.steps, -c.weakest))
-    return tuple(network.describe_path(chain, shown, lang) for chain in chains[:2])
+    cost, routes = reach
+    openers = sorted(
+        (s for s in supporters[:DOOR_OPENERS] if s != target and s in cost),
+        key=lambda s: cost[s],
+    )
+    found = []
+    for source in openers[:2]:
+        chain = tuple(reversed(routes[source]))
+        strengths = tuple(
+            int(acquainted[a][b].get("strength") or paths.STRONGEST) for a, b in pairwise(chain)
+        )
+        found.append(network.describe_path(paths.IntroductionPath(chain, strengths), shown, lang))
+    return tuple(found)
+
+
+def _acquainted(graph: nx.DiGraph) -> nx.Graph:
+    """Who knows whom, with the cost :func:`engagement.analysis.paths.introduction_paths`
+    gives each tie."""
+    acquainted = acquaintance_graph(graph)
+    epsilon = 1.0 / (2 * paths.STRONGEST * max(len(acquainted), 2))
+    for _, _, data in acquainted.edges(data=True):
+        strength = int(data.get("strength") or paths.STRONGEST)
+        data["cost"] = 1.0 + epsilon * (paths.STRONGEST - strength)
+    return acquainted
 
 
 def _int(value: Any) -> int | None:

@@ -21,6 +21,7 @@ from engagement.palette import sector_colours
 from engagement.services import grid
 from engagement.ui import state
 from engagement.ui.i18n import label, short_date, tr
+from engagement.ui.markup import escape_markdown
 
 COLOUR = "grid.colour"
 SIZE = "grid.size"
@@ -75,7 +76,13 @@ def render_grid(
     )
     show_names = st.toggle(tr("grid.show_names"), value=len(placed) <= 30, key=NAMES)
     chosen_sizes = measures.get(size_by) if size_by != NO_MEASURE else None
-    names = charts.name_placement(placed, chosen_sizes) if show_names else None
+    names = (
+        charts.name_placement(
+            placed, chosen_sizes, threshold=program.power_threshold, lang=state.lang()
+        )
+        if show_names
+        else None
+    )
     figure = charts.grid_figure(
         placed,
         threshold=program.power_threshold,
@@ -111,12 +118,11 @@ def render_grid(
 
 
 def _number_key(rows: list[tuple[int, str]]) -> None:
-    """The numbers drawn on crowded markers, with the names they stand for."""
+    """The numbers drawn on crowded markers, with the names they stand for (wrapped, so a
+    long name is read whole in the narrow column)."""
     st.markdown(f"**{tr('grid_names.key.title')}**", help=tr("grid_names.key.help"))
-    numbers, names = [n for n, _ in rows], [name for _, name in rows]
-    table = pd.DataFrame({tr("grid_names.key.number"): numbers, tr("field.actor"): names})
-    height = min(38 + 35 * len(rows), 600)
-    st.dataframe(table, hide_index=True, key="grid.number_key", height=height)
+    with st.container(height=min(40 + 30 * len(rows), 560), key="grid.number_key"):
+        st.markdown("  \n".join(f"**{n}** · {escape_markdown(name)}" for n, name in rows))
 
 
 def render_movement_chart(program: ProgramInfo, moves: pd.DataFrame, since: str) -> int | None:

@@ -43,6 +43,20 @@ function decode(data) {
   return lastData;
 }
 
+// Printing: a canvas prints blank, so the map's last drawing (with its legend) is put in
+// an image that only print media shows, refreshed when the browser is about to print.
+function printPicture(parentElement, entry) {
+  let img = parentElement.querySelector("img.tejido-map-print");
+  if (!img) {
+    img = document.createElement("img");
+    img.className = "tejido-map-print";
+    img.alt = "";
+    parentElement.appendChild(img);
+  }
+  const url = entry.map.png();
+  if (url) img.src = url;
+}
+
 export default function (component) {
   const { parentElement, setTriggerValue } = component;
   const data = decode(component.data);
@@ -57,6 +71,8 @@ export default function (component) {
       onSelect: (id) => entry.hooks.onSelect(id),
       onMoved: (moved) => entry.hooks.onMoved(moved),
     });
+    entry.print = () => printPicture(parentElement, entry);
+    window.addEventListener("beforeprint", entry.print);
     maps.set(parentElement, entry);
   } else {
     entry.hooks = hooks;
@@ -65,10 +81,21 @@ export default function (component) {
   return () => {
     const found = maps.get(parentElement);
     if (found) {
+      window.removeEventListener("beforeprint", found.print);
       found.map.destroy();
       maps.delete(parentElement);
     }
   };
+}
+"""
+
+
+#: On paper the live map (toolbar and canvas) gives way to the picture of its drawing.
+PRINT_CSS = """
+img.tejido-map-print { display: none; }
+@media print {
+  img.tejido-map-print { display: block; width: 100%; height: auto; }
+  .tj-map { display: none !important; }
 }
 """
 
@@ -89,7 +116,8 @@ def _module_js() -> str:
 
 @cache
 def _component() -> Any:
-    return st.components.v2.component(COMPONENT_NAME, css=assets.map_css(), js=_module_js())
+    css = assets.map_css() + PRINT_CSS
+    return st.components.v2.component(COMPONENT_NAME, css=css, js=_module_js())
 
 
 def render_network(payload: bytes | dict[str, Any], *, key: str = "network_map") -> MapEvent:

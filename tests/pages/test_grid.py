@@ -415,19 +415,24 @@ def test_names_are_written_beside_markers_and_crowded_ones_numbered_with_a_key(
 ) -> None:
     stage = program.stages[0].id
     items = []
-    for n in range(40):
+    for n in range(75):  # three in every cell of the grid
+        power, interest = n % 5 + 1, n // 5 % 5 + 1
         actor_id = actors.add_actor(app_db, USER, program.id, {"name": f"Vecina número {n}"}).id
-        items.append(AssessmentInput(actor_id, stage, dt.date(2024, 2, 1), 3, 3, 3, 4, 3))
+        items.append(
+            AssessmentInput(actor_id, stage, dt.date(2024, 2, 1), power, interest, 3, 4, 3)
+        )
     assessments.record_assessments(app_db, USER, program.id, items)
     at = open_page(PAGE, program_id=program.id)
     at.toggle(key="grid.names").set_value(True).run()
     spec = figure(at)
     named = [a for a in spec["layout"]["annotations"] if a.get("name", "").startswith("actor_name")]
     numbers = [x for trace in spec["data"] for x in trace.get("text") or [] if x]
-    key = table(at, "N.º")
+    key = next(m.value for m in at.markdown if m.value.startswith("**1** · "))
+    entries = [line.split(" · ", 1) for line in key.split("  \n")]
     assert named and numbers
-    assert len(named) + len(numbers) == 40
-    assert key["N.º"].tolist() == list(range(1, len(numbers) + 1))
-    everyone = {f"Vecina número {n}" for n in range(40)}
-    assert set(key["Actor"]) | {a["text"] for a in named} == everyone
+    assert len(named) + len(numbers) == 75
+    assert [n for n, _ in entries] == [f"**{i}**" for i in range(1, len(numbers) + 1)]
+    everyone = {f"Vecina número {n}" for n in range(75)}
+    keyed = {name.replace("\\", "") for _, name in entries}
+    assert keyed | {a["text"] for a in named} == everyone
     assert spec["layout"]["margin"]["autoexpand"] is False
