@@ -190,6 +190,7 @@ def test_the_legacy_pages_mode_is_left_by_one_explicit_call() -> None:
     finally:
         PagesManager.uses_pages_directory = before
     assert "use_app_navigation()" in (ROOT / "app.py").read_text()
+    assert "use_app_navigation()" in (ROOT / "server.py").read_text()
 
 
 #: The two documented, version-pinned hooks into Streamlit's internals (each is called
