@@ -21,8 +21,14 @@ class StoredLayout:
     revision: int
 
 
+#: Bumped when the layout algorithm changes, so that stored layouts are computed again
+#: once (2: communities drawn apart).
+LAYOUT_VERSION = 2
+
+
 def graph_fingerprint(ids: list[int], pairs: list[tuple[int, int]]) -> str:
-    """A hash of the actors and (undirected) ties: what the layout depends on.
+    """A hash of the actors and (undirected) ties, and of the layout algorithm's version:
+    what the stored layout depends on (its communities are a function of the graph).
 
     Examples
     --------
@@ -30,7 +36,7 @@ def graph_fingerprint(ids: list[int], pairs: list[tuple[int, int]]) -> str:
     True
     """
     edges = sorted({(min(a, b), max(a, b)) for a, b in pairs})
-    text = f"{sorted(ids)}|{edges}"
+    text = f"{LAYOUT_VERSION}|{sorted(ids)}|{edges}"
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
