@@ -207,6 +207,12 @@ class FileLimitExceeded(UnreadableFile):
         self.code = f"file_limit.{limit}"
 
 
+class UnexpectedSchema(EngagementError):
+    """A backup file holds objects Tejido does not make. params: name, objects."""
+
+    code = "backup_schema"
+
+
 class UnknownFormat(EngagementError):
     """An export format name that does not exist. params: format, known."""
 

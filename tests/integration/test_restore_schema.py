@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from engagement.cli import main
+from engagement.errors import UnexpectedSchema
 from engagement.i18n import describe_error
 from engagement.model import Principal
 from engagement.services import backup, programs
-from engagement.services.backup_schema import UnexpectedSchema
 from engagement.storage import migrate
 from engagement.storage.db import Database
 

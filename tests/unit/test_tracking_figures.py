@@ -437,7 +437,7 @@ def test_commitment_progress() -> None:
         ("assessment", "create", "assessments"),
         ("activity", "update", "activities"),
         ("input", "respond", "responses"),
-        ("input", "create", None),
+        ("input", "create", "inputs"),
         ("milestone", "update", "commitments"),
     ],
 )
