@@ -17,6 +17,7 @@ from engagement.storage import migrate
 from engagement.storage.db import Database
 
 ANA = Principal("ana")
+OPERATOR = Principal("local")  # the command line's full access
 PLANTS = {
     "trigger": (
         "CREATE TRIGGER promote AFTER UPDATE ON user_account BEGIN "
@@ -56,7 +57,7 @@ def test_a_planted_object_refuses_the_file(
     target = _empty(tmp_path / "nueva.db")
     _plant(copy, PLANTS[kind])
     with pytest.raises(UnexpectedSchema) as caught:
-        backup.restore_sqlite_file(target, copy)
+        backup.restore_sqlite_file(target, OPERATOR, copy)
     message = describe_error(caught.value, "en")
     assert kind in message and "copia.db" in message and "Nothing was restored" in message
     assert backup.program_count(target) == 0
@@ -65,7 +66,7 @@ def test_a_planted_object_refuses_the_file(
 
 def test_a_plain_copy_restores(sqlite_db: Database, copy: Path, tmp_path: Path) -> None:
     target = _empty(tmp_path / "nueva.db")
-    backup.restore_sqlite_file(target, copy)
+    backup.restore_sqlite_file(target, OPERATOR, copy)
     assert [p.name for p in programs.list_programs(target)] == ["Xela"]
     target.dispose()
 

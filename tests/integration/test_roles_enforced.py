@@ -14,6 +14,7 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -174,6 +175,9 @@ REGISTRY: dict[str, Call] = {
     ),
     "backup.restore_program": lambda w, u: backup.restore_program(
         w.db, u, backup.program_backup(w.db, w.pid), name="Copia"
+    ),
+    "backup.restore_sqlite_file": lambda w, u: backup.restore_sqlite_file(
+        w.db, u, Path("copia-inexistente.db")
     ),
     "backup.restore_database": lambda w, u: backup.restore_database(
         w.db, u, backup.database_backup(w.db, LEAD), replace=True
