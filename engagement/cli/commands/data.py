@@ -9,7 +9,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from engagement.cli import Context, activity_import
+from engagement.cli import Context, activity_import, decidim_import
 from engagement.errors import CannotOpenFile, Damaged, FileTooLarge, NotABackup
 from engagement.i18n import describe_problem, t
 from engagement.io.backup_files import load_json
@@ -30,7 +30,14 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--create-missing",
         action="store_true",
-        help="activity workbooks: add attendees not yet in the registry",
+        help="activity workbooks and Decidim ZIPs: add attendees not yet in the registry",
+    )
+    p.add_argument("--stage", help="Decidim ZIP: put every row in this stage (name or key)")
+    p.add_argument(
+        "--map-state",
+        action="append",
+        metavar="STATE=RESPONSE",
+        help="Decidim ZIP: map a custom answer state, e.g. aceptada_parcialmente=partly_accepted",
     )
     p.set_defaults(handler=import_files)
 
@@ -70,6 +77,8 @@ def register(sub: Any) -> None:
 def import_files(args: argparse.Namespace, ctx: Context) -> int:
 
     found = read_files(args.files, ctx.settings.upload_limit_bytes)
+    if decidim_import.holds_decidim(found):
+        return decidim_import.import_decidim(args, ctx, found)
     if activity_import.holds_activities(found):
         return activity_import.import_activities(args, ctx, found)
     db = ctx.db()
