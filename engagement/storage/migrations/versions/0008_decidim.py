@@ -39,7 +39,7 @@ def upgrade() -> None:
             "host",
             "resource",
             "decidim_id",
-            name=op.f("uq_decidim_link_program_id_host_resource_decidim_id"),
+            name=op.f("uq_decidim_link_program_id"),
         ),
     )
     with op.batch_alter_table("decidim_link", schema=None) as batch_op:
