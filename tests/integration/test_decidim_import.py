@@ -320,3 +320,18 @@ def test_cli_import_dry_run_then_write(
     notzip.write_bytes(b"PK\x05\x06" + b"\0" * 18)
     out = io.StringIO()
     assert main([*base[:-1], str(notzip), "--program", "Tejido Tepic"], out=out) == 1
+
+
+def test_time_zone_setting_is_checked_and_used(db: Database, program: ProgramInfo) -> None:
+    assert program.time_zone == "America/Guatemala"
+    with pytest.raises(ValidationFailed) as caught:
+        programs.update_program(db, ANA, program.id, {"time_zone": "Mars/Olympus"}, program.version)
+    assert caught.value.problems[0].code == "bad_time_zone"
+    changed = programs.update_program(
+        db, ANA, program.id, {"time_zone": "Asia/Tokyo"}, program.version
+    )
+    assert changed.time_zone == "Asia/Tokyo"
+    # 2024-05-10 23:30 UTC is 08:30 on the 11th in Tokyo.
+    run_import(db, program, decidim_zip([meeting("0.27", 1)], release="0.27"))
+    info = activities.get_activity(db, int(activities.activities_frame(db, program.id)["id"][0]))
+    assert info.held_on == dt.date(2024, 5, 11) and info.start_time == dt.time(8, 30)
