@@ -21,6 +21,7 @@ from engagement.services.decidim_import import (
     OUTCOMES,
     DecidimOptions,
     DecidimPlan,
+    plan_notes,
     preview_decidim_import,
 )
 from engagement.services.decidim_write import apply_decidim_import
@@ -145,21 +146,3 @@ def print_plan(plan: DecidimPlan, ctx: Context, program: str) -> None:
             "  ? " + t("decidim.cli.unmapped_state", ctx.lang, state=state, count=count),
             file=ctx.out,
         )
-
-
-def plan_notes(plan: DecidimPlan) -> list[tuple[str, dict[str, object]]]:
-    """What the preview must say about the file as a whole (catalog key, params)."""
-    notes: list[tuple[str, dict[str, object]]] = [
-        ("decidim.note.time_zone", {"zone": plan.time_zone})
-    ]
-    if plan.withdrawn_unknown:
-        notes.append(("decidim.note.withdrawn_unknown", {"release": plan.release}))
-    if plan.separator == ",":
-        notes.append(("decidim.note.comma", {}))
-    if plan.stage_defaulted:
-        notes.append(("decidim.note.stage_defaulted", {"count": plan.stage_defaulted}))
-    for status, count in plan.statuses_from_progress.items():
-        notes.append(("decidim.note.status_from_progress", {"status": status, "count": count}))
-    if plan.ignored_entries:
-        notes.append(("decidim.note.ignored", {"names": ", ".join(plan.ignored_entries)[:300]}))
-    return notes

@@ -160,6 +160,24 @@ class DecidimPreview:
     data_version: int
 
 
+def plan_notes(plan: DecidimPlan) -> list[tuple[str, dict[str, object]]]:
+    """What the preview must say about the file as a whole (catalog key, params)."""
+    notes: list[tuple[str, dict[str, object]]] = [
+        ("decidim.note.time_zone", {"zone": plan.time_zone})
+    ]
+    if plan.withdrawn_unknown:
+        notes.append(("decidim.note.withdrawn_unknown", {"release": plan.release}))
+    if plan.separator == ",":
+        notes.append(("decidim.note.comma", {}))
+    if plan.stage_defaulted:
+        notes.append(("decidim.note.stage_defaulted", {"count": plan.stage_defaulted}))
+    for status, count in plan.statuses_from_progress.items():
+        notes.append(("decidim.note.status_from_progress", {"status": status, "count": count}))
+    if plan.ignored_entries:
+        notes.append(("decidim.note.ignored", {"names": ", ".join(plan.ignored_entries)[:300]}))
+    return notes
+
+
 def preview_decidim_import(
     db: Database, by: Principal, program_id: int, export: DecidimExport, options: DecidimOptions
 ) -> DecidimPreview:
