@@ -214,7 +214,16 @@ def generate_decidim(folder: Path) -> list[Path]:
         for i in range(1, DECIDIM_SIZES["meetings"] + 1)
     ]
     proposals = [
-        proposal("0.28", i, state=states[i % 4]) for i in range(1, DECIDIM_SIZES["proposals"] + 1)
+        proposal(
+            "0.28",
+            i,
+            state=states[i % 4],
+            **{
+                "body/es": f"<p>Propuesta {i}: más <b>luminarias</b> en la calle {i % 700}</p>",
+                "answer/es": f"<p>Respuesta {i}: se estudia en la <i>mesa</i> {i % 40}</p>",
+            },
+        )
+        for i in range(1, DECIDIM_SIZES["proposals"] + 1)
     ]
     results = [
         result(i, parent=None if i <= 400 else i - 400, proposal_urls="")
@@ -236,7 +245,7 @@ def run_decidim_import(db: Any, program_id: int, paths: list[Path]) -> dict[str,
     options = DecidimOptions()
     preview = preview_decidim_import(db, by, program_id, export, options)
     assert preview.plan.can_apply(), preview.plan.unmapped_states
-    outcome = apply_decidim_import(db, by, program_id, export, options)
+    outcome = apply_decidim_import(db, by, program_id, export, options, preview=preview)
     counts = {r["resource"]: r["new"] for r in outcome.counts}
     return {"actors": counts["meeting"] + counts["proposal"], "ties": counts["result"]}
 

@@ -72,7 +72,9 @@ def import_decidim(args: argparse.Namespace, ctx: Context, found: list[tuple[str
     if args.dry_run:
         ctx.say("io.cli.dry_run")
         return 0
-    outcome = apply_decidim_import(db, ctx.user, program.id, export, options, create_missing=create)
+    outcome = apply_decidim_import(
+        db, ctx.user, program.id, export, options, create_missing=create, preview=preview
+    )
     ctx.say("io.cli.written")
     print_counts(outcome.counts, ctx)
     ctx.say("io.cli.applied", batch=outcome.batch_id)

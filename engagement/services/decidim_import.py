@@ -151,13 +151,15 @@ class DecidimPlan:
         return not self.unmapped_states and (create_missing or not self.missing_actors)
 
 
-@dataclass(frozen=True)
+@dataclass
 class DecidimPreview:
     program_id: int
     export: DecidimExport
     plan: DecidimPlan
     options: DecidimOptions
     data_version: int
+    #: Set once its plan was written: a plan is written at most once.
+    used: bool = False
 
 
 def plan_notes(plan: DecidimPlan) -> list[tuple[str, dict[str, object]]]:

@@ -8,6 +8,8 @@ Examples
 'Foro'
 >>> utc_time("2024-07-19 18:30:00 UTC").isoformat()
 '2024-07-19T18:30:00+00:00'
+>>> utc_time("2024-07-19 11:30:00 -0700").isoformat()
+'2024-07-19T18:30:00+00:00'
 >>> split_organizations("Colectivo Verde, Vecinos Unidos\\r\\nCámara")
 ['Colectivo Verde', 'Vecinos Unidos', 'Cámara']
 >>> response_of("aceptada_parcialmente")
@@ -17,6 +19,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from html.parser import HTMLParser
 
@@ -67,8 +70,12 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
+@functools.lru_cache(maxsize=65536)
 def plain_text(html: str) -> str:
-    """The text of an HTML fragment: tags dropped, entities decoded, never rendered."""
+    """The text of an HTML fragment: tags dropped, entities decoded, never rendered.
+
+    Cached: the preview and the write read the same file.
+    """
     if "<" not in html and "&" not in html:
         return html.replace("\r\n", "\n").strip()
     parser = _Text()
@@ -92,24 +99,28 @@ def translated(row: dict[str, str], field: str, lang: str) -> str:
     return found or row.get(field, "")
 
 
+_TIME = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d+)?"
+    r" ?(UTC|Z|[+-]\d\d:?\d\d)?$"
+)
+
+
 def utc_time(text: str) -> dt.datetime | None:
     """A Decidim time as an aware datetime: ``… UTC``, ``… -0700`` or no zone (UTC, 0.27)."""
-    text = text.strip()
-    if not text:
+    found = _TIME.match(text.strip())
+    if found is None:
         return None
-    if text.endswith(" UTC"):
-        text = text[:-4] + "+0000"
-    for pattern in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"):
-        try:
-            found = dt.datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-        return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
+    year, month, day, hour, minute, second, zone = found.groups()
+    offset = dt.timedelta(0)
+    if zone and zone not in ("UTC", "Z"):
+        digits = zone.replace(":", "")
+        offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
+        offset = -offset if digits[0] == "-" else offset
     try:
-        found = dt.datetime.fromisoformat(text)
+        moment = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError:
         return None
-    return found if found.tzinfo else found.replace(tzinfo=dt.UTC)
+    return (moment - offset).replace(tzinfo=dt.UTC)
 
 
 def a_date(text: str) -> dt.date | None:

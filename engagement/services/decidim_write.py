@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session
 
 from engagement.errors import Problem, ValidationFailed
@@ -24,6 +24,7 @@ from engagement.services.decidim_import import (
     _MODELS,
     DecidimOptions,
     DecidimPlan,
+    DecidimPreview,
     PlannedRow,
     make_plan,
 )
@@ -47,6 +48,12 @@ _TIMES = {"start_time", "end_time"}
 #: The order rows are written in: parents before what points at them.
 _ORDER = ("meeting", "proposal", "result", "child_result", "result_progress")
 
+
+def _table(model: Any) -> Table:
+    """A model's table, for Core inserts (an ORM bulk insert drops None values)."""
+    return cast(Table, model.__table__)
+
+
 Note = Callable[[str, int, str, dict[str, Any]], None]
 
 
@@ -66,14 +73,34 @@ def apply_decidim_import(
     options: DecidimOptions,
     *,
     create_missing: bool = False,
+    preview: DecidimPreview | None = None,
 ) -> DecidimOutcome:
-    """Write the import in one transaction, or nothing (ValidationFailed)."""
+    """Write the import in one transaction, or nothing (ValidationFailed).
+
+    ``preview``: its plan is written when nothing in the program was written since it
+    was made (the same data version) for the same file and options; otherwise the plan
+    is made again inside the write transaction.
+    """
     require(by, program_id, Action.IMPORT)
     if create_missing:
         require(by, program_id, Action.ADD_ACTOR)
     program = get_program(db, program_id)
     with db.writing() as session:
-        plan = make_plan(session, program, export, options)
+        version = session.scalar(
+            select(Program.data_version).where(Program.id == program_id).with_for_update()
+        )
+        if (
+            preview is not None
+            and preview.data_version == version
+            and preview.export is export
+            and preview.options == options
+            and preview.program_id == program_id
+            and not preview.used
+        ):
+            plan = preview.plan
+            preview.used = True
+        else:
+            plan = make_plan(session, program, export, options)
         problems = [
             Problem("state", "decidim_unmapped_state", {"value": s}) for s in plan.unmapped_states
         ]
@@ -129,7 +156,7 @@ def _write(
     _write_inputs_of_commitments(session, program_id, plan, ids)
     _write_links(session, program_id, plan, ids, note)
     if log:
-        session.execute(insert(AuditEntry), log)
+        session.execute(insert(_table(AuditEntry)), log)
     session.execute(
         update(Program)
         .where(Program.id == program_id)
@@ -267,7 +294,7 @@ def _write_attendance(
     if not wanted:
         return
     created = session.execute(
-        insert(Attendance).returning(Attendance.id, sort_by_parameter_order=True),
+        insert(_table(Attendance)).returning(_table(Attendance).c.id, sort_by_parameter_order=True),
         [{"activity_id": a, "actor_id": b, "role": "participant"} for a, b in wanted],
     ).scalars()
     for (activity_id, actor_id), new_id in zip(wanted, created, strict=True):
@@ -315,7 +342,7 @@ def _write_inputs_of_commitments(
                 present.add((commitment_id, input_id))
                 wanted.append({"commitment_id": commitment_id, "input_id": input_id})
     if wanted:
-        session.execute(insert(CommitmentInput), wanted)
+        session.execute(insert(_table(CommitmentInput)), wanted)
 
 
 def _write_links(
@@ -341,7 +368,9 @@ def _write_links(
     if not new:
         return
     created = session.execute(
-        insert(DecidimLink).returning(DecidimLink.id, sort_by_parameter_order=True),
+        insert(_table(DecidimLink)).returning(
+            _table(DecidimLink).c.id, sort_by_parameter_order=True
+        ),
         [
             {
                 "program_id": program_id,

@@ -194,7 +194,13 @@ def run_import(db: Database, by: Principal, program_id: int, result: DecidimPrev
     create = bool(st.session_state.get(CREATE))
     try:
         outcome = apply_decidim_import(
-            db, by, program_id, result.export, result.options, create_missing=create
+            db,
+            by,
+            program_id,
+            result.export,
+            result.options,
+            create_missing=create,
+            preview=result,
         )
     except EngagementError as error:
         show_error(error)
