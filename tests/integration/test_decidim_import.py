@@ -29,6 +29,7 @@ from engagement.services.decidim_import import DecidimOptions, preview_decidim_i
 from engagement.services.decidim_write import apply_decidim_import
 from engagement.storage.db import Database
 from engagement.storage.models import Input
+from engagement.tracking import CommitmentInput
 from tests.support.decidim_zips import HOST, decidim_zip, meeting, proposal, result
 
 ANA = Principal("ana")
@@ -335,3 +336,23 @@ def test_time_zone_setting_is_checked_and_used(db: Database, program: ProgramInf
     run_import(db, program, decidim_zip([meeting("0.27", 1)], release="0.27"))
     info = activities.get_activity(db, int(activities.activities_frame(db, program.id)["id"][0]))
     assert info.held_on == dt.date(2024, 5, 11) and info.start_time == dt.time(8, 30)
+
+
+def test_export_back_as_a_decidim_results_csv(
+    db_url: str, db: Database, program: ProgramInfo, tmp_path: Any
+) -> None:
+    run_import(db, program, sample("0.28"))
+    commitments.add_commitment(db, ANA, program.id, CommitmentInput(title="=Compromiso propio"))
+    path = tmp_path / "results.csv"
+    args = ["--database-url", db_url, "export", "--program", "Tejido Tepic"]
+    assert main([*args, "--format", "decidim-results", "--output", str(path)]) == 0
+    data = path.read_bytes()
+    assert not data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode().splitlines()
+    assert lines[0] == "id;parent/id;title/es;description/es;start_date;end_date;progress"
+    assert "30;;Resultado 30;Instalar 50 luminarias;2024-06-01;2024-12-31;36" in lines
+    assert "31;30;Resultado 31;Resultado 31;;;36" not in lines  # child: its own due date
+    assert any(line.startswith("31;30;Resultado 31;") and line.endswith(";36") for line in lines)
+    assert "32;;Resultado 32;Instalar 50 luminarias;2024-06-01;2024-12-31;100" in lines
+    own = [line for line in lines if "Compromiso propio" in line]
+    assert own and own[0].startswith(";;'=Compromiso propio;")
