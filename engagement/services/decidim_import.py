@@ -316,7 +316,9 @@ class _Planner:
             "stage_id": stage,
             "activity_type_id": self.kind,
         }
-        names = split_organizations(row.get("organizations", ""))
+        names = split_organizations(
+            row.get("organizations", "") or row.get("attending_organizations", "")
+        )
         for name in names:
             if name_key(name) not in self.actors:
                 self.plan.missing_actors.setdefault(name, self.near(name))
@@ -490,7 +492,9 @@ def _place(row: dict[str, str], lang: str) -> str:
 def _headcount(row: dict[str, str]) -> int | None:
     """Attendees; None when unknown: empty, or a meeting never closed (all figures 0)."""
     count = count_of(row.get("attendees_count", row.get("attendees", "")))
-    if not count and not count_of(row.get("contributions", "")) and not row.get("organizations"):
+    orgs = row.get("organizations") or row.get("attending_organizations")
+    contributions = count_of(row.get("contributions_count", row.get("contributions", "")))
+    if not count and not contributions and not orgs:
         return None
     return count
 
