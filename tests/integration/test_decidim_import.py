@@ -245,8 +245,14 @@ def test_undo_takes_everything_back(db: Database, program: ProgramInfo) -> None:
 
 def test_figures_count_imported_rows(db_url: str, db: Database, program: ProgramInfo) -> None:
     run_import(db, program, sample("0.28"))
-    figures = dashboard.figures(dashboard.tracking_frames(db, program.id))
-    assert figures.activities == 1 and figures.citizens_involved == 40
+    never_closed = meeting("0.28", 3, attendees=0, contributions=0, organizations=None)
+    run_import(db, program, decidim_zip([meeting("0.28", 1), never_closed], release="0.28"))
+    frames = dashboard.tracking_frames(db, program.id)
+    figures = dashboard.figures(frames)
+    # The unknown headcount counts as nothing, not as an error.
+    assert figures.activities == 2 and figures.citizens_involved == 40
+    monthly = dashboard.monthly_series(frames)
+    assert list(monthly["citizens_involved"]) == [40] and list(monthly["activities"]) == [2]
     # Accepted and rejected are reasoned responses; "evaluating" (under review) and a
     # draft answer are not.
     assert figures.inputs_received == 4 and figures.inputs_answered == 2
@@ -256,7 +262,8 @@ def test_figures_count_imported_rows(db_url: str, db: Database, program: Program
     args = ["--database-url", db_url, "report", "--program", "Tejido Tepic", "--format", "json"]
     assert main(args, out=out) == 0
     data = json.loads(out.getvalue())
-    assert data["activities"] == 1 and data["inputs_received"] == 4
+    assert data["activities"] == 2 and data["inputs_received"] == 4
+    assert data["citizens_involved"] == 40
     assert data["commitments"]["in_progress"] == 1 and data["commitments"]["done"] == 1
 
 
