@@ -17,12 +17,12 @@ from engagement.i18n import t
 from engagement.io.decidim_zip import looks_like_decidim, read_decidim_zip
 from engagement.model import ProgramInfo
 from engagement.services import programs
-from engagement.services.decidim_import import (
+from engagement.services.decidim_import import preview_decidim_import
+from engagement.services.decidim_plan import (
     OUTCOMES,
     DecidimOptions,
     DecidimPlan,
     plan_notes,
-    preview_decidim_import,
 )
 from engagement.services.decidim_write import apply_decidim_import
 from engagement.services.terms import match_term

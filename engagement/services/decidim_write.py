@@ -20,13 +20,13 @@ from engagement.io.decidim_zip import DecidimExport
 from engagement.model import Principal
 from engagement.services import audit
 from engagement.services.actors import insert_actor
-from engagement.services.decidim_import import (
+from engagement.services.decidim_import import make_plan
+from engagement.services.decidim_plan import (
     _MODELS,
     DecidimOptions,
     DecidimPlan,
     DecidimPreview,
     PlannedRow,
-    make_plan,
 )
 from engagement.services.permissions import Action, require
 from engagement.services.programs import get_program

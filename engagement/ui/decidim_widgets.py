@@ -17,13 +17,13 @@ from engagement.errors import EngagementError, UnreadableFile
 from engagement.io.decidim_zip import DecidimExport, looks_like_decidim, read_decidim_zip
 from engagement.model import Principal
 from engagement.services.database import Database
-from engagement.services.decidim_import import (
+from engagement.services.decidim_import import preview_decidim_import
+from engagement.services.decidim_plan import (
     OUTCOMES,
     DecidimOptions,
     DecidimPlan,
     DecidimPreview,
     plan_notes,
-    preview_decidim_import,
 )
 from engagement.services.decidim_write import apply_decidim_import
 from engagement.ui import state

@@ -25,7 +25,8 @@ from engagement.services import (
     ogp,
     programs,
 )
-from engagement.services.decidim_import import DecidimOptions, preview_decidim_import
+from engagement.services.decidim_import import preview_decidim_import
+from engagement.services.decidim_plan import DecidimOptions
 from engagement.services.decidim_write import apply_decidim_import
 from engagement.storage.db import Database
 from engagement.storage.models import Input

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from engagement.io.decidim_zip import read_decidim_zip
 from engagement.model import Principal, ProgramInfo
 from engagement.services import actors, inputs
-from engagement.services.decidim_import import DecidimOptions
+from engagement.services.decidim_plan import DecidimOptions
 from engagement.services.decidim_write import apply_decidim_import
 from engagement.storage.db import Database
 from engagement.storage.models import Input
