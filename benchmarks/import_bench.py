@@ -15,8 +15,14 @@ Time is wall-clock (the best of ``--repeat`` runs) and the process's CPU time (s
 on a busy machine); peak memory is the growth of the process's peak resident set over
 its size before the measured work. The goal is an import at most 2x the floor at 10k.
 
+The Decidim case (``--decidim``): an open-data ZIP of 2,000 meetings, 20,000 proposals
+with answers and 500 results (400 top-level, 100 children) through
+``read_decidim_zip`` + ``preview_decidim_import`` + ``apply_decidim_import`` (links,
+audit entries, batch), against pandas reading the three CSVs from the ZIP plus a Core
+``executemany`` of the same activity, input, commitment and milestone rows.
+
 Usage: ``python benchmarks/import_bench.py [--sizes 1000,10000,50000] [--formats xlsx,csv]
-[--repeat 2] [--database-url URL]``
+[--repeat 2] [--database-url URL] [--decidim]``
 (default database: a temporary SQLite file per run). Prints a markdown table.
 """
 
@@ -195,11 +201,185 @@ def run_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, int]:
     return {"actors": len(rows), "ties": len(ties)}
 
 
+DECIDIM_SIZES = {"meetings": 2000, "proposals": 20000, "results": 500}
+
+
+def generate_decidim(folder: Path) -> list[Path]:
+    """A 0.28 open-data ZIP of the sizes above, written as Decidim writes it."""
+    from tests.support.decidim_zips import HOST, decidim_zip, meeting, proposal, result
+
+    states = ["accepted", "rejected", "evaluating", ""]
+    meetings = [
+        meeting("0.28", i, organizations=None, attendees=10 + i % 50)
+        for i in range(1, DECIDIM_SIZES["meetings"] + 1)
+    ]
+    proposals = [
+        proposal(
+            "0.28",
+            i,
+            state=states[i % 4],
+            **{
+                "body/es": f"<p>Propuesta {i}: más <b>luminarias</b> en la calle {i % 700}</p>",
+                "answer/es": f"<p>Respuesta {i}: se estudia en la <i>mesa</i> {i % 40}</p>",
+            },
+        )
+        for i in range(1, DECIDIM_SIZES["proposals"] + 1)
+    ]
+    results = [
+        result(i, parent=None if i <= 400 else i - 400, proposal_urls="")
+        for i in range(1, DECIDIM_SIZES["results"] + 1)
+    ]
+    path = folder / f"{HOST}-open-data.zip"
+    path.write_bytes(decidim_zip(meetings, proposals, results, release="0.28"))
+    return [path]
+
+
+def run_decidim_import(db: Any, program_id: int, paths: list[Path]) -> dict[str, int]:
+    from engagement.io.decidim_zip import read_decidim_zip
+    from engagement.model import Principal
+    from engagement.services.decidim_import import preview_decidim_import
+    from engagement.services.decidim_plan import DecidimOptions
+    from engagement.services.decidim_write import apply_decidim_import
+
+    by = Principal("bench")
+    export = read_decidim_zip(paths[0].name, paths[0].read_bytes())
+    options = DecidimOptions()
+    preview = preview_decidim_import(db, by, program_id, export, options)
+    assert preview.plan.can_apply(), preview.plan.unmapped_states
+    outcome = apply_decidim_import(db, by, program_id, export, options, preview=preview)
+    counts = {r["resource"]: r["new"] for r in outcome.counts}
+    return {"actors": counts["meeting"] + counts["proposal"], "ties": counts["result"]}
+
+
+def run_decidim_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, int]:
+    import zipfile
+
+    import pandas as pd
+    from sqlalchemy import insert, select
+
+    from engagement.storage.base import utcnow
+    from engagement.storage.models import (
+        Activity,
+        ActivityType,
+        Commitment,
+        Input,
+        Milestone,
+        Stage,
+    )
+
+    with zipfile.ZipFile(paths[0]) as archive:
+        frames = {
+            entity: pd.read_csv(
+                archive.open(f"{paths[0].name[:-4]}-{entity}.csv"),
+                sep=";",
+                dtype=str,
+                keep_default_na=False,
+            )
+            for entity in ("meetings", "proposals", "results")
+        }
+    now = utcnow()
+    meetings, proposals, results = frames["meetings"], frames["proposals"], frames["results"]
+    with db.writing() as session:
+        stage = session.scalar(select(Stage.id).where(Stage.program_id == program_id))
+        kind = session.scalar(select(ActivityType.id).where(ActivityType.program_id == program_id))
+        common = {"program_id": program_id, "created_at": now, "updated_at": now, "version": 1}
+        session.execute(
+            insert(Activity.__table__),
+            [
+                common
+                | {
+                    "activity_type_id": kind,
+                    "stage_id": stage,
+                    "title": title,
+                    "held_on": pd.Timestamp(start[:19]).date(),
+                    "place": place,
+                    "headcount": int(n),
+                    "summary": text,
+                    "facilitators": [],
+                    "headcount_detail": {},
+                    "tags": [],
+                }
+                for title, start, place, n, text in zip(
+                    meetings["title/es"],
+                    meetings["start_time"],
+                    meetings["address"],
+                    meetings["attendees"],
+                    meetings["description/es"],
+                    strict=True,
+                )
+            ],
+        )
+        session.execute(
+            insert(Input.__table__),
+            [
+                common
+                | {
+                    "stage_id": stage,
+                    "received_on": pd.Timestamp(day[:19]).date(),
+                    "text": f"{title}\n\n{body}",
+                    "topic": topic,
+                    "response": state or None,
+                    "reasoning": answer,
+                }
+                for title, body, topic, state, answer, day in zip(
+                    proposals["title/es"],
+                    proposals["body/es"],
+                    proposals["category/name/es"],
+                    proposals["state"],
+                    proposals["answer/es"],
+                    proposals["published_at"],
+                    strict=True,
+                )
+            ],
+        )
+        top = results[results["parent/id"] == ""]
+        ids = (
+            session.execute(
+                insert(Commitment.__table__).returning(Commitment.__table__.c.id),
+                [
+                    common
+                    | {
+                        "title": title,
+                        "description": text,
+                        "stage_id": stage,
+                        "status": "in_progress",
+                    }
+                    for title, text in zip(top["title/es"], top["description/es"], strict=True)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        parents = dict(zip(top["id"], ids, strict=True))
+        children = results[results["parent/id"] != ""]
+        session.execute(
+            insert(Milestone.__table__),
+            [
+                {
+                    "commitment_id": parents[p],
+                    "title": title,
+                    "progress": round(float(n)),
+                    "position": 0,
+                    "updated_at": now,
+                }
+                for p, title, n in zip(
+                    children["parent/id"], children["title/es"], children["progress"], strict=True
+                )
+            ],
+        )
+    return {"actors": len(meetings) + len(proposals), "ties": len(top)}
+
+
 def measure(kind: str, paths: list[str], url: str | None) -> dict[str, Any]:
     """Run one measurement in this process (called in a child process)."""
     with tempfile.TemporaryDirectory() as folder:
         db, program_id = _database(url, Path(folder))
-        work = run_import if kind == "import" else run_floor
+        work = {
+            "import": run_import,
+            "floor": run_floor,
+            "decidim-import": run_decidim_import,
+            "decidim-floor": run_decidim_floor,
+        }[kind]
         before = _rss_kb()
         start, cpu = time.perf_counter(), time.process_time()
         counts = work(db, program_id, [Path(p) for p in paths])
@@ -226,17 +406,43 @@ def child(kind: str, paths: list[Path], url: str | None) -> dict[str, Any]:
     return result
 
 
+def decidim_case(url: str | None, repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        paths = generate_decidim(Path(folder))
+        ours = best("decidim-import", paths, url, repeat)
+        floor = best("decidim-floor", paths, url, repeat)
+    assert (ours["actors"], ours["ties"]) == (floor["actors"], floor["ties"]), (ours, floor)
+    print(
+        "| case | import s | floor s | ratio | import CPU s | floor CPU s | CPU ratio "
+        "| import peak MB | floor peak MB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    print(
+        f"| Decidim 2,000 meetings, 20,000 proposals, 500 results | {ours['seconds']:.2f} "
+        f"| {floor['seconds']:.2f} | {ours['seconds'] / floor['seconds']:.2f}x "
+        f"| {ours['cpu']:.2f} | {floor['cpu']:.2f} | {ours['cpu'] / floor['cpu']:.2f}x "
+        f"| {ours['peak_mb']:.0f} | {floor['peak_mb']:.0f} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000,50000", help="actor counts, comma-separated")
     parser.add_argument("--database-url", help="database to use (default: temporary SQLite)")
     parser.add_argument("--repeat", type=int, default=2, help="runs per measurement (best kept)")
     parser.add_argument("--formats", default="xlsx,csv", help="file formats, comma-separated")
-    parser.add_argument("--child", choices=["import", "floor"], help=argparse.SUPPRESS)
+    parser.add_argument("--decidim", action="store_true", help="the Decidim open-data case only")
+    parser.add_argument(
+        "--child",
+        choices=["import", "floor", "decidim-import", "decidim-floor"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--paths", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(measure(args.child, args.paths, args.database_url)))
+        return
+    if args.decidim:
+        decidim_case(args.database_url, args.repeat)
         return
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     out = io.StringIO()

@@ -256,3 +256,15 @@ class ImportUndoBlocked(EngagementError):
     """
 
     code = "import_undo_blocked"
+
+
+class NotADecidimExport(UnreadableFile):
+    """A ZIP that is not a Decidim open-data download. params: name."""
+
+    code = "not_decidim"
+
+
+class MixedDecidimHosts(UnreadableFile):
+    """A ZIP whose entries name more than one installation. params: name, hosts."""
+
+    code = "decidim_hosts"

@@ -76,6 +76,8 @@ class ProgramInfo:
     sectors: tuple[Term, ...] = ()
     tie_types: tuple[Term, ...] = ()
     activity_types: tuple[Term, ...] = ()
+    #: IANA name; imported UTC times (Decidim meetings) are converted to it.
+    time_zone: str = "America/Guatemala"
 
     def stage(self, stage_id: int) -> Term:
         return next(s for s in self.stages if s.id == stage_id)

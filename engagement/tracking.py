@@ -33,7 +33,8 @@ class ActivityInput:
     facilitators: tuple[str, ...] = ()
     participation_target: int | None = None
     participation_reached: int | None = None
-    headcount: int = 0
+    #: None: unknown (an imported meeting with no closing figures), not zero.
+    headcount: int | None = 0
     #: {"gender": {Gender value: n}, "age": {AgeGroup value: n}}; either part optional.
     headcount_detail: dict[str, dict[str, int]] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
@@ -64,7 +65,7 @@ class ActivityInfo:
     facilitators: tuple[str, ...]
     participation_target: int | None
     participation_reached: int | None
-    headcount: int
+    headcount: int | None
     headcount_detail: dict[str, dict[str, int]]
     tags: tuple[str, ...]
     summary: str

@@ -5,7 +5,7 @@ exports of the program."""
 import streamlit as st
 
 from engagement.config import load_settings
-from engagement.ui import context, export_widgets, import_widgets, state
+from engagement.ui import context, decidim_widgets, export_widgets, import_widgets, state
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.rights import tracking_rights
@@ -40,6 +40,18 @@ tab_import, tab_history, tab_export = st.tabs(
 
 with tab_import:
     uploads = import_widgets.choose_files(settings.upload_limit_mb)
+    decidim = decidim_widgets.is_decidim(uploads)
+    if decidim:  # a Decidim open-data ZIP: its own preview, choices and confirmation
+        version = context.program_version(program_id)
+        found = decidim_widgets.preview(db, user, program_id, version, uploads[0])
+        if found is not None:
+            decidim_widgets.show_preview(found)
+            decidim_widgets.map_states(found)
+            if decidim_widgets.apply_button(found) and decidim_widgets.run_import(
+                db, user, program_id, found
+            ):
+                import_widgets.clear_uploads()
+                st.rerun()
     preview = (
         import_widgets.preview(
             db,
@@ -49,7 +61,7 @@ with tab_import:
             uploads,
             settings.upload_limit_bytes,
         )
-        if uploads
+        if uploads and not decidim
         else None
     )
     if preview is not None:

@@ -71,7 +71,8 @@ def clean_activity(item: ActivityInput) -> tuple[ActivityInput, list[Problem]]:
     for name in ("participation_target", "participation_reached"):
         if getattr(cleaned, name) is not None:
             problems += validation.int_rule(name, getattr(cleaned, name), 1, 5)
-    problems += validation.int_rule("headcount", cleaned.headcount, 0, MAX_HEADCOUNT)
+    if cleaned.headcount is not None:
+        problems += validation.int_rule("headcount", cleaned.headcount, 0, MAX_HEADCOUNT)
     problems += _detail_problems(cleaned)
     return cleaned, problems
 

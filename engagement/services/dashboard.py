@@ -107,7 +107,8 @@ def monthly_series(frames: TrackingFrames, stage_id: int | None = None) -> pd.Da
     if acts.empty:
         return pd.DataFrame(columns=MONTH_COLUMNS)
     months = pd.PeriodIndex(pd.to_datetime(acts["held_on"]), freq="M")
-    grouped = acts.assign(month=months).groupby("month")
+    # Unknown headcounts (None) count as nothing, never as an error or a zero row.
+    grouped = acts.assign(month=months, headcount=pd.to_numeric(acts["headcount"])).groupby("month")
     series = pd.DataFrame(
         {
             "activities": grouped.size(),

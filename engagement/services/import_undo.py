@@ -16,7 +16,9 @@ from sqlalchemy import (
     Date,
     DateTime,
     Table,
+    Time,
     delete,
+    false,
     insert,
     or_,
     select,
@@ -132,7 +134,11 @@ def _check_unused(session: Session, created: dict[str, set[int]]) -> None:
                 own = created.get(child.name, set())
                 for chunk in _chunks(ids):
                     stmt = select(fk.parent).where(fk.parent.in_(chunk))
-                    if own:
+                    if "id" not in child.c:
+                        # A link row (no id of its own, deleted with either end): it blocks
+                        # only when its other end was not written by this import.
+                        stmt = stmt.where(_other_end_kept(child, fk, created))
+                    elif own:
                         stmt = stmt.where(child.c.id.not_in(sorted(own)))
                     found = session.execute(stmt.limit(1)).scalar()
                     if found is not None:
@@ -142,6 +148,15 @@ def _check_unused(session: Session, created: dict[str, set[int]]) -> None:
                             changed_by="",
                             changed_at="",
                         )
+
+
+def _other_end_kept(child: Table, fk: Any, created: dict[str, set[int]]) -> Any:
+    others = [
+        other.parent.not_in(sorted(created.get(other.column.table.name, set())) or [-1])
+        for other in child.foreign_keys
+        if other is not fk
+    ]
+    return or_(*others) if others else false()
 
 
 def _display(session: Session, entity: str, entity_id: int) -> str:
@@ -223,4 +238,6 @@ def _typed(table: Table, column: str, value: Any) -> Any:
         return dt.datetime.fromisoformat(value)
     if isinstance(kind, Date):
         return dt.date.fromisoformat(value)
+    if isinstance(kind, Time):
+        return dt.time.fromisoformat(value)
     return value

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -30,7 +31,19 @@ PROGRAM_FIELDS = (
     "power_threshold",
     "stale_days",
     "illustrative",
+    "time_zone",
 )
+
+
+def time_zone_problems(name: str) -> list[Problem]:
+    """An IANA time zone name (``America/Mexico_City``), checked with zoneinfo."""
+    if not name:
+        return [Problem("time_zone", "required")]
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [Problem("time_zone", "bad_time_zone", {"value": name})]
+    return []
 
 
 def validate_program_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -49,6 +62,9 @@ def validate_program_fields(fields: dict[str, Any]) -> dict[str, Any]:
     for key, low, high in (("power_threshold", 1, 5), ("stale_days", 1, 3650)):
         if key in fields:
             problems += validation.int_rule(key, fields[key], low, high)
+    if "time_zone" in fields:
+        cleaned["time_zone"] = str(fields["time_zone"] or "").strip()
+        problems += time_zone_problems(cleaned["time_zone"])
     start, end = cleaned.get("start_date"), cleaned.get("end_date")
     if isinstance(start, dt.date) and isinstance(end, dt.date) and end < start:
         problems.append(Problem("end_date", "before_start"))
@@ -206,6 +222,7 @@ def _program_info(session: Session, p: Program) -> ProgramInfo:
         power_threshold=p.power_threshold,
         stale_days=p.stale_days,
         illustrative=p.illustrative,
+        time_zone=p.time_zone,
         data_version=p.data_version,
         version=p.version,
         stages=terms(Stage),

@@ -32,6 +32,9 @@ from engagement.values import (
     TaskStatus,
 )
 
+#: Central America and most of Mexico keep UTC-6 all year; a program changes it in settings.
+DEFAULT_TIME_ZONE = "America/Guatemala"
+
 
 class Program(Base):
     __tablename__ = "program"
@@ -46,6 +49,10 @@ class Program(Base):
     power_threshold: Mapped[int] = mapped_column(Integer, default=3)
     stale_days: Mapped[int] = mapped_column(Integer, default=45)
     illustrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: IANA time zone of the program's municipality: imported UTC times are shown in it.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
+    )
     created_at: Mapped[created_at]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     #: Bumped by every write in the program; caches of derived data key on it.
@@ -284,7 +291,8 @@ class Activity(Base):
     participation_target: Mapped[int | None] = mapped_column(Integer)
     participation_reached: Mapped[int | None] = mapped_column(Integer)
     #: Anonymous headcount: people present, whether or not they are registered actors.
-    headcount: Mapped[int] = mapped_column(Integer, default=0)
+    #: None when the count is unknown (a Decidim meeting never closed), not 0.
+    headcount: Mapped[int | None] = mapped_column(Integer, default=0)
     #: Optional breakdown: {"gender": {key: n}, "age": {key: n}}.
     headcount_detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     tags: Mapped[list[str]] = mapped_column(default=list)
@@ -547,3 +555,27 @@ class MapPosition(Base):
     pinned: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DecidimLink(Base):
+    """A row imported from a Decidim installation: which Tejido row it became.
+
+    Keyed by installation host, resource type and Decidim id, so a later download updates
+    the same row. ``imported`` holds the values the last import wrote, so that edits
+    made in Tejido since are seen as conflicts, not overwritten.
+    """
+
+    __tablename__ = "decidim_link"
+
+    id: Mapped[intpk]
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("program.id", ondelete="CASCADE"), index=True
+    )
+    host: Mapped[str] = mapped_column(String(255))
+    resource: Mapped[str] = mapped_column(String(20))
+    decidim_id: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    imported: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    __table_args__ = (UniqueConstraint("program_id", "host", "resource", "decidim_id"),)

@@ -314,7 +314,8 @@ def read_activity(form: str) -> ActivityInput:
         facilitators=tuple(get("facilitators") or ()),
         participation_target=get("participation_target"),
         participation_reached=get("participation_reached"),
-        headcount=int(get("headcount") or 0),
+        # An empty box is an unknown headcount (e.g. an imported Decidim meeting), not 0.
+        headcount=None if get("headcount") is None else int(get("headcount")),
         headcount_detail=detail,
         tags=tuple(get("tags") or ()),
         summary=get("summary") or "",

@@ -34,7 +34,7 @@ CREATE_FIELDS = (
     "end_date",
     "power_threshold",
 )
-EDIT_FIELDS = (*CREATE_FIELDS, "stale_days", "illustrative")
+EDIT_FIELDS = (*CREATE_FIELDS, "stale_days", "illustrative", "time_zone")
 _EMPTY: dict[str, Any] = {
     "name": "",
     "municipality": "",
@@ -145,6 +145,14 @@ def _program_fields(form: str, fields: tuple[str, ...]) -> None:
                 help=tr("settings.stale_days.help"),
             )
             field_problems(form, "stale_days")
+    if "time_zone" in fields:
+        st.text_input(
+            tr("field.time_zone"),
+            key=key(form, "time_zone"),
+            max_chars=64,
+            help=tr("settings.time_zone.help"),
+        )
+        field_problems(form, "time_zone")
     if "illustrative" in fields:
         st.checkbox(
             tr("field.illustrative"),

@@ -9,14 +9,14 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from engagement.cli import Context, activity_import
+from engagement.cli import Context, activity_import, decidim_import
 from engagement.errors import CannotOpenFile, Damaged, FileTooLarge, NotABackup
 from engagement.i18n import describe_problem, t
 from engagement.io.backup_files import load_json
 from engagement.io.marks import is_readme
 from engagement.maps.view import MapStyle
 from engagement.model import ImportSummary
-from engagement.services import backup, exports, imports, maps, programs
+from engagement.services import backup, decidim_export, exports, imports, maps, programs
 from engagement.services.import_plan import ENTITIES
 
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
@@ -30,13 +30,25 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--create-missing",
         action="store_true",
-        help="activity workbooks: add attendees not yet in the registry",
+        help="activity workbooks and Decidim ZIPs: add attendees not yet in the registry",
+    )
+    p.add_argument("--stage", help="Decidim ZIP: put every row in this stage (name or key)")
+    p.add_argument(
+        "--map-state",
+        action="append",
+        metavar="STATE=RESPONSE",
+        help="Decidim ZIP: map a custom answer state, e.g. aceptada_parcialmente=partly_accepted",
     )
     p.set_defaults(handler=import_files)
 
     p = sub.add_parser("export", help="export a program")
     p.add_argument("--program", required=True, help="program name")
-    p.add_argument("--format", required=True, choices=(*exports.FORMATS, "html"))
+    p.add_argument("--format", required=True, choices=(*exports.FORMATS, "html", "decidim-results"))
+    p.add_argument(
+        "--decidim-host",
+        help="decidim-results: the installation whose result ids to use (default: the one "
+        "the program imported from)",
+    )
     p.add_argument("--output", required=True, type=Path, help="file (csv: a .zip or a folder)")
     p.set_defaults(handler=export_program)
 
@@ -70,6 +82,8 @@ def register(sub: Any) -> None:
 def import_files(args: argparse.Namespace, ctx: Context) -> int:
 
     found = read_files(args.files, ctx.settings.upload_limit_bytes)
+    if decidim_import.holds_decidim(found):
+        return decidim_import.import_decidim(args, ctx, found)
     if activity_import.holds_activities(found):
         return activity_import.import_activities(args, ctx, found)
     db = ctx.db()
@@ -156,7 +170,13 @@ def export_program(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db()
     program = programs.find_program(db, args.program)
     output: Path = args.output
-    if args.format == "html":  # the network map as a standalone page that works offline
+    if args.format == "decidim-results":  # for Decidim's accountability "Import results"
+        hosts = decidim_export.imported_hosts(db, program.id)
+        host = args.decidim_host or (hosts[0] if len(hosts) == 1 else "")
+        data = decidim_export.decidim_results_csv(db, ctx.user, program.id, host, ctx.lang)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_bytes(data)
+    elif args.format == "html":  # the network map as a standalone page that works offline
         style = MapStyle(lang=ctx.lang, max_nodes=maps.EXPORT_MAX_NODES)
         page = maps.export_html(db, ctx.user, program.id, style=style)
         output.parent.mkdir(parents=True, exist_ok=True)

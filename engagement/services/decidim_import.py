@@ -1,0 +1,398 @@
+"""Plan the import of a Decidim open-data ZIP into a program; writes nothing.
+
+Meetings become activities, proposals inputs, results commitments (child results their
+milestones). Every imported row is keyed by (installation host, resource, Decidim id) in
+``decidim_link``, with the values the import wrote, so that:
+
+- a later download updates what changed and duplicates nothing;
+- a field changed in Tejido since the last import is a *conflict*: shown in the preview
+  and kept as Tejido has it, never silently overwritten.
+
+:mod:`engagement.services.decidim_write` writes the plan (one transaction, an
+ImportBatch with audit entries, so the ordinary undo takes it back).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engagement.i18n import t
+from engagement.io.decidim_zip import DecidimExport
+from engagement.model import Principal, ProgramInfo, Term
+from engagement.services import audit
+from engagement.services.decidim_plan import (
+    _MODELS,
+    DecidimOptions,
+    DecidimPlan,
+    DecidimPreview,
+    PlannedRow,
+    Skipped,
+)
+from engagement.services.decidim_values import (
+    a_date,
+    count_of,
+    plain_text,
+    progress_of,
+    response_of,
+    split_organizations,
+    status_of,
+    translated,
+    true,
+    utc_time,
+)
+from engagement.services.permissions import Action, require
+from engagement.services.programs import get_program
+from engagement.storage.db import Database
+from engagement.storage.models import (
+    DEFAULT_TIME_ZONE,
+    Actor,
+    DecidimLink,
+    Program,
+)
+from engagement.text import name_key
+
+
+def preview_decidim_import(
+    db: Database, by: Principal, program_id: int, export: DecidimExport, options: DecidimOptions
+) -> DecidimPreview:
+    """What importing ``export`` would do; writes nothing."""
+    require(by, program_id, Action.IMPORT)
+    program = get_program(db, program_id)
+    with db.reading() as session:
+        plan = make_plan(session, program, export, options)
+    return DecidimPreview(program_id, export, plan, options, program.data_version)
+
+
+def program_zone(session: Session, program_id: int) -> str:
+    return session.scalar(select(Program.time_zone).where(Program.id == program_id)) or (
+        DEFAULT_TIME_ZONE
+    )
+
+
+def make_plan(
+    session: Session, program: ProgramInfo, export: DecidimExport, options: DecidimOptions
+) -> DecidimPlan:
+    planner = _Planner(session, program, export, options)
+    for row in export.rows("meetings"):
+        planner.meeting(row)
+    for row in export.rows("proposals"):
+        planner.proposal(row)
+    results = export.rows("results")
+    for row in results:
+        if not row.get("parent/id"):
+            planner.result(row)
+    parents = set()
+    for row in results:
+        if row.get("parent/id"):
+            planner.child_result(row)
+            parents.add(row["parent/id"])
+    planner.own_progress(parents)
+    return planner.plan
+
+
+class _Planner:
+    def __init__(
+        self,
+        session: Session,
+        program: ProgramInfo,
+        export: DecidimExport,
+        options: DecidimOptions,
+    ) -> None:
+        self.session, self.program, self.options = session, program, options
+        self.lang = options.lang
+        zone_name = program_zone(session, program.id)
+        try:
+            self.zone = ZoneInfo(zone_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.zone, zone_name = ZoneInfo(DEFAULT_TIME_ZONE), DEFAULT_TIME_ZONE
+        self.plan = DecidimPlan(
+            export.host,
+            export.release,
+            export.separator,
+            ignored_entries=export.ignored,
+            time_zone=zone_name,
+        )
+        self.today = dt.date.today()
+        self.links = {
+            (link.resource, link.decidim_id): link
+            for link in session.scalars(
+                select(DecidimLink).where(
+                    DecidimLink.program_id == program.id, DecidimLink.host == export.host
+                )
+            )
+        }
+        self.actors: dict[str, tuple[int, str]] = {
+            key: (actor_id, name)
+            for key, actor_id, name in session.execute(
+                select(Actor.name_key, Actor.id, Actor.name).where(
+                    Actor.program_id == program.id, Actor.deleted_at.is_(None)
+                )
+            )
+        }
+        self.kind = _meeting_type(program.activity_types)
+        self.results: set[str] = set()
+        self.progress_rows: dict[str, dict[str, str]] = {}
+
+    # --- stages --------------------------------------------------------------------
+    def stage_for(self, day: dt.date | None) -> int | None:
+        if self.options.stage_id is not None:
+            return self.options.stage_id
+        stages = list(self.program.stages)
+        if not stages:
+            return None
+        dated = [s for s in stages if s.closed_on]
+        start = self.program.start_date
+        if day is not None and dated and (start is None or day >= start):
+            for stage in stages:
+                if stage.closed_on is None or day <= stage.closed_on:
+                    return stage.id
+        self.plan.stage_defaulted += 1
+        current = next((s for s in stages if s.closed_on is None), stages[-1])
+        return current.id
+
+    # --- rows ----------------------------------------------------------------------
+    def skip(self, resource: str, row: dict[str, str], label: str, reason: str) -> None:
+        self.plan.skipped.append(Skipped(resource, row.get("id", ""), label, reason))
+
+    def meeting(self, row: dict[str, str]) -> None:
+        title = translated(row, "title", self.lang)[:300]
+        if not row.get("id"):
+            return self.skip("meeting", row, title, "no_id")
+        if row.get("published") and not true(row["published"]):
+            return self.skip("meeting", row, title, "unpublished")
+        if true(row.get("withdrawn", "")) or row.get("withdrawn_at"):
+            return self.skip("meeting", row, title, "withdrawn")
+        start = utc_time(row.get("start_time", ""))
+        if start is None:
+            return self.skip("meeting", row, title, "no_date")
+        local = start.astimezone(self.zone)
+        if local.date() > self.today:
+            return self.skip("meeting", row, title, "future")
+        if not title or self.kind is None:
+            return self.skip("meeting", row, title, "no_title" if not title else "no_type")
+        end = utc_time(row.get("end_time", ""))
+        end_local = end.astimezone(self.zone) if end else None
+        stage = self.stage_for(local.date())
+        if stage is None:
+            return self.skip("meeting", row, title, "no_stage")
+        values = {
+            "title": title,
+            "held_on": local.date().isoformat(),
+            "start_time": local.strftime("%H:%M:%S"),
+            "end_time": end_local.strftime("%H:%M:%S")
+            if end_local and end_local.date() == local.date()
+            else None,
+            "place": _place(row, self.lang)[:300],
+            "headcount": _headcount(row),
+            "summary": _summary(row, self.lang),
+            "stage_id": stage,
+            "activity_type_id": self.kind,
+        }
+        names = split_organizations(
+            row.get("organizations", "") or row.get("attending_organizations", "")
+        )
+        for name in names:
+            if name_key(name) not in self.actors:
+                self.plan.missing_actors.setdefault(name, self.near(name))
+        self.add(PlannedRow("meeting", row["id"], title, values, organisations=tuple(names)))
+
+    def near(self, name: str) -> list[str]:
+        keys = difflib.get_close_matches(name_key(name), list(self.actors), n=3, cutoff=0.75)
+        return [self.actors[k][1] for k in keys]
+
+    def proposal(self, row: dict[str, str]) -> None:
+        title = plain_text(translated(row, "title", self.lang))
+        if not row.get("id"):
+            return self.skip("proposal", row, title, "no_id")
+        state = row.get("state", "")
+        if state == "withdrawn" or true(row.get("withdrawn", "")) or row.get("withdrawn_at"):
+            return self.skip("proposal", row, title, "withdrawn")
+        published = utc_time(row.get("published_at", ""))
+        if published is None:
+            return self.skip("proposal", row, title, "unpublished")
+        body = plain_text(translated(row, "body", self.lang))
+        text = f"{title}\n\n{body}".strip() if body and body != title else title
+        if not text:
+            return self.skip("proposal", row, title, "no_title")
+        received = published.astimezone(self.zone).date()
+        values: dict[str, Any] = {
+            "text": text,
+            "topic": translated(row, "category/name", self.lang)[:200],
+            "received_on": received.isoformat(),
+            "stage_id": self.stage_for(received),
+            "actor_id": self.author(row),
+            "response": None,
+            "reasoning": "",
+            "responded_on": None,
+        }
+        if state and state not in ("not_answered", "withdrawn"):
+            response = response_of(state, self.options.states)
+            if response is None:
+                self.plan.unmapped_states[state] = self.plan.unmapped_states.get(state, 0) + 1
+            answered = utc_time(row.get("answered_at", ""))
+            values |= {
+                "response": response,
+                "reasoning": plain_text(translated(row, "answer", self.lang)),
+                "responded_on": answered.astimezone(self.zone).date().isoformat()
+                if answered
+                else None,
+            }
+        self.add(PlannedRow("proposal", row["id"], title[:120], values))
+
+    def author(self, row: dict[str, str]) -> int | None:
+        """The registry actor of an organisation author; None (anonymous) for anyone else.
+
+        A participant's name is read only to look it up, never stored.
+        """
+        name = row.get("author/name", "")
+        if not name or "," in name:  # several co-authors: anonymous citizens
+            return None
+        found = self.actors.get(name_key(name))
+        return found[0] if found else None
+
+    def result(self, row: dict[str, str]) -> None:
+        title = translated(row, "title", self.lang)[:300]
+        if not row.get("id") or not title:
+            return self.skip("result", row, title, "no_id" if not row.get("id") else "no_title")
+        progress = progress_of(row.get("progress", ""))
+        status, by_name = status_of(
+            row.get("status/key", ""), translated(row, "status/name", self.lang), progress
+        )
+        if not by_name:
+            key = row.get("status/key") or translated(row, "status/name", self.lang) or "—"
+            self.plan.statuses_from_progress[key] = self.plan.statuses_from_progress.get(key, 0) + 1
+        start = a_date(row.get("start_date", ""))
+        values = {
+            "title": title,
+            "description": plain_text(translated(row, "description", self.lang)),
+            "start_on": start.isoformat() if start else None,
+            "due_on": _iso(a_date(row.get("end_date", ""))),
+            "status": status,
+            "stage_id": self.stage_for(start),
+        }
+        proposals = tuple(
+            url.rstrip("/").rsplit("/", 1)[-1]
+            for url in row.get("proposal_urls", "").split(", ")
+            if url.strip()
+        )
+        self.results.add(row["id"])
+        self.progress_rows[row["id"]] = row
+        self.add(PlannedRow("result", row["id"], title, values, proposals=proposals))
+
+    def child_result(self, row: dict[str, str]) -> None:
+        title = translated(row, "title", self.lang)[:300]
+        parent = row.get("parent/id", "")
+        if parent not in self.results and ("result", parent) not in self.links:
+            return self.skip("child_result", row, title, "no_parent")
+        if not row.get("id") or not title:
+            return self.skip("child_result", row, title, "no_title")
+        values = {
+            "title": title,
+            "due_on": _iso(a_date(row.get("end_date", ""))),
+            "progress": progress_of(row.get("progress", "")),
+        }
+        self.add(PlannedRow("child_result", row["id"], title, values, parent=parent))
+
+    def own_progress(self, parents: set[str]) -> None:
+        """A result without children keeps its progress as the commitment's one milestone."""
+        for planned in [r for r in self.plan.rows if r.resource == "result"]:
+            if planned.decidim_id in parents:
+                continue
+            row = self.progress_rows[planned.decidim_id]
+            values = {
+                "title": planned.values["title"],
+                "due_on": planned.values["due_on"],
+                "progress": progress_of(row.get("progress", "")),
+            }
+            self.add(
+                PlannedRow(
+                    "result_progress",
+                    planned.decidim_id,
+                    planned.label,
+                    values,
+                    parent=planned.decidim_id,
+                )
+            )
+
+    # --- against what is there -------------------------------------------------------
+    def add(self, planned: PlannedRow) -> None:
+        link = self.links.get((planned.resource, planned.decidim_id))
+        if link is not None:
+            current = self.current(planned.entity, link.entity_id)
+            if current is not None:
+                planned.existing_id, planned.link_id = link.entity_id, link.id
+                compare(planned, link.imported, current)
+        self.plan.rows.append(planned)
+
+    def current(self, entity: str, entity_id: int) -> dict[str, Any] | None:
+        model = _MODELS[entity]
+        row = self.session.get(model, entity_id)
+        if row is None or getattr(row, "deleted_at", None) is not None:
+            return None
+        return {
+            k: audit.json_safe({"v": getattr(row, k)})["v"]
+            for k in model.__table__.c.keys()  # noqa: SIM118 (names, not columns)
+            if k not in ("id", "version")
+        }
+
+
+def compare(planned: PlannedRow, imported: dict[str, Any], current: dict[str, Any]) -> None:
+    """Fill in what changed in the file and what was edited in Tejido since the import."""
+    for name, new in planned.values.items():
+        if name not in current:  # computed (a commitment's own progress)
+            if imported.get(name) != new:
+                planned.changes[name] = [imported.get(name), new]
+            continue
+        last, now = imported.get(name), current[name]
+        if now != last and name in imported:
+            if new != last and new != now:
+                planned.conflicts[name] = [now, new]
+        elif new != now:
+            planned.changes[name] = [now, new]
+    planned.outcome = "updated" if planned.changes else "unchanged"
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _place(row: dict[str, str], lang: str) -> str:
+    parts = [row.get("address", "").strip(), translated(row, "location", lang).strip()]
+    return " · ".join(p for p in parts if p)
+
+
+def _headcount(row: dict[str, str]) -> int | None:
+    """Attendees; None when unknown: empty, or a meeting never closed (all figures 0)."""
+    count = count_of(row.get("attendees_count", row.get("attendees", "")))
+    orgs = row.get("organizations") or row.get("attending_organizations")
+    contributions = count_of(row.get("contributions_count", row.get("contributions", "")))
+    if not count and not contributions and not orgs:
+        return None
+    return count
+
+
+def _summary(row: dict[str, str], lang: str) -> str:
+    text = plain_text(translated(row, "description", lang))
+    contributions = count_of(row.get("contributions_count", row.get("contributions", "")))
+    if contributions:
+        text = f"{text}\n\n{_contributions_line(lang, contributions)}".strip()
+    return text[:20000]
+
+
+def _contributions_line(lang: str, count: int) -> str:
+    return t("decidim.contributions", lang, count=count)
+
+
+def _meeting_type(types: tuple[Term, ...]) -> int | None:
+    """The program's activity type for meetings, else its first type."""
+    for term in types:
+        words = {name_key(w) for w in (term.key, term.label_es, term.label_en, *term.aliases)}
+        if words & {"meeting", "reunion", "reunión", "assembly", "asamblea"}:
+            return term.id
+    return types[0].id if types else None

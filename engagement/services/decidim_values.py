@@ -1,0 +1,242 @@
+"""Decidim values in Tejido's terms: pure functions, no I/O.
+
+Examples
+--------
+>>> plain_text("<p>Más <b>luz</b> en el parque<br>ya</p><script>x()</script>")
+'Más luz en el parque\\nya'
+>>> translated({"title/en": "", "title/es": "Foro"}, "title", "en")
+'Foro'
+>>> utc_time("2024-07-19 18:30:00 UTC").isoformat()
+'2024-07-19T18:30:00+00:00'
+>>> utc_time("2024-07-19 11:30:00 -0700").isoformat()
+'2024-07-19T18:30:00+00:00'
+>>> split_organizations("Colectivo Verde, Vecinos Unidos\\r\\nCámara")
+['Colectivo Verde', 'Vecinos Unidos', 'Cámara']
+>>> response_of("aceptada_parcialmente")
+'partly_accepted'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from html.parser import HTMLParser
+
+from engagement.text import clean_name, name_key
+from engagement.values import CommitmentStatus, InputResponse
+
+_BLOCKS = {
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "blockquote",
+    "pre",
+    "table",
+}
+_HIDDEN = {"script", "style", "template", "iframe", "object"}
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.parts.append(data)
+
+
+@functools.lru_cache(maxsize=65536)
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment: tags dropped, entities decoded, never rendered.
+
+    Cached: the preview and the write read the same file.
+    """
+    if "<" not in html and "&" not in html:
+        return html.replace("\r\n", "\n").strip()
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def translated(row: dict[str, str], field: str, lang: str) -> str:
+    """A translated field in ``lang`` (``es`` matches ``es-MX``), or the first non-empty."""
+    prefix = f"{field}/"
+    found = ""
+    for column, value in row.items():
+        if not column.startswith(prefix) or "machine_translations" in column or not value:
+            continue
+        locale = column.rsplit("/", 1)[1].lower()
+        if locale == lang or locale.startswith(f"{lang}-"):
+            return value
+        found = found or value
+    return found or row.get(field, "")
+
+
+_TIME = re.compile(
+    r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.\d+)?"
+    r" ?(UTC|Z|[+-]\d\d:?\d\d)?$"
+)
+
+
+def utc_time(text: str) -> dt.datetime | None:
+    """A Decidim time as an aware datetime: ``… UTC``, ``… -0700`` or no zone (UTC, 0.27)."""
+    found = _TIME.match(text.strip())
+    if found is None:
+        return None
+    year, month, day, hour, minute, second, zone = found.groups()
+    offset = dt.timedelta(0)
+    if zone and zone not in ("UTC", "Z"):
+        digits = zone.replace(":", "")
+        offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
+        offset = -offset if digits[0] == "-" else offset
+    try:
+        moment = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
+    except ValueError:
+        return None
+    return (moment - offset).replace(tzinfo=dt.UTC)
+
+
+def a_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()[:10]) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def split_organizations(text: str) -> list[str]:
+    """The names in Decidim's free-text "attending organisations", deduplicated."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for part in re.split(r"[,\r\n]+", text):
+        name = clean_name(part)
+        if name and name_key(name) not in seen:
+            seen.add(name_key(name))
+            names.append(name)
+    return names
+
+
+def _words(token: str) -> set[str]:
+    return set(name_key(token.replace("_", " ").replace("-", " ")).split())
+
+
+_RESPONSES: tuple[tuple[set[str], InputResponse], ...] = (
+    ({"parcial", "parcialmente", "partially", "partly", "partial"}, InputResponse.PARTLY_ACCEPTED),
+    ({"rejected", "rechazada", "rechazado", "desestimada", "no"}, InputResponse.REJECTED),
+    ({"accepted", "aceptada", "aceptado", "aprobada", "aprobado"}, InputResponse.ACCEPTED),
+    ({"evaluating", "evaluacion", "evaluando", "estudio", "review"}, InputResponse.UNDER_REVIEW),
+)
+
+
+def response_of(state: str, chosen: dict[str, str] | None = None) -> str | None:
+    """Tejido's response for a published Decidim answer state; None when unmapped."""
+    if chosen and state in chosen:
+        return InputResponse(chosen[state]).value
+    words = _words(state)
+    for names, response in _RESPONSES:
+        if words & names:
+            return response.value
+    return None
+
+
+_STATUSES: tuple[tuple[set[str], CommitmentStatus], ...] = (
+    (
+        {"cancelled", "canceled", "cancelado", "cancelada", "descartado", "descartada"},
+        CommitmentStatus.DROPPED,
+    ),
+    (
+        {
+            "completed",
+            "finished",
+            "done",
+            "executed",
+            "finalizado",
+            "finalizada",
+            "terminado",
+            "terminada",
+            "ejecutado",
+            "ejecutada",
+            "completado",
+            "completada",
+        },
+        CommitmentStatus.DONE,
+    ),
+    (
+        {"progress", "execution", "ejecucion", "curso", "proceso", "started"},
+        CommitmentStatus.IN_PROGRESS,
+    ),
+    (
+        {
+            "planned",
+            "planning",
+            "pending",
+            "not",
+            "planificado",
+            "planificada",
+            "pendiente",
+            "previsto",
+            "prevista",
+        },
+        CommitmentStatus.OPEN,
+    ),
+)
+
+
+def status_of(key: str, name: str, progress: int) -> tuple[str, bool]:
+    """A commitment status from a result's status key or name; else from its progress.
+
+    Returns the status and whether it was matched by name.
+    """
+    for text in (key, name):
+        words = _words(text)
+        for names, status in _STATUSES:
+            if words & names:
+                return status.value, True
+    if progress >= 100:
+        return CommitmentStatus.DONE.value, False
+    return (CommitmentStatus.IN_PROGRESS if progress > 0 else CommitmentStatus.OPEN).value, False
+
+
+def progress_of(text: str) -> int:
+    """``60.0`` → 60, bounded to 0–100; empty → 0."""
+    try:
+        return max(0, min(100, round(float(text)))) if text.strip() else 0
+    except ValueError:
+        return 0
+
+
+def count_of(text: str) -> int | None:
+    try:
+        return int(float(text)) if text.strip() else None
+    except ValueError:
+        return None
+
+
+def true(text: str) -> bool:
+    return text.strip().lower() == "true"
