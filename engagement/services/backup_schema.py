@@ -42,8 +42,34 @@ def schema_of(conn: sqlite3.Connection) -> set[SchemaObject]:
             continue
         if kind == "index" and sql is None and name.startswith("sqlite_autoindex_"):
             continue  # made by SQLite for a UNIQUE or PRIMARY KEY constraint
-        found.add((kind, name, table, _SPACES.sub(" ", sql or "").strip()))
+        found.add((kind, name, table, _canonical(_SPACES.sub(" ", sql or "").strip())))
     return found
+
+
+def _canonical(sql: str) -> str:
+    """A CREATE TABLE with its table constraints in sorted order: Alembic's batch mode
+    (SQLite's ALTER TABLE) writes them in an order that varies from process to process.
+
+    Examples
+    --------
+    >>> _canonical('CREATE TABLE t ( a INT, CONSTRAINT z CHECK (a > 0), CONSTRAINT y UNIQUE (a) )')
+    'CREATE TABLE t ( a INT, CONSTRAINT y UNIQUE (a), CONSTRAINT z CHECK (a > 0) )'
+    """
+    head, paren, body = sql.partition("(")
+    if not paren or not head.upper().startswith("CREATE TABLE") or not body.endswith(")"):
+        return sql
+    parts, depth, start = [], 0, 0
+    inner = body[:-1]
+    for i, char in enumerate(inner):
+        depth += char == "("
+        depth -= char == ")"
+        if char == "," and depth == 0:
+            parts.append(inner[start:i].strip())
+            start = i + 1
+    parts.append(inner[start:].strip())
+    columns = [p for p in parts if not p.upper().startswith("CONSTRAINT")]
+    constraints = sorted(p for p in parts if p.upper().startswith("CONSTRAINT"))
+    return f"{head}( {', '.join(columns + constraints)} )"
 
 
 @cache

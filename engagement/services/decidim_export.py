@@ -28,7 +28,7 @@ from sqlalchemy import select
 from engagement.io.writers import Table, write_csv
 from engagement.model import Principal
 from engagement.services.commitments import progress_of
-from engagement.services.permissions import Action, require
+from engagement.services.permissions import Action, require, require_member
 from engagement.storage.db import Database
 from engagement.storage.models import Commitment, DecidimLink, Milestone
 
@@ -98,8 +98,9 @@ def decidim_results_csv(
     return out.getvalue().encode("utf-8")
 
 
-def imported_hosts(db: Database, program_id: int) -> list[str]:
-    """The Decidim installations the program imported from, sorted."""
+def imported_hosts(db: Database, by: Principal, program_id: int) -> list[str]:
+    """The Decidim installations the program imported from, sorted (for its members)."""
+    require_member(by, program_id)
     with db.reading() as session:
         return sorted(
             session.scalars(

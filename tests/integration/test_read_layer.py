@@ -35,6 +35,7 @@ import engagement.services as services_package
 from engagement.cli import main
 from engagement.errors import PermissionDenied
 from engagement.io.activity_sheets import read_activity_upload
+from engagement.io.decidim_zip import read_decidim_zip
 from engagement.io.marks import ExportMark
 from engagement.io.readers import read_upload
 from engagement.maps.filters import MapFilters
@@ -44,17 +45,22 @@ from engagement.services import (
     activity_import,
     actors,
     backup,
+    decidim_export,
+    decidim_import,
     exports,
     imports,
     maps,
+    permissions,
     privacy,
     programs,
     readcache,
     team,
     users,
 )
+from engagement.services.decidim_plan import DecidimOptions
 from engagement.services.view import ProgramView, program_view
 from engagement.storage.db import Database
+from tests.support.decidim_zips import decidim_zip
 from tests.support.kumu import kumu_workbook, workbook
 from tests.support.restricted import OPERATOR, Restricted, build_restricted
 
@@ -110,6 +116,18 @@ READERS: dict[str, Call] = {
         for fmt in ("xlsx", "csv", "kumu", "gexf", "graphml")
     ],
     "imports.list_imports": lambda db, w, u: imports.list_imports(db, u, w.program_id),
+    "decidim_export.decidim_results_csv": lambda db, w, u: decidim_export.decidim_results_csv(
+        db, u, w.program_id, "participa.example.org"
+    ),
+    "decidim_export.imported_hosts": lambda db, w, u: decidim_export.imported_hosts(
+        db, u, w.program_id
+    ),
+    "decidim_import.preview_decidim_import": lambda db, w, u: decidim_import.preview_decidim_import(
+        db, u, w.program_id, read_decidim_zip("d.zip", decidim_zip()), DecidimOptions()
+    ),
+    "permissions.own_records": lambda db, w, u: permissions.own_records(
+        db, u, w.program_id, "actor"
+    ),
     "imports.preview_import": lambda db, w, u: imports.preview_import(
         db, u, w.program_id, [read_upload("kumu.xlsx", kumu_workbook(), LIMIT)]
     ),
@@ -158,6 +176,7 @@ VIEW_METHODS: dict[str, Callable[[ProgramView, Restricted], Any]] = {
     ],
     "frozen": lambda v, w: [v.frozen(None), v.frozen(v.snapshots()[0].id)],
     "key_players": lambda v, w: v.key_players(),
+    "brokers": lambda v, w: [v.brokers().actors, v.brokers().pairs],
     "last_mentoring_call": lambda v, w: v.last_mentoring_call(),
     "measures": lambda v, w: v.measures(),
     "names": lambda v, w: v.names(),
@@ -244,6 +263,8 @@ PROGRAM_INDEPENDENT = {
     "users.get_user",
     "users.list_users",
     "users.user_count",
+    "sessions.live_sessions",  # an account's sign-in sessions, not a program's data
+    "sessions.resolve",  # the sign-in itself
 }
 #: Public functions taking ``db`` that write through registered write services.
 WRITES_ELSEWHERE = {
@@ -260,16 +281,16 @@ def read_functions() -> tuple[set[str], set[str]]:
     """(public functions taking ``db`` that open no write transaction themselves,
     public functions taking a ``view``)."""
     by_db, by_view = set(), set()
-    for info in pkgutil.iter_modules(services_package.__path__):
-        module = importlib.import_module(f"engagement.services.{info.name}")
+    for info in pkgutil.walk_packages(services_package.__path__, "engagement.services."):
+        module = importlib.import_module(info.name)
         for name, fn in inspect.getmembers(module, inspect.isfunction):
             if fn.__module__ != module.__name__ or name.startswith("_"):
                 continue
             params = set(inspect.signature(fn).parameters)
             if "db" in params and "writing()" not in inspect.getsource(fn):
-                by_db.add(f"{info.name}.{name}")
+                by_db.add(f"{info.name.rsplit('.', 1)[-1]}.{name}")
             elif "view" in params:
-                by_view.add(f"{info.name}.{name}")
+                by_view.add(f"{info.name.rsplit('.', 1)[-1]}.{name}")
     return by_db, by_view
 
 
@@ -281,10 +302,18 @@ def test_every_read_function_is_in_the_registry() -> None:
     assert methods - {"db", "by", "program_id", "visibility", "stamp", "lang"} == set(VIEW_METHODS)
 
 
+def _service_modules() -> dict[str, str]:
+    """Each services module's own name -> its dotted name (area subpackages included)."""
+    return {
+        info.name.rsplit(".", 1)[-1]: info.name
+        for info in pkgutil.walk_packages(services_package.__path__, "engagement.services.")
+    }
+
+
 def test_every_reader_takes_the_principal() -> None:
     for name in READERS:
         module, function = name.split(".")
-        fn = getattr(importlib.import_module(f"engagement.services.{module}"), function)
+        fn = getattr(importlib.import_module(_service_modules()[module]), function)
         assert "by" in inspect.signature(fn).parameters, name
 
 

@@ -22,6 +22,7 @@ import pytest
 import engagement.services as services_package
 from engagement.errors import PermissionDenied
 from engagement.io.activity_sheets import read_activity_upload
+from engagement.io.decidim_zip import read_decidim_zip
 from engagement.io.readers import read_upload
 from engagement.model import AssessmentInput, Principal
 from engagement.services import (
@@ -32,6 +33,7 @@ from engagement.services import (
     assessments,
     backup,
     commitments,
+    decidim_write,
     demo,
     evidence,
     import_undo,
@@ -46,6 +48,7 @@ from engagement.services import (
     terms,
     users,
 )
+from engagement.services.decidim_plan import DecidimOptions
 from engagement.storage.db import Database
 from engagement.tracking import (
     ActivityInput,
@@ -56,6 +59,7 @@ from engagement.tracking import (
     MilestoneInput,
     TaskInput,
 )
+from tests.support.decidim_zips import decidim_zip
 from tests.support.kumu import kumu_workbook, workbook
 
 LEAD = Principal("cli")
@@ -160,6 +164,9 @@ REGISTRY: dict[str, Call] = {
     "activities.restore_activity": lambda w, u: A.restore_activity(w.db, u, w.gone["activity"]),
     "activity_import_write.apply_activity_import": lambda w, u: (
         activity_import_write.apply_activity_import(w.db, u, w.pid, [_activity_file()])
+    ),
+    "decidim_write.apply_decidim_import": lambda w, u: decidim_write.apply_decidim_import(
+        w.db, u, w.pid, read_decidim_zip("d.zip", decidim_zip()), DecidimOptions()
     ),
     "actor_edits.apply_actor_changes": lambda w, u: actor_edits.apply_actor_changes(
         w.db, u, [actor_edits.ActorChange(w.actor, {"territory": "Centro"}, None)]

@@ -171,7 +171,7 @@ def export_program(args: argparse.Namespace, ctx: Context) -> int:
     program = programs.find_program(db, args.program)
     output: Path = args.output
     if args.format == "decidim-results":  # for Decidim's accountability "Import results"
-        hosts = decidim_export.imported_hosts(db, program.id)
+        hosts = decidim_export.imported_hosts(db, ctx.user, program.id)
         host = args.decidim_host or (hosts[0] if len(hosts) == 1 else "")
         data = decidim_export.decidim_results_csv(db, ctx.user, program.id, host, ctx.lang)
         output.parent.mkdir(parents=True, exist_ok=True)
