@@ -5,15 +5,12 @@ import streamlit as st
 from engagement.ui import state
 from engagement.ui.auth import follow_deep_link, require_sign_in
 from engagement.ui.i18n import tr
-from engagement.ui.navigation import use_app_navigation
 from engagement.ui.outage import surviving_outages
 from engagement.ui.print_css import print_styles
 from engagement.ui.rights import tracking_rights
 from engagement.ui.session_gate import guard_streamlit
 from engagement.ui.sidebar import declare_language, init_from_url, render_sidebar
 
-# pages/ is run by the st.navigation below, never as Streamlit's legacy folder.
-use_app_navigation()
 # Streamlit stores uploads and obeys cache-clearing and component messages from any
 # browser; this refuses them until the session's user has signed in (see session_gate).
 guard_streamlit()
@@ -31,52 +28,56 @@ with surviving_outages():
     pages = {
         tr("nav.group.program"): [
             st.Page(
-                "pages/dashboard.py",
+                "app_pages/dashboard.py",
                 title=tr("tracking.nav.dashboard"),
                 icon=":material/dashboard:",
                 default=True,
             ),
-            st.Page("pages/home.py", title=tr("tracking.nav.overview"), icon=":material/home:"),
-            st.Page("pages/actors.py", title=tr("nav.actors"), icon=":material/groups:"),
+            st.Page("app_pages/home.py", title=tr("tracking.nav.overview"), icon=":material/home:"),
+            st.Page("app_pages/actors.py", title=tr("nav.actors"), icon=":material/groups:"),
             st.Page(
-                "pages/relationships.py", title=tr("nav.relationships"), icon=":material/share:"
+                "app_pages/relationships.py", title=tr("nav.relationships"), icon=":material/share:"
             ),
             st.Page(
-                "pages/assessments.py", title=tr("nav.assessments"), icon=":material/fact_check:"
+                "app_pages/assessments.py",
+                title=tr("nav.assessments"),
+                icon=":material/fact_check:",
             ),
         ],
         tr("nav.group.coalition"): [
-            st.Page("pages/grid.py", title=tr("nav.grid"), icon=":material/grid_view:"),
-            st.Page("pages/network.py", title=tr("nav.network"), icon=":material/hub:"),
+            st.Page("app_pages/grid.py", title=tr("nav.grid"), icon=":material/grid_view:"),
+            st.Page("app_pages/network.py", title=tr("nav.network"), icon=":material/hub:"),
         ],
         tr("tracking.nav.group"): [
             st.Page(
-                "pages/activities.py", title=tr("tracking.nav.activities"), icon=":material/event:"
+                "app_pages/activities.py",
+                title=tr("tracking.nav.activities"),
+                icon=":material/event:",
             ),
             st.Page(
-                "pages/commitments.py",
+                "app_pages/commitments.py",
                 title=tr("tracking.nav.commitments"),
                 icon=":material/handshake:",
             ),
             st.Page(
-                "pages/snapshots.py",
+                "app_pages/snapshots.py",
                 title=tr("tracking.nav.snapshots"),
                 icon=":material/photo_camera:",
             ),
         ],
         tr("nav.group.data"): [
             st.Page(
-                "pages/import_export.py",
+                "app_pages/import_export.py",
                 title=tr("nav.import_export" if rights.import_data else "pages.nav.export"),
                 icon=":material/swap_vert:",
             ),
-            st.Page("pages/settings.py", title=tr("nav.settings"), icon=":material/settings:"),
-            st.Page("pages/team.py", title=tr("nav.team"), icon=":material/shield_person:"),
+            st.Page("app_pages/settings.py", title=tr("nav.settings"), icon=":material/settings:"),
+            st.Page("app_pages/team.py", title=tr("nav.team"), icon=":material/shield_person:"),
         ],
     }
     if rights.see_audit:
         pages[tr("nav.group.data")].append(
-            st.Page("pages/audit.py", title=tr("nav.audit"), icon=":material/history:")
+            st.Page("app_pages/audit.py", title=tr("nav.audit"), icon=":material/history:")
         )
     # Every page stays in view: past twelve pages Streamlit would hide some behind "View more".
     navigation = st.navigation(pages, expanded=True)

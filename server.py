@@ -6,10 +6,6 @@ app.py`` still works, but a sign-in then lasts only as long as the browser tab.
 
 import streamlit as st
 
-from engagement.ui.navigation import use_app_navigation
 from engagement.web.session_routes import routes
 
-# Before any session exists: pages/ is app.py's st.navigation's, never Streamlit's legacy
-# folder, from the very first request (a deep link included).
-use_app_navigation()
 app = st.App("app.py", routes=routes())

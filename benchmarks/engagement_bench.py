@@ -11,7 +11,7 @@ Measured (median of ``--repeat`` runs, each in this process):
 
 * **service cold**: ``services.dashboard.dashboard`` (every figure, per stage and overall,
   monthly series, engagement per stage, flags), reading the database, no cache;
-* **page cold / warm**: ``pages/dashboard.py`` run through Streamlit's AppTest: first run
+* **page cold / warm**: ``app_pages/dashboard.py`` run through Streamlit's AppTest: first run
   after clearing the caches, then a rerun with warm caches (what a user pays when the
   data did not change). The goal is warm large <= 1.5x warm empty, same run;
 * **OGP checklist** and **stale key players** (service, cold);
@@ -137,7 +137,7 @@ def build(url: str) -> tuple[int, int]:
 
 
 def page_times(program_id: int, start_id: int, repeat: int) -> tuple[float, float]:
-    """pages/dashboard.py through AppTest: cold (caches cleared) and warm (rerun).
+    """app_pages/dashboard.py through AppTest: cold (caches cleared) and warm (rerun).
 
     The app first opens on a third, empty program (start-up, imports), then the program
     measured is chosen: that run is the cold one.

@@ -186,7 +186,7 @@ def main() -> None:
         print(f"tree: {root}  actors: {args.actors}  (signed in as a viewer)\n")
         print("| page | run | statements | sessions |")
         print("|---|---|---:|---:|")
-        for page in ("pages/network.py", "pages/dashboard.py"):
+        for page in ("app_pages/network.py", "app_pages/dashboard.py"):
             found = measure(root, page, program_id, viewer, counts)
             for run in ("cold", "warm"):
                 statements, sessions, kinds = found[run]

@@ -169,33 +169,17 @@ def test_errors_are_domain_errors_not_builtin_value_errors(cls: type[EngagementE
     assert cls.__doc__ or cls.code != EngagementError.code
 
 
-def test_the_legacy_pages_mode_is_left_by_one_explicit_call() -> None:
-    """``pages/`` stays beside app.py (the design card's layout); one documented call,
-    checked against the pinned Streamlit release, keeps Streamlit out of its legacy mode.
-    An upgrade of Streamlit fails here until the mechanism is re-checked."""
-    import streamlit
-    from streamlit.runtime.pages_manager import PagesManager
-    from streamlit.runtime.scriptrunner import script_runner
-
-    from engagement.ui import navigation
-
-    assert streamlit.__version__ == navigation.CHECKED_STREAMLIT
-    assert "streamlit==" + navigation.CHECKED_STREAMLIT in (ROOT / "requirements.txt").read_text()
-    assert "PagesManager.uses_pages_directory" in inspect.getsource(script_runner)
-    before = PagesManager.uses_pages_directory
-    try:
-        PagesManager.uses_pages_directory = None
-        navigation.use_app_navigation()
-        assert PagesManager.uses_pages_directory is False
-    finally:
-        PagesManager.uses_pages_directory = before
-    assert "use_app_navigation()" in (ROOT / "app.py").read_text()
-    assert "use_app_navigation()" in (ROOT / "server.py").read_text()
+def test_no_legacy_pages_folder_beside_app_py() -> None:
+    """A ``pages/`` folder beside the entry point puts Streamlit in its legacy multipage
+    mode until ``st.navigation`` first runs (a deep link as a fresh server's first request
+    then runs the page alone). The page scripts live in ``app_pages/`` instead."""
+    assert not (ROOT / "pages").exists()
+    assert sorted((ROOT / "app_pages").glob("*.py"))
 
 
-#: The two documented, version-pinned hooks into Streamlit's internals (each is called
-#: explicitly from app.py and has its own test that fails when Streamlit changes).
-STREAMLIT_HOOKS = {"engagement.ui.navigation", "engagement.ui.session_gate"}
+#: The one documented, version-pinned hook into Streamlit's internals (called explicitly
+#: from app.py; tests/unit/test_session_gate.py fails when Streamlit changes).
+STREAMLIT_HOOKS = {"engagement.ui.session_gate"}
 #: Modules that read (never change) one internal: ``get_script_run_ctx``, the identity of
 #: the current run, which has no public equivalent (``st.context`` has no session id).
 STREAMLIT_READS = {"engagement.ui.context"}

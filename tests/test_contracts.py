@@ -14,7 +14,7 @@ from engagement.i18n import LANGUAGES, catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = ROOT / "engagement"
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((ROOT / "app_pages").glob("*.py"))
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -45,7 +45,7 @@ def test_streamlit_stays_out_of_the_domain() -> None:
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_every_page_is_navigable_tested_and_short(page: Path) -> None:
     app = (ROOT / "app.py").read_text(encoding="utf-8")
-    assert f'"pages/{page.name}"' in app, f"{page.name} is not in app.py's navigation"
+    assert f'"app_pages/{page.name}"' in app, f"{page.name} is not in app.py's navigation"
     assert (ROOT / "tests" / "pages" / f"test_{page.name}").exists(), f"no AppTest for {page}"
     lines = page.read_text(encoding="utf-8").splitlines()
     assert 20 <= len(lines) <= 200, f"{page.name} has {len(lines)} lines (storyboards: 40-150)"
@@ -116,7 +116,7 @@ WRITERS = DOMAIN / "io" / "writers.py"
 
 def test_every_csv_and_xlsx_goes_through_the_formula_neutralising_writers() -> None:
     """pandas' to_csv/to_excel, csv.writer and openpyxl leave ``=cmd|...`` cells live."""
-    code = [*_python_files(DOMAIN, ROOT / "pages", ROOT / "scripts", ROOT / "benchmarks")]
+    code = [*_python_files(DOMAIN, ROOT / "app_pages", ROOT / "scripts", ROOT / "benchmarks")]
     offenders = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
         for path in [*code, ROOT / "app.py"]

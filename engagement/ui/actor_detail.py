@@ -85,7 +85,7 @@ def history(actor_history: pd.DataFrame, program: ProgramInfo) -> None:
     if actor_history.empty:
         st.info(tr("actors.detail.no_history"), icon=":material/fact_check:")
         if tracking_rights(program.id).assess:
-            st.page_link("pages/assessments.py", label=tr("actors.detail.go_assess"),
+            st.page_link("app_pages/assessments.py", label=tr("actors.detail.go_assess"),
                          icon=":material/fact_check:")  # fmt: skip
         return
     st.markdown(escape_markdown(score_history.movement(actor_history)))
@@ -126,7 +126,7 @@ def ties(all_ties: pd.DataFrame, actor: ActorInfo, program: ProgramInfo) -> None
             },
         )
     st.page_link(
-        "pages/relationships.py", label=tr("actors.detail.go_ties"), icon=":material/share:"
+        "app_pages/relationships.py", label=tr("actors.detail.go_ties"), icon=":material/share:"
     )
 
 

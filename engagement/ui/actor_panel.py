@@ -62,7 +62,7 @@ def render_actor_panel(program_id: int, actor_id: int, stage_id: int | None = No
             st.info(tr("grid.panel.not_assessed"), icon=":material/info:")
             if tracking_rights(program.id).assess:
                 st.page_link(
-                    "pages/assessments.py",
+                    "app_pages/assessments.py",
                     label=tr("grid.go_assessments"),
                     icon=":material/fact_check:",
                 )

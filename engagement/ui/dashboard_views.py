@@ -95,10 +95,10 @@ def figures_row(figures: Figures) -> None:
 def alerts(board: Dashboard) -> None:
     """What needs attention, each with where to act."""
     found = [
-        (board.overdue_tasks, "tracking.alert.tasks", "pages/activities.py"),
-        (board.overdue_commitments, "tracking.alert.overdue", "pages/commitments.py"),
-        (board.stalled_commitments, "tracking.alert.stalled", "pages/commitments.py"),
-        (board.awaiting_inputs, "tracking.alert.inputs", "pages/commitments.py"),
+        (board.overdue_tasks, "tracking.alert.tasks", "app_pages/activities.py"),
+        (board.overdue_commitments, "tracking.alert.overdue", "app_pages/commitments.py"),
+        (board.stalled_commitments, "tracking.alert.stalled", "app_pages/commitments.py"),
+        (board.awaiting_inputs, "tracking.alert.inputs", "app_pages/commitments.py"),
     ]
     for count, key, page in found:
         if count:
@@ -209,7 +209,7 @@ def _evidence_table(item: ChecklistItem) -> None:
             tr("field.url"): st.column_config.LinkColumn(),
         },
     )
-    page = "pages/commitments.py" if item.key == "responses" else "pages/activities.py"
+    page = "app_pages/commitments.py" if item.key == "responses" else "app_pages/activities.py"
     if item.key != "evidence":
         st.page_link(page, label=tr(f"ogp.go.{item.key}"), icon=":material/arrow_forward:")
 

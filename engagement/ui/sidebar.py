@@ -98,6 +98,6 @@ def require_program() -> int:
     pid = state.program_id()
     if pid is None:
         st.info(tr("app.choose_program_first"))
-        st.page_link("pages/settings.py", label=tr("nav.settings"), icon=":material/settings:")
+        st.page_link("app_pages/settings.py", label=tr("nav.settings"), icon=":material/settings:")
         st.stop()
     return pid

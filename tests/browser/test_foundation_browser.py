@@ -80,9 +80,9 @@ def test_a_link_to_a_page_works_as_the_first_visit_of_a_fresh_server(
     page: Page, demo_database: tuple[Path, str]
 ) -> None:
     # Streamlit runs a page script alone (no app.py: no sidebar, file names as navigation)
-    # when a deep link is the first request a server with a pages/ folder gets, unless
-    # server.py (what make run and deploy/ start) leaves that legacy mode first.
-    with running_app(*demo_database, script="server.py") as cold:
+    # when a deep link is the first request a server with a pages/ folder gets; the
+    # pages live in app_pages/ so that never happens.
+    with running_app(*demo_database) as cold:
         goto(page, cold, "import_export", program=cold.tepic_id)
         expect(page.locator("[data-testid='stSidebarNav']")).to_contain_text("Importar y exportar")
         assert "import export" not in sidebar_nav(page)

@@ -339,7 +339,7 @@ def _calls_in(path: Path) -> set[str]:
 def _interface_files() -> list[Path]:
     return [
         ROOT / "app.py",
-        *sorted((ROOT / "pages").glob("*.py")),
+        *sorted((ROOT / "app_pages").glob("*.py")),
         *sorted((ROOT / "engagement" / "ui").rglob("*.py")),
         *sorted((ROOT / "engagement" / "cli").rglob("*.py")),
     ]

@@ -45,7 +45,7 @@ def program(app_db: Database) -> ProgramInfo:
 
 @pytest.fixture
 def open_page(app_db: Database) -> Callable[..., AppTest]:
-    """Run app.py, then switch to ``page`` (e.g. "pages/actors.py") in language ``lang``."""
+    """Run app.py, then switch to ``page`` (e.g. "app_pages/actors.py") in language ``lang``."""
 
     def _open(page: str | None = None, lang: str = "es", program_id: int | None = None) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)

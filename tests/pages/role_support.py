@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OPERATOR = Principal("cli")
 ROLE_USERS = {"lead": "lidia", "mentor": "marco", "facilitator": "fabi", "viewer": "alcaldia"}
 #: Every page of the navigation, by file name.
-PAGES = tuple(sorted(p.stem for p in (ROOT / "pages").glob("*.py")))
+PAGES = tuple(sorted(p.stem for p in (ROOT / "app_pages").glob("*.py")))
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def demo_app(
         at.session_state["tejido.last_seen"] = time.time()
         at.run()
         if page:
-            at.switch_page(f"pages/{page}.py")
+            at.switch_page(f"app_pages/{page}.py")
             at.run()
         return at
 

@@ -38,7 +38,7 @@ def test_log_a_workshop_with_attendees_and_tasks(
 ) -> None:
     for name in ("Colectivo Verde", "Vecinos Unidos"):
         actors.add_actor(app_db, USER, program.id, {"name": name})
-    at = open_page("pages/activities.py", program_id=program.id)
+    at = open_page("app_pages/activities.py", program_id=program.id)
     assert "Todavía no hay actividades registradas." in [i.value for i in at.info]
     at.text_input(key="activities.log.title").input("Taller de co-diseño del parque")
     at.selectbox(key="activities.log.activity_type_id").set_value(kind(program, "workshop"))
@@ -78,7 +78,7 @@ def test_log_a_workshop_with_attendees_and_tasks(
 def test_problems_are_shown_and_nothing_is_saved(
     open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
 ) -> None:
-    at = open_page("pages/activities.py", program_id=program.id)
+    at = open_page("app_pages/activities.py", program_id=program.id)
     at.number_input(key="activities.log.headcount").set_value(3)
     at.number_input(key="activities.log.gender.women").set_value(5)
     at.session_state["activities.log.tasks.0"] = {
@@ -110,7 +110,7 @@ def test_detail_tasks_and_edit(
     open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
 ) -> None:
     activity_id = _recorded(app_db, program)
-    at = open_page("pages/activities.py", program_id=program.id)
+    at = open_page("app_pages/activities.py", program_id=program.id)
     at.selectbox(key="activities.selected").set_value(activity_id).run()
     assert at.subheader[-1].value.endswith("Foro barrial") or any(
         "Foro barrial" in s.value for s in at.subheader
@@ -138,7 +138,7 @@ def test_detail_tasks_and_edit(
     )  # fmt: skip
     submit(at, "Guardar")
     assert any("No se guardó" in e.value for e in at.error)
-    at = open_page("pages/activities.py", program_id=program.id)
+    at = open_page("app_pages/activities.py", program_id=program.id)
     at.selectbox(key="activities.selected").set_value(activity_id).run()
     at.text_input(key="activities.edit.title").set_value("Foro barrial de marzo")
     submit(at, "Guardar")
@@ -150,7 +150,7 @@ def test_delete_and_restore(
     open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
 ) -> None:
     activity_id = _recorded(app_db, program)
-    at = open_page("pages/activities.py", lang="en", program_id=program.id)
+    at = open_page("app_pages/activities.py", lang="en", program_id=program.id)
     at.selectbox(key="activities.selected").set_value(activity_id).run()
     at.checkbox(key=f"activities.delete_sure.{activity_id}").check().run()
     submit(at, "Delete")

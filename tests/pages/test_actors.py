@@ -15,7 +15,7 @@ from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in
 
-PAGE = "pages/actors.py"
+PAGE = "app_pages/actors.py"
 OTHER = Principal("marta")
 OPERATOR = Principal("cli")
 

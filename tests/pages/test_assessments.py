@@ -17,7 +17,7 @@ from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in
 
-PAGE = "pages/assessments.py"
+PAGE = "app_pages/assessments.py"
 FULL = {
     "power": 3,
     "interest": 4,

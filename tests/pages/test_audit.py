@@ -24,7 +24,7 @@ def test_audit_shows_field_level_changes_and_filters_by_user(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
     _changes(app_db, program)
-    at = open_page("pages/audit.py", program_id=program.id)
+    at = open_page("app_pages/audit.py", program_id=program.id)
     table = at.dataframe[0].value
     assert "Territorio / zona: Centro → Casco histórico" in set(table["Cambios (anterior → nuevo)"])
     assert {"ana", "luis", "local"} <= set(table["Quién"])
@@ -40,7 +40,7 @@ def test_audit_names_every_field_and_says_yes_or_no(
 ) -> None:
     design = program.stages[0].id
     snapshots.close_stage(app_db, Principal("ana"), program.id, design, dt.date.today(), "Cierre")
-    at = open_page("pages/audit.py", program_id=program.id)
+    at = open_page("app_pages/audit.py", program_id=program.id)
     changes = set(at.dataframe[0].value["Cambios (anterior → nuevo)"])
     assert f"Nombre: Cierre; Etapa: {program.stages[0].label('es')}; Cierre de etapa: Sí" in changes
     assert not [c for c in changes if "stage_" in c or "True" in c]
@@ -66,7 +66,7 @@ def test_audit_says_what_each_change_is_about_by_name(
     )  # fmt: skip
     relationships.delete_relationship(app_db, ana, tie.id)
     actors.delete_actor(app_db, ana, onu.id)  # deleted actors keep their names in the trail
-    at = open_page("pages/audit.py", program_id=program.id)
+    at = open_page("app_pages/audit.py", program_id=program.id)
     table = at.dataframe[0].value
     columns = ("Sobre qué", "Acción", "Cambios (anterior → nuevo)")
     rows = list(zip(*(table[c] for c in columns), strict=True))
@@ -85,7 +85,7 @@ def test_audit_in_english_and_date_filter(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
     _changes(app_db, program)
-    at = open_page("pages/audit.py", lang="en", program_id=program.id)
+    at = open_page("app_pages/audit.py", lang="en", program_id=program.id)
     assert at.title[0].value == "Audit"
     long_ago = dt.date(2020, 1, 1)
     at.date_input(key="audit.dates").set_value((long_ago, long_ago)).run()
@@ -108,7 +108,7 @@ def test_viewers_cannot_read_the_audit(
     paths = [str(p.get("script_path", "")) for p in at._registered_pages.values()]
     assert paths and not [p for p in paths if p.endswith("audit.py")]
     with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("pages/audit.py")
+        at.switch_page("app_pages/audit.py")
 
 
 def test_the_audit_download_neutralises_formulas_in_names(
@@ -136,7 +136,7 @@ def test_the_audit_download_neutralises_formulas_in_names(
     hostile = ['=HYPERLINK("http://x","y")', "-2+3+cmd|' /C calc'!A0", "@SUM(1)", "+1"]
     for name in hostile:
         actors.add_actor(app_db, Principal("ana"), program.id, {"name": name})
-    at = open_page("pages/audit.py", program_id=program.id)
+    at = open_page("app_pages/audit.py", program_id=program.id)
     button = next(b.proto for b in at.get("download_button") if "audit.download" in b.proto.id)
     text = deferred[button.deferred_file_id]().decode("utf-8-sig")
     cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]

@@ -34,7 +34,7 @@ def test_waiting_inputs_oldest_first_and_answer_one(
     inputs.add_input(
         app_db, USER, program.id, InputInput("Horario nocturno", TODAY - dt.timedelta(days=2))
     )
-    at = open_page("pages/commitments.py", program_id=program.id)
+    at = open_page("app_pages/commitments.py", program_id=program.id)
     waiting = table(at, "Días esperando")
     assert list(waiting["Aporte"]) == ["Más bancas", "Horario nocturno"]
     assert list(waiting["Quién lo planteó"]) == ["Colectivo Verde", "Anónimo"]
@@ -57,7 +57,7 @@ def test_waiting_inputs_oldest_first_and_answer_one(
 def test_record_an_input(
     open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
 ) -> None:
-    at = open_page("pages/commitments.py", lang="en", program_id=program.id)
+    at = open_page("app_pages/commitments.py", lang="en", program_id=program.id)
     assert "Every input has a reasoned response." in [s.value for s in at.success]
     click(at, "Record input")
     assert any("is required" in e.value for e in at.error)
@@ -73,7 +73,7 @@ def test_add_a_commitment_with_milestones(
     open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
 ) -> None:
     lead = actors.add_actor(app_db, USER, program.id, {"name": "Municipio"}).id
-    at = open_page("pages/commitments.py", program_id=program.id)
+    at = open_page("app_pages/commitments.py", program_id=program.id)
     at.text_input(key="commitments.add.title").input("Recuperar el parque La Loma")
     at.selectbox(key="commitments.add.responsible_id").set_value(lead)
     at.date_input(key="commitments.add.due_on").set_value(TODAY - dt.timedelta(days=1))
@@ -105,7 +105,7 @@ def test_edit_commitment_and_evidence(
     item = CommitmentInput("Mesa de seguimiento", milestones=(first,))
     info = commitments.add_commitment(app_db, USER, program.id, item)
     evidence.add_evidence(app_db, USER, program.id, evidence_item())
-    at = open_page("pages/commitments.py", program_id=program.id)
+    at = open_page("app_pages/commitments.py", program_id=program.id)
     at.selectbox(key="commitments.selected").set_value(info.id).run()
     at.selectbox(key="commitments.edit.status").set_value("done")
     editor = f"commitments.edit.milestones.{info.id}.{info.version}"

@@ -16,7 +16,7 @@ from engagement.services import actors, assessments, relationships
 from engagement.storage.db import Database
 from tests.pages.conftest import USER
 
-PAGE = "pages/grid.py"
+PAGE = "app_pages/grid.py"
 XSS = "<img src=x onerror=alert(1)>"
 
 

@@ -24,7 +24,7 @@ def test_home_shows_counts_of_the_program(
     actors.add_actor(app_db, USER, program.id, {"name": "INGUAT"})
     item = AssessmentInput(a.id, program.stages[0].id, dt.date(2024, 3, 1), 5, 5, 4, 5, 3)
     assessments.record_assessments(app_db, USER, program.id, [item])
-    at = open_page("pages/home.py", program_id=program.id)
+    at = open_page("app_pages/home.py", program_id=program.id)
     assert at.header[0].value == "Impulso Local"
     metrics = {m.label: m.value for m in at.metric}
     assert metrics == {
@@ -39,6 +39,6 @@ def test_home_shows_counts_of_the_program(
 
 
 def test_home_in_english(open_page: Callable[..., AppTest], program: ProgramInfo) -> None:
-    at = open_page("pages/home.py", lang="en", program_id=program.id)
+    at = open_page("app_pages/home.py", lang="en", program_id=program.id)
     assert "Actors" in [m.label for m in at.metric]
     assert at.subheader[0].value == "Program stages"

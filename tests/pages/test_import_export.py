@@ -21,7 +21,7 @@ from tests.support.kumu import ELEMENTS, csv_bytes, kumu_workbook
 
 OPERATOR = Principal("local")  # the command line's full access
 
-PAGE = "pages/import_export.py"
+PAGE = "app_pages/import_export.py"
 
 
 def open_with_files(

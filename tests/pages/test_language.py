@@ -17,7 +17,7 @@ from engagement.services import users
 from engagement.storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
-UI_FILES = sorted([*(ROOT / "engagement" / "ui").glob("*.py"), *(ROOT / "pages").glob("*.py")])
+UI_FILES = sorted([*(ROOT / "engagement" / "ui").glob("*.py"), *(ROOT / "app_pages").glob("*.py")])
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from engagement.storage.db import Database
 from engagement.ui import analysis_tables, network_views
 from tests.pages.conftest import ROOT, USER
 
-PAGE = "pages/network.py"
+PAGE = "app_pages/network.py"
 
 
 def _sector(program: ProgramInfo, key: str) -> int:
@@ -251,7 +251,7 @@ def test_analysis_tables_explain_themselves_and_download(
     from engagement.services import demo
 
     program = demo.load_demo(app_db, Principal("cli"), demo.demo_data("antigua"))
-    at = open_page("pages/network.py", program_id=program.id)
+    at = open_page("app_pages/network.py", program_id=program.id)
     assert any(h.value == "Análisis de la coalición" for h in at.header)
     captions = " ".join(c.value for c in at.caption)
     columns = {c for df in at.dataframe for c in df.value.columns}

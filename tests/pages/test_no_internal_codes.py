@@ -29,7 +29,7 @@ def test_no_page_shows_a_code(
     demo, open_as = demo_app
     at = open_as("lead", lang=lang, program_id=getattr(demo, program))
     at.session_state[SELECTED_ACTOR] = demo.first_actor(getattr(demo, program))
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"app_pages/{page}.py")
     at.run()
     assert not at.exception, at.exception
     texts = texts_of_every_view(at, [TABS])

@@ -19,7 +19,7 @@ from engagement.ui import network_views
 from tests.pages.conftest import ROOT
 
 LEAD = Principal("cli")
-NETWORK = "pages/network.py"
+NETWORK = "app_pages/network.py"
 
 
 def _shown_text(at: AppTest) -> str:
@@ -82,13 +82,13 @@ def test_presentation_mode_hides_citizens_on_actors_and_ties(
     _people(app_db, program)
     home = open_page(program_id=program.id)
     assert home.sidebar.toggle(key="tejido.presentation").value is False
-    at = open_page("pages/actors.py", program_id=program.id)
+    at = open_page("app_pages/actors.py", program_id=program.id)
     assert "Doña Rosa" in _shown_text(at)
     _present(at)
     shown = _shown_text(at)
     assert "Doña Rosa" not in shown and "Persona 1" in shown
     assert "Municipalidad de Antigua" in shown  # organisations keep their names
-    at.switch_page("pages/relationships.py")
+    at.switch_page("app_pages/relationships.py")
     _present(at)
     shown = _shown_text(at)
     assert "Doña Rosa" not in shown and "Persona 1" in shown
@@ -187,7 +187,7 @@ def test_an_organisations_panel_names_its_citizen_allies_by_stand_in(
 def test_import_export_page_when_presenting(
     program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
-    at = open_page("pages/import_export.py", program_id=program.id)
+    at = open_page("app_pages/import_export.py", program_id=program.id)
     assert "JSON" in " ".join(at.radio(key="import_page.export_format").options)
     _present(at)
     options = at.radio(key="import_page.export_format").options

@@ -66,7 +66,7 @@ def _hidden_in(at: AppTest, world: Restricted) -> list[str]:
 
 
 def test_the_dashboard_counts_what_the_viewer_sees(world: Restricted) -> None:
-    at = _open(world, "visor", "pages/dashboard.py")
+    at = _open(world, "visor", "app_pages/dashboard.py")
     at.segmented_control(key="dashboard.section").set_value("progress").run()
     # 30 live actors of the program besides her; 1 tie of 3 (hers are not seen).
     assert "La coalición hoy: 32 actores y 1 vínculos" in " ".join(c.value for c in at.caption)
@@ -74,7 +74,7 @@ def test_the_dashboard_counts_what_the_viewer_sees(world: Restricted) -> None:
 
 
 def test_since_the_last_call_names_no_restricted_citizen_nor_who(world: Restricted) -> None:
-    at = _open(world, "visor", "pages/dashboard.py")
+    at = _open(world, "visor", "app_pages/dashboard.py")
     at.segmented_control(key="dashboard.section").set_value("since").run()
     assert not at.exception, at.exception
     text = page_text(at)
@@ -85,32 +85,37 @@ def test_since_the_last_call_names_no_restricted_citizen_nor_who(world: Restrict
 
 
 def test_a_mentor_sees_her_since_the_last_call(world: Restricted) -> None:
-    at = _open(world, "mentora", "pages/dashboard.py")
+    at = _open(world, "mentora", "app_pages/dashboard.py")
     at.segmented_control(key="dashboard.section").set_value("since").run()
     assert NAME in page_text(at)
 
 
 def test_the_inputs_table_does_not_name_her(world: Restricted) -> None:
-    at = _open(world, "visor", "pages/commitments.py")
+    at = _open(world, "visor", "app_pages/commitments.py")
     text = page_text(at)
     assert "Más luminarias en el barrio" in text and "Parque del barrio" in text
     assert _hidden_in(at, world) == []
 
 
 def test_snapshots_show_no_restricted_scores(world: Restricted) -> None:
-    at = _open(world, "visor", "pages/snapshots.py")
+    at = _open(world, "visor", "app_pages/snapshots.py")
     assert "Antes" in page_text(at)
     assert _hidden_in(at, world) == []
 
 
 def test_activities_and_attendance_without_her(world: Restricted) -> None:
-    at = _open(world, "visor", "pages/activities.py")
+    at = _open(world, "visor", "app_pages/activities.py")
     assert "Mentoría semanal" in page_text(at)
     assert _hidden_in(at, world) == []
 
 
 def test_network_grid_and_analysis_without_her(world: Restricted) -> None:
-    for page in ("pages/network.py", "pages/grid.py", "pages/actors.py", "pages/relationships.py"):
+    for page in (
+        "app_pages/network.py",
+        "app_pages/grid.py",
+        "app_pages/actors.py",
+        "app_pages/relationships.py",
+    ):
         at = _open(world, "visor", page)
         assert "Municipalidad" in page_text(at), page
         assert _hidden_in(at, world) == [], page
@@ -120,7 +125,7 @@ def test_a_lead_gets_the_program_backup_not_the_whole_database(
     world: Restricted, app_db: Database
 ) -> None:
     users.set_role(app_db, OPERATOR, "mentora", world.program_id, "lead")
-    at = _open(world, "mentora", "pages/team.py")
+    at = _open(world, "mentora", "app_pages/team.py")
     assert not [b for b in at.button if b.key == "team.make_backup"]
     keys = {e.proto.id for e in _nodes(at._tree) if type(e).__name__ == "DownloadButton"}
     labels = page_text(at)
@@ -130,5 +135,5 @@ def test_a_lead_gets_the_program_backup_not_the_whole_database(
 
 def test_an_administrator_copies_the_whole_database(world: Restricted, app_db: Database) -> None:
     users.create_user(app_db, OPERATOR, "jefa", "clave-de-jefa-12", admin=True)
-    at = _open(world, "jefa", "pages/team.py")
+    at = _open(world, "jefa", "app_pages/team.py")
     assert [b for b in at.button if b.key == "team.make_backup"]

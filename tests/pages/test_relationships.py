@@ -15,7 +15,7 @@ from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in
 
-PAGE = "pages/relationships.py"
+PAGE = "app_pages/relationships.py"
 OTHER = Principal("marta")
 
 

@@ -93,7 +93,7 @@ def test_each_page_offers_each_role_only_what_it_may_do(
         return
     at.session_state[SELECTED_ACTOR] = demo.first_actor(demo.antigua)
     # An activity and a commitment are chosen, so their edit forms would show.
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"app_pages/{page}.py")
     at.run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
@@ -110,7 +110,7 @@ def test_the_viewers_menu_has_no_page_they_cannot_open(demo_app: tuple[Demo, Ope
     viewer, mentor = open_as("viewer"), open_as("mentor")
     assert "audit" not in _menu(viewer) and "audit" in _menu(mentor)
     for page in sorted(_menu(viewer)):
-        viewer.switch_page(f"pages/{page}.py")
+        viewer.switch_page(f"app_pages/{page}.py")
         viewer.run()
         assert not viewer.exception and not viewer.error, page
 

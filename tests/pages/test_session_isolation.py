@@ -18,8 +18,8 @@ def test_two_sessions_keep_their_own_language_program_filters_and_drafts(
     actors.add_actor(app_db, Principal("cli"), program.id, {"name": "INGUAT"})
     actors.add_actor(app_db, Principal("cli"), other.id, {"name": "IMPLAN Tepic"})
 
-    ana = open_page("pages/actors.py", lang="es", program_id=program.id)
-    luis = open_page("pages/actors.py", lang="en", program_id=other.id)
+    ana = open_page("app_pages/actors.py", lang="es", program_id=program.id)
+    luis = open_page("app_pages/actors.py", lang="en", program_id=other.id)
     ana.text_input(key="actors.search").input("ingu").run()
     luis.run()
 

@@ -15,7 +15,7 @@ from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in
 
-PAGE = "pages/settings.py"
+PAGE = "app_pages/settings.py"
 
 
 def overview(at: AppTest, tab: int) -> pd.DataFrame:
@@ -251,7 +251,7 @@ def test_forms_are_filled_again_after_visiting_another_page(
     open_page: Callable[..., AppTest], program: ProgramInfo
 ) -> None:
     at = open_page(PAGE, program_id=program.id)
-    at.switch_page("pages/home.py")
+    at.switch_page("app_pages/home.py")
     at.run()
     at.switch_page(PAGE)
     at.run()

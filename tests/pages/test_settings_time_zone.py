@@ -10,7 +10,7 @@ from engagement.model import ProgramInfo
 from engagement.services import programs
 from engagement.storage.db import Database
 
-PAGE = "pages/settings.py"
+PAGE = "app_pages/settings.py"
 
 
 def test_a_wrong_time_zone_is_named_and_a_right_one_saved(

@@ -30,7 +30,7 @@ def test_take_snapshot_then_see_movement_since(
     assessments.record_assessments(
         app_db, USER, program.id, [AssessmentInput(alcaldia, design, TODAY, 2, 2, 2, 4, 3)]
     )
-    at = open_page("pages/snapshots.py", program_id=program.id)
+    at = open_page("app_pages/snapshots.py", program_id=program.id)
     assert any("Todavía no hay instantáneas" in i.value for i in at.info)
     click(at, "Tomar instantánea")
     assert any("«Nombre»: es obligatorio." in e.value for e in at.error)
@@ -41,7 +41,7 @@ def test_take_snapshot_then_see_movement_since(
     assessments.record_assessments(
         app_db, USER, program.id, [AssessmentInput(alcaldia, design, TODAY, 5, 5, 4, 4, 3)]
     )
-    at = open_page("pages/snapshots.py", program_id=program.id)
+    at = open_page("app_pages/snapshots.py", program_id=program.id)
     assert at.selectbox(key="snapshots.after").value == 0
     assert metrics(at)["Cambiaron de cuadrante"] == "1"
     moved = table(at, "Cuadrante")
@@ -56,7 +56,7 @@ def test_take_snapshot_then_see_movement_since(
 def test_close_a_stage_takes_a_snapshot(
     open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
 ) -> None:
-    at = open_page("pages/snapshots.py", lang="en", program_id=program.id)
+    at = open_page("app_pages/snapshots.py", lang="en", program_id=program.id)
     at.selectbox(key="snapshots.close.stage_id").set_value(program.stages[0].id)
     click(at, "Close stage")
     found = snapshots.list_snapshots(app_db, program.id)

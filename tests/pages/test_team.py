@@ -19,7 +19,7 @@ def test_lead_gives_roles_and_creates_one_time_accounts(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
     users.create_user(app_db, CLI, "mentora", "clave-mentora")
-    at = open_page("pages/team.py", program_id=program.id)
+    at = open_page("app_pages/team.py", program_id=program.id)
     # Single-user mode: the page says why "your role" is Lead while nobody has a role.
     assert "Modo de un solo usuario" in at.info[0].value
     assert "Nadie más tiene todavía un rol" in at.info[0].value
@@ -37,7 +37,7 @@ def test_lead_gives_roles_and_creates_one_time_accounts(
 def test_a_new_account_gets_its_role_at_once_and_its_password_stays_until_hidden(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
-    at = open_page("pages/team.py", program_id=program.id)
+    at = open_page("app_pages/team.py", program_id=program.id)
     at.text_input(key="team.new_username").input("alcaldia")
     at.selectbox(key="team.new_role").set_value("viewer")
     next(b for b in at.button if b.label == "Crear cuenta").click().run()
@@ -70,7 +70,7 @@ def test_an_administrator_without_members_is_told_how_they_lead(
     at.session_state["tejido.user"] = "ana"
     at.session_state["tejido.last_seen"] = 9e18
     at.run()
-    at.switch_page("pages/team.py").run()
+    at.switch_page("app_pages/team.py").run()
     assert "Liderazgo" in at.markdown[0].value and "administrador/a" in at.markdown[0].value
     assert "Nadie tiene todavía" not in " ".join(i.value for i in at.info)
     assert "lo lidera sin necesitar" in at.info[0].value
@@ -86,7 +86,7 @@ def test_person_data_erasure_needs_confirmation(
         program.id,
         {"name": "Doña Rosa", "sector_id": citizen, "contact_phone": "5555-1234"},
     )
-    at = open_page("pages/team.py", program_id=program.id)
+    at = open_page("app_pages/team.py", program_id=program.id)
     at.selectbox(key="team.person").set_value(rosa.id).run()
     assert at.button(key="team.erase").disabled
     at.checkbox(key="team.erase_sure").check().run()
@@ -98,7 +98,7 @@ def test_person_data_erasure_needs_confirmation(
 def test_backup_now_offers_a_download(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
-    at = open_page("pages/team.py", lang="en", program_id=program.id)
+    at = open_page("app_pages/team.py", lang="en", program_id=program.id)
     at.button(key="team.make_backup").click().run()
     assert isinstance(at.session_state["team.backup_bytes"], bytes)
     assert at.session_state["team.backup_bytes"].startswith(b"SQLite format 3")
@@ -116,7 +116,7 @@ def test_mentors_see_their_role_but_not_the_team_tools(
     at = open_page(program_id=program.id)
     sign_in(at, "mentora")
     at.run()
-    at.switch_page("pages/team.py").run()
+    at.switch_page("app_pages/team.py").run()
     assert "Mentoría" in at.markdown[0].value
     assert "Solo quien lidera" in at.info[0].value
     assert not at.dataframe

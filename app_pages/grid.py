@@ -19,7 +19,7 @@ st.caption(tr("grid.caption", threshold=program.power_threshold))
 registry = coalition_frame(program_id)
 if registry.empty:
     st.info(tr("grid.no_actors"), icon=":material/info:")
-    st.page_link("pages/actors.py", label=tr("nav.actors"), icon=":material/groups:")
+    st.page_link("app_pages/actors.py", label=tr("nav.actors"), icon=":material/groups:")
     st.stop()
 
 filters = grid_views.render_filters(program, registry)

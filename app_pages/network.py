@@ -20,7 +20,7 @@ st.caption(tr("network.caption"))
 actors = coalition_frame(program_id)
 if actors.empty:
     st.info(tr("network.no_actors"), icon=":material/info:")
-    st.page_link("pages/actors.py", label=tr("nav.actors"), icon=":material/groups:")
+    st.page_link("app_pages/actors.py", label=tr("nav.actors"), icon=":material/groups:")
     st.stop()
 
 filters, style = network_views.render_controls(program, actors)

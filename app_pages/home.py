@@ -36,12 +36,12 @@ st.subheader(tr("home.stages"))
 st.write(" → ".join(label(stage) for stage in program.stages))
 
 st.subheader(tr("home.next_steps"))
-st.page_link("pages/actors.py", label=tr("home.go_actors"), icon=":material/groups:")
+st.page_link("app_pages/actors.py", label=tr("home.go_actors"), icon=":material/groups:")
 rights = tracking_rights(program_id)
 if rights.assess:
     st.page_link(
-        "pages/assessments.py", label=tr("home.go_assessments"), icon=":material/fact_check:"
+        "app_pages/assessments.py", label=tr("home.go_assessments"), icon=":material/fact_check:"
     )
 if rights.import_data:
-    st.page_link("pages/import_export.py", label=tr("home.go_import"), icon=":material/upload:")
-st.page_link("pages/grid.py", label=tr("nav.grid"), icon=":material/grid_view:")
+    st.page_link("app_pages/import_export.py", label=tr("home.go_import"), icon=":material/upload:")
+st.page_link("app_pages/grid.py", label=tr("nav.grid"), icon=":material/grid_view:")

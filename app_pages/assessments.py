@@ -23,7 +23,7 @@ actors = context.frame(program_id, "actors")
 history = context.frame(program_id, "assessments")
 if actors.empty:
     st.info(tr("assessments.no_actors"))
-    st.page_link("pages/actors.py", label=tr("nav.actors"), icon=":material/groups:")
+    st.page_link("app_pages/actors.py", label=tr("nav.actors"), icon=":material/groups:")
     st.stop()
 
 reason = grid.read_only_reason(program_id)

@@ -22,7 +22,7 @@ registry = context.frame(program_id, "actors")
 ties = context.frame(program_id, "ties")
 if len(registry) < 2:
     st.info(tr("relationships.need_two_actors"), icon=":material/group_add:")
-    st.page_link("pages/actors.py", label=tr("nav.actors"), icon=":material/groups:")
+    st.page_link("app_pages/actors.py", label=tr("nav.actors"), icon=":material/groups:")
     st.stop()
 names = dict(zip(registry["id"].astype(int), registry["name"], strict=True))
 tags = tag_options(ties)

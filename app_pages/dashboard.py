@@ -46,13 +46,13 @@ st.divider()
 cols = st.columns(3)
 may_record = tracking_rights(program_id).record_activity
 cols[0].page_link(
-    "pages/activities.py",
+    "app_pages/activities.py",
     label=tr("tracking.go.log" if may_record else "tracking.nav.activities"),
     icon=":material/edit_calendar:",
 )
 cols[1].page_link(
-    "pages/commitments.py", label=tr("tracking.go.commitments"), icon=":material/handshake:"
+    "app_pages/commitments.py", label=tr("tracking.go.commitments"), icon=":material/handshake:"
 )
 cols[2].page_link(
-    "pages/snapshots.py", label=tr("tracking.go.snapshots"), icon=":material/photo_camera:"
+    "app_pages/snapshots.py", label=tr("tracking.go.snapshots"), icon=":material/photo_camera:"
 )
