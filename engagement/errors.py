@@ -225,6 +225,12 @@ class BackupTooNew(EngagementError):
     code = "backup_too_new"
 
 
+class UnexpectedSchema(EngagementError):
+    """A backup file holds objects Tejido does not make. params: name, objects."""
+
+    code = "backup_schema"
+
+
 class SqliteOnly(EngagementError):
     """A file copy of the database exists only for SQLite. params: path."""
 

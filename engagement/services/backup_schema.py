@@ -15,7 +15,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from engagement.errors import EngagementError
+from engagement.errors import UnexpectedSchema as UnexpectedSchema
 from engagement.storage import migrate
 from engagement.storage.db import make_engine
 
@@ -30,12 +30,6 @@ _INTERNAL_TABLES = {
 _SPACES = re.compile(r"\s+")
 
 SchemaObject = tuple[str, str, str, str]
-
-
-class UnexpectedSchema(EngagementError):
-    """A backup file holds objects Tejido does not make. params: name, objects."""
-
-    code = "backup_schema"
 
 
 def schema_of(conn: sqlite3.Connection) -> set[SchemaObject]:
