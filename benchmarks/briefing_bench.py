@@ -8,8 +8,9 @@ ratio is the median of per-round ratios):
   engine**: the program's power/interest grid drawn by ``charts.static`` and typeset
   alone by Typst. Goal: at most 2x.
 * **5,000 actors** (the ``network_bench`` program: scale-free ties, about 5 per actor):
-  the PDF with the analysis cache emptied first, against the **cold analysis** alone
-  (``services.network.actor_measures`` with the cache emptied: every measure). The map's
+  the PDF with the read cache emptied first, against the **cold analysis** alone
+  (the read layer's ``ProgramView.measures()`` with the cache emptied: the program read
+  and every measure). The map's
   stored layout is computed once before timing, as the map page leaves it. Goal: at most
   2x.
 
@@ -99,8 +100,9 @@ def big_case(folder: Path, size: int, repeat: int) -> dict[str, float]:
     from network_bench import frames, store
 
     from engagement.model import Principal
-    from engagement.services import maps, network
+    from engagement.services import maps, readcache
     from engagement.services.briefing_export import build_briefing
+    from engagement.services.view import program_view
     from engagement.storage.db import Database
 
     url = f"sqlite:///{folder / 'big.db'}"
@@ -111,12 +113,12 @@ def big_case(folder: Path, size: int, repeat: int) -> dict[str, float]:
     maps.map_layout(db, program_id)  # as the map page leaves it
 
     def pdf() -> None:
-        network.clear_cache()
+        readcache.clear_cache()
         build_briefing(db, by, program_id)
 
     def analysis() -> None:
-        network.clear_cache()
-        network.actor_measures(db, program_id)
+        readcache.clear_cache()
+        program_view(db, by, program_id).measures()
 
     pdf()
     return rounds(pdf, analysis, repeat)

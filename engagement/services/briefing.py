@@ -1,11 +1,11 @@
 """The briefing for a mayor's office: everything it shows, gathered in one place.
 
-:func:`briefing_data` is the one function that reads the program for a briefing, with
-the acting user's rights: restricted actors only for those who may see them, never any
-contact data, stand-ins for citizens in presentation mode. It reads through the same
-services as the pages (dashboard figures, OGP checklist, coalition, network analysis,
-inputs, commitments, snapshots), so the at-a-glance figures are exactly the dashboard's
-and ``report --format json``'s for the same scope.
+:func:`briefing_data` is the one function that reads the program for a briefing. It
+reads through the read layer (:func:`engagement.services.view.program_view`) made for
+the acting user, which applies membership, restricted actors, contact data and
+presentation-mode stand-ins once; the briefing adds no rule of its own. The at-a-glance
+figures are the view's dashboard figures, the same function the dashboard page and
+``report --format json`` use, so they are equal for the same scope and reader.
 """
 
 from __future__ import annotations
@@ -16,24 +16,14 @@ from typing import Any
 
 import pandas as pd
 
-from engagement.errors import NotFound, PermissionDenied
+from engagement.errors import NotFound
 from engagement.frameworks import EngagementLevel, Quadrant
 from engagement.i18n import t
 from engagement.io.marks import ExportMark
 from engagement.model import Principal, ProgramInfo, Term
-from engagement.services import (
-    actors,
-    coalition,
-    dashboard,
-    movement,
-    network,
-    ogp,
-    permissions,
-    privacy,
-    programs,
-    snapshots,
-)
+from engagement.palette import sector_colours
 from engagement.services import grid as grid_service
+from engagement.services import maps, movement, ogp, programs
 from engagement.services.briefing_model import (
     Briefing,
     Check,
@@ -43,24 +33,30 @@ from engagement.services.briefing_model import (
     Move,
 )
 from engagement.services.briefing_network import brokers, key_players, network_map
+from engagement.services.readcache import cached
 from engagement.services.terms import match_term
+from engagement.services.view import ProgramView, program_view
 from engagement.storage.db import Database
+from engagement.values import OPEN_COMMITMENTS
 
 #: Actors on the grid (and in the key table) at most; the most powerful first.
 MAX_GRID = 400
 
 
 def find_scope(
-    db: Database, program_name: str, stage: str | None, snapshot: str | None
+    db: Database, by: Principal, program_name: str, stage: str | None, snapshot: str | None
 ) -> tuple[ProgramInfo, int | None, int | None]:
-    """The program, stage and snapshot a user named (stage in either language).
+    """The program, stage and snapshot ``by`` named (stage in either language).
 
     Raises
     ------
     NotFound
         For an unknown program, stage or snapshot (``entity`` says which).
+    NotAMember
+        If ``by`` has no role in the program.
     """
     program = programs.find_program(db, program_name)
+    view = program_view(db, by, program.id)
     stage_id = None
     if stage:
         term = match_term(program.stages, stage)
@@ -69,11 +65,11 @@ def find_scope(
         stage_id = term.id
     snapshot_id = None
     if snapshot:
-        found = [s for s in snapshots.list_snapshots(db, program.id) if s.name == snapshot]
+        found = [s for s in view.snapshots() if s.name == snapshot]
         if not found:
             raise NotFound(entity="snapshot", key=snapshot)
         snapshot_id = found[0].id
-    return program, stage_id, snapshot_id
+    return view.program, stage_id, snapshot_id
 
 
 def briefing_data(
@@ -88,39 +84,38 @@ def briefing_data(
     today: dt.date | None = None,
 ) -> Briefing:
     """The briefing of a program (or one stage), now or as of a snapshot, as ``by`` may
-    see it, in ``lang``.
+    see it, in ``lang``; as of ``today`` (default: the read layer's day).
 
     Raises
     ------
-    PermissionDenied
+    NotAMember
         If ``by`` has no role in the program.
     NotFound
         If the stage or snapshot is not one of the program's.
     """
-    if by.role_in(program_id) is None:
-        raise PermissionDenied(action="view", user=by.username)
-    program = programs.get_program(db, program_id)
+    view = program_view(db, by, program_id, presentation=presentation, lang=lang)
+    program = view.program
     stage = _stage(program, stage_id)
-    see = permissions.can_see_restricted(by, program_id)
-    as_of = ogp.evaluation_date(program, today or dt.date.today())
-    hidden = _restricted_ids(db, program_id) if not see else set()
-    names = _names(db, program_id, see, presentation, lang)
-    state = _snapshot_state(db, program_id, snapshot_id)
-    coalition_now = _coalition(db, program_id, stage_id, state, hidden, names)
+    see = view.visibility.restricted
+    as_of = ogp.evaluation_date(program, today) if today else view.as_of
+    kept = view.snapshots()
+    state = _snapshot_state(view, kept, snapshot_id)
+    coalition_now = _coalition(view, stage_id, state)
     placed = grid_service.place_actors(coalition_now, program.power_threshold)
-    frames = dashboard.tracking_frames(db, program_id, today=as_of)
-    figures = dashboard.figures(frames, stage_id)
-    checks = ogp.checklist(db, program_id, today=as_of)
+    figures = view.dashboard(stage_id).overall
+    checks = view.checklist(as_of if today else None)
     sector_names = {s.key: s.label(lang) for s in program.sectors}
     colours = _colours(program)
-    players, more = key_players(db, by, program_id, placed, names, program, lang, as_of)
-    nodes, edges = network_map(db, by, program_id, names, colours, state)
+    whole = view.coalition()
+    players, more = key_players(whole.graph, placed, program, lang)
+    positions = _positions(view)
+    nodes, edges = network_map(whole.graph, view.measures(), positions, colours, state)
     mark = ExportMark.now(
         program.name, by.username, presentation=presentation, personal=False, restricted=see
     )
-    moved_since, toward, away = _movement(db, program, stage_id, state, coalition_now, hidden, lang)
-    answered, pending = _inputs(frames.inputs, stage_id, hidden, names, lang, as_of)
-    promised = _commitments(frames.commitments, stage_id, hidden, names, lang)
+    moved_since, toward, away = _movement(view, stage_id, state, coalition_now, lang)
+    answered, pending = _inputs(view, stage_id, lang, as_of)
+    promised = _commitments(view, stage_id, lang, as_of)
     return Briefing(
         lang=lang,
         title=t("briefing.title", lang, program=program.name),
@@ -128,7 +123,7 @@ def briefing_data(
         municipality=", ".join(p for p in (program.municipality, program.country) if p),
         scope=stage.label(lang) if stage else t("briefing.scope.all", lang),
         as_of=as_of,
-        snapshot=_snapshot_name(db, program_id, snapshot_id),
+        snapshot=_snapshot_name(kept, snapshot_id),
         mark=mark,
         presentation=presentation,
         see_restricted=see,
@@ -148,7 +143,7 @@ def briefing_data(
         key_players_more=more,
         nodes=nodes,
         edges=edges,
-        brokers=brokers(db, by, program_id, names, program, lang),
+        brokers=brokers(view.brokers().actors, whole.graph, program, lang),
         movement_since=moved_since,
         toward=toward,
         away=away,
@@ -157,10 +152,10 @@ def briefing_data(
         commitments=promised,
         risks=_risks(placed, promised, pending, checks, program, lang),
         response_limit=program.stale_days,
-        sources=_sources(db, program, lang, as_of),
+        sources=_sources(program, len(kept), lang, as_of),
         empty=placed.empty and not figures.activities and not figures.inputs_received,
         grid_total=len(placed),
-        node_total=len(network.load_coalition(db, program_id, by=by).graph),
+        node_total=len(whole.graph),
     )
 
 
@@ -173,61 +168,42 @@ def _stage(program: ProgramInfo, stage_id: int | None) -> Term | None:
     return stage
 
 
-def _restricted_ids(db: Database, program_id: int) -> set[int]:
-    everyone = pd.concat(
-        [actors.actors_frame(db, program_id), actors.actors_frame(db, program_id, deleted=True)]
-    )
-    return {int(i) for i in everyone.loc[everyone["confidentiality"] == "restricted", "id"]}
-
-
-def _names(
-    db: Database, program_id: int, see: bool, presentation: bool, lang: str
-) -> dict[int, str]:
-    """Stand-ins by actor id in presentation mode (the same numbers as on the pages)."""
-    if not presentation:
-        return {}
-    label = t("privacy.person", lang)
-    return privacy.program_stand_ins(db, program_id, see_restricted=see, label=label)
-
-
-def _snapshot_state(db: Database, program_id: int, snapshot_id: int | None) -> dict[str, Any]:
+def _snapshot_state(view: ProgramView, kept: list[Any], snapshot_id: int | None) -> dict[str, Any]:
+    """The snapshot's frozen data as the reader may see it ({} for now)."""
     if snapshot_id is None:
         return {}
-    if snapshot_id not in {s.id for s in snapshots.list_snapshots(db, program_id)}:
+    if snapshot_id not in {s.id for s in kept}:
         raise NotFound(entity="snapshot", key=snapshot_id)
-    return snapshots.snapshot_data(db, snapshot_id)
+    return view.frozen(snapshot_id)
 
 
-def _snapshot_name(db: Database, program_id: int, snapshot_id: int | None) -> str | None:
-    found = [s for s in snapshots.list_snapshots(db, program_id) if s.id == snapshot_id]
+def _snapshot_name(kept: list[Any], snapshot_id: int | None) -> str | None:
+    found = [s for s in kept if s.id == snapshot_id]
     return f"{found[0].name} ({found[0].taken_at:%d/%m/%Y})" if found else None
 
 
-def _coalition(
-    db: Database,
-    program_id: int,
-    stage_id: int | None,
-    state: dict[str, Any],
-    hidden: set[int],
-    names: Mapping[int, str],
-) -> pd.DataFrame:
-    """Actors with their latest assessment (within the stage; or as the snapshot froze
-    them), without hidden actors, with the names this reader sees."""
-    if state:
-        frame = movement.coalition_frame(state)
-        if stage_id is not None:
-            keep = frame["stage_id"] == stage_id
-            for column in ("power", "interest", "engagement_current", "engagement_desired"):
-                frame[column] = frame[column].where(keep)
-    else:
-        frame = coalition.coalition_actors(db, program_id, stage_id=stage_id)
-    frame = frame[~frame["id"].isin(hidden)].reset_index(drop=True)
-    return privacy.rename_actors(frame, names, {"name": "id"})
+def _positions(view: ProgramView) -> Mapping[int, tuple[float, float]]:
+    """The map's stored positions, as the network map page reads them."""
+    stored = view.stored_layout() or cached(
+        maps.view_key(view, "layout"), lambda: maps.map_layout(view.db, view.program_id)
+    )
+    return stored.positions
+
+
+def _coalition(view: ProgramView, stage_id: int | None, state: dict[str, Any]) -> pd.DataFrame:
+    """Actors the reader sees with their latest assessment (within the stage; or as the
+    snapshot froze them), under the names the reader sees."""
+    if not state:
+        return view.coalition_actors(stage_id=stage_id)
+    frame = movement.coalition_frame(state)
+    if stage_id is not None:
+        keep = frame["stage_id"] == stage_id
+        for column in ("power", "interest", "engagement_current", "engagement_desired"):
+            frame[column] = frame[column].where(keep)
+    return frame
 
 
 def _colours(program: ProgramInfo) -> dict[str, str]:
-    from engagement.palette import sector_colours
-
     return sector_colours([s.key for s in program.sectors])
 
 
@@ -275,20 +251,18 @@ def _level_name(value: Any, lang: str) -> str:
 
 
 def _movement(
-    db: Database,
-    program: ProgramInfo,
+    view: ProgramView,
     stage_id: int | None,
     state: dict[str, Any],
     now: pd.DataFrame,
-    hidden: set[int],
     lang: str,
 ) -> tuple[str | None, tuple[Move, ...], tuple[Move, ...]]:
     """Who moved toward support and who moved away: since the snapshot (to now), or since
     the stage before the one shown."""
-    lang_names = now.set_index("id")["name"].to_dict()
+    program = view.program
     if state:
         earlier = movement.coalition_frame(state)
-        later = coalition.coalition_actors(db, program.id)
+        later = view.coalition_actors()
         since = t("briefing.movement.since_snapshot", lang)
     else:
         order = [s.id for s in program.stages]
@@ -296,15 +270,16 @@ def _movement(
         if current is None or order.index(current) == 0:
             return None, (), ()
         previous = order[order.index(current) - 1]
-        earlier = coalition.coalition_actors(db, program.id, stage_id=previous)
+        earlier = view.coalition_actors(stage_id=previous)
         later = now
         since = t("briefing.movement.since_stage", lang, stage=program.stage(previous).label(lang))
     before = dict(zip(earlier["id"], earlier["engagement_current"], strict=True))
+    lang_names = dict(zip(later["id"], later["name"], strict=True))
     toward: list[tuple[str, Any, Any]] = []
     away: list[tuple[str, Any, Any]] = []
     for actor_id, after in zip(later["id"], later["engagement_current"], strict=True):
         old = before.get(actor_id)
-        if actor_id in hidden or old is None or pd.isna(old) or pd.isna(after) or old == after:
+        if old is None or pd.isna(old) or pd.isna(after) or old == after:
             continue
         name = str(lang_names.get(actor_id, ""))
         if name:
@@ -318,21 +293,21 @@ def _moves(found: list[tuple[str, Any, Any]], lang: str) -> tuple[Move, ...]:
 
 
 def _inputs(
-    received: pd.DataFrame,
-    stage_id: int | None,
-    hidden: set[int],
-    names: Mapping[int, str],
-    lang: str,
-    as_of: dt.date,
+    view: ProgramView, stage_id: int | None, lang: str, as_of: dt.date
 ) -> tuple[tuple[InputRow, ...], tuple[InputRow, ...]]:
     """Answered inputs (newest first) and pending ones (oldest first, with days waiting)."""
+    received = view.table("inputs")
     if stage_id is not None:
         received = received[received["stage_id"] == stage_id]
+    # The read layer leaves a source the reader may not see unnamed, like an anonymous one.
+    unnamed = (
+        "briefing.inputs.anonymous" if view.visibility.restricted else "briefing.inputs.unnamed"
+    )
     answered: list[InputRow] = []
     pending: list[InputRow] = []
     for record in received.sort_values(["received_on", "id"]).to_dict("records"):
         row = {str(k): v for k, v in record.items()}
-        source = _source(row, hidden, names, lang)
+        source = str(row["actor"] or "") or unnamed
         response = t(f"tracking.response.{row['response']}", lang) if row["response"] else ""
         item = InputRow(
             received_on=row["received_on"],
@@ -346,37 +321,20 @@ def _inputs(
     return tuple(reversed(answered)), tuple(pending)
 
 
-def _source(row: Mapping[str, Any], hidden: set[int], names: Mapping[int, str], lang: str) -> str:
-    actor_id = row["actor_id"]
-    if actor_id is None or pd.isna(actor_id):
-        return t("briefing.inputs.anonymous", lang)
-    if int(actor_id) in hidden:
-        return t("briefing.inputs.withheld", lang)
-    return names.get(int(actor_id), str(row["actor"]))
-
-
 def _commitments(
-    promised: pd.DataFrame,
-    stage_id: int | None,
-    hidden: set[int],
-    names: Mapping[int, str],
-    lang: str,
+    view: ProgramView, stage_id: int | None, lang: str, as_of: dt.date
 ) -> tuple[CommitmentRow, ...]:
+    promised = view.table("commitments")
     if stage_id is not None:
         promised = promised[promised["stage_id"] == stage_id]
+    if as_of != view.as_of:
+        promised = _flagged(promised, as_of, view.program.stale_days)
     rows = []
     for row in promised.to_dict("records"):
-        who = row["responsible_id"]
-        if who is None or pd.isna(who):
-            responsible = "—"
-        elif int(who) in hidden:
-            responsible = t("briefing.inputs.withheld", lang)
-        else:
-            responsible = names.get(int(who), str(row["responsible"]))
         rows.append(
             CommitmentRow(
                 title=str(row["title"]),
-                responsible=responsible,
+                responsible=str(row["responsible"] or "") or "—",
                 status=t(f"tracking.commitment_status.{row['status']}", lang),
                 progress=int(row["progress"]),
                 milestones=int(row["milestones"]),
@@ -386,6 +344,15 @@ def _commitments(
             )
         )
     return tuple(rows)
+
+
+def _flagged(promised: pd.DataFrame, as_of: dt.date, stale_days: int) -> pd.DataFrame:
+    """Commitments flagged overdue and stalled as of another day than the view's (the
+    rule of :func:`engagement.services.commitments.commitments_frame`)."""
+    active = promised["status"].isin(list(OPEN_COMMITMENTS))
+    due = promised["due_on"].map(lambda d: d is not None and not pd.isna(d) and d < as_of)
+    quiet = promised["last_update"].map(lambda u: (as_of - u.date()).days > stale_days)
+    return promised.assign(overdue=active & due, stalled=active & quiet)
 
 
 def _check(item: Any, lang: str) -> Check:
@@ -437,8 +404,7 @@ def _short(text: str, length: int = 90) -> str:
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-def _sources(db: Database, program: ProgramInfo, lang: str, as_of: dt.date) -> tuple[str, ...]:
-    taken = snapshots.list_snapshots(db, program.id)
+def _sources(program: ProgramInfo, taken: int, lang: str, as_of: dt.date) -> tuple[str, ...]:
     lines = [t("briefing.sources.registry", lang, date=f"{as_of:%d/%m/%Y}")]
     if program.start_date:
         end = f"{program.end_date:%d/%m/%Y}" if program.end_date else "—"
@@ -446,7 +412,7 @@ def _sources(db: Database, program: ProgramInfo, lang: str, as_of: dt.date) -> t
             t("briefing.sources.period", lang, start=f"{program.start_date:%d/%m/%Y}", end=end)
         )
     if taken:
-        lines.append(t("briefing.sources.snapshots", lang, count=len(taken)))
+        lines.append(t("briefing.sources.snapshots", lang, count=taken))
     if program.illustrative:
         lines.append(t("app.illustrative", lang))
     return tuple(lines)

@@ -1,8 +1,8 @@
 """The briefing as a file: PDF (Typst) or one self-contained HTML page.
 
 ``build_briefing`` gathers the data with :func:`engagement.services.briefing.briefing_data`
-(the acting user's rights applied there), draws the charts and writes the file. It
-returns ``(filename, bytes, mime)`` for a download button or the command line.
+(read through the read layer with the acting user's rights), draws the charts and writes
+the file. It returns ``(filename, bytes, mime)`` for a download button or the command line.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import datetime as dt
 from engagement.charts import static
 from engagement.charts.static import Chart
 from engagement.i18n import t
+from engagement.io import briefing_html, briefing_typst
 from engagement.model import Principal
-from engagement.services import programs
 from engagement.services.briefing import briefing_data
 from engagement.services.briefing_model import FORMATS, PAPERS, Briefing
 from engagement.services.terms import slug
@@ -90,16 +90,12 @@ def build_briefing(
     """
     if fmt not in FORMATS or paper not in PAPERS or lang not in ("es", "en"):
         raise ValueError((fmt, paper, lang))
-    from engagement.io import briefing_html, briefing_typst
-
     b = briefing_data(
         db, by, program_id, stage_id=stage_id, snapshot_id=snapshot_id, lang=lang,
         presentation=presentation, today=today,
     )  # fmt: skip
     grid, network = charts(b)
-    name = filename(
-        programs.get_program(db, program_id).name, lang, fmt, presentation, b.mark.at.date()
-    )
+    name = filename(b.program, lang, fmt, presentation, b.mark.at.date())
     if fmt == "pdf":
         return name, briefing_typst.render_pdf(b, grid, network, paper), PDF_MIME
     return name, briefing_html.render_html(b, grid, network).encode("utf-8"), HTML_MIME

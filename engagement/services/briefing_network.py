@@ -1,13 +1,14 @@
 """The briefing's coalition analysis: key players still to win and who opens their door,
 the network map's nodes, and the brokers in plain words.
 
-Everything runs on :func:`engagement.services.network.load_coalition` with the acting
-user, so actors that user may not see are left out of every path, map and sentence.
+These are pure functions of what :func:`engagement.services.briefing.briefing_data` read
+through the acting user's :class:`engagement.services.view.ProgramView`: the visible
+coalition's graph (under the names that reader sees), its measures and brokers, and the
+map's stored positions. Actors the reader may not see are never in what they are given.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Hashable, Mapping
 from itertools import pairwise
@@ -21,10 +22,9 @@ from engagement.analysis.brokerage import ROLES
 from engagement.analysis.graph import acquaintance_graph
 from engagement.frameworks import EngagementLevel
 from engagement.i18n import t
-from engagement.model import Principal, ProgramInfo
-from engagement.services import maps, network, profiles
+from engagement.model import ProgramInfo
+from engagement.services import network, profiles
 from engagement.services.briefing_model import KeyPlayer, MapNode
-from engagement.storage.db import Database
 
 #: Key players listed at most (the most powerful first); the rest are counted.
 MAX_KEY_PLAYERS = 12
@@ -43,10 +43,9 @@ def plain(text: str) -> str:
     return _BOLD.sub(r"\1", text)
 
 
-def _shown(graph: nx.DiGraph, names: Mapping[int, str]) -> dict[Hashable, object]:
-    shown: dict[Hashable, object] = dict(graph.nodes(data="name"))
-    shown.update({k: v for k, v in names.items() if k in shown})
-    return shown
+def _shown(graph: nx.DiGraph) -> dict[Hashable, object]:
+    """The name of every node (the name the reader sees)."""
+    return dict(graph.nodes(data="name"))
 
 
 def _friends(graph: nx.DiGraph, node: int) -> set[int]:
@@ -56,23 +55,15 @@ def _friends(graph: nx.DiGraph, node: int) -> set[int]:
 
 
 def key_players(
-    db: Database,
-    by: Principal,
-    program_id: int,
-    placed: pd.DataFrame,
-    names: Mapping[int, str],
-    program: ProgramInfo,
-    lang: str,
-    today: dt.date,
+    graph: nx.DiGraph, placed: pd.DataFrame, program: ProgramInfo, lang: str
 ) -> tuple[tuple[KeyPlayer, ...], int]:
-    """High-power actors not yet Supportive: advice and introduction paths; and how many
-    more there are past :data:`MAX_KEY_PLAYERS`."""
+    """High-power actors of ``placed`` not yet Supportive: advice and introduction paths
+    over ``graph``; and how many more there are past :data:`MAX_KEY_PLAYERS`."""
     threshold = program.power_threshold
     level = placed["engagement_current"]
     wanted = placed[(placed["power"] >= threshold) & (level.isna() | (level < 4))]
     wanted = wanted.sort_values(["power", "interest", "name"], ascending=[False, False, True])
-    graph = network.load_coalition(db, program_id, by=by).graph
-    shown = _shown(graph, names)
+    shown = _shown(graph)
     supporters = [
         int(i)
         for i, v in zip(placed["id"], level, strict=True)
@@ -165,27 +156,24 @@ def _int(value: Any) -> int | None:
 
 
 def network_map(
-    db: Database,
-    by: Principal,
-    program_id: int,
-    names: Mapping[int, str],
+    graph: nx.DiGraph,
+    table: pd.DataFrame,
+    positions: Mapping[int, tuple[float, float]],
     colours: Mapping[str, str],
-    state: dict[str, Any],
+    state: Mapping[str, Any],
 ) -> tuple[tuple[MapNode, ...], tuple[tuple[int, int, bool], ...]]:
-    """Nodes at the map's stored positions (the most central labelled) and ties.
+    """Nodes of ``graph`` at the map's stored ``positions`` (the most central by the
+    measures ``table`` labelled) and ties.
 
-    With a snapshot (``state``), the ties are those it froze, among visible actors.
+    With a snapshot (``state``, as the reader may see it), the ties are those it froze.
     """
-    graph = network.load_coalition(db, program_id, by=by).graph
-    positions = maps.map_layout(db, program_id).positions
-    table = network.actor_measures(db, program_id, by=by)
     between = dict(zip(table["id"].astype(int), table["betweenness"].astype(float), strict=True))
     ranked = sorted(
         (n for n in graph if n in positions),
         key=lambda n: (-graph.degree(n), -between.get(n, 0.0)),
     )[:MAX_NODES]
     central = sorted(ranked, key=lambda n: -between.get(n, 0.0))[:LABELLED]
-    shown = _shown(graph, names)
+    shown = _shown(graph)
     nodes = tuple(
         MapNode(
             id=int(n),
@@ -212,23 +200,17 @@ def network_map(
 
 
 def brokers(
-    db: Database,
-    by: Principal,
-    program_id: int,
-    names: Mapping[int, str],
-    program: ProgramInfo,
-    lang: str,
+    ranked: pd.DataFrame, graph: nx.DiGraph, program: ProgramInfo, lang: str
 ) -> tuple[str, ...]:
-    """The main brokers, one sentence each: who connects which sectors, in what role."""
-    measures = network.actor_measures(db, program_id, by=by)
-    graph = network.load_coalition(db, program_id, by=by).graph
-    shown = _shown(graph, names)
+    """The main brokers, one sentence each: who connects which sectors, in what role.
+
+    ``ranked`` is :attr:`engagement.services.network.Brokers.actors` (most brokerage
+    first), the brokers page's own ranking.
+    """
+    shown = _shown(graph)
     sectors = {s.key: s.label(lang) for s in program.sectors}
-    top = measures[measures["brokerage_total"] > 0].sort_values(
-        ["brokerage_total", "betweenness"], ascending=False
-    )
     lines = []
-    for row in top.head(MAX_BROKERS).to_dict("records"):
+    for row in ranked.head(MAX_BROKERS).to_dict("records"):
         node = int(row["id"])
         role = max(ROLES, key=lambda r: (row[r.value], -ROLES.index(r)))
         reached = sorted(

@@ -80,6 +80,10 @@ def laptop(chromium: Browser, live_app: LiveApp, guard: Guard) -> Iterator[Page]
     context.route(lambda url: not _is_local(url), lambda route: route.abort())
     page = context.new_page()
     page.on("dialog", guard.on_dialog)
+    # ``streamlit run app.py`` runs a deep link that is a fresh server's first request as
+    # a page alone (Streamlit's legacy pages mode); app.py, run once, leaves that mode
+    # (server.py, what make run and deploy/ start, leaves it before any request).
+    goto(page, live_app)
     try:
         yield page
     finally:

@@ -16,7 +16,7 @@ from engagement.model import Principal
 from engagement.services import actors, briefing, demo, programs, snapshots, users
 from engagement.services.briefing_export import build_briefing
 from engagement.storage.db import Database
-from engagement.storage.models import COMMITMENT_STATUSES, INPUT_RESPONSES
+from engagement.values import CommitmentStatus, InputResponse
 
 ADMIN = Principal("ana")
 ANTIGUA = "Impulso Local — Antigua Guatemala 2024"
@@ -106,7 +106,7 @@ def test_at_a_glance_equals_the_report_and_the_dashboard(demo_url: str, demo_db:
         code, out = run(demo_url, "report", "--program", ANTIGUA, *extra, "--format", "json")
         assert code == 0
         report = json.loads(out)
-        program, stage_id, _ = briefing.find_scope(demo_db, ANTIGUA, stage, None)
+        program, stage_id, _ = briefing.find_scope(demo_db, ADMIN, ANTIGUA, stage, None)
         data = briefing.briefing_data(demo_db, ADMIN, program.id, stage_id=stage_id)
         figures = data.figures.as_dict()
         for key in ("activities", "citizens_involved", "organisations_participating",
@@ -150,7 +150,7 @@ def test_a_viewer_never_sees_restricted_actors(demo_url: str) -> None:
     assert "@" not in viewer  # no e-mail address, for anyone
     code, out = run(demo_url, "--user", "nadia", "briefing", "--program", ANTIGUA,
                     "--output", "/tmp/tejido-nadia.pdf")  # fmt: skip
-    assert code == 1 and "No tiene permiso" in out
+    assert code == 1 and "no tiene ningún rol en este programa" in out
 
 
 def test_presentation_mode_shows_stand_ins(demo_url: str) -> None:
@@ -166,7 +166,11 @@ def test_presentation_mode_shows_stand_ins(demo_url: str) -> None:
 def test_no_internal_code_appears(demo_url: str, demo_db: Database) -> None:
     program = programs.find_program(demo_db, ANTIGUA)
     codes = {s.key for s in program.sectors} | {s.key for s in program.stages}
-    codes |= {t.key for t in program.tie_types} | set(COMMITMENT_STATUSES) | set(INPUT_RESPONSES)
+    codes |= (
+        {t.key for t in program.tie_types}
+        | set(CommitmentStatus.values())
+        | set(InputResponse.values())
+    )
     codes |= {"manage_closely", "keep_satisfied", "keep_informed", "monitor", "viewer", "lead"}
     codes |= {"coordinator", "gatekeeper", "liaison", "itinerant", "representative"}
     codes -= {"other", "multilateral"}  # words of the languages themselves

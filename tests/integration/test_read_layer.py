@@ -45,6 +45,8 @@ from engagement.services import (
     activity_import,
     actors,
     backup,
+    briefing,
+    briefing_export,
     decidim_export,
     decidim_import,
     exports,
@@ -104,6 +106,24 @@ def _view(db: Database, w: Restricted, u: Principal, **kw: Any) -> ProgramView:
     return program_view(db, u, w.program_id, **kw)
 
 
+def _briefings(db: Database, w: Restricted, u: Principal) -> list[Any]:
+    """The briefing's data, now and as of the snapshot, plain and in presentation mode."""
+    taken = _view(db, w, u).snapshots()[0].id
+    return [
+        briefing.briefing_data(db, u, w.program_id, snapshot_id=snapshot, presentation=shown)
+        for snapshot in (None, taken)
+        for shown in (False, True)
+    ]
+
+
+def _briefing_files(db: Database, w: Restricted, u: Principal) -> list[Any]:
+    """The briefing as HTML (its text readable here) in both languages, and as a PDF."""
+    return [
+        briefing_export.build_briefing(db, u, w.program_id, fmt="html", lang=lang)
+        for lang in ("es", "en")
+    ] + [briefing_export.build_briefing(db, u, w.program_id, presentation=True)]
+
+
 #: Readers: they take the acting principal. Each is called as the viewer.
 READERS: dict[str, Call] = {
     "activity_import.preview_activity_import": lambda db, w, u: (
@@ -111,6 +131,11 @@ READERS: dict[str, Call] = {
     ),
     "backup.copy_database": lambda db, w, u: backup.copy_database(db, u, Path("/nonexistent")),
     "backup.database_backup": lambda db, w, u: backup.database_backup(db, u),
+    "briefing.briefing_data": _briefings,
+    "briefing.find_scope": lambda db, w, u: briefing.find_scope(
+        db, u, "Programa con reserva", None, None
+    ),
+    "briefing_export.build_briefing": _briefing_files,
     "exports.export_program": lambda db, w, u: [
         exports.export_program(db, w.program_id, fmt, by=u, lang="es")
         for fmt in ("xlsx", "csv", "kumu", "gexf", "graphml")
@@ -125,13 +150,13 @@ READERS: dict[str, Call] = {
     "decidim_import.preview_decidim_import": lambda db, w, u: decidim_import.preview_decidim_import(
         db, u, w.program_id, read_decidim_zip("d.zip", decidim_zip()), DecidimOptions()
     ),
-    "permissions.own_records": lambda db, w, u: permissions.own_records(
-        db, u, w.program_id, "actor"
-    ),
     "imports.preview_import": lambda db, w, u: imports.preview_import(
         db, u, w.program_id, [read_upload("kumu.xlsx", kumu_workbook(), LIMIT)]
     ),
     "maps.export_html": lambda db, w, u: maps.export_html(db, u, w.program_id),
+    "permissions.own_records": lambda db, w, u: [
+        permissions.own_records(db, u, w.program_id, entity) for entity in ("actor", "input")
+    ],
     "maps.network_view": lambda db, w, u: [
         maps.network_view(db, u, w.program_id, style=MapStyle(co_participation=True)),
         maps.network_view(db, u, w.program_id, presentation=True),
@@ -268,7 +293,6 @@ PROGRAM_INDEPENDENT = {
 }
 #: Public functions taking ``db`` that write through registered write services.
 WRITES_ELSEWHERE = {
-    "backup.restore_sqlite_file",
     "demo.load_demos",
     "demo_tracking.close_stages",
     "users.bootstrap_admin",
@@ -430,6 +454,8 @@ def test_the_world_really_holds_her_for_a_mentor(db: Database, world: Restricted
     for name in ("frame", "table", "frozen", "changes_since", "measures", "coalition"):
         assert leaks(VIEW_METHODS[name](view, world), world), name
     assert leaks(READERS["exports.export_program"](db, world, world.mentor), world)
+    assert leaks(READERS["briefing.briefing_data"](db, world, world.mentor), world)
+    assert leaks(READERS["briefing_export.build_briefing"](db, world, world.mentor)[:2], world)
 
 
 def test_no_read_names_the_hidden_actor_to_a_viewer(db: Database, world: Restricted) -> None:

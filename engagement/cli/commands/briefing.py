@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from engagement.cli import Context
-from engagement.errors import NotFound
-from engagement.model import Principal
-from engagement.services import briefing, users
+from engagement.services import briefing
 from engagement.services.briefing_export import build_briefing
 from engagement.services.briefing_model import FORMATS, PAPERS
 
@@ -30,15 +28,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=write_briefing)
 
 
-def acting_user(ctx: Context) -> Principal:
-    """The account named by ``--user`` with its roles, when there is one; otherwise the
-    operator, as for every other command."""
-    try:
-        return users.principal(users.get_user(ctx.db(), ctx.user.username))
-    except NotFound:
-        return ctx.user
-
-
 def write_briefing(args: argparse.Namespace, ctx: Context) -> int:
     lang = args.briefing_lang or ctx.lang
     for value, allowed, key in (
@@ -51,10 +40,10 @@ def write_briefing(args: argparse.Namespace, ctx: Context) -> int:
             return 2
     db = ctx.db()
     program, stage_id, snapshot_id = briefing.find_scope(
-        db, args.program, args.stage, args.snapshot
+        db, ctx.user, args.program, args.stage, args.snapshot
     )
     name, data, _mime = build_briefing(
-        db, acting_user(ctx), program.id, fmt=args.fmt, paper=args.paper, lang=lang,
+        db, ctx.user, program.id, fmt=args.fmt, paper=args.paper, lang=lang,
         stage_id=stage_id, snapshot_id=snapshot_id, presentation=args.presentation,
         today=args.today,
     )  # fmt: skip
