@@ -36,7 +36,7 @@ VIEWER, VIEWER_PASSWORD = "alcaldia", "clave-de-la-alcaldia"
 LIMIT_MB = 1
 PROGRAM = "Gobierno Abierto Xela"
 METRICS_REFRESH_S = 5.5
-DATABASE_CACHE = 'cache="engagement.ui.context._database"'
+DATABASE_CACHE = 'cache="engagement.ui.database._database"'
 
 
 @pytest.fixture(scope="module")
