@@ -95,6 +95,7 @@ class StreamlitSession:
             max_size=None,
             open_timeout=timeout,
             ssl=ssl_context if scheme == "wss" else None,
+            legacy=True,  # a connection kept open across calls, closed by close()
         )
         self.page = ""
         self.query = ""
