@@ -79,10 +79,11 @@ def sign_in(page: Page, app: LiveApp, user: str, path: str = "", **query: Any) -
     if path or not page.url.startswith(app.base_url):
         page.goto(app.url(path, **query))
         wait_for_app(page)
-    page.get_by_label("Usuario").fill(user)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Entrar").click()
-    signed_in = "Signed in as" if "lang=en" in page.url else "Sesión de"
+    english = "lang=en" in page.url  # the sign-in screen honours ?lang=en
+    page.get_by_label("Username" if english else "Usuario").fill(user)
+    page.get_by_role("textbox", name="Password" if english else "Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in" if english else "Entrar").click()
+    signed_in = "Signed in as" if english else "Sesión de"
     expect(page.get_by_text(f"{signed_in} {user}")).to_be_visible()
     deadline = time.monotonic() + 30
     while _session_cookie(page.context) is None:
@@ -98,7 +99,8 @@ def main_text(page: Page) -> str:
 
 
 def _signed_out(page: Page) -> bool:
-    return page.get_by_role("button", name="Entrar").is_visible()
+    name = "Sign in" if "lang=en" in page.url else "Entrar"
+    return page.get_by_role("button", name=name).is_visible()
 
 
 def _act(page: Page) -> None:
