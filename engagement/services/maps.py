@@ -15,11 +15,9 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any
 
-import networkx as nx
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from engagement.analysis.communities import community_by_actor
 from engagement.analysis.layout import align_positions, layout_positions
 from engagement.errors import Problem, ValidationFailed
 from engagement.i18n import t
@@ -65,21 +63,17 @@ def map_layout(db: Database, program_id: int) -> StoredLayout:
     return _compute_and_store(db, program_id, ids, pairs, fingerprint)
 
 
-def layout_groups(ids: list[int], pairs: list[tuple[int, int]]) -> dict[int, int]:
-    """Each actor's community on the whole graph, so that the layout draws every
-    community as a cluster of its own. A pure function of the graph (Louvain with a fixed
-    seed), so the graph's fingerprint also stands for it.
+def layout_groups(db: Database, program_id: int) -> dict[int, int]:
+    """Each actor's community on the whole map (the numbers "colour by community" shows
+    to those who see every actor), so that the layout draws every community as a cluster
+    of its own. A function of the graph, so the graph's fingerprint also stands for it."""
+    measures = program_view(db, _EVERYONE, program_id).measures()
+    found = measures[["id", "community"]].dropna()
+    return {int(a): int(c) for a, c in zip(found["id"], found["community"], strict=True)}
 
-    Examples
-    --------
-    >>> groups = layout_groups([1, 2, 3, 4], [(1, 2), (3, 4)])
-    >>> groups[1] == groups[2] != groups[3] == groups[4]
-    True
-    """
-    graph = nx.Graph()
-    graph.add_nodes_from(ids)
-    graph.add_edges_from(pairs)
-    return {int(str(a)): c for a, c in community_by_actor(graph).items()}
+
+#: The layout is one for every reader: computed on the whole graph.
+_EVERYONE = Principal("layout")
 
 
 def _graph(db: Database, program_id: int) -> tuple[list[int], list[tuple[int, int]]]:
@@ -105,7 +99,7 @@ def _graph(db: Database, program_id: int) -> tuple[list[int], list[tuple[int, in
 def _compute_and_store(
     db: Database, program_id: int, ids: list[int], pairs: list[tuple[int, int]], fingerprint: str
 ) -> StoredLayout:
-    computed = layout_positions(ids, pairs, groups=layout_groups(ids, pairs))
+    computed = layout_positions(ids, pairs, groups=layout_groups(db, program_id))
     with db.writing() as session:
         row = session.get(MapLayout, program_id)
         if row is not None and row.fingerprint == fingerprint:

@@ -17,7 +17,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from engagement.model import AssessmentInput, Principal
-from engagement.services import actors, assessments, network, programs, relationships
+from engagement.services import actors, assessments, programs, relationships
+from engagement.services.view import program_view
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from tests.browser.conftest import LiveApp, goto, running_app, wait_for_rerun
@@ -233,7 +234,7 @@ def _disc_meets_box(disc: dict[str, float], box: dict[str, float]) -> bool:
 def _most_central(app: LiveApp, program: int) -> list[int]:
     db = Database.from_url(app.db_url)
     try:
-        found = network.actor_measures(db, program)
+        found = program_view(db, Principal("test"), program).measures()
         ranked = found.sort_values(["degree", "name"], ascending=[False, True])
         return [int(i) for i in ranked["id"]]
     finally:
