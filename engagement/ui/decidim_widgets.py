@@ -174,6 +174,7 @@ def map_states(result: DecidimPreview) -> None:
             tr("decidim.page.state", state=name),
             choices,
             index=None,
+            placeholder=tr("decidim.page.state_placeholder"),
             key=f"{STATE_PREFIX}{name}",
             format_func=lambda v: tr(f"tracking.response.{v}"),
         )

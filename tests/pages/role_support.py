@@ -4,13 +4,12 @@
 account per role, member of both programs: ``lidia`` (lead), ``marco`` (mentor),
 ``fabi`` (facilitator), ``alcaldia`` (viewer). ``demo_app`` copies that file for the test
 (pages may write: the daily backup, a dismissed notice) and returns ``open_as(user,
-page, lang, program)`` which signs the user in through session state and opens the page.
+page, lang, program)`` which signs the user in (a server-side session) and opens the page.
 """
 
 from __future__ import annotations
 
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from engagement.model import Principal
 from engagement.services import actors, demo, programs, users
 from engagement.storage import migrate
 from engagement.storage.db import Database
+from tests.support.signin import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 OPERATOR = Principal("cli")
@@ -92,8 +92,7 @@ def demo_app(
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         at.session_state["tejido.lang"] = lang
         at.session_state["tejido.program_id"] = program_id or demo_file.antigua
-        at.session_state["tejido.user"] = ROLE_USERS.get(role, role)
-        at.session_state["tejido.last_seen"] = time.time()
+        sign_in(at, ROLE_USERS.get(role, role))
         at.run()
         if page:
             at.switch_page(f"app_pages/{page}.py")

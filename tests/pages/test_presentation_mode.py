@@ -53,7 +53,11 @@ def _map_payload(at: AppTest) -> dict[str, Any]:
         if getattr(getattr(e, "proto", None), "component_name", "") == "tejido.network_map"
     ]
     assert found, "the map component is not on the page"
-    data: dict[str, Any] = json.loads(found[-1].proto.json)
+    # The map sends its payload as JSON text or, pre-encoded, as UTF-8 JSON bytes.
+    proto = found[-1].proto
+    data: dict[str, Any] = json.loads(
+        proto.bytes if proto.WhichOneof("data") == "bytes" else proto.json
+    )
     return data
 
 

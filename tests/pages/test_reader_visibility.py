@@ -6,7 +6,6 @@ choices) must name neither the restricted citizen nor her contact data.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from engagement.services import users
 from engagement.storage.db import Database
 from tests.support.restricted import NAME, OPERATOR, Restricted, build_restricted
+from tests.support.signin import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,12 +32,11 @@ def _open(world: Restricted, username: str, page: str, **state: Any) -> AppTest:
     values = {
         "tejido.lang": "es",
         "tejido.program_id": world.program_id,
-        "tejido.user": username,
-        "tejido.last_seen": time.time(),
         **state,
     }
     for key, value in values.items():
         at.session_state[key] = value
+    sign_in(at, username)
     at.run()
     at.switch_page(page)
     at.run()

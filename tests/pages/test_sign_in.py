@@ -66,6 +66,12 @@ def test_one_time_password_must_be_changed_first(
     _, one_time = created
     at = sign_in(open_page(), "admin", one_time)
     assert "contraseña de un solo uso" in at.warning[0].value
+    # AppTest quirk: the run that follows the sign-in's st.rerun() computes widget ids
+    # under the main script's hash, a fresh AppTest.run() under another one, so the
+    # form's submit button would change id between the two and its click be dropped.
+    # One plain run first; the form is then drawn as the next run will draw it.
+    at.run()
+    assert "contraseña de un solo uso" in at.warning[0].value
     at.text_input(key="auth.cur").input(one_time)
     at.text_input(key="auth.new").input("mi-clave-propia")
     at.text_input(key="auth.new2").input("mi-clave-propia")

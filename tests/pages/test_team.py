@@ -67,8 +67,7 @@ def test_an_administrator_without_members_is_told_how_they_lead(
     monkeypatch.setenv("TEJIDO_AUTH", "password")
     users.create_user(app_db, CLI, "ana", "clave-de-ana-123", admin=True)
     at = open_page(program_id=program.id)
-    at.session_state["tejido.user"] = "ana"
-    at.session_state["tejido.last_seen"] = 9e18
+    sign_in(at, "ana")
     at.run()
     at.switch_page("app_pages/team.py").run()
     assert "Liderazgo" in at.markdown[0].value and "administrador/a" in at.markdown[0].value

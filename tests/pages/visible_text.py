@@ -27,8 +27,18 @@ from streamlit.testing.v1 import AppTest
 from engagement import vocabulary
 from engagement.analysis.brokerage import BrokerageRole
 from engagement.frameworks import Quadrant, SalienceClass
-from engagement.storage import models
-from engagement.storage.access_models import ROLES
+from engagement.values import (
+    AgeGroup,
+    AttendanceRole,
+    CommitmentStatus,
+    Confidentiality,
+    EvidenceKind,
+    Gender,
+    InputResponse,
+    Role,
+    Sentiment,
+    TaskStatus,
+)
 
 _PROTO_TEXT_FIELDS = ("label", "body", "placeholder", "help", "caption", "text", "title")
 _PLOTLY_TEXT_KEYS = frozenset(
@@ -40,9 +50,19 @@ def domain_codes(extra: Iterable[str] = ()) -> frozenset[str]:
     """Every code a value list of the domain stores, plus ``extra`` (a program's own keys)."""
     lists = (vocabulary.STAGES, vocabulary.SECTORS, vocabulary.TIE_TYPES, vocabulary.ACTIVITY_TYPES)
     codes = {entry.key for built_in in lists for entry in built_in}
-    codes |= set(models.CONFIDENTIALITY) | set(models.ATTENDANCE_ROLES) | set(models.SENTIMENTS)
-    codes |= set(models.TASK_STATUSES) | set(models.INPUT_RESPONSES)
-    codes |= set(models.COMMITMENT_STATUSES) | set(models.EVIDENCE_KINDS) | set(ROLES)
+    choices = (
+        Confidentiality,
+        AttendanceRole,
+        Sentiment,
+        TaskStatus,
+        InputResponse,
+        CommitmentStatus,
+        EvidenceKind,
+        Role,
+        Gender,
+        AgeGroup,
+    )
+    codes |= {value for choice in choices for value in choice.values()}
     codes |= {str(v) for enum in (Quadrant, SalienceClass, BrokerageRole) for v in enum}
     codes |= {"all", "none"}
     return frozenset(codes | set(extra))
