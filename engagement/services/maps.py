@@ -63,7 +63,7 @@ def map_layout(db: Database, program_id: int) -> StoredLayout:
     return _compute_and_store(db, program_id, ids, pairs, fingerprint)
 
 
-def layout_groups(db: Database, program_id: int) -> dict[int, int]:
+def _layout_groups(db: Database, program_id: int) -> dict[int, int]:
     """Each actor's community on the whole map (the numbers "colour by community" shows
     to those who see every actor), so that the layout draws every community as a cluster
     of its own. A function of the graph, so the graph's fingerprint also stands for it."""
@@ -99,7 +99,7 @@ def _graph(db: Database, program_id: int) -> tuple[list[int], list[tuple[int, in
 def _compute_and_store(
     db: Database, program_id: int, ids: list[int], pairs: list[tuple[int, int]], fingerprint: str
 ) -> StoredLayout:
-    computed = layout_positions(ids, pairs, groups=layout_groups(db, program_id))
+    computed = layout_positions(ids, pairs, groups=_layout_groups(db, program_id))
     with db.writing() as session:
         row = session.get(MapLayout, program_id)
         if row is not None and row.fingerprint == fingerprint:

@@ -112,8 +112,9 @@ def test_the_migration_splits_old_format_strings_once(tmp_path: Path) -> None:
     from engagement.storage import migrate
 
     db = Database.from_url(f"sqlite:///{tmp_path / 'old.db'}")
-    migrate.upgrade(db.engine, "0004")
-    pid = programs.create_program(db, ANA, "X").id  # the program table is as at 0004
+    migrate.upgrade(db.engine)
+    pid = programs.create_program(db, ANA, "X").id
+    migrate.downgrade(db.engine, "0004")  # the import_batch table as at 0004
     with db.engine.begin() as conn:
         conn.execute(
             text(
