@@ -6,13 +6,14 @@ the list → the chosen activity's detail, its tasks, edit form and deletion.
 
 import streamlit as st
 
-from engagement.services import activities
-from engagement.ui import activity_forms, activity_views, context, tracking_data
+from engagement.services.tracking import activities
+from engagement.ui import context
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
 from engagement.ui.tables import tag_options
+from engagement.ui.tracking import activity_forms, activity_views, tracking_data
 
 st.title(tr("tracking.activities.title"))
 st.caption(tr("tracking.activities.intro"))

@@ -7,10 +7,11 @@ assessment history, ties).
 
 import streamlit as st
 
-from engagement.ui import actor_detail, actor_forms, actor_views, context, forms
+from engagement.ui import context, forms
 from engagement.ui.i18n import tr
 from engagement.ui.markup import escape_markdown
-from engagement.ui.quick_edit import quick_edit
+from engagement.ui.registry import actor_detail, actor_forms, actor_views
+from engagement.ui.registry.quick_edit import quick_edit
 from engagement.ui.rights import registry_rights
 from engagement.ui.sidebar import require_program
 from engagement.ui.tables import actor_from_row, filter_actors, tag_options

@@ -6,11 +6,12 @@ import datetime as dt
 import streamlit as st
 
 from engagement.errors import EngagementError, ValidationFailed
-from engagement.services import assessments
-from engagement.ui import assessment_grid as grid
-from engagement.ui import context, score_history
+from engagement.services.registry import assessments
+from engagement.ui import context
 from engagement.ui.feedback import show_error, show_flash
 from engagement.ui.i18n import label, tr
+from engagement.ui.registry import assessment_grid as grid
+from engagement.ui.registry import score_history
 from engagement.ui.sidebar import require_program
 
 st.title(tr("assessments.title"))

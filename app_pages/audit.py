@@ -6,12 +6,12 @@ import streamlit as st
 
 from engagement.errors import PermissionDenied
 from engagement.io.writers import CSV_MIME, csv_bytes, frame_table
-from engagement.services import permissions, team
+from engagement.services.access import permissions, team
 from engagement.ui import context, state
-from engagement.ui.dashboard_views import audit_table
 from engagement.ui.feedback import show_error
 from engagement.ui.i18n import change_value, field_label, tr
 from engagement.ui.sidebar import require_program
+from engagement.ui.tracking.dashboard_views import audit_table
 
 st.title(tr("audit.title"))
 st.caption(tr("audit.intro"))

@@ -7,12 +7,13 @@ progress, edit and deletion) → evidence published about the process.
 
 import streamlit as st
 
-from engagement.services import commitments
-from engagement.ui import commitment_views, context, input_views, tracking_data
+from engagement.services.tracking import commitments
+from engagement.ui import context
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
+from engagement.ui.tracking import commitment_views, input_views, tracking_data
 
 st.title(tr("commitments.title"))
 st.caption(tr("commitments.intro"))

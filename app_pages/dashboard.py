@@ -7,11 +7,12 @@ last mentoring call, key players gone quiet (only the chosen section is computed
 
 import streamlit as st
 
-from engagement.ui import briefing_widgets, context, dashboard_views, tracking_data
+from engagement.ui import context
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
+from engagement.ui.tracking import briefing_widgets, dashboard_views, tracking_data
 
 show_flash()
 program_id = require_program()

@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from engagement.services import grid
-from engagement.ui import context, grid_chart, grid_views
-from engagement.ui.actor_panel import render_actor_panel
-from engagement.ui.coalition_data import coalition_frame, network_measures
+from engagement.analysis import grid
+from engagement.ui import context
+from engagement.ui.coalition import grid_chart, grid_views
+from engagement.ui.coalition.coalition_data import coalition_frame, network_measures
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
+from engagement.ui.registry.actor_panel import render_actor_panel
 from engagement.ui.sidebar import require_program
 
 st.title(tr("grid.title"))

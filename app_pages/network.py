@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from engagement.services import maps
-from engagement.ui import analysis_tables, context, network_views
-from engagement.ui.actor_panel import render_actor_panel
-from engagement.ui.coalition_data import coalition_frame
+from engagement.services.coalition import maps
+from engagement.ui import context
+from engagement.ui.coalition import analysis_tables, network_views
+from engagement.ui.coalition.coalition_data import coalition_frame
+from engagement.ui.coalition.network_component import render_network
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
-from engagement.ui.network_component import render_network
+from engagement.ui.registry.actor_panel import render_actor_panel
 from engagement.ui.sidebar import require_program
 
 st.title(tr("network.title"))

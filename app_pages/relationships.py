@@ -6,9 +6,10 @@ tie, to edit or delete.
 
 import streamlit as st
 
-from engagement.ui import context, forms, state, tie_forms, tie_views
+from engagement.ui import context, forms, state
 from engagement.ui.i18n import tr
 from engagement.ui.markup import escape_markdown
+from engagement.ui.registry import tie_forms, tie_views
 from engagement.ui.rights import registry_rights
 from engagement.ui.sidebar import require_program
 from engagement.ui.tables import filter_ties, tag_options, tie_label

@@ -3,12 +3,12 @@
 
 import streamlit as st
 
-from engagement.services.permissions import Action, allowed
+from engagement.services.access.permissions import Action, allowed
 from engagement.ui import context, state
+from engagement.ui.data.settings_forms import create_program_form, edit_program_form, may_create
+from engagement.ui.data.term_lists import KINDS, term_list_editor
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
-from engagement.ui.settings_forms import create_program_form, edit_program_form, may_create
-from engagement.ui.term_lists import KINDS, term_list_editor
 
 st.title(tr("settings.title"))
 show_flash()

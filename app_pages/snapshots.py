@@ -7,11 +7,12 @@ removed → delete a snapshot.
 
 import streamlit as st
 
-from engagement.ui import context, snapshot_views, tracking_data
+from engagement.ui import context
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.rights import tracking_rights
 from engagement.ui.sidebar import require_program
+from engagement.ui.tracking import snapshot_views, tracking_data
 
 st.title(tr("snapshots.title"))
 st.caption(tr("snapshots.intro"))

@@ -3,10 +3,11 @@
 import streamlit as st
 
 from engagement.config import load_settings
-from engagement.services import permissions
-from engagement.services.permissions import Action
-from engagement.ui import context, team_widgets
+from engagement.services.access import permissions
+from engagement.services.access.permissions import Action
+from engagement.ui import context
 from engagement.ui.auth import change_password_form
+from engagement.ui.data import team_widgets
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.sidebar import require_program

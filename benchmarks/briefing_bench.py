@@ -80,8 +80,9 @@ def rounds(
 
 def demo_case(folder: Path, repeat: int) -> dict[str, float]:
     from engagement.model import Principal
-    from engagement.services import briefing, demo, programs
-    from engagement.services.briefing_export import build_briefing
+    from engagement.services.exchange import briefing, demo
+    from engagement.services.exchange.briefing_export import build_briefing
+    from engagement.services.registry import programs
     from engagement.storage import migrate
     from engagement.storage.db import Database
 
@@ -100,8 +101,9 @@ def big_case(folder: Path, size: int, repeat: int) -> dict[str, float]:
     from network_bench import frames, store
 
     from engagement.model import Principal
-    from engagement.services import maps, readcache
-    from engagement.services.briefing_export import build_briefing
+    from engagement.services import readcache
+    from engagement.services.coalition import maps
+    from engagement.services.exchange.briefing_export import build_briefing
     from engagement.services.view import program_view
     from engagement.storage.db import Database
 

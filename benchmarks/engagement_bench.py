@@ -56,7 +56,7 @@ def build(url: str) -> tuple[int, int]:
     from sqlalchemy import insert, select
 
     from engagement.model import Principal
-    from engagement.services import programs
+    from engagement.services.registry import programs
     from engagement.storage import migrate
     from engagement.storage import models as m
     from engagement.storage.db import Database
@@ -175,7 +175,9 @@ def main() -> None:
     built = time.perf_counter() - began
 
     from engagement.model import Principal
-    from engagement.services import dashboard, ogp, programs, readcache, snapshots
+    from engagement.services import readcache
+    from engagement.services.registry import programs
+    from engagement.services.tracking import dashboard, ogp, snapshots
     from engagement.storage.db import Database
 
     db, by = Database.from_url(url), Principal("bench")

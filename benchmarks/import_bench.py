@@ -102,9 +102,9 @@ def _database(url: str | None, folder: Path) -> Any:
     import openpyxl  # noqa: F401
     import pandas  # noqa: F401
 
-    import engagement.services.imports  # noqa: F401
+    import engagement.services.exchange.imports  # noqa: F401
     from engagement.model import Principal
-    from engagement.services import programs
+    from engagement.services.registry import programs
     from engagement.storage import migrate
     from engagement.storage.db import Database
 
@@ -117,7 +117,7 @@ def _database(url: str | None, folder: Path) -> Any:
 
 def run_import(db: Any, program_id: int, paths: list[Path]) -> dict[str, int]:
     from engagement.model import Principal
-    from engagement.services import imports
+    from engagement.services.exchange import imports
 
     by = Principal("bench")
     files = [imports.read_upload(p.name, p.read_bytes(), 1 << 31) for p in paths]

@@ -76,7 +76,7 @@ network.fit({animation: false});
 def layout_seconds(url: str, program_id: int, repeat: int) -> float:
     from sqlalchemy import delete
 
-    from engagement.services import maps
+    from engagement.services.coalition import maps
     from engagement.storage.db import Database
     from engagement.storage.models import MapLayout, MapPosition
 
@@ -100,7 +100,7 @@ def bare_page(url: str, program_id: int, folder: Path) -> Path:
     from engagement.maps.network import map_payload
     from engagement.maps.view import MapStyle
     from engagement.model import Principal
-    from engagement.services import maps
+    from engagement.services.coalition import maps
     from engagement.storage.db import Database
 
     db = Database.from_url(url)

@@ -111,7 +111,7 @@ def store(url: str, actors: Any, ties: Any) -> int:
     from sqlalchemy import insert, select
 
     from engagement.model import Principal
-    from engagement.services import programs
+    from engagement.services.registry import programs
     from engagement.storage import migrate
     from engagement.storage.db import Database
     from engagement.storage.models import Actor, Assessment, Relationship

@@ -63,7 +63,9 @@ class Counts:
 
 def _build(url: str, size: int) -> tuple[int, str]:
     from engagement.model import Principal
-    from engagement.services import activities, actors, programs, relationships, users
+    from engagement.services.access import users
+    from engagement.services.registry import actors, programs, relationships
+    from engagement.services.tracking import activities
     from engagement.storage import migrate
     from engagement.storage.db import Database
     from engagement.tracking import ActivityInput, Attendee
@@ -143,7 +145,7 @@ def _clear_caches() -> None:
 
         readcache.clear_cache()
     except ImportError:
-        from engagement.services import network
+        from engagement.services.coalition import network
 
         network.clear_cache()
 

@@ -33,7 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from engagement.errors import EngagementError  # noqa: E402
 from engagement.model import Principal  # noqa: E402
-from engagement.services import programs, users  # noqa: E402
+from engagement.services.access import users  # noqa: E402
+from engagement.services.registry import programs  # noqa: E402
 from engagement.storage import migrate  # noqa: E402
 from engagement.storage.db import Database  # noqa: E402
 

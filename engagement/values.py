@@ -48,7 +48,7 @@ class Confidentiality(Choice):
 
 
 class Role(Choice):
-    """A user's role in one program (see :mod:`engagement.services.permissions`)."""
+    """A user's role in one program (see :mod:`engagement.services.access.permissions`)."""
 
     LEAD = "lead"
     MENTOR = "mentor"

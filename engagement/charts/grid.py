@@ -1,7 +1,7 @@
 """Plotly figures of the power/interest grid and of movement between two points in time.
 
 Interest runs along x and power along y; the quadrant lines sit at ``threshold - 0.5``
-(see :mod:`engagement.services.grid`). Quadrant names are written in bands above and
+(see :mod:`engagement.analysis.grid`). Quadrant names are written in bands above and
 below the cells, where no marker can land, so a name never covers an actor.
 
 Every piece of user text (actor and sector names) is HTML-escaped before it reaches
@@ -17,11 +17,11 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from engagement.analysis.grid import MoveStatus
 from engagement.charts import grid_names
 from engagement.frameworks import EngagementLevel, Quadrant
 from engagement.i18n import t
 from engagement.palette import ENGAGEMENT_COLOURS
-from engagement.services.grid import MoveStatus
 
 #: Colour of actors with no sector or no engagement rating.
 UNKNOWN_COLOUR = "#BBBBBB"
@@ -240,7 +240,7 @@ def grid_figure(
     selected: int | None = None,
     title: tuple[str, str] | None = None,
 ) -> go.Figure:
-    """The power/interest grid of ``placed`` (see :func:`~engagement.services.grid.place_actors`).
+    """The power/interest grid of ``placed`` (see :func:`~engagement.analysis.grid.place_actors`).
 
     One trace per colour group (sector or current engagement level) so the legend reads
     in the user's language; each marker carries its actor id in ``customdata``. With

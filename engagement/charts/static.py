@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from engagement.charts import labels
-from engagement.services.briefing_model import GridPoint, MapNode
+from engagement.services.exchange.briefing_model import GridPoint, MapNode
 
 matplotlib.rcParams["svg.fonttype"] = "none"
 matplotlib.rcParams["svg.hashsalt"] = "tejido"

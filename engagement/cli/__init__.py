@@ -27,7 +27,7 @@ from engagement.config import Settings, load_settings
 from engagement.errors import EngagementError, NotFound, UnknownAccount, ValidationFailed
 from engagement.i18n import describe_error, describe_problem, t
 from engagement.model import Principal
-from engagement.services import users
+from engagement.services.access import users
 from engagement.storage import migrate
 from engagement.storage.db import Database
 

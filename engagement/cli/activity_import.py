@@ -13,14 +13,14 @@ from typing import Any
 from engagement.cli import Context
 from engagement.i18n import describe_problem, t
 from engagement.io.activity_sheets import looks_like_activity_file, read_activity_upload
-from engagement.services import programs
-from engagement.services.activity_import import (
+from engagement.services.exchange.activity_import import (
     ENTITIES,
     OUTCOMES,
     ActivityImportPreview,
     preview_activity_import,
 )
-from engagement.services.activity_import_write import apply_activity_import
+from engagement.services.exchange.activity_import_write import apply_activity_import
+from engagement.services.registry import programs
 
 
 def holds_activities(found: list[tuple[str, bytes]]) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from engagement.charts.static import Chart
 from engagement.i18n import t
 from engagement.io import briefing_text as text
-from engagement.services.briefing_model import Briefing
+from engagement.services.exchange.briefing_model import Briefing
 
 _XML_HEAD = re.compile(r"^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?", re.S)
 

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from engagement.charts.static import Chart
 from engagement.i18n import t
-from engagement.services.briefing_model import Briefing
+from engagement.services.exchange.briefing_model import Briefing
 
 GLANCE_FIGURES = (
     "activities", "citizens_involved", "organisations_participating", "facilitators_active",

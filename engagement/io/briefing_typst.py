@@ -19,7 +19,7 @@ import typst
 from engagement.charts.static import Chart
 from engagement.i18n import t
 from engagement.io import briefing_text as text
-from engagement.services.briefing_model import Briefing
+from engagement.services.exchange.briefing_model import Briefing
 
 FONT_PATHS = [str(Path(matplotlib.get_data_path()) / "fonts" / "ttf")]
 _PAPER = {"a4": "a4", "letter": "us-letter"}

@@ -121,7 +121,7 @@ def build_view(
     """The drawing of filtered ``actors`` and ``ties`` (see :mod:`engagement.maps.filters`).
 
     ``measures`` has one row per actor (``id`` plus measure columns such as ``degree``
-    and ``community``, see ``engagement.services.network.actor_measures``); an actor
+    and ``community``, see ``engagement.services.coalition.network.actor_measures``); an actor
     missing from it gets its degree among ``ties``. ``positions`` come from the stored
     layout; ``pinned`` ids were placed by a user. With ``style.co_participation``, the
     ``co_participation`` ties (``source``, ``target``, ``weight``) between drawn actors

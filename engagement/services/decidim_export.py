@@ -27,8 +27,8 @@ from sqlalchemy import select
 
 from engagement.io.writers import Table, write_csv
 from engagement.model import Principal
-from engagement.services.commitments import progress_of
-from engagement.services.permissions import Action, require, require_member
+from engagement.services.access.permissions import Action, require, require_member
+from engagement.services.tracking.commitments import progress_of
 from engagement.storage.db import Database
 from engagement.storage.models import Commitment, DecidimLink, Milestone
 

@@ -26,6 +26,7 @@ from engagement.i18n import t
 from engagement.io.decidim_zip import DecidimExport
 from engagement.model import Principal, ProgramInfo, Term
 from engagement.services import audit
+from engagement.services.access.permissions import Action, require
 from engagement.services.decidim_plan import (
     _MODELS,
     DecidimOptions,
@@ -46,8 +47,7 @@ from engagement.services.decidim_values import (
     true,
     utc_time,
 )
-from engagement.services.permissions import Action, require
-from engagement.services.programs import get_program
+from engagement.services.registry.programs import get_program
 from engagement.storage.db import Database
 from engagement.storage.models import (
     DEFAULT_TIME_ZONE,

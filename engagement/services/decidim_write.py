@@ -1,6 +1,6 @@
 """Write a Decidim import: the plan made again inside one write transaction, then every
 row as part of one ImportBatch with an audit entry each, so that
-:func:`engagement.services.imports.undo_import` takes it all back.
+:func:`engagement.services.exchange.imports.undo_import` takes it all back.
 
 Conflicting fields (edited in Tejido since the last import) are left as Tejido has them.
 """
@@ -19,7 +19,7 @@ from engagement.errors import Problem, ValidationFailed
 from engagement.io.decidim_zip import DecidimExport
 from engagement.model import Principal
 from engagement.services import audit
-from engagement.services.actors import insert_actor
+from engagement.services.access.permissions import Action, require
 from engagement.services.decidim_import import make_plan
 from engagement.services.decidim_plan import (
     _MODELS,
@@ -28,8 +28,8 @@ from engagement.services.decidim_plan import (
     DecidimPreview,
     PlannedRow,
 )
-from engagement.services.permissions import Action, require
-from engagement.services.programs import get_program
+from engagement.services.registry.actors import insert_actor
+from engagement.services.registry.programs import get_program
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import (

@@ -29,29 +29,26 @@ import pandas as pd
 from sqlalchemy import select
 
 from engagement.analysis.coparticipation import co_participation
+from engagement.analysis.movement import Comparison, compare_frozen
 from engagement.errors import Problem, ProgramNotFound, ValidationFailed
 from engagement.model import Principal, ProgramInfo
-from engagement.services import (
+from engagement.services.access import permissions
+from engagement.services.coalition import network
+from engagement.services.coalition.layout_store import StoredLayout, graph_fingerprint, read_layout
+from engagement.services.coalition.tables import coalition_actors_from, coalition_ties_from
+from engagement.services.readcache import cached
+from engagement.services.registry import actors, assessments, programs, relationships
+from engagement.services.tracking import (
     activities,
-    actors,
-    assessments,
     changes,
     commitments,
     dashboard,
     evidence,
     inputs,
-    network,
     ogp,
-    permissions,
-    programs,
-    relationships,
     snapshots,
     tasks,
 )
-from engagement.services.coalition import coalition_actors_from, coalition_ties_from
-from engagement.services.layout_store import StoredLayout, graph_fingerprint, read_layout
-from engagement.services.movement import Comparison, compare_frozen
-from engagement.services.readcache import cached
 from engagement.services.visibility import Lens, Visibility, visibility_of
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, Assessment, MapLayout, Program
@@ -338,7 +335,7 @@ class ProgramView:
         return self._cached("coalition", compute, stage_id, on_date)
 
     def measures(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
-        """:func:`engagement.services.network.actor_measures` of the visible coalition."""
+        """:func:`engagement.services.coalition.network.actor_measures` of the visible coalition."""
         found = self._cached(
             "measures",
             lambda: network.actor_measures(self.coalition(on_date=on_date)),
@@ -355,7 +352,7 @@ class ProgramView:
         return network.balance_table(self.coalition(stage_id=stage_id, on_date=on_date))
 
     def brokers(self, *, on_date: dt.date | None = None) -> network.Brokers:
-        """:func:`engagement.services.network.brokers` of the visible coalition."""
+        """:func:`engagement.services.coalition.network.brokers` of the visible coalition."""
         found = self._cached(
             "brokers", lambda: network.brokers(self.coalition(on_date=on_date)), on_date
         )

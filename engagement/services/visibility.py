@@ -24,7 +24,7 @@ import pandas as pd
 
 from engagement.i18n import t
 from engagement.model import Principal
-from engagement.services import permissions, privacy
+from engagement.services.access import permissions, privacy
 
 
 @dataclass(frozen=True)

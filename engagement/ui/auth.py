@@ -7,7 +7,7 @@ OIDC provider configured in ``.streamlit/secrets.toml``), ``none`` (one local us
 laptop; never for a shared deployment). In every mode but ``none`` the principal carries
 the user's roles, and the services enforce them.
 
-In ``password`` mode a sign-in is a server-side session (``engagement.services.sessions``)
+In ``password`` mode a sign-in is a server-side session (``engagement.services.access.sessions``)
 checked on every run: this tab keeps the session's id, and a reload, a new tab or a
 reopened browser find it again through the HttpOnly cookie that
 ``engagement.ui.session_cookie`` has the server set. A page opened while signed out
@@ -24,7 +24,7 @@ import streamlit as st
 from engagement.config import load_settings
 from engagement.errors import EngagementError, NotFound
 from engagement.model import Principal
-from engagement.services import sessions, users
+from engagement.services.access import sessions, users
 from engagement.ui import session_cookie, session_gate
 from engagement.ui.database import database
 from engagement.ui.feedback import reporting, show_error

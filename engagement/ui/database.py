@@ -13,8 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from engagement.config import load_settings
-from engagement.services.daily_backup import daily_backup
 from engagement.services.database import Database, open_database
+from engagement.services.exchange.daily_backup import daily_backup
 
 
 @st.cache_resource(show_spinner=False)

@@ -4,7 +4,7 @@ The sidebar, the app's header and toolbars, every input widget, buttons, page li
 the charts' mode bars are hidden; the content takes the page's width on a landscape
 sheet; a chart, a table row or a metric is never split across two sheets; labels wrap
 between words. The network map prints the picture of its last drawing (see
-``engagement.ui.network_component``): a canvas alone would print blank.
+``engagement.ui.coalition.network_component``): a canvas alone would print blank.
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engagement.services import permissions
-from engagement.services.permissions import Action, allowed, can_see_restricted
+from engagement.services.access import permissions
+from engagement.services.access.permissions import Action, allowed, can_see_restricted
 from engagement.ui import context, state
 from engagement.values import Role
 

@@ -10,7 +10,7 @@ import streamlit as st
 from engagement.config import load_settings
 from engagement.i18n import LANGUAGES
 from engagement.model import Principal
-from engagement.services import programs
+from engagement.services.registry import programs
 from engagement.ui import state
 from engagement.ui.auth import sign_out
 from engagement.ui.database import database

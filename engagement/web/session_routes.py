@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from engagement.config import load_settings
-from engagement.services import sessions
+from engagement.services.access import sessions
 from engagement.storage.db import Database
 
 SESSION_PATH = "/_tejido/session"

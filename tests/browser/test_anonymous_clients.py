@@ -17,7 +17,8 @@ from playwright.sync_api import Browser, expect
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from engagement.model import Principal
-from engagement.services import programs, users
+from engagement.services.access import users
+from engagement.services.registry import programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from tests.browser.conftest import (

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from engagement.model import AssessmentInput, Principal
-from engagement.services import actors, assessments, programs, relationships
+from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from tests.browser.conftest import LiveApp, goto, running_app, wait_for_rerun

@@ -15,7 +15,8 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from engagement.model import Principal
-from engagement.services import actors, programs, users
+from engagement.services.access import users
+from engagement.services.registry import actors, programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from tests.browser.conftest import VIEWPORT, LiveApp, main_text, running_app, wait_for_app

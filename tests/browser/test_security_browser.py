@@ -22,15 +22,8 @@ import pytest
 from playwright.sync_api import Page
 
 from engagement.model import AssessmentInput, Principal
-from engagement.services import (
-    activities,
-    actors,
-    assessments,
-    commitments,
-    inputs,
-    programs,
-    relationships,
-)
+from engagement.services.registry import actors, assessments, programs, relationships
+from engagement.services.tracking import activities, commitments, inputs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from engagement.tracking import ActivityInput, Attendee, CommitmentInput, InputInput

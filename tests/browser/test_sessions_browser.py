@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from engagement.model import Principal
-from engagement.services import actors, programs, sessions, users
+from engagement.services.access import sessions, users
+from engagement.services.registry import actors, programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from tests.browser.conftest import VIEWPORT, LiveApp, running_app, wait_for_app

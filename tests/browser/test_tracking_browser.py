@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from engagement.model import Principal
-from engagement.services import actors, programs
+from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 from tests.browser.conftest import LiveApp, goto, main_text, wait_for_rerun
 

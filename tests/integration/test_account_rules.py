@@ -6,7 +6,7 @@ import pytest
 
 from engagement.errors import ValidationFailed
 from engagement.model import Principal
-from engagement.services import credentials, users
+from engagement.services.access import credentials, users
 from engagement.storage.db import Database
 
 OPERATOR = Principal("cli")

@@ -15,9 +15,11 @@ from engagement.errors import ValidationFailed
 from engagement.i18n import describe_problem
 from engagement.io.activity_sheets import looks_like_activity_file, read_activity_upload
 from engagement.model import Principal, ProgramInfo
-from engagement.services import activities, actors, imports, programs
-from engagement.services.activity_import import preview_activity_import
-from engagement.services.activity_import_write import apply_activity_import
+from engagement.services.exchange import imports
+from engagement.services.exchange.activity_import import preview_activity_import
+from engagement.services.exchange.activity_import_write import apply_activity_import
+from engagement.services.registry import actors, programs
+from engagement.services.tracking import activities
 from engagement.storage.db import Database
 
 OPERATOR = Principal("local")  # the command line's full access

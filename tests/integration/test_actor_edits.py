@@ -6,8 +6,9 @@ import pytest
 
 from engagement.errors import DuplicateActor, StaleEdit, ValidationFailed
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, audit, programs
-from engagement.services.actor_edits import ActorChange, apply_actor_changes
+from engagement.services import audit
+from engagement.services.registry import actors, programs
+from engagement.services.registry.actor_edits import ActorChange, apply_actor_changes
 from engagement.storage.db import Database
 
 ME, OTHER = Principal("local"), Principal("marta")

@@ -13,8 +13,11 @@ import pytest
 
 from engagement.cli import main
 from engagement.model import Principal
-from engagement.services import actors, briefing, demo, programs, snapshots, users
-from engagement.services.briefing_export import build_briefing
+from engagement.services.access import users
+from engagement.services.exchange import briefing, demo
+from engagement.services.exchange.briefing_export import build_briefing
+from engagement.services.registry import actors, programs
+from engagement.services.tracking import snapshots
 from engagement.storage.db import Database
 from engagement.values import CommitmentStatus, InputResponse
 

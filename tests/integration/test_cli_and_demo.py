@@ -9,7 +9,8 @@ import pytest
 
 from engagement.cli import main
 from engagement.model import Principal
-from engagement.services import actors, assessments, demo, programs, relationships
+from engagement.services.exchange import demo
+from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.storage.db import Database
 
 ANA = Principal("ana")

@@ -5,7 +5,8 @@ import datetime as dt
 import pandas as pd
 
 from engagement.model import AssessmentInput, Principal
-from engagement.services import actors, assessments, coalition, programs, relationships
+from engagement.services.coalition import tables as coalition
+from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.storage.db import Database
 
 LEAD = Principal("lead")

@@ -13,7 +13,7 @@ import threading
 from engagement.errors import StaleEdit
 from engagement.i18n import describe_error
 from engagement.model import Principal
-from engagement.services import actors, programs
+from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 
 WORKERS, UPDATES = 8, 50

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from engagement.model import Principal
-from engagement.services import actors, programs
+from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]

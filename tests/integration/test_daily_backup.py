@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from engagement.model import Principal
-from engagement.services import actors, programs
-from engagement.services.daily_backup import backups, daily_backup
+from engagement.services.exchange.daily_backup import backups, daily_backup
+from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from engagement.model import Principal
-from engagement.services import activities, actors, commitments, dashboard, demo, inputs, snapshots
+from engagement.services.exchange import demo
+from engagement.services.registry import actors
+from engagement.services.tracking import activities, commitments, dashboard, inputs, snapshots
 
 ANA = Principal("ana")
 INSTITUTIONS = {
@@ -48,7 +50,8 @@ def test_demo_tracking_matches_the_seeds(db) -> None:  # type: ignore[no-untyped
 def test_the_demo_history_is_dated_as_it_happened(db) -> None:  # type: ignore[no-untyped-def]
     """Loaded today, the demo's trail carries the illustrative dates: the mentor's
     "since the last call" shows what happened after that call, not all 54 actors."""
-    from engagement.services import audit, changes, ogp
+    from engagement.services import audit
+    from engagement.services.tracking import changes, ogp
 
     antigua, _ = demo.load_demos(db, ANA)
     log = audit.audit_log(db, antigua.id, limit=100000)

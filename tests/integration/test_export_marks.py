@@ -24,9 +24,12 @@ from engagement.cli import main
 from engagement.errors import PermissionDenied
 from engagement.maps.view import MapStyle
 from engagement.model import AssessmentInput, Principal
-from engagement.services import actors, assessments, backup, exports, imports, maps, programs, users
-from engagement.services import relationships as ties
-from engagement.services.imports import read_upload
+from engagement.services.access import users
+from engagement.services.coalition import maps
+from engagement.services.exchange import backup, exports, imports
+from engagement.services.exchange.imports import read_upload
+from engagement.services.registry import actors, assessments, programs
+from engagement.services.registry import relationships as ties
 from engagement.storage.db import Database
 
 ANA = Principal("ana")

@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 from engagement import errors
 from engagement.i18n import describe_error
 from engagement.model import Principal
-from engagement.services import actors, backup, exports, imports, programs
-from engagement.services.imports import read_upload
+from engagement.services.exchange import backup, exports, imports
+from engagement.services.exchange.imports import read_upload
+from engagement.services.registry import actors, programs
 from engagement.storage.base import Base
 from engagement.storage.db import Database
 from tests.support.kumu import demo_workbook, kumu_workbook

@@ -9,7 +9,7 @@ import pytest
 from engagement import errors
 from engagement.i18n import describe_error
 from engagement.model import Principal
-from engagement.services import backup
+from engagement.services.exchange import backup
 from engagement.storage.db import Database, is_sqlite
 
 OPERATOR = Principal("local")  # the command line's full access

@@ -11,7 +11,8 @@ import pytest
 from engagement.cli import main
 from engagement.i18n import describe_problem
 from engagement.model import Principal
-from engagement.services import imports, programs, relationships
+from engagement.services.exchange import imports
+from engagement.services.registry import programs, relationships
 from engagement.storage.db import Database
 from tests.support.kumu import CONNECTIONS_HEADER, ELEMENTS, kumu_workbook, workbook
 

@@ -12,8 +12,9 @@ from engagement import i18n
 from engagement.cli import main
 from engagement.i18n import describe_problem
 from engagement.model import Principal
-from engagement.services import imports, programs, relationships
-from engagement.services.import_model import DEFAULT_TIE_TYPE_KEY, NewTerm, Ref, RowUpdate
+from engagement.services.exchange import imports
+from engagement.services.exchange.import_model import DEFAULT_TIE_TYPE_KEY, NewTerm, Ref, RowUpdate
+from engagement.services.registry import programs, relationships
 from engagement.storage.db import Database
 
 ANA = Principal("ana")

@@ -8,8 +8,10 @@ from sqlalchemy import func, select
 from engagement.errors import ImportAlreadyUndone, ImportUndoBlocked, ValidationFailed
 from engagement.i18n import describe_problem
 from engagement.model import Principal
-from engagement.services import actors, assessments, audit, imports, programs, relationships
-from engagement.services.imports import read_upload
+from engagement.services import audit
+from engagement.services.exchange import imports
+from engagement.services.exchange.imports import read_upload
+from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, ImportBatch, Sector
 from tests.support.kumu import CONNECTIONS, ELEMENTS, csv_bytes, kumu_workbook, workbook

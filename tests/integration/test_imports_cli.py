@@ -9,7 +9,7 @@ from pathlib import Path
 
 from engagement.cli import main
 from engagement.model import Principal
-from engagement.services import actors, programs
+from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 from tests.support.kumu import csv_bytes, kumu_workbook
 

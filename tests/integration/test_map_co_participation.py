@@ -14,7 +14,10 @@ from sqlalchemy import func, select
 from engagement.maps.filters import MapFilters
 from engagement.maps.view import MapStyle, MapView
 from engagement.model import Principal, ProgramInfo
-from engagement.services import activities, actors, maps, programs, readcache, relationships
+from engagement.services import readcache
+from engagement.services.coalition import maps
+from engagement.services.registry import actors, programs, relationships
+from engagement.services.tracking import activities
 from engagement.services.view import program_view
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, MapLayout, MapPosition, Relationship

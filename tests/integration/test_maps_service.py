@@ -14,7 +14,9 @@ from engagement.errors import PermissionDenied, ValidationFailed
 from engagement.maps.filters import MapFilters
 from engagement.maps.view import MapStyle
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, maps, programs, readcache, relationships
+from engagement.services import readcache
+from engagement.services.coalition import maps
+from engagement.services.registry import actors, programs, relationships
 from engagement.storage.db import Database
 
 LEAD = Principal("lead")

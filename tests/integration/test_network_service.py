@@ -14,15 +14,10 @@ from engagement.analysis.measures import MEASURE_COLUMNS
 from engagement.cli import main
 from engagement.errors import ActorNotFound
 from engagement.model import AssessmentInput, Principal
-from engagement.services import (
-    actors,
-    assessments,
-    demo,
-    network,
-    programs,
-    readcache,
-    relationships,
-)
+from engagement.services import readcache
+from engagement.services.coalition import network
+from engagement.services.exchange import demo
+from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.services.view import ProgramView, program_view
 from engagement.storage.db import Database
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from engagement.model import Principal
-from engagement.services import backup, demo
+from engagement.services.exchange import backup, demo
 from engagement.storage.db import Database
 
 OPERATOR = Principal("local")  # the command line's full access

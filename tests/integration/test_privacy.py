@@ -11,7 +11,9 @@ import pytest
 
 from engagement.errors import PermissionDenied
 from engagement.model import AssessmentInput, Principal
-from engagement.services import actors, assessments, audit, privacy, programs, users
+from engagement.services import audit
+from engagement.services.access import privacy, users
+from engagement.services.registry import actors, assessments, programs
 from engagement.storage.db import Database
 
 LEAD = Principal("cli")

@@ -7,7 +7,7 @@ import pytest
 from engagement.errors import DuplicateName, ValidationFailed
 from engagement.i18n import describe_problem
 from engagement.model import Principal, ProgramInfo
-from engagement.services import programs, terms
+from engagement.services.registry import programs, terms
 from engagement.storage.db import Database
 
 ANA = Principal("ana")

@@ -41,25 +41,19 @@ from engagement.io.readers import read_upload
 from engagement.maps.filters import MapFilters
 from engagement.maps.view import MapStyle
 from engagement.model import Principal
-from engagement.services import (
+from engagement.services import decidim_export, decidim_import, readcache
+from engagement.services.access import permissions, privacy, team, users
+from engagement.services.coalition import maps
+from engagement.services.decidim_plan import DecidimOptions
+from engagement.services.exchange import (
     activity_import,
-    actors,
     backup,
     briefing,
     briefing_export,
-    decidim_export,
-    decidim_import,
     exports,
     imports,
-    maps,
-    permissions,
-    privacy,
-    programs,
-    readcache,
-    team,
-    users,
 )
-from engagement.services.decidim_plan import DecidimOptions
+from engagement.services.registry import actors, programs
 from engagement.services.view import ProgramView, program_view
 from engagement.storage.db import Database
 from tests.support.decidim_zips import decidim_zip
@@ -245,8 +239,8 @@ LOADERS = {
     "backup.program_backup",
     "changes.changes_since",
     "changes.last_mentoring_call",
-    "coalition.coalition_actors",
-    "coalition.coalition_ties",
+    "tables.coalition_actors",
+    "tables.coalition_ties",
     "commitments.commitment_counts",
     "commitments.commitments_frame",
     "commitments.get_commitment",

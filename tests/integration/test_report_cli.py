@@ -8,7 +8,8 @@ import json
 
 from engagement.cli import main
 from engagement.model import Principal
-from engagement.services import activities, actors, inputs, programs
+from engagement.services.registry import actors, programs
+from engagement.services.tracking import activities, inputs
 from engagement.storage.db import Database
 from engagement.tracking import ActivityInput, Attendee, InputInput
 

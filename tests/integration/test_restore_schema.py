@@ -12,7 +12,8 @@ from engagement.cli import main
 from engagement.errors import UnexpectedSchema
 from engagement.i18n import describe_error
 from engagement.model import Principal
-from engagement.services import backup, programs
+from engagement.services.exchange import backup
+from engagement.services.registry import programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 

@@ -25,30 +25,20 @@ from engagement.io.activity_sheets import read_activity_upload
 from engagement.io.decidim_zip import read_decidim_zip
 from engagement.io.readers import read_upload
 from engagement.model import AssessmentInput, Principal
-from engagement.services import (
-    activities,
-    activity_import_write,
+from engagement.services import decidim_write
+from engagement.services.access import privacy, users
+from engagement.services.coalition import maps
+from engagement.services.decidim_plan import DecidimOptions
+from engagement.services.exchange import activity_import_write, backup, demo, import_undo, imports
+from engagement.services.registry import (
     actor_edits,
     actors,
     assessments,
-    backup,
-    commitments,
-    decidim_write,
-    demo,
-    evidence,
-    import_undo,
-    imports,
-    inputs,
-    maps,
-    privacy,
     programs,
     relationships,
-    snapshots,
-    tasks,
     terms,
-    users,
 )
-from engagement.services.decidim_plan import DecidimOptions
+from engagement.services.tracking import activities, commitments, evidence, inputs, snapshots, tasks
 from engagement.storage.db import Database
 from engagement.tracking import (
     ActivityInput,

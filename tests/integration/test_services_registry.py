@@ -17,7 +17,8 @@ from engagement.errors import (
     ValidationFailed,
 )
 from engagement.model import AssessmentInput, Principal, ProgramInfo
-from engagement.services import actors, assessments, audit, programs, relationships, terms
+from engagement.services import audit
+from engagement.services.registry import actors, assessments, programs, relationships, terms
 from engagement.storage.db import Database
 
 ANA = Principal("ana")

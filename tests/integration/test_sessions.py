@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from engagement.model import Principal
-from engagement.services import programs, sessions, users
+from engagement.services.access import sessions, users
+from engagement.services.registry import programs
 from engagement.storage.access_models import UserSession
 from engagement.storage.db import Database
 from engagement.web import session_routes

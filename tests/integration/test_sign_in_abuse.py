@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from engagement.cli import main
 from engagement.errors import AccountLocked, EngagementError, LoginThrottled, ValidationFailed
 from engagement.model import Principal
-from engagement.services import throttling, users
+from engagement.services.access import throttling, users
 from engagement.storage.db import Database
 
 OPERATOR = Principal("cli")

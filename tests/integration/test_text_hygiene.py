@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engagement.model import Principal
-from engagement.services import actors, exports, imports, programs, relationships
+from engagement.services.exchange import exports, imports
+from engagement.services.registry import actors, programs, relationships
 from engagement.storage.db import Database
 from tests.support.kumu import csv_bytes
 

@@ -9,22 +9,18 @@ import pytest
 
 from engagement.errors import DuplicateName, NotFound, PermissionDenied, StaleEdit, ValidationFailed
 from engagement.model import AssessmentInput, Principal, ProgramInfo
-from engagement.services import (
+from engagement.services import audit
+from engagement.services.registry import actors, assessments, programs, relationships, terms
+from engagement.services.tracking import (
     activities,
-    actors,
-    assessments,
-    audit,
     changes,
     commitments,
     dashboard,
     evidence,
     inputs,
     ogp,
-    programs,
-    relationships,
     snapshots,
     tasks,
-    terms,
 )
 from engagement.storage.db import Database
 from engagement.tracking import (

@@ -17,7 +17,8 @@ from engagement.errors import (
     ValidationFailed,
 )
 from engagement.model import Principal
-from engagement.services import programs, throttling, users
+from engagement.services.access import throttling, users
+from engagement.services.registry import programs
 from engagement.storage.access_models import UserAccount
 from engagement.storage.db import Database
 

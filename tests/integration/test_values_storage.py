@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from engagement.model import Principal
-from engagement.services import actors, programs
+from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 from engagement.storage.models import Actor
 from engagement.values import Confidentiality

@@ -23,7 +23,8 @@ import pytest
 
 from engagement.config import load_settings
 from engagement.model import Principal
-from engagement.services import programs, sessions, users
+from engagement.services.access import sessions, users
+from engagement.services.registry import programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from tests.multiserver.conftest import ROOT, free_port, private_database, start_servers

@@ -29,7 +29,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from engagement.model import Principal
-from engagement.services import actors, programs
+from engagement.services.registry import actors, programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from tests.multiserver.conftest import ROOT, free_port, server_env, start_servers

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import programs
+from engagement.services.registry import programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 

@@ -19,7 +19,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal
-from engagement.services import actors, demo, programs, users
+from engagement.services.access import users
+from engagement.services.exchange import demo
+from engagement.services.registry import actors, programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from tests.support.signin import sign_in

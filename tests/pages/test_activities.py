@@ -9,7 +9,9 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import ProgramInfo
-from engagement.services import activities, actors, audit
+from engagement.services import audit
+from engagement.services.registry import actors
+from engagement.services.tracking import activities
 from engagement.storage.db import Database
 from engagement.tracking import ActivityInput, Attendee, TaskInput
 from tests.pages.conftest import USER

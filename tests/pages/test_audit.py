@@ -9,7 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, relationships, snapshots, users
+from engagement.services.access import users
+from engagement.services.registry import actors, relationships
+from engagement.services.tracking import snapshots
 from engagement.storage.db import Database
 from tests.support.signin import sign_in
 

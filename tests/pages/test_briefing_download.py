@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import users
+from engagement.services.access import users
 from engagement.storage.db import Database
 
 OPERATOR = Principal("cli")

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import ProgramInfo
-from engagement.services import actors, commitments, evidence, inputs
+from engagement.services.registry import actors
+from engagement.services.tracking import commitments, evidence, inputs
 from engagement.storage.db import Database
 from engagement.tracking import CommitmentInput, EvidenceInput, InputInput, MilestoneInput
 from tests.pages.conftest import USER

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import AssessmentInput, ProgramInfo
-from engagement.services import activities, actors, assessments, commitments, inputs
+from engagement.services.registry import actors, assessments
+from engagement.services.tracking import activities, commitments, inputs
 from engagement.storage.db import Database
 from engagement.tracking import ActivityInput, Attendee, CommitmentInput, InputInput, TaskInput
 from tests.pages.conftest import USER

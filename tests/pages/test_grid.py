@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import AssessmentInput, ProgramInfo
-from engagement.services import actors, assessments, relationships
+from engagement.services.registry import actors, assessments, relationships
 from engagement.storage.db import Database
 from tests.pages.conftest import USER
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import AssessmentInput, ProgramInfo
-from engagement.services import actors, assessments
+from engagement.services.registry import actors, assessments
 from engagement.storage.db import Database
 from tests.pages.conftest import USER
 

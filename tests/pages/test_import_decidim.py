@@ -9,9 +9,10 @@ from streamlit.testing.v1 import AppTest
 
 from engagement.io.decidim_zip import read_decidim_zip
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, inputs
 from engagement.services.decidim_plan import DecidimOptions
 from engagement.services.decidim_write import apply_decidim_import
+from engagement.services.registry import actors
+from engagement.services.tracking import inputs
 from engagement.storage.db import Database
 from engagement.storage.models import Input
 from tests.pages.test_import_export import frame_with, open_with_files, texts

@@ -13,9 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, exports, imports, relationships
+from engagement.services.exchange import exports, imports
+from engagement.services.registry import actors, relationships
 from engagement.storage.db import Database
-from engagement.ui import export_widgets, import_widgets
+from engagement.ui.data import export_widgets, import_widgets
 from tests.pages.conftest import USER
 from tests.support.kumu import ELEMENTS, csv_bytes, kumu_workbook
 

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from engagement.i18n import t
 from engagement.model import Principal
-from engagement.services import users
+from engagement.services.access import users
 from engagement.storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -15,9 +15,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import AssessmentInput, Principal, ProgramInfo
-from engagement.services import actors, assessments, relationships
+from engagement.services.registry import actors, assessments, relationships
 from engagement.storage.db import Database
-from engagement.ui import analysis_tables, network_views
+from engagement.ui.coalition import analysis_tables, network_views
 from tests.pages.conftest import ROOT, USER
 
 PAGE = "app_pages/network.py"
@@ -248,7 +248,7 @@ def test_a_large_program_shows_the_most_central_actors_and_says_so(
 def test_analysis_tables_explain_themselves_and_download(
     app_db: Database, open_page: Callable[..., AppTest]
 ) -> None:
-    from engagement.services import demo
+    from engagement.services.exchange import demo
 
     program = demo.load_demo(app_db, Principal("cli"), demo.demo_data("antigua"))
     at = open_page("app_pages/network.py", program_id=program.id)
@@ -323,7 +323,7 @@ def test_only_the_analysis_tab_in_view_is_built_and_files_are_written_on_click(
 @pytest.fixture
 def attended(app_db: Database, program: ProgramInfo, coalition: dict[str, int]) -> None:
     """Two workshops: Municipalidad and Colectivo Juvenil at both, Embajada at one."""
-    from engagement.services import activities
+    from engagement.services.tracking import activities
     from engagement.tracking import ActivityInput, Attendee
 
     kind = next(k.id for k in program.activity_types if k.key == "workshop")
@@ -474,7 +474,7 @@ def test_brokers_are_named_in_words_rounded_on_screen_with_four_decimals_in_file
 
     from openpyxl import load_workbook
 
-    from engagement.services import demo
+    from engagement.services.exchange import demo
 
     program = demo.load_demo(app_db, Principal("cli"), demo.demo_data("antigua"))
     at = open_page(PAGE, lang=lang, program_id=program.id)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from engagement.ui.analysis_tables import TABS
+from engagement.ui.coalition.analysis_tables import TABS
 from engagement.ui.state import SELECTED_ACTOR
 from tests.pages.role_support import PAGES, Demo, OpenAs, demo_app, demo_file
 from tests.pages.visible_text import code_leaks, texts_of_every_view

@@ -13,9 +13,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import AssessmentInput, Principal, ProgramInfo
-from engagement.services import actors, assessments, relationships
+from engagement.services.registry import actors, assessments, relationships
 from engagement.storage.db import Database
-from engagement.ui import network_views
+from engagement.ui.coalition import network_views
 from tests.pages.conftest import ROOT
 
 LEAD = Principal("cli")
@@ -206,7 +206,7 @@ def test_import_export_page_when_presenting(
 def test_reimporting_an_exported_csv_folder_skips_its_readme(
     app_db: Database, program: ProgramInfo, open_page: Callable[..., AppTest]
 ) -> None:
-    from engagement.services import exports
+    from engagement.services.exchange import exports
     from tests.pages.test_import_export import open_with_files
 
     _people(app_db, program)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from engagement.services import users
+from engagement.services.access import users
 from engagement.storage.db import Database
 from tests.support.restricted import NAME, OPERATOR, Restricted, build_restricted
 from tests.support.signin import sign_in

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, programs
+from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 
 

@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, programs, users
+from engagement.services.access import users
+from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import ProgramInfo
-from engagement.services import programs
+from engagement.services.registry import programs
 from engagement.storage.db import Database
 
 PAGE = "app_pages/settings.py"

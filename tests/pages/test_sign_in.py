@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal
-from engagement.services import programs, users
+from engagement.services.access import users
+from engagement.services.registry import programs
 from engagement.storage.db import Database
 
 OPERATOR = Principal("cli")

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import AssessmentInput, ProgramInfo
-from engagement.services import actors, assessments, programs, snapshots
+from engagement.services.registry import actors, assessments, programs
+from engagement.services.tracking import snapshots
 from engagement.storage.db import Database
 from tests.pages.conftest import USER
 from tests.pages.tracking_support import metrics, table

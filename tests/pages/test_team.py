@@ -8,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
-from engagement.services import actors, users
+from engagement.services.access import users
+from engagement.services.registry import actors
 from engagement.storage.db import Database
 from tests.support.signin import sign_in
 

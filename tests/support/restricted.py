@@ -12,17 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from engagement.model import AssessmentInput, Principal
-from engagement.services import (
-    activities,
-    actors,
-    assessments,
-    commitments,
-    inputs,
-    programs,
-    relationships,
-    snapshots,
-    users,
-)
+from engagement.services.access import users
+from engagement.services.registry import actors, assessments, programs, relationships
+from engagement.services.tracking import activities, commitments, inputs, snapshots
 from engagement.storage.db import Database
 from engagement.tracking import ActivityInput, Attendee, CommitmentInput, InputInput
 

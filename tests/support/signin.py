@@ -1,6 +1,6 @@
 """Sign a user in for an AppTest, as the sign-in screen would (password mode).
 
-A sign-in is a server-side session (``engagement.services.sessions``): the tab keeps
+A sign-in is a server-side session (``engagement.services.access.sessions``): the tab keeps
 only the session's id. ``sign_in(at, "ana")`` opens one for ``ana`` in the database the
 environment names (``TEJIDO_DATABASE_URL``, set by the page fixtures).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from engagement.config import load_settings
-from engagement.services import sessions
+from engagement.services.access import sessions
 from engagement.storage.db import Database
 from engagement.ui.auth import SESSION
 

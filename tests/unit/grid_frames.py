@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from engagement.services.coalition import ACTOR_COLUMNS
+from engagement.services.coalition.tables import ACTOR_COLUMNS
 
 
 def actor(

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import random
 
+from engagement.analysis.grid import spread_positions
 from engagement.charts import static
-from engagement.services.briefing_model import GridPoint, MapNode
-from engagement.services.grid import spread_positions
+from engagement.services.exchange.briefing_model import GridPoint, MapNode
 
 XSS = "<script>alert(1)</script>"
 

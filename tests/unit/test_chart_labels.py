@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engagement.analysis.grid import spread_positions
 from engagement.charts.labels import (
     Box,
     Marker,
@@ -17,7 +18,6 @@ from engagement.charts.labels import (
     place_labels,
     text_size,
 )
-from engagement.services.grid import spread_positions
 
 PLOT = Box(0, 0, 800, 500)
 

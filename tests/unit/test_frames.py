@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import doctest
 
-from engagement.services import frames
-from engagement.services.frames import frame_of
+from engagement.analysis import frames
+from engagement.analysis.frames import frame_of
 
 
 def test_docstring_examples_run() -> None:

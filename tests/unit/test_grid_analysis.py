@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from engagement.analysis import grid
 from engagement.frameworks import SalienceClass, salience, salience_of
-from engagement.services import grid
 from tests.unit.grid_frames import actor, frame
 
 S = SalienceClass

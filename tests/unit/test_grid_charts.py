@@ -7,9 +7,9 @@ import math
 import pandas as pd
 import pytest
 
+from engagement.analysis import grid
 from engagement.charts import grid as charts
 from engagement.palette import ENGAGEMENT_COLOURS, sector_colours
-from engagement.services import grid
 from tests.unit.grid_frames import actor, frame
 
 SECTORS_ES = {

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engagement.analysis import grid
 from engagement.frameworks import Quadrant, quadrant
-from engagement.services import grid
 from tests.unit.grid_frames import actor, frame
 
 KS, MC, MO, KI = (

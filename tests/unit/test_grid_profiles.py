@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from engagement.analysis import profiles
 from engagement.frameworks import EngagementLevel, Quadrant, SalienceClass
 from engagement.i18n import catalog
-from engagement.services import profiles
-from engagement.services.relationships import REL_COLUMNS
+from engagement.services.registry.relationships import REL_COLUMNS
 from tests.unit.grid_frames import actor, frame
 
 TODAY = dt.date(2024, 10, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engagement.services.import_model import fold
+from engagement.services.exchange.import_model import fold
 from engagement.text import name_key
 
 

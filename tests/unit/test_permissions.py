@@ -1,4 +1,4 @@
-"""The role table, exactly as documented in engagement/services/permissions.py."""
+"""The role table, exactly as documented in engagement/services/access/permissions.py."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 
 from engagement.errors import PermissionDenied
 from engagement.model import Principal
-from engagement.services.permissions import Action, allowed, require, require_admin
+from engagement.services.access.permissions import Action, allowed, require, require_admin
 
 A = Action
 EXPECTED = {

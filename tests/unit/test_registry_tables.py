@@ -9,7 +9,7 @@ import pytest
 
 from engagement.model import ProgramInfo, Term
 from engagement.palette import TOL_MUTED
-from engagement.ui.quick_edit import editable_rows, pending_edits
+from engagement.ui.registry.quick_edit import editable_rows, pending_edits
 from engagement.ui.tables import (
     NO_SECTOR,
     ActorFilter,

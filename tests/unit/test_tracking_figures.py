@@ -12,26 +12,26 @@ import pandas as pd
 import pytest
 
 from engagement.analysis.coparticipation import co_participation
+from engagement.analysis.movement import compare_frozen
 from engagement.model import ProgramInfo, Term
-from engagement.services import activities, commitments, inputs
-from engagement.services.changes import category_of
-from engagement.services.commitments import progress_of
-from engagement.services.dashboard import (
+from engagement.services.tracking import activities, commitments, inputs
+from engagement.services.tracking.changes import category_of
+from engagement.services.tracking.commitments import progress_of
+from engagement.services.tracking.dashboard import (
     TrackingFrames,
     engagement_by_stage,
     figures,
     monthly_series,
     stale_from,
 )
-from engagement.services.movement import compare_frozen
-from engagement.services.ogp import (
+from engagement.services.tracking.ogp import (
     add_months,
     evidence_item,
     forum_item,
     implementation_item,
     responses_item,
 )
-from engagement.services.tasks import is_overdue
+from engagement.services.tracking.tasks import is_overdue
 from engagement.tracking import Evidence
 from engagement.ui.editor_state import edited_rows
 

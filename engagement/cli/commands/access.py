@@ -9,8 +9,9 @@ import sys
 from typing import Any
 
 from engagement.cli import Context
-from engagement.services import credentials, programs, users
-from engagement.services.permissions import require_admin
+from engagement.services.access import credentials, users
+from engagement.services.access.permissions import require_admin
+from engagement.services.registry import programs
 from engagement.values import Role
 
 

@@ -12,7 +12,8 @@ import pandas as pd
 
 from engagement.cli import Context
 from engagement.io.writers import Table, write_csv
-from engagement.services import network, programs
+from engagement.services.coalition import network
+from engagement.services.registry import programs
 from engagement.services.view import program_view
 
 FORMATS = ("csv", "json")

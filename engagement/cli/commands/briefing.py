@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from engagement.cli import Context
-from engagement.services import briefing
-from engagement.services.briefing_export import build_briefing
-from engagement.services.briefing_model import FORMATS, PAPERS
+from engagement.services.exchange import briefing
+from engagement.services.exchange.briefing_export import build_briefing
+from engagement.services.exchange.briefing_model import FORMATS, PAPERS
 
 
 def register(sub: Any) -> None:

@@ -7,7 +7,8 @@ import datetime as dt
 from typing import Any
 
 from engagement.cli import Context
-from engagement.services import demo, programs
+from engagement.services.exchange import demo
+from engagement.services.registry import programs
 from engagement.storage import migrate
 
 

@@ -10,8 +10,9 @@ from typing import Any
 from engagement.cli import Context
 from engagement.errors import NotFound
 from engagement.i18n import t
-from engagement.services import dashboard, ogp, programs
-from engagement.services.terms import match_term
+from engagement.services.registry import programs
+from engagement.services.registry.terms import match_term
+from engagement.services.tracking import dashboard, ogp
 from engagement.services.view import program_view
 
 

@@ -1,0 +1,1 @@
+"""Who may do what: accounts, roles in programs, permissions and privacy."""

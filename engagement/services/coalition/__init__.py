@@ -1,0 +1,1 @@
+"""The coalition as a whole: its tables, network measures and the network map."""

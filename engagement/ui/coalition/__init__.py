@@ -1,0 +1,1 @@
+"""Widgets of the power/interest grid and network map pages."""

@@ -1,0 +1,1 @@
+"""Widgets of the import/export, program settings and team pages."""

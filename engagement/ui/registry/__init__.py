@@ -1,0 +1,1 @@
+"""Widgets of the actors, ties and assessments pages."""

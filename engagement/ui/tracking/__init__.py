@@ -1,0 +1,1 @@
+"""Widgets of the dashboard, activities, commitments and snapshots pages."""
