@@ -5,8 +5,8 @@ exports of the program."""
 import streamlit as st
 
 from engagement.config import load_settings
-from engagement.ui import context, decidim_widgets, state
-from engagement.ui.data import export_widgets, import_widgets
+from engagement.ui import context, state
+from engagement.ui.data import decidim_widgets, export_widgets, import_widgets
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.rights import tracking_rights

@@ -237,9 +237,9 @@ def generate_decidim(folder: Path) -> list[Path]:
 def run_decidim_import(db: Any, program_id: int, paths: list[Path]) -> dict[str, int]:
     from engagement.io.decidim_zip import read_decidim_zip
     from engagement.model import Principal
-    from engagement.services.decidim_import import preview_decidim_import
-    from engagement.services.decidim_plan import DecidimOptions
-    from engagement.services.decidim_write import apply_decidim_import
+    from engagement.services.exchange.decidim_import import preview_decidim_import
+    from engagement.services.exchange.decidim_plan import DecidimOptions
+    from engagement.services.exchange.decidim_write import apply_decidim_import
 
     by = Principal("bench")
     export = read_decidim_zip(paths[0].name, paths[0].read_bytes())

@@ -16,14 +16,14 @@ from engagement.errors import Problem, ValidationFailed
 from engagement.i18n import t
 from engagement.io.decidim_zip import looks_like_decidim, read_decidim_zip
 from engagement.model import ProgramInfo
-from engagement.services.decidim_import import preview_decidim_import
-from engagement.services.decidim_plan import (
+from engagement.services.exchange.decidim_import import preview_decidim_import
+from engagement.services.exchange.decidim_plan import (
     OUTCOMES,
     DecidimOptions,
     DecidimPlan,
     plan_notes,
 )
-from engagement.services.decidim_write import apply_decidim_import
+from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.services.registry import programs
 from engagement.services.registry.terms import match_term
 from engagement.values import InputResponse

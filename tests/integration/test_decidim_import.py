@@ -15,10 +15,10 @@ from engagement.cli import main
 from engagement.errors import FileLimitExceeded, NotADecidimExport, ValidationFailed
 from engagement.io.decidim_zip import DecidimExport, read_decidim_zip
 from engagement.model import Principal, ProgramInfo
-from engagement.services.decidim_import import preview_decidim_import
-from engagement.services.decidim_plan import DecidimOptions
-from engagement.services.decidim_write import apply_decidim_import
 from engagement.services.exchange import imports
+from engagement.services.exchange.decidim_import import preview_decidim_import
+from engagement.services.exchange.decidim_plan import DecidimOptions
+from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.services.registry import actors, programs
 from engagement.services.tracking import activities, commitments, dashboard, inputs, ogp
 from engagement.storage.db import Database

@@ -41,18 +41,20 @@ from engagement.io.readers import read_upload
 from engagement.maps.filters import MapFilters
 from engagement.maps.view import MapStyle
 from engagement.model import Principal
-from engagement.services import decidim_export, decidim_import, readcache
+from engagement.services import readcache
 from engagement.services.access import permissions, privacy, team, users
 from engagement.services.coalition import maps
-from engagement.services.decidim_plan import DecidimOptions
 from engagement.services.exchange import (
     activity_import,
     backup,
     briefing,
     briefing_export,
+    decidim_export,
+    decidim_import,
     exports,
     imports,
 )
+from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.registry import actors, programs
 from engagement.services.view import ProgramView, program_view
 from engagement.storage.db import Database

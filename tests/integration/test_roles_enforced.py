@@ -25,11 +25,17 @@ from engagement.io.activity_sheets import read_activity_upload
 from engagement.io.decidim_zip import read_decidim_zip
 from engagement.io.readers import read_upload
 from engagement.model import AssessmentInput, Principal
-from engagement.services import decidim_write
 from engagement.services.access import privacy, users
 from engagement.services.coalition import maps
-from engagement.services.decidim_plan import DecidimOptions
-from engagement.services.exchange import activity_import_write, backup, demo, import_undo, imports
+from engagement.services.exchange import (
+    activity_import_write,
+    backup,
+    decidim_write,
+    demo,
+    import_undo,
+    imports,
+)
+from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.registry import (
     actor_edits,
     actors,

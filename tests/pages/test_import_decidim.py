@@ -9,8 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from engagement.io.decidim_zip import read_decidim_zip
 from engagement.model import Principal, ProgramInfo
-from engagement.services.decidim_plan import DecidimOptions
-from engagement.services.decidim_write import apply_decidim_import
+from engagement.services.exchange.decidim_plan import DecidimOptions
+from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.services.registry import actors
 from engagement.services.tracking import inputs
 from engagement.storage.db import Database

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from engagement.io.decidim_zip import entry_entity, restore_guarded
-from engagement.services.decidim_values import (
+from engagement.services.exchange.decidim_values import (
     plain_text,
     response_of,
     split_organizations,

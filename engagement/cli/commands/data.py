@@ -16,9 +16,8 @@ from engagement.io.backup_files import load_json
 from engagement.io.marks import is_readme
 from engagement.maps.view import MapStyle
 from engagement.model import ImportSummary
-from engagement.services import decidim_export
 from engagement.services.coalition import maps
-from engagement.services.exchange import backup, exports, imports
+from engagement.services.exchange import backup, decidim_export, exports, imports
 from engagement.services.exchange.import_plan import ENTITIES
 from engagement.services.registry import programs
 

@@ -8,7 +8,7 @@ milestones). Every imported row is keyed by (installation host, resource, Decidi
 - a field changed in Tejido since the last import is a *conflict*: shown in the preview
   and kept as Tejido has it, never silently overwritten.
 
-:mod:`engagement.services.decidim_write` writes the plan (one transaction, an
+:mod:`engagement.services.exchange.decidim_write` writes the plan (one transaction, an
 ImportBatch with audit entries, so the ordinary undo takes it back).
 """
 
@@ -27,7 +27,7 @@ from engagement.io.decidim_zip import DecidimExport
 from engagement.model import Principal, ProgramInfo, Term
 from engagement.services import audit
 from engagement.services.access.permissions import Action, require
-from engagement.services.decidim_plan import (
+from engagement.services.exchange.decidim_plan import (
     _MODELS,
     DecidimOptions,
     DecidimPlan,
@@ -35,7 +35,7 @@ from engagement.services.decidim_plan import (
     PlannedRow,
     Skipped,
 )
-from engagement.services.decidim_values import (
+from engagement.services.exchange.decidim_values import (
     a_date,
     count_of,
     plain_text,

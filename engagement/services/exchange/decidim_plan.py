@@ -1,5 +1,5 @@
 """What a Decidim import would do: the plan's types, shared by the planner
-(:mod:`engagement.services.decidim_import`), the writer, the page and the command line.
+(:mod:`engagement.services.exchange.decidim_import`), the writer, the page and the command line.
 """
 
 from __future__ import annotations

@@ -17,15 +17,15 @@ from engagement.errors import EngagementError, UnreadableFile
 from engagement.io.decidim_zip import DecidimExport, looks_like_decidim, read_decidim_zip
 from engagement.model import Principal
 from engagement.services.database import Database
-from engagement.services.decidim_import import preview_decidim_import
-from engagement.services.decidim_plan import (
+from engagement.services.exchange.decidim_import import preview_decidim_import
+from engagement.services.exchange.decidim_plan import (
     OUTCOMES,
     DecidimOptions,
     DecidimPlan,
     DecidimPreview,
     plan_notes,
 )
-from engagement.services.decidim_write import apply_decidim_import
+from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.ui import state
 from engagement.ui.feedback import reporting, show_error
 from engagement.ui.i18n import tr

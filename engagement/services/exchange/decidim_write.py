@@ -20,8 +20,8 @@ from engagement.io.decidim_zip import DecidimExport
 from engagement.model import Principal
 from engagement.services import audit
 from engagement.services.access.permissions import Action, require
-from engagement.services.decidim_import import make_plan
-from engagement.services.decidim_plan import (
+from engagement.services.exchange.decidim_import import make_plan
+from engagement.services.exchange.decidim_plan import (
     _MODELS,
     DecidimOptions,
     DecidimPlan,
