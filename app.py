@@ -3,11 +3,11 @@
 import streamlit as st
 
 from engagement.ui import state
-from engagement.ui.auth import follow_deep_link, require_sign_in
+from engagement.ui.auth import require_sign_in
 from engagement.ui.i18n import tr
 from engagement.ui.outage import surviving_outages
 from engagement.ui.print_css import print_styles
-from engagement.ui.rights import tracking_rights
+from engagement.ui.rights import TrackingRights, tracking_rights
 from engagement.ui.session_gate import guard_streamlit
 from engagement.ui.sidebar import declare_language, init_from_url, render_sidebar
 
@@ -19,12 +19,10 @@ st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")
 init_from_url()  # before sign-in: ?lang=en gives an English sign-in screen
 declare_language()
 print_styles()
-# A lost database (a PostgreSQL restart) is explained and retried, never a traceback.
-with surviving_outages():
-    render_sidebar(require_sign_in())
-    # The menu offers only what this user can use in the chosen program.
-    rights = tracking_rights(state.program_id())
 
+
+def app_pages(rights: TrackingRights) -> dict[str, list[st.Page]]:
+    """The menu: only what this user can use in the chosen program."""
     pages = {
         tr("nav.group.program"): [
             st.Page(
@@ -79,7 +77,20 @@ with surviving_outages():
         pages[tr("nav.group.data")].append(
             st.Page("app_pages/audit.py", title=tr("nav.audit"), icon=":material/history:")
         )
+    return pages
+
+
+#: Signed out, every page a link may name is declared (the audit too); none is shown.
+SIGNED_OUT = TrackingRights(
+    record_activity=False, edit_tracking=False, import_data=False, see_audit=True
+)
+
+# A lost database (a PostgreSQL restart) is explained and retried, never a traceback.
+with surviving_outages():
+    # Signed out, the pages are declared hidden: a link to /grid?program=… keeps its page
+    # and query in the browser, and the run after the sign-in opens it.
+    render_sidebar(
+        require_sign_in(keep_page=lambda: st.navigation(app_pages(SIGNED_OUT), position="hidden"))
+    )
     # Every page stays in view: past twelve pages Streamlit would hide some behind "View more".
-    navigation = st.navigation(pages, expanded=True)
-    follow_deep_link(pages)  # a link opened while signed out: its page, after sign-in
-    navigation.run()
+    st.navigation(app_pages(tracking_rights(state.program_id())), expanded=True).run()

@@ -11,13 +11,14 @@ In ``password`` mode a sign-in is a server-side session (``engagement.services.a
 checked on every run: this tab keeps the session's id, and a reload, a new tab or a
 reopened browser find it again through the HttpOnly cookie that
 ``engagement.ui.session_cookie`` has the server set. A page opened while signed out
-(``/grid?program=3&lang=en``) is remembered and opened after the sign-in.
+(``/grid?program=3&lang=en``) opens after the sign-in: while the sign-in screen shows,
+the app's navigation is declared hidden (``keep_page``), so the browser keeps the link's
+page and query and the run after the sign-in is that page's.
 """
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import urlsplit
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -34,7 +35,6 @@ SESSION = "tejido.session"
 HANDOFF = "tejido.handoff"
 EXPIRE_COOKIE = "tejido.expire_cookie"
 TIMED_OUT = "tejido.timed_out"
-NEXT_PAGE = "tejido.next_page"
 
 
 def current_principal() -> Principal | None:
@@ -111,29 +111,12 @@ def _hand_over_cookie() -> None:
         st.session_state.pop(HANDOFF, None)
 
 
-def _remember_destination() -> None:
-    """The page and query of a link opened while signed out, to open after sign-in."""
-    if NEXT_PAGE in st.session_state:
-        return
-    path = urlsplit(st.context.url or "").path.strip("/").rsplit("/", 1)[-1]
-    st.session_state[NEXT_PAGE] = (path, st.query_params.to_dict())
+def require_sign_in(keep_page: Callable[[], object] | None = None) -> Principal:
+    """Return the user; otherwise show the right screen (setup, sign-in) and stop.
 
-
-def follow_deep_link(pages: dict[str, list[Any]]) -> None:
-    """After a sign-in, open the page the user had asked for, with its query."""
-    wanted = st.session_state.pop(NEXT_PAGE, None)
-    if not wanted:
-        return
-    path, query = wanted
-    if not path and not query:
-        return
-    for page in (p for group in pages.values() for p in group):
-        if page.url_path == path or (not path and page.default):
-            st.switch_page(page, query_params=query)
-
-
-def require_sign_in() -> Principal:
-    """Return the user; otherwise show the right screen (setup, sign-in) and stop."""
+    ``keep_page`` declares the app's pages (hidden) before a screen that stops the run,
+    so that a link to a page survives the sign-in or the first change of password.
+    """
     settings = load_settings()
     principal = current_principal()
     session_gate.admit(principal)  # uploads and messages follow the sign-in
@@ -141,16 +124,19 @@ def require_sign_in() -> Principal:
         if settings.auth == "password":
             _hand_over_cookie()
             if _must_change(principal):
+                if keep_page is not None:
+                    keep_page()
                 _change_password_screen(principal, first_time=True)
                 st.stop()
         return principal
+    if keep_page is not None:
+        keep_page()
     st.title(tr("auth.title"))
     if settings.auth == "proxy":
         st.error(tr("auth.proxy_unknown", header=settings.proxy_user_header))
     elif settings.auth == "oidc":
         st.button(tr("auth.oidc_sign_in"), on_click=st.login, key="auth.oidc")
     else:
-        _remember_destination()
         if st.session_state.pop(EXPIRE_COOKIE, False):
             session_cookie.expire_cookie()
         if users.user_count(database()) == 0:
