@@ -73,16 +73,21 @@ def app_pages(rights: TrackingRights) -> dict[str, list[st.Page]]:
             st.Page("app_pages/team.py", title=tr("nav.team"), icon=":material/shield_person:"),
         ],
     }
-    if rights.see_audit:
-        pages[tr("nav.group.data")].append(
-            st.Page("app_pages/audit.py", title=tr("nav.audit"), icon=":material/history:")
+    # Out of the menu for those who may not see it; a link to it then says why in words.
+    pages[tr("nav.group.data")].append(
+        st.Page(
+            "app_pages/audit.py",
+            title=tr("nav.audit"),
+            icon=":material/history:",
+            visibility="visible" if rights.see_audit else "hidden",
         )
+    )
     return pages
 
 
-#: Signed out, every page a link may name is declared (the audit too); none is shown.
+#: Signed out, every page a link may name is declared; none is shown.
 SIGNED_OUT = TrackingRights(
-    record_activity=False, edit_tracking=False, import_data=False, see_audit=True
+    record_activity=False, edit_tracking=False, import_data=False, see_audit=False
 )
 
 # A lost database (a PostgreSQL restart) is explained and retried, never a traceback.

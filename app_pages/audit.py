@@ -4,11 +4,9 @@ import datetime as dt
 
 import streamlit as st
 
-from engagement.errors import PermissionDenied
 from engagement.io.writers import CSV_MIME, csv_bytes, frame_table
 from engagement.services.access import permissions, team
 from engagement.ui import context, state
-from engagement.ui.feedback import show_error
 from engagement.ui.i18n import change_value, field_label, tr
 from engagement.ui.sidebar import require_program
 from engagement.ui.tracking.dashboard_views import audit_table
@@ -18,7 +16,8 @@ st.caption(tr("audit.intro"))
 program_id = require_program()
 user = context.current_user()
 if not permissions.can_see_restricted(user, program_id):
-    show_error(PermissionDenied(action="view_restricted", user=user.username))
+    # Out of this user's menu; reached by a shared link, it says why in words.
+    st.warning(tr("audit.not_for_role"), icon=":material/lock:")
     st.stop()
 
 everything = team.audit_summary(context.database(), user, program_id)

@@ -22,8 +22,10 @@ from engagement.charts import labels
 
 FONT_SIZE = 11
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
-HEIGHT = 680
-MARGIN = {"l": 60, "r": 20, "t": 70, "b": 130}
+HEIGHT = 700
+# The bottom margin holds the axis title and a legend of four rows (eleven sectors and
+# the movement chart's starting point).
+MARGIN = {"l": 60, "r": 20, "t": 70, "b": 150}
 #: Figure width in pixels at 1366x768 with the sidebar open and the number key beside the
 #: chart: the narrowest it is drawn (measured in tests/browser/test_brief_browser.py).
 REFERENCE_WIDTH = 716

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from engagement.i18n import t
 from engagement.model import Principal, ProgramInfo
 from engagement.services.access import users
 from engagement.services.registry import actors, relationships
@@ -106,11 +107,13 @@ def test_viewers_cannot_read_the_audit(
     at = open_page(program_id=program.id)
     sign_in(at, "alcaldia")
     at.run()
-    # Not offered at all: the menu has no Audit page for a viewer (it would only refuse).
-    paths = [str(p.get("script_path", "")) for p in at._registered_pages.values()]
-    assert paths and not [p for p in paths if p.endswith("audit.py")]
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        at.switch_page("app_pages/audit.py")
+    # Not in a viewer's menu (tests/pages/test_roles.py); a shared link to it shows why,
+    # and nothing of the trail.
+    at.switch_page("app_pages/audit.py")
+    at.run()
+    assert [w.value for w in at.warning] == [t("audit.not_for_role", "es")]
+    assert not at.dataframe and not at.get("download_button")
+    assert not at.main.selectbox
 
 
 def test_the_audit_download_neutralises_formulas_in_names(

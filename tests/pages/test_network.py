@@ -515,3 +515,34 @@ def test_brokers_are_named_in_words_rounded_on_screen_with_four_decimals_in_file
     assert any(isinstance(v, float) and round(v, 4) == v != round(v, 2) for v in numbers)
     name = FILE_NAMES[csv_button.deferred_file_id]
     assert name.endswith("-intermediarios.csv" if lang == "es" else "-brokers.csv")
+
+
+def test_measures_are_rounded_on_screen_with_four_decimals_in_files(
+    app_db: Database,
+    open_page: Callable[..., AppTest],
+    deferred_files: dict[str, Callable[[], Any]],
+) -> None:
+    import csv
+    import io
+
+    from engagement.services.exchange import demo
+
+    program = demo.load_demo(app_db, Principal("cli"), demo.demo_data("antigua"))
+    at = open_page(PAGE, program_id=program.id)
+    assert not at.exception
+    table = next(df.value for df in at.dataframe)
+    betweenness = table["Intermediación"].dropna()
+    assert (betweenness == betweenness.round(2)).all()
+    assert (betweenness > 0).any()
+    # The columns shown at first fit a laptop with their headers whole; community waits
+    # behind "more columns".
+    assert sum(analysis_tables.MAIN_MEASURES.values()) <= 880
+    assert "community" not in analysis_tables.MAIN_MEASURES
+    buttons = {b.proto.id.rsplit("-", 1)[-1]: b.proto for b in at.get("download_button")}
+    data = deferred_files[buttons["analysis_ui.csv.measures"].deferred_file_id]().decode(
+        "utf-8-sig"
+    )
+    rows = list(csv.reader(io.StringIO(data)))
+    column = rows[0].index("Intermediación")
+    decimals = {len(r[column].split(".")[1]) for r in rows[1:] if "." in r[column]}
+    assert max(decimals) == 4

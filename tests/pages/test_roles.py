@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from engagement.i18n import t
@@ -76,9 +77,34 @@ def _editors(at: AppTest) -> int:
     return count
 
 
-def _menu(at: AppTest) -> set[str]:
-    pages = at._registered_pages.values()
-    return {str(p.get("script_path", "")).rsplit("/", 1)[-1].removesuffix(".py") for p in pages}
+#: The pages of the menu each ``st.navigation`` call showed, last call last.
+MENUS: list[set[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def menus(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """Records the menu the app declares: its pages but those declared hidden."""
+    declare = st.navigation
+
+    def recording(pages: Any, **options: Any) -> Any:
+        MENUS.append(
+            {
+                str(page._page).rsplit("/", 1)[-1].removesuffix(".py")
+                for group in pages.values()
+                for page in group
+                if page.visibility == "visible"
+            }
+        )
+        return declare(pages, **options)
+
+    MENUS.clear()
+    monkeypatch.setattr(st, "navigation", recording)
+    return MENUS
+
+
+def _menu() -> set[str]:
+    """The menu shown by the app's last run."""
+    return MENUS[-1]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -88,7 +114,7 @@ def test_each_page_offers_each_role_only_what_it_may_do(
 ) -> None:
     demo, open_as = demo_app
     at = open_as(role)
-    if page not in _menu(at):
+    if page not in _menu():
         assert (page, role) in {("audit", "facilitator"), ("audit", "viewer")}
         return
     at.session_state[SELECTED_ACTOR] = demo.first_actor(demo.antigua)
@@ -107,9 +133,12 @@ def test_each_page_offers_each_role_only_what_it_may_do(
 
 def test_the_viewers_menu_has_no_page_they_cannot_open(demo_app: tuple[Demo, OpenAs]) -> None:
     _, open_as = demo_app
-    viewer, mentor = open_as("viewer"), open_as("mentor")
-    assert "audit" not in _menu(viewer) and "audit" in _menu(mentor)
-    for page in sorted(_menu(viewer)):
+    open_as("mentor")
+    assert "audit" in _menu()
+    viewer = open_as("viewer")
+    menu = _menu()
+    assert "audit" not in menu
+    for page in sorted(menu):
         viewer.switch_page(f"app_pages/{page}.py")
         viewer.run()
         assert not viewer.exception and not viewer.error, page
@@ -148,3 +177,16 @@ def test_a_facilitator_edits_only_the_actors_they_added(demo_app: tuple[Demo, Op
     edit = t("actors.edit.title", "es", name="").split("«")[0]
     assert not [label for label in _labels(at) if label.startswith(edit)]
     assert t("actors.add.title", "es") in _labels(at)
+
+
+def test_a_viewer_who_follows_a_link_to_the_audit_is_told_why_in_words(
+    demo_app: tuple[Demo, OpenAs],
+) -> None:
+    """Out of the viewer's menu, the audit is still a page of the app: a shared link to it
+    explains the refusal in the reader's language, not Streamlit's "Page not found"."""
+    _, open_as = demo_app
+    at = open_as("viewer", "audit")
+    assert not at.exception
+    assert "audit" not in _menu()
+    assert [w.value for w in at.warning] == [t("audit.not_for_role", "es")]
+    assert not at.dataframe

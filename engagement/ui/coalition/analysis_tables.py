@@ -100,7 +100,8 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
         return
     shown = _labelled(frame)
     _table(key, frame, shown)
-    table = Table(tr(f"analysis_ui.tab.{key}"), tuple(shown.columns), shown.to_numpy().tolist())
+    rows = shown.round(FILE_DECIMALS).to_numpy().tolist()
+    table = Table(tr(f"analysis_ui.tab.{key}"), tuple(shown.columns), rows)
     lang = state.lang()
     # The file says what it holds in the reader's words ("…-sectores-sin-vinculo.csv").
     what = slug(tr(f"analysis_ui.tab.{key}"))
@@ -125,15 +126,19 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
     )
 
 
-#: The measures shown at first, with their widths (they fit a laptop); the others,
-#: 110 px each, come with "more columns".
-MAIN_MEASURES = {"name": 230, "sector": 190, "degree": 90, "betweenness": 110,
-                 "community": 110, "brokerage_total": 130}  # fmt: skip
+#: The measures shown at first, with their widths: they fit a laptop, headers included
+#: ("Intermediaciones (total)"); the others, 110 px each, come with "more columns".
+MAIN_MEASURES = {"name": 230, "sector": 190, "degree": 150, "betweenness": 120,
+                 "brokerage_total": 180}  # fmt: skip
+#: Measures on screen are rounded to this many decimals, in the CSV and XLSX files to four.
+SCREEN_DECIMALS = 2
+FILE_DECIMALS = 4
 
 
 def _table(key: str, frame: pd.DataFrame, shown: pd.DataFrame) -> None:
     """The per-actor measures pin the name and keep most measures behind "more
     columns"; the other tables are narrow enough as they are."""
+    shown = shown.round(SCREEN_DECIMALS)
     if key != "measures":
         st.dataframe(shown, hide_index=True, key=f"analysis_ui.table.{key}")
         return

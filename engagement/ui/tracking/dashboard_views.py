@@ -157,18 +157,19 @@ def stage_progress(program: ProgramInfo, board: Dashboard) -> None:
     cc = st.column_config
     # Short headings (the figures' names above), the full wording on hover.
     short = {
-        "tracking.figure.activities": ("tracking.metric.activities", 95),
-        "tracking.figure.citizens_involved": ("tracking.metric.citizens_involved", 90),
+        "tracking.figure.activities": ("tracking.metric.activities", 88),
+        "tracking.figure.citizens_involved": ("tracking.metric.citizens_involved", 80),
         "tracking.figure.organisations_participating": (
             "tracking.metric.organisations_participating",
-            125,
+            112,
         ),
-        "tracking.figure.inputs_received": ("tracking.metric.inputs_received", 130),
-        "tracking.stage.commitments_done": ("tracking.metric.commitments", 110),
+        "tracking.figure.inputs_received": ("tracking.metric.inputs_received", 122),
+        "tracking.stage.commitments_done": ("tracking.metric.commitments", 100),
     }
     config = {
-        tr("field.stage"): cc.Column(width=190, pinned=True),
-        tr("tracking.stage.status"): cc.Column(width=140),
+        # Wide enough for a stage's whole name ("Acompañamiento a la implementación").
+        tr("field.stage"): cc.Column(width=250, pinned=True),
+        tr("tracking.stage.status"): cc.Column(width=128),
     } | {
         tr(long): cc.Column(tr(brief), width=width, help=tr(long))
         for long, (brief, width) in short.items()

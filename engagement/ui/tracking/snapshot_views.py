@@ -146,8 +146,10 @@ def counts_row(found: Comparison) -> None:
         "ties_added",
         "ties_removed",
     )
-    for col, key in zip(st.columns(len(keys)), keys, strict=True):
-        col.metric(tr(f"snapshots.count.{key}"), counts[key])
+    # Three to a row: six side by side would cut their names at a laptop's width.
+    for row in (keys[:3], keys[3:]):
+        for col, key in zip(st.columns(len(row)), row, strict=True):
+            col.metric(tr(f"snapshots.count.{key}"), counts[key])
 
 
 def movement_chart(
