@@ -64,6 +64,16 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     return text.format_map(_Params(params)) if params else text
 
 
+def grouped(value: int) -> str:
+    """A whole number with its thousands grouped as Mexico, Guatemala and English write
+    them, in both languages: a comma (the decimal mark shown beside it is a point).
+
+    >>> grouped(1236), grouped(987)
+    ('1,236', '987')
+    """
+    return f"{value:,}"
+
+
 def describe_problem(problem: Problem, lang: str = DEFAULT_LANGUAGE) -> str:
     """One line naming where a problem is (sheet, row, column) and what is wrong."""
     params = {k: _localised(v, lang) for k, v in problem.params.items()}

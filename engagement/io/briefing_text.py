@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol
 
 from engagement.charts.static import Chart
-from engagement.i18n import t
+from engagement.i18n import grouped, t
 from engagement.services.exchange.briefing_model import Briefing
 
 GLANCE_FIGURES = (
@@ -49,7 +49,7 @@ def _date(day: dt.date | None) -> str:
 
 
 def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return grouped(value)
 
 
 def share_text(received: int, answered: int, lang: str) -> str:

@@ -12,6 +12,7 @@ import pypdf
 import pytest
 
 from engagement.cli import main
+from engagement.i18n import grouped
 from engagement.model import Principal
 from engagement.services.access import users
 from engagement.services.exchange import briefing, demo
@@ -124,7 +125,7 @@ def test_at_a_glance_equals_the_report_and_the_dashboard(demo_url: str, demo_db:
         args = ["briefing", "--program", ANTIGUA, *extra]
         text = pdf_text(briefing_pdf(demo_url, *args))
         assert f"Actividades realizadas {report['activities']}" in text
-        people = f"{report['citizens_involved']:,}".replace(",", ".")
+        people = grouped(report["citizens_involved"])
         assert f"Personas involucradas {people}" in text
         assert f"Aportes recibidos {report['inputs_received']}" in text
         assert f"Aportes con respuesta razonada {report['inputs_answered']}" in text

@@ -6,9 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from engagement.model import AssessmentInput, ProgramInfo
+from engagement.model import AssessmentInput, Principal, ProgramInfo
 from engagement.services.registry import actors, assessments
 from engagement.services.tracking import activities, commitments, inputs
 from engagement.storage.db import Database
@@ -148,3 +149,16 @@ def test_dashboard_in_english(open_page: Callable[..., AppTest], program: Progra
     sections = at.segmented_control(key="dashboard.section")
     assert sections.value == "progress"
     assert list(sections.options)[:2] == ["Stage progress", "Over time"]
+
+
+@pytest.mark.parametrize(("lang", "label"), [("es", "Personas"), ("en", "People")])
+def test_thousands_are_grouped_as_the_programs_countries_write_them(
+    open_page: Callable[..., AppTest], app_db: Database, lang: str, label: str
+) -> None:
+    """Tepic's demo counts 1,236 people: a comma groups thousands in Mexico and in English,
+    as the decimal point beside it says (never "1.236", which reads as a decimal)."""
+    from engagement.services.exchange import demo
+
+    tepic = demo.load_demo(app_db, Principal("cli"), demo.demo_data("tepic"))
+    at = open_page(lang=lang, program_id=tepic.id)
+    assert metrics(at)[label] == "1,236"

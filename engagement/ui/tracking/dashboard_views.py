@@ -11,6 +11,7 @@ import streamlit as st
 
 from engagement.charts import tracking as charts
 from engagement.frameworks import EngagementLevel
+from engagement.i18n import grouped
 from engagement.model import ProgramInfo
 from engagement.services.tracking.changes import CATEGORIES
 from engagement.services.tracking.dashboard import Dashboard
@@ -72,7 +73,7 @@ def figures_row(figures: Figures) -> None:
     answered = tr("tracking.dashboard.answered", share=share) if share is not None else None
     shown: list[tuple[str, int | str, str | None]] = [
         ("activities", figures.activities, None),
-        ("citizens_involved", f"{figures.citizens_involved:,}".replace(",", "."), None),
+        ("citizens_involved", grouped(figures.citizens_involved), None),
         ("organisations_participating", figures.organisations_participating, None),
         ("facilitators_active", figures.facilitators_active, None),
         ("inputs_received", figures.inputs_received, answered),
