@@ -33,6 +33,8 @@ REFERENCE_WIDTH = 716
 WIDEST = 3.0
 #: Names written at most; the other markers stay unnamed (hover still names them).
 MAX_LABELS = 80
+#: Lines a name may take on the chart; a longer one is numbered and named in the key.
+NAME_LINES = 3
 X_RANGE = (0.5, 5.5)
 Y_RANGE = (0.05, 5.95)
 #: Labels may use the bands above and below the cells, clear of the quadrant names.
@@ -88,7 +90,9 @@ def grid_names(
         key = int(row["id"])
         x, y = to_px(float(row["x"]), float(row["y"]))
         radius = diameters.get(key, marker_size) / 2 + 1
-        markers[key] = labels.Marker(key, x, y, radius, labels.label_text(str(row["name"])))
+        name = str(row["name"])
+        text = labels.label_text(name, max_lines=NAME_LINES)
+        markers[key] = labels.Marker(key, x, y, radius, text, numbered=not labels.whole(name, text))
     obstacles = []
     for x, y, text, size in titles:
         w, h = labels.text_size(text, size)

@@ -61,13 +61,18 @@ class Box:
 
 @dataclass(frozen=True)
 class Marker:
-    """A marker at ``(x, y)`` with ``radius``; ``text`` is the name to write (may be '')."""
+    """A marker at ``(x, y)`` with ``radius``; ``text`` is the name to write (may be '').
+
+    ``numbered``: the name cannot be written whole (see :func:`whole`), so the marker
+    gets a number and the name is read in the key beside the chart, never cut.
+    """
 
     key: int
     x: float
     y: float
     radius: float
     text: str = ""
+    numbered: bool = False
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,19 @@ def label_text(name: str, chars: int = LINE_CHARS, max_lines: int = MAX_LINES) -
         rest = " ".join(lines[max_lines - 1 :])
         lines = [*lines[: max_lines - 1], rest[: chars - 1].rstrip() + "…"]
     return "\n".join(line if len(line) <= chars else line[: chars - 1] + "…" for line in lines)
+
+
+def whole(name: str, text: str) -> bool:
+    """Whether ``text`` (from :func:`label_text`) writes all of ``name``: wrapped, or as
+    the acronym the name ends with, but not cut with "…".
+
+    >>> whole("Alcaldía Municipal", label_text("Alcaldía Municipal"))
+    True
+    >>> name = "Asociación de hoteles y restaurantes del centro histórico"
+    >>> whole(name, label_text(name)), whole(name, label_text(name, max_lines=4))
+    (False, True)
+    """
+    return "…" not in text or "…" in name
 
 
 @dataclass(frozen=True)
@@ -292,6 +310,9 @@ def place_labels(
         if max_labels is not None and len(labels) + len(numbered) >= max_labels:
             unlabelled.append(marker.key)
             continue
+        if marker.numbered:
+            numbered.append((marker.key, len(numbered) + 1))
+            continue
         width, height = text_size(marker.text, font_size)
         width, height = width + 2 * padding, height + 2 * padding
         found = _place_one(marker, width, height, font_size, plot, index)
@@ -306,14 +327,16 @@ def place_labels(
 def _place_one(
     marker: Marker, width: float, height: float, font_size: float, plot: Box, index: _Index
 ) -> tuple[float, float, bool] | None:
-    for dx, dy, leader in _candidates(marker, width, height, font_size):
+    for exact_dx, exact_dy, leader in _candidates(marker, width, height, font_size):
+        # Rounded before the test, so the place kept is the place that was checked.
+        dx, dy = round(exact_dx, 3), round(exact_dy, 3)
         shape = _Shape(
             marker.x, marker.y, dx - width / 2, dy - height / 2, dx + width / 2, dy + height / 2
         )
         if not _inside(shape, plot, index.xs, index.ys) or index.clashes(shape):
             continue
         index.add(shape)
-        return round(dx, 3), round(dy, 3), leader
+        return dx, dy, leader
     return None
 
 

@@ -143,7 +143,9 @@ def grid_svg(
     for p in points:
         px, py = to_px(p.x, p.y)
         text = labels.label_text(p.name, max_lines=NAME_LINES)
-        markers[p.id] = labels.Marker(p.id, px, py, MARKER_RADIUS + 0.6, text)
+        markers[p.id] = labels.Marker(
+            p.id, px, py, MARKER_RADIUS + 0.6, text, numbered=not labels.whole(p.name, text)
+        )
     ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
                c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
                zorder=3)  # fmt: skip

@@ -436,3 +436,36 @@ def test_names_are_written_beside_markers_and_crowded_ones_numbered_with_a_key(
     keyed = {name.replace("\\", "") for _, name in entries}
     assert keyed | {a["text"] for a in named} == everyone
     assert spec["layout"]["margin"]["autoexpand"] is False
+
+
+def test_a_name_too_long_to_write_whole_is_numbered_never_cut(
+    open_page: Callable[..., AppTest], app_db: Database, program: ProgramInfo
+) -> None:
+    """Every name can be read: one that three lines cannot hold is numbered and written
+    whole in the key; none is cut with "…" on the chart."""
+    stage = program.stages[0].id
+    names = {
+        "Red": (5, 5),
+        "Centro de Formación de la Cooperación Española en La Antigua Guatemala": (1, 1),
+        "Concejo Municipal de La Antigua Guatemala": (4, 2),
+    }
+    items = []
+    for name, (power, interest) in names.items():
+        actor_id = actors.add_actor(app_db, USER, program.id, {"name": name}).id
+        items.append(
+            AssessmentInput(actor_id, stage, dt.date(2024, 2, 1), power, interest, 3, 4, 3)
+        )
+    assessments.record_assessments(app_db, USER, program.id, items)
+    at = open_page(PAGE, program_id=program.id)
+    at.toggle(key="grid.names").set_value(True).run()
+    spec = figure(at)
+    written = {
+        a["text"].replace("<br>", " ")
+        for a in spec["layout"]["annotations"]
+        if a.get("name", "").startswith("actor_name")
+    }
+    key = next(m.value for m in at.markdown if m.value.startswith("**1** · "))
+    keyed = [line.split(" · ", 1)[1].replace("\\", "") for line in key.split("  \n")]
+    assert written == {"Red", "Concejo Municipal de La Antigua Guatemala"}
+    assert keyed == ["Centro de Formación de la Cooperación Española en La Antigua Guatemala"]
+    assert not any("…" in text for text in written)

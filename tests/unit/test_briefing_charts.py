@@ -10,13 +10,14 @@ from engagement.charts import static
 from engagement.services.exchange.briefing_model import GridPoint, MapNode
 
 XSS = "<script>alert(1)</script>"
+SHORT_MARKUP = "<b>Red</b>"
 
 
 def grid_points(n: int, seed: int = 3) -> list[GridPoint]:
     rng = random.Random(seed)
     scores = [(rng.randint(1, 5), rng.randint(1, 5)) for _ in range(n)]
     positions = spread_positions(scores)
-    names = [XSS if i == 0 else f"Organización número {i}" for i in range(n)]
+    names = [XSS, SHORT_MARKUP, *(f"Organización número {i}" for i in range(2, n))][:n]
     return [
         GridPoint(i, names[i], "Sector", "#332288", p, s, x, y)
         for i, ((p, s), (x, y)) in enumerate(zip(scores, positions, strict=True))
@@ -35,7 +36,11 @@ def test_a_small_grid_names_everyone_as_vector_text() -> None:
     assert chart.svg.lstrip().startswith("<?xml") and "<image" not in chart.svg
     assert chart.named + len(chart.key) == 12 and chart.unnamed == 0
     assert "DejaVu Sans" in chart.svg
-    assert XSS not in chart.svg and "&lt;script&gt;" in chart.svg
+    # The one name that cannot be written whole (25 characters, no space) is numbered and
+    # read whole in the key; it never reaches the SVG as markup.
+    assert XSS not in chart.svg and "&lt;script" not in chart.svg
+    assert [name for _, name in chart.key] == [XSS]
+    assert SHORT_MARKUP not in chart.svg and "&lt;b&gt;Red&lt;/b&gt;" in chart.svg
     assert "<metadata" not in chart.svg
 
 

@@ -80,10 +80,10 @@ def activity_table(frame: pd.DataFrame, program: ProgramInfo) -> None:
     cc = st.column_config
     config = {
         tr("field.held_on"): cc.DateColumn(format="DD/MM/YYYY", width=100),
-        tr("field.title"): cc.TextColumn(width=330, pinned=True),
+        tr("field.title"): cc.TextColumn(width=310, pinned=True),
         tr("field.activity_type"): cc.TextColumn(width=150),
-        tr("field.stage"): cc.TextColumn(width=180),
-        tr("field.headcount"): cc.NumberColumn(width=90),
+        tr("field.stage"): cc.TextColumn(width=165),
+        tr("field.headcount"): cc.NumberColumn(width=125),  # the whole "Headcount (total)"
         tr("tracking.list.attendees"): cc.NumberColumn(width=110),
         tr("field.participation_reached"): cc.TextColumn(width=170),
     }
