@@ -11,7 +11,8 @@ line, exports, maps, analysis, snapshots and the dashboard, goes through it:
   of a page comes from one version of the data;
 - the results are kept in :mod:`engagement.services.readcache`, keyed by program, data
   version, the reader's visibility class and the filters; a page rerun on unchanged
-  data costs one small query (:func:`version_stamp`).
+  data costs one small query (the data stamp, which the app reads with its sign-in
+  check: :mod:`engagement.services.access.directory`).
 
 Frames handed out are copies; dataclasses are frozen.
 """
@@ -30,7 +31,7 @@ from sqlalchemy import select
 
 from engagement.analysis.coparticipation import co_participation
 from engagement.analysis.movement import Comparison, compare_frozen
-from engagement.errors import Problem, ProgramNotFound, ValidationFailed
+from engagement.errors import Problem, ValidationFailed
 from engagement.model import Principal, ProgramInfo
 from engagement.services.access import permissions
 from engagement.services.coalition import network
@@ -51,7 +52,8 @@ from engagement.services.tracking import (
 )
 from engagement.services.visibility import Lens, Visibility, visibility_of
 from engagement.storage.db import Database
-from engagement.storage.models import Actor, Assessment, MapLayout, Program
+from engagement.storage.models import Actor, Assessment
+from engagement.storage.queries.programs import Stamp, read_stamp
 from engagement.tracking import ChecklistItem
 
 T = TypeVar("T")
@@ -63,28 +65,6 @@ TABLES = (
 )  # fmt: skip
 #: Frames of :meth:`ProgramView.frame`.
 FRAMES = ("actors", "deleted_actors", "ties", "deleted_ties", "assessments")
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """What a program's cached reads depend on: its data and its stored map layout."""
-
-    data: int
-    layout: int
-
-
-def version_stamp(db: Database, program_id: int) -> Stamp:
-    """The program's data version and layout revision, in one small query."""
-    stmt = (
-        select(Program.data_version, MapLayout.revision)
-        .outerjoin(MapLayout, MapLayout.program_id == Program.id)
-        .where(Program.id == program_id)
-    )
-    with db.reading() as session:
-        row = session.execute(stmt).first()
-    if row is None:
-        raise ProgramNotFound(key=program_id)
-    return Stamp(int(row[0]), int(row[1] or 0))
 
 
 @dataclass(frozen=True)
@@ -197,7 +177,7 @@ def program_view(
         If there is no such program.
     """
     permissions.require_member(by, program_id)
-    stamp = stamp or version_stamp(db, program_id)
+    stamp = stamp or read_stamp(db, program_id)
     visibility = visibility_of(by, program_id, presentation=presentation, lang=lang)
     return ProgramView(db, by, program_id, visibility, stamp, lang)
 

@@ -266,7 +266,6 @@ LOADERS = {
     "snapshots.list_snapshots",
     "snapshots.snapshot_data",
     "tasks.tasks_frame",
-    "view.version_stamp",
 }
 #: Loaders the interface may call: the one record a user is about to change, after the
 #: page has checked that they may change it (the edit form needs all of it).
@@ -277,6 +276,8 @@ PROGRAM_INDEPENDENT = {
     "backup.backup_sqlite_file",  # the daily backup job
     "backup.program_count",
     "daily_backup.daily_backup",
+    "directory.account",  # the sign-in check: an account and the programs it may open
+    "directory.every_program",  # the same for the local operator, who may open them all
     "database.holds_sqlite",
     "demo.database_is_empty",
     "programs.find_program",
