@@ -12,8 +12,9 @@ from engagement.cli import main
 from engagement.i18n import describe_problem
 from engagement.model import Principal
 from engagement.services.exchange import imports
-from engagement.services.registry import programs, relationships
+from engagement.services.registry import programs
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.support.kumu import CONNECTIONS_HEADER, ELEMENTS, kumu_workbook, workbook
 
 ANA = Principal("ana")
@@ -44,7 +45,7 @@ def test_two_ties_with_the_same_id_are_refused_naming_both_rows(db: Database, pi
     assert (problem.sheet, problem.row, problem.code) == ("Connections", 3, "duplicate_in_file")
     message = describe_problem(problem, "en")
     assert "“7”" in message and "row 2" in message and "row 3" in message.lower()
-    assert relationships.relationships_frame(db, pid).empty
+    assert stored_registry.relationships_frame(db, pid).empty
 
 
 def test_the_cli_prints_what_was_written_not_a_stale_preview(

@@ -112,9 +112,7 @@ def test_a_cold_run_reads_the_program_in_one_session(world: Restricted, page: st
     assert (len(warm.statements), warm.sessions) == (1, 1), warm.statements
 
 
-def test_what_changes_elsewhere_reaches_the_next_rerun(
-    world: Restricted, app_db: Database
-) -> None:
+def test_what_changes_elsewhere_reaches_the_next_rerun(world: Restricted, app_db: Database) -> None:
     """The one statement is the check that matters: a role removed, or the session
     ended elsewhere, takes effect at this tab's next rerun, not when a cache expires."""
     at = _signed_in(world, "visor")

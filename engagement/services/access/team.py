@@ -17,15 +17,16 @@ from engagement.services import audit
 from engagement.services.access import permissions, users
 from engagement.services.access.permissions import Action
 from engagement.services.audit_names import audit_names
-from engagement.services.registry import programs
 from engagement.storage.db import Database
+from engagement.storage.queries import audit as stored_audit
+from engagement.storage.queries import programs as stored_programs
 
 
 def audit_summary(db: Database, by: Principal, program_id: int) -> pd.DataFrame:
     """Who and what appear in the program's trail (``username``, ``entity``; one row per
     entry), for the audit filters: nothing is named or written out."""
     permissions.require(by, program_id, Action.VIEW_RESTRICTED)
-    return audit.audit_log(db, program_id)[["username", "entity", "at"]]
+    return stored_audit.audit_log(db, program_id)[["username", "entity", "at"]]
 
 
 def program_audit(
@@ -47,10 +48,10 @@ def program_audit(
     permissions.require(by, program_id, Action.VIEW_RESTRICTED)
     since = dt.datetime.combine(start, dt.time()) if start else None
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time()) if end else None
-    log = audit.audit_log(
+    log = stored_audit.audit_log(
         db, program_id, username=username or None, entity=entity or None, since=since, until=until
     )
-    program = programs.get_program(db, program_id)
+    program = stored_programs.get_program(db, program_id)
     with db.reading() as session:
         names = audit_names(session, program, lang)
     log["subject"] = [
