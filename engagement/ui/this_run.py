@@ -29,17 +29,20 @@ _LOCK = threading.Lock()
 
 def this_run(key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()`` once per page run of this browser session (and again after any
-    write made by this process)."""
+    later write made by this process)."""
     ctx = get_script_run_ctx()
     if ctx is None:
         return compute()
-    marker, commits = ctx.cursors, _database(load_settings().database_url).commits
-    slot = (ctx.session_id, key)
+    db = _database(load_settings().database_url)
+    marker, slot = ctx.cursors, (ctx.session_id, key)
     with _LOCK:
         kept = _RUNS.get(slot)
-    if kept is not None and kept[0] is marker and kept[1] == commits:
+    if kept is not None and kept[0] is marker and kept[1] == db.commits:
         return kept[2]  # type: ignore[return-value]
     value = compute()
+    # Counted after: a write the computation made itself (the session's "last seen",
+    # now and then) is already in the value.
+    commits = db.commits
     with _LOCK:
         _RUNS[slot] = (marker, commits, value)
         _RUNS.move_to_end(slot)

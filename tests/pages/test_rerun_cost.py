@@ -112,6 +112,20 @@ def test_a_cold_run_reads_the_program_in_one_session(world: Restricted, page: st
     assert (len(warm.statements), warm.sessions) == (1, 1), warm.statements
 
 
+def test_recording_the_sessions_activity_costs_one_small_write(
+    world: Restricted, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Now and then (every ``TOUCH_SECONDS``) the check also restarts the session's idle
+    clock: one small write, and the rest of the run still reads nothing."""
+    at = _signed_in(world, "visor")
+    at.switch_page("app_pages/network.py")
+    _run(at)
+    _run(at)
+    monkeypatch.setattr(sessions, "TOUCH_SECONDS", 0)
+    touched = _run(at)
+    assert [s.split()[0] for s in touched.statements] == ["SELECT", "BEGIN", "UPDATE"]
+
+
 def test_what_changes_elsewhere_reaches_the_next_rerun(world: Restricted, app_db: Database) -> None:
     """The one statement is the check that matters: a role removed, or the session
     ended elsewhere, takes effect at this tab's next rerun, not when a cache expires."""
