@@ -139,6 +139,13 @@ def program_view(
     return ProgramView(db, by, program_id, visibility, stamp, lang)
 
 
+def kept(view: ProgramView, what: str, compute: Callable[[], T], *filters: Hashable) -> T:
+    """``compute()`` once per data version of ``view``'s program, its reader's visibility
+    class and ``filters``; a copy handed out. For the services' reads built on a view
+    (the import history, the audit trail): they change only with the program's data."""
+    return view._cached(what, compute, *filters)
+
+
 class ProgramView:
     """One program as one reader may see it, at one data version (see the module)."""
 

@@ -19,6 +19,7 @@ from engagement.services.exchange import imports
 from engagement.services.exchange.activity_import import preview_activity_import
 from engagement.services.exchange.activity_import_write import apply_activity_import
 from engagement.services.registry import actors, programs
+from engagement.services.view import program_view
 from engagement.storage.db import Database
 from engagement.storage.queries import activities as stored_activities
 from engagement.storage.queries import registry as stored_registry
@@ -141,7 +142,9 @@ def test_update_by_reimport_and_undo_it(db: Database, program: ProgramInfo) -> N
     assert headcount() == 45
     # The later import was undone, so it no longer blocks undoing the first one.
     imports.undo_import(db, ANA, first.batch_id)
-    assert all(record.undone for record in imports.list_imports(db, OPERATOR, program.id))
+    assert all(
+        record.undone for record in imports.list_imports(program_view(db, OPERATOR, program.id))
+    )
 
 
 def test_row_level_errors_name_sheet_row_and_column(db: Database, program: ProgramInfo) -> None:

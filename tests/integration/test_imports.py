@@ -11,6 +11,7 @@ from engagement.model import Principal
 from engagement.services.exchange import imports
 from engagement.services.exchange.imports import read_upload
 from engagement.services.registry import actors, programs, relationships
+from engagement.services.view import program_view
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, ImportBatch, Sector
 from engagement.storage.queries import audit as stored_audit
@@ -73,7 +74,7 @@ def test_apply_writes_everything_with_audit(db: Database, pid: int) -> None:
     assert (batch["entity"] == "actor").sum() == 5
     assert (batch["entity"] == "relationship").sum() == 5
     assert set(batch[batch["entity"].isin(["sector", "tie_type"])]["action"]) == {"create"}
-    listed = imports.list_imports(db, OPERATOR, pid)
+    listed = imports.list_imports(program_view(db, OPERATOR, pid))
     assert listed[0].id == outcome.batch_id
     assert (listed[0].layout, listed[0].formats) == ("kumu", ("xlsx",))
     assert listed[0].counts["new"] == {"actor": 5, "relationship": 5}
@@ -160,7 +161,7 @@ def test_undo_takes_back_rows_updates_and_list_entries(db: Database, pid: int) -
     assert "Colegio de Ingenieros" not in people.index
     assert people.loc["Universidad Rafael", "description"] == "Centro de datos"
     assert "Gremio" not in [s.label_es for s in stored_programs.get_program(db, pid).sectors]
-    records = {r.id: r for r in imports.list_imports(db, OPERATOR, pid)}
+    records = {r.id: r for r in imports.list_imports(program_view(db, OPERATOR, pid))}
     assert records[second.batch_id].undone and not records[first.batch_id].undone
     with pytest.raises(ImportAlreadyUndone):
         imports.undo_import(db, ANA, second.batch_id)

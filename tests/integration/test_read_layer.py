@@ -59,7 +59,7 @@ from engagement.services.exchange import (
 from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.registry import actors, programs
 from engagement.services.tracking import activities, ogp
-from engagement.services.view import ProgramView, program_view
+from engagement.services.view import ProgramView, kept, program_view
 from engagement.storage.db import Database
 from engagement.storage.queries import registry as stored
 from engagement.tracking import ActivityInput, Attendee, ChecklistItem
@@ -142,7 +142,6 @@ READERS: dict[str, Call] = {
         exports.export_program(db, w.program_id, fmt, by=u, lang="es")
         for fmt in ("xlsx", "csv", "kumu", "gexf", "graphml")
     ],
-    "imports.list_imports": lambda db, w, u: imports.list_imports(db, u, w.program_id),
     "decidim_export.decidim_results_csv": lambda db, w, u: decidim_export.decidim_results_csv(
         db, u, w.program_id, "participa.example.org"
     ),
@@ -164,9 +163,7 @@ READERS: dict[str, Call] = {
         maps.network_view(db, u, w.program_id, presentation=True),
     ],
     "privacy.person_report": lambda db, w, u: privacy.person_report(db, u, w.hidden),
-    "team.audit_summary": lambda db, w, u: team.audit_summary(db, u, w.program_id),
     "team.candidates": lambda db, w, u: team.candidates(db, u, w.program_id),
-    "team.program_audit": lambda db, w, u: team.program_audit(db, u, w.program_id),
     "team.team": lambda db, w, u: team.team(db, u, w.program_id),
     "view.program_view": lambda db, w, u: _view(db, w, u),
 }
@@ -181,6 +178,10 @@ VIEW_FUNCTIONS: dict[str, Callable[[ProgramView], Any]] = {
     ),
     "exports.program_data": exports.program_data,
     "maps.view_layout": maps.view_layout,
+    "imports.list_imports": imports.list_imports,
+    "team.audit_summary": team.audit_summary,
+    "team.program_audit": lambda v: team.program_audit(v, start=DAY - dt.timedelta(days=9)),
+    "view.kept": lambda v: kept(v, "a frame", lambda: v.frame("actors")),
 }
 
 #: Every public method of ProgramView, called as the viewer.

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
 from engagement.services.exchange import exports, imports
+from engagement.services.view import program_view
 from engagement.storage.db import Database
 from engagement.storage.queries import registry as stored_registry
 from engagement.ui.data import export_widgets, import_widgets
@@ -82,7 +83,7 @@ def test_kumu_preview_counts_and_added_list_entries_before_anything_is_written(
     assert not at.error
     # A preview writes nothing.
     assert live_names(app_db, program.id) == []
-    assert imports.list_imports(app_db, OPERATOR, program.id) == []
+    assert imports.list_imports(program_view(app_db, OPERATOR, program.id)) == []
 
 
 def test_import_writes_everything_then_lists_it_and_undo_takes_it_back(
@@ -104,7 +105,7 @@ def test_import_writes_everything_then_lists_it_and_undo_takes_it_back(
     assert "**mapa-kumu.xlsx**" in history and "mapa de Kumu XLSX" in history
     assert "Agregó a las listas: Radio local, Amplifica" in texts(at, "caption")
 
-    (batch,) = imports.list_imports(app_db, OPERATOR, program.id)
+    (batch,) = imports.list_imports(program_view(app_db, OPERATOR, program.id))
     at.button(key=f"import_page.undo.{batch.id}").click().run()
     assert any("¿Deshacer la importación de «mapa-kumu.xlsx»" in w for w in texts(at, "warning"))
     assert live_names(app_db, program.id) != []  # nothing happens before confirming

@@ -28,10 +28,9 @@ from tests.support.restricted import OPERATOR, Restricted, build_restricted
 from tests.support.signin import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Every page a viewer may open (the audit trail is not offered to viewers).
-VIEWER_PAGES = sorted(
-    f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py") if p.stem != "audit"
-)
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
+#: The pages each reader opens: the audit trail is not offered to viewers.
+OPENED = {"visor": [p for p in PAGES if not p.endswith("audit.py")], "mentora": PAGES}
 
 
 @dataclass
@@ -83,10 +82,11 @@ def _run(at: AppTest) -> Counted:
     return counted
 
 
-def test_a_warm_rerun_of_every_page_costs_one_statement(world: Restricted) -> None:
-    at = _signed_in(world, "visor")
+@pytest.mark.parametrize("username", sorted(OPENED))
+def test_a_warm_rerun_of_every_page_costs_one_statement(world: Restricted, username: str) -> None:
+    at = _signed_in(world, username)
     costs = {}
-    for page in VIEWER_PAGES:
+    for page in OPENED[username]:
         at.switch_page(page)
         _run(at)  # the first run fills what the page reads; the map stores its layout,
         _run(at)  # which the next run reads
