@@ -6,7 +6,6 @@ the list → the chosen activity's detail, its tasks, edit form and deletion.
 
 import streamlit as st
 
-from engagement.services.tracking import activities
 from engagement.ui import context
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
@@ -49,7 +48,7 @@ st.divider()
 activity_id = activity_views.choose_activity(shown)
 if activity_id is None:
     st.stop()
-info = activities.get_activity(context.database(), activity_id)
+info = context.view(program_id).activity(activity_id)
 activity_views.detail(info, program, names)
 activity_views.task_panel(info, tracking_data.table(program_id, "tasks"), editable=may_record)
 if not may_record:

@@ -20,7 +20,8 @@ if not permissions.can_see_restricted(user, program_id):
     st.warning(tr("audit.not_for_role"), icon=":material/lock:")
     st.stop()
 
-everything = team.audit_summary(context.database(), user, program_id)
+view = context.view(program_id)
+everything = team.audit_summary(view)
 cols = st.columns([1, 1, 2])
 # Plain labels as options (AppTest re-formats options outside the script run).
 anyone, anything = tr("audit.anyone"), tr("audit.anything")
@@ -41,9 +42,7 @@ period = cols[2].date_input(
 start, end = (*period, None, None)[:2] if isinstance(period, tuple) else (period, period)
 
 log = team.program_audit(
-    context.database(),
-    user,
-    program_id,
+    view,
     username=None if who == anyone else who,
     entity=kinds.get(what),
     start=start,

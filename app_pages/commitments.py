@@ -7,7 +7,6 @@ progress, edit and deletion) → evidence published about the process.
 
 import streamlit as st
 
-from engagement.services.tracking import commitments
 from engagement.ui import context
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
@@ -70,7 +69,7 @@ with promises_tab:
         commitment_views.commitments_table(promised, program)
         chosen = commitment_views.choose_commitment(promised)
         if chosen is not None:
-            info = commitments.get_commitment(context.database(), chosen)
+            info = context.view(program_id).commitment(chosen)
             row = promised[promised["id"] == chosen].iloc[0].to_dict()
             commitment_views.detail(info, row, choices)
             if not may_edit:

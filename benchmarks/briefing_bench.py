@@ -112,7 +112,7 @@ def big_case(folder: Path, size: int, repeat: int) -> dict[str, float]:
     program_id = store(url, actors, ties)
     db = Database.from_url(url)
     by = Principal("bench")
-    maps.map_layout(db, program_id)  # as the map page leaves it
+    maps.view_layout(program_view(db, by, program_id))  # as the map page leaves it
 
     def pdf() -> None:
         readcache.clear_cache()

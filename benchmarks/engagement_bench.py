@@ -177,19 +177,30 @@ def main() -> None:
     from engagement.model import Principal
     from engagement.services import readcache
     from engagement.services.registry import programs
-    from engagement.services.tracking import dashboard, ogp, snapshots
+    from engagement.services.tracking import snapshots
+    from engagement.services.view import ProgramView, program_view
     from engagement.storage.db import Database
 
     db, by = Database.from_url(url), Principal("bench")
+
+    def cold(pid: int, read: Callable[[ProgramView], Any]) -> Callable[[], Any]:
+        """The read layer with its cache emptied: the program is read, then computed."""
+
+        def run() -> Any:
+            readcache.clear_cache()
+            return read(program_view(db, by, pid))
+
+        return run
+
     rows: list[tuple[str, str, str]] = []
     for label, pid in (("large", big), ("empty", empty)):
-        cold = timed(lambda pid=pid: dashboard.dashboard(db, pid), args.repeat)
-        checklist = timed(lambda pid=pid: ogp.checklist(db, pid), args.repeat)
-        stale = timed(lambda pid=pid: dashboard.stale_key_players(db, pid), args.repeat)
+        cold_board = timed(cold(pid, lambda v: v.dashboard()), args.repeat)
+        checklist = timed(cold(pid, lambda v: v.checklist()), args.repeat)
+        stale = timed(cold(pid, lambda v: v.table("stale")), args.repeat)
         start = programs.find_program(db, "Bench start").id
         page_cold, page_warm = page_times(pid, start, args.repeat)
         rows += [
-            (f"service: dashboard figures ({label})", f"{cold:.3f}", ""),
+            (f"service: dashboard figures ({label})", f"{cold_board:.3f}", ""),
             (f"service: OGP checklist ({label})", f"{checklist:.3f}", ""),
             (f"service: stale key players ({label})", f"{stale:.3f}", ""),
             (f"page cold ({label})", f"{page_cold:.3f}", ""),
@@ -211,10 +222,9 @@ def main() -> None:
     with db.writing() as s:  # move a fifth of the actors
         s.execute(update(Assessment).where(Assessment.id % 5 == 0).values(power=5, interest=5))
     second = snapshots.take_snapshot(db, by, big, "Después")
-    pair = timed(lambda: snapshots.compare_snapshots(db, big, first.id, second.id), args.repeat)
-    readcache.clear_cache()
-    now = timed(lambda: snapshots.compare_snapshots(db, big, first.id, None), 1)
-    moved = snapshots.compare_snapshots(db, big, first.id, second.id).counts()["quadrant_changed"]
+    pair = timed(cold(big, lambda v: v.comparison(first.id, second.id)), args.repeat)
+    now = timed(cold(big, lambda v: v.comparison(first.id, None)), 1)
+    moved = program_view(db, by, big).comparison(first.id, second.id).counts()["quadrant_changed"]
     rows += [
         ("snapshot: take (5,000 actors, 15,000 ties, measures)", f"{take:.3f}", ""),
         ("snapshot: compare two snapshots", f"{pair:.3f}", f"{moved} changed quadrant"),

@@ -37,6 +37,7 @@ from engagement.services.access import users  # noqa: E402
 from engagement.services.registry import programs  # noqa: E402
 from engagement.storage import migrate  # noqa: E402
 from engagement.storage.db import Database  # noqa: E402
+from engagement.storage.queries.programs import get_program  # noqa: E402
 
 OPERATOR = Principal("bench")
 PASSWORD = "una-clave-larga-de-admin"
@@ -112,7 +113,7 @@ def writers(db: Database, program_id: int, sessions: int, writes: int) -> dict[s
     try:
         for index in range(writes):
             start = time.perf_counter()
-            info = programs.get_program(db, program_id)
+            info = get_program(db, program_id)
             programs.update_program(
                 db, OPERATOR, program_id, {"name": f"Banco {index % 2}"}, info.version
             )

@@ -221,3 +221,19 @@ class ChecklistItem:
     reason: str
     params: dict[str, Any]
     evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    """A snapshot of a program; ``actors`` and ``ties`` count what it froze (what the
+    reader may see of it, once through the read layer)."""
+
+    id: int
+    name: str
+    taken_at: dt.datetime
+    taken_by: str
+    stage_id: int | None
+    stage_closed: bool
+    note: str
+    actors: int
+    ties: int

@@ -182,7 +182,7 @@ def test_no_legacy_pages_folder_beside_app_py() -> None:
 STREAMLIT_HOOKS = {"engagement.ui.session_gate"}
 #: Modules that read (never change) one internal: ``get_script_run_ctx``, the identity of
 #: the current run, which has no public equivalent (``st.context`` has no session id).
-STREAMLIT_READS = {"engagement.ui.context"}
+STREAMLIT_READS = {"engagement.ui.this_run"}
 
 
 def test_engagement_uses_only_streamlit_public_api() -> None:

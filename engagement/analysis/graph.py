@@ -51,8 +51,9 @@ def coalition_graph(actors: pd.DataFrame, ties: pd.DataFrame) -> nx.DiGraph:
     ----------
     actors : DataFrame
         One row per actor with at least an ``id`` column (see
-        ``engagement.services.coalition.tables.coalition_actors``); ``name``, ``sector`` and the
-        assessment scores are copied onto the nodes, missing values as None.
+        ``engagement.services.coalition.tables.coalition_actors_from``); ``name``,
+        ``sector`` and the assessment scores are copied onto the nodes, missing values
+        as None.
     ties : DataFrame
         One row per tie with ``source``, ``target``, ``negative``, ``directed`` and
         ``strength`` (``coalition_ties``). Ties naming an actor that is not in ``actors``

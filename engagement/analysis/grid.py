@@ -1,7 +1,7 @@
 """The power/interest grid as plain values: placements, salience, engagement gaps, movement.
 
 Every function here is pure: it takes the coalition frame of
-:func:`engagement.services.coalition.tables.coalition_actors` (one row per live actor with its
+:func:`engagement.services.coalition.tables.coalition_actors_from` (one row per live actor with its
 current assessment, NA when never assessed) and the program's power threshold, and
 returns DataFrames or dataclasses. Placement on the grid uses
 :func:`engagement.frameworks.quadrant`; salience uses

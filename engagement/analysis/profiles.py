@@ -1,7 +1,7 @@
 """One actor at a glance: current standing, recommended approach, history and ties.
 
 Pure functions over the cached frames a page already holds (the coalition frame of
-:func:`engagement.services.coalition.tables.coalition_actors`, the assessment history of
+:func:`engagement.services.coalition.tables.coalition_actors_from`, the assessment history of
 :func:`engagement.services.registry.assessments.assessments_frame` and the ties of
 :func:`engagement.services.registry.relationships.relationships_frame`). Advice comes back as
 catalog keys (``grid.approach.*``) so the UI words it in the user's language.

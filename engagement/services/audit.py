@@ -6,13 +6,11 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engagement.model import Principal
 from engagement.storage.base import utcnow
-from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, Program
 
 
@@ -95,45 +93,6 @@ def last_change(session: Session, entity: str, entity_id: int) -> AuditEntry | N
         .order_by(AuditEntry.id.desc())
         .limit(1)
     ).first()
-
-
-def audit_log(
-    db: Database,
-    program_id: int,
-    *,
-    username: str | None = None,
-    entity: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-    limit: int = 5000,
-) -> pd.DataFrame:
-    """Audit entries of a program, newest first (``since`` inclusive, ``until`` exclusive)."""
-    stmt = select(AuditEntry).where(AuditEntry.program_id == program_id)
-    if username:
-        stmt = stmt.where(AuditEntry.username == username)
-    if entity:
-        stmt = stmt.where(AuditEntry.entity == entity)
-    if since:
-        stmt = stmt.where(AuditEntry.at >= since)
-    if until:
-        stmt = stmt.where(AuditEntry.at < until)
-    stmt = stmt.order_by(AuditEntry.id.desc()).limit(limit)
-    with db.reading() as session:
-        rows = [
-            {
-                "id": e.id,
-                "at": e.at,
-                "username": e.username,
-                "entity": e.entity,
-                "entity_id": e.entity_id,
-                "action": e.action,
-                "changes": e.changes,
-                "batch_id": e.batch_id,
-            }
-            for e in session.scalars(stmt)
-        ]
-    columns = ["id", "at", "username", "entity", "entity_id", "action", "changes", "batch_id"]
-    return pd.DataFrame(rows, columns=columns)
 
 
 def describe_changes(

@@ -11,48 +11,58 @@ line, exports, maps, analysis, snapshots and the dashboard, goes through it:
   of a page comes from one version of the data;
 - the results are kept in :mod:`engagement.services.readcache`, keyed by program, data
   version, the reader's visibility class and the filters; a page rerun on unchanged
-  data costs one small query (:func:`version_stamp`).
+  data costs one small query (the data stamp, which the app reads with its sign-in
+  check: :mod:`engagement.services.access.directory`).
 
 Frames handed out are copies; dataclasses are frozen.
 """
 
 from __future__ import annotations
 
-import copy
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import pandas as pd
-from sqlalchemy import select
 
 from engagement.analysis.coparticipation import co_participation
 from engagement.analysis.movement import Comparison, compare_frozen
-from engagement.errors import Problem, ProgramNotFound, ValidationFailed
+from engagement.errors import NotFound, Problem, ValidationFailed
+from engagement.i18n import DEFAULT_LANGUAGE
 from engagement.model import Principal, ProgramInfo
 from engagement.services.access import permissions
+from engagement.services.audit_names import audit_names
 from engagement.services.coalition import network
 from engagement.services.coalition.layout_store import StoredLayout, graph_fingerprint, read_layout
 from engagement.services.coalition.tables import coalition_actors_from, coalition_ties_from
 from engagement.services.readcache import cached
-from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.services.tracking import (
-    activities,
     changes,
     commitments,
     dashboard,
-    evidence,
     inputs,
     ogp,
     snapshots,
     tasks,
 )
+from engagement.services.view_state import (
+    ProgramState,
+    activity_seen,
+    changes_seen,
+    commitment_seen,
+    commitments_seen,
+    handed_out,
+)
 from engagement.services.visibility import Lens, Visibility, visibility_of
 from engagement.storage.db import Database
-from engagement.storage.models import Actor, Assessment, MapLayout, Program
-from engagement.tracking import ChecklistItem
+from engagement.storage.queries import activities as stored_activities
+from engagement.storage.queries import audit as stored_audit
+from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries import registry as stored_registry
+from engagement.storage.queries import tracking as stored_tracking
+from engagement.storage.queries.programs import Stamp, read_stamp
+from engagement.tracking import ActivityInfo, ChecklistItem, CommitmentInfo, SnapshotInfo
 
 T = TypeVar("T")
 
@@ -65,86 +75,33 @@ TABLES = (
 FRAMES = ("actors", "deleted_actors", "ties", "deleted_ties", "assessments")
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """What a program's cached reads depend on: its data and its stored map layout."""
-
-    data: int
-    layout: int
-
-
-def version_stamp(db: Database, program_id: int) -> Stamp:
-    """The program's data version and layout revision, in one small query."""
-    stmt = (
-        select(Program.data_version, MapLayout.revision)
-        .outerjoin(MapLayout, MapLayout.program_id == Program.id)
-        .where(Program.id == program_id)
-    )
-    with db.reading() as session:
-        row = session.execute(stmt).first()
-    if row is None:
-        raise ProgramNotFound(key=program_id)
-    return Stamp(int(row[0]), int(row[1] or 0))
-
-
-@dataclass(frozen=True)
-class ProgramState:
-    """Everything read of one program at one data version (every reader's raw material;
-    it never leaves this module unfiltered)."""
-
-    version: int
-    as_of: dt.date
-    program: ProgramInfo
-    actors: pd.DataFrame
-    deleted_actors: pd.DataFrame
-    ties: pd.DataFrame
-    deleted_ties: pd.DataFrame
-    assessments: pd.DataFrame
-    activities: pd.DataFrame
-    deleted_activities: pd.DataFrame
-    attendance: pd.DataFrame
-    tasks: pd.DataFrame
-    inputs: pd.DataFrame
-    waiting: pd.DataFrame
-    commitments: pd.DataFrame
-    evidence: pd.DataFrame
-    checklist: tuple[ChecklistItem, ...]
-    last_call: dt.date | None
-    snapshots: tuple[tuple[snapshots.SnapshotInfo, dict[str, Any]], ...]
-    layout: tuple[str, StoredLayout] | None
-
-    @property
-    def everyone(self) -> pd.DataFrame:
-        """Every actor of the program, live and deleted."""
-        return pd.concat([self.actors, self.deleted_actors], ignore_index=True)
-
-
 def _read_state(db: Database, program_id: int, today: dt.date) -> ProgramState:
-    """The whole program, in the one transaction of the caller's snapshot."""
-    version = programs.data_version(db, program_id)
-    program = programs.get_program(db, program_id)
+    """The whole program, in the one transaction of the caller's snapshot, with the
+    program's rules applied as of its day (today, or the end of a program that ended)."""
+    program = stored_programs.get_program(db, program_id)
     as_of = ogp.evaluation_date(program, today)
-    kept = snapshots.list_snapshots(db, program_id)
+    held = stored_activities.activities_frame(db, program_id)
+    received = inputs.with_answers(stored_tracking.inputs_frame(db, program_id))
+    promised = stored_tracking.commitments_frame(db, program_id)
     return ProgramState(
-        version=version,
+        version=program.data_version,
         as_of=as_of,
         program=program,
-        actors=actors.actors_frame(db, program_id),
-        deleted_actors=actors.actors_frame(db, program_id, deleted=True),
-        ties=relationships.relationships_frame(db, program_id),
-        deleted_ties=relationships.relationships_frame(db, program_id, deleted=True),
-        assessments=assessments.assessments_frame(db, program_id),
-        activities=activities.activities_frame(db, program_id),
-        deleted_activities=activities.activities_frame(db, program_id, deleted=True),
-        attendance=activities.attendance_frame(db, program_id),
-        tasks=tasks.tasks_frame(db, program_id, today=as_of),
-        inputs=inputs.inputs_frame(db, program_id),
-        waiting=inputs.awaiting_response(db, program_id, today=as_of),
-        commitments=commitments.commitments_frame(db, program_id, today=as_of),
-        evidence=evidence.evidence_frame(db, program_id),
-        checklist=tuple(ogp.checklist(db, program_id, today=as_of)),
-        last_call=changes.last_mentoring_call(db, program_id, today=as_of),
-        snapshots=tuple((s, snapshots.snapshot_data(db, s.id)) for s in kept),
+        actors=stored_registry.actors_frame(db, program_id),
+        deleted_actors=stored_registry.actors_frame(db, program_id, deleted=True),
+        ties=stored_registry.relationships_frame(db, program_id),
+        deleted_ties=stored_registry.relationships_frame(db, program_id, deleted=True),
+        assessments=stored_registry.assessments_frame(db, program_id),
+        activities=held,
+        deleted_activities=stored_activities.activities_frame(db, program_id, deleted=True),
+        attendance=stored_activities.attendance_frame(db, program_id),
+        tasks=tasks.with_overdue(stored_activities.tasks_frame(db, program_id), as_of),
+        inputs=received,
+        waiting=inputs.awaiting(received, as_of),
+        commitments=commitments.commitment_rows(promised, as_of, program.stale_days),
+        evidence=stored_tracking.evidence_frame(db, program_id),
+        last_call=changes.last_mentoring_call(held, as_of),
+        snapshots=tuple(stored_tracking.snapshots(db, program_id)),
         layout=_read_layout(db, program_id),
     )
 
@@ -152,26 +109,6 @@ def _read_state(db: Database, program_id: int, today: dt.date) -> ProgramState:
 def _read_layout(db: Database, program_id: int) -> tuple[str, StoredLayout] | None:
     with db.reading() as session:
         return read_layout(session, program_id)
-
-
-def handed_out(value: T) -> T:
-    """A cached value as a caller gets it: frames are copies (cheap under pandas' copy on
-    write), dataclasses are frozen with copied frames, dicts are deep copies; so no caller
-    can change what the next reader gets."""
-    if isinstance(value, pd.DataFrame):
-        return value.copy(deep=False)  # type: ignore[return-value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        frames = {
-            f.name: getattr(value, f.name).copy(deep=False)
-            for f in dataclasses.fields(value)
-            if isinstance(getattr(value, f.name), pd.DataFrame)
-        }
-        return dataclasses.replace(value, **frames) if frames else value  # type: ignore[return-value]
-    if isinstance(value, dict):
-        return copy.deepcopy(value)  # type: ignore[return-value]
-    if isinstance(value, list):
-        return [handed_out(v) for v in value]  # type: ignore[return-value]
-    return value
 
 
 def _url(db: Database) -> str:
@@ -197,9 +134,16 @@ def program_view(
         If there is no such program.
     """
     permissions.require_member(by, program_id)
-    stamp = stamp or version_stamp(db, program_id)
+    stamp = stamp or read_stamp(db, program_id)
     visibility = visibility_of(by, program_id, presentation=presentation, lang=lang)
     return ProgramView(db, by, program_id, visibility, stamp, lang)
+
+
+def kept(view: ProgramView, what: str, compute: Callable[[], T], *filters: Hashable) -> T:
+    """``compute()`` once per data version of ``view``'s program, its reader's visibility
+    class and ``filters``; a copy handed out. For the services' reads built on a view
+    (the import history, the audit trail): they change only with the program's data."""
+    return view._cached(what, compute, *filters)
 
 
 class ProgramView:
@@ -393,7 +337,7 @@ class ProgramView:
         if what in ("inputs", "waiting"):
             return lens.mentions(getattr(state, what), {"actor": "actor_id"})
         if what == "commitments":
-            return self._commitments()
+            return commitments_seen(state.commitments, state.everyone, lens)
         if what == "stale":
             scores = dashboard.latest_scores_from(self.frame("actors"), self.frame("assessments"))
             program = state.program
@@ -413,19 +357,6 @@ class ProgramView:
             return ties
         raw: pd.DataFrame = getattr(state, what)
         return raw.copy()
-
-    def _commitments(self) -> pd.DataFrame:
-        state, lens = self._state(), self._lens()
-        shown = lens.mentions(state.commitments, {"responsible": "responsible_id"})
-        if lens.hidden or lens.stand_ins:
-            everyone = state.everyone
-            by_name = {
-                str(n): int(i) for i, n in zip(everyone["id"], everyone["name"], strict=True)
-            }
-            shown["co_responsible"] = [
-                list(lens.name_list(names or [], by_name)) for names in shown["co_responsible"]
-            ]
-        return shown
 
     def co_participation(self, *, until: dt.date | None = None) -> pd.DataFrame:
         """Pairs of visible actors by activities shared (held on or before ``until``)."""
@@ -462,13 +393,24 @@ class ProgramView:
         return self._cached("dashboard", compute, stage_id)
 
     def checklist(self, today: dt.date | None = None) -> list[ChecklistItem]:
-        """The OGP checks as of today (or of ``today``)."""
-        if today is None:
-            return list(self._state().checklist)
-        return cached(
-            self._key("checklist", today, shared=True),
-            lambda: ogp.checklist(self.db, self.program_id, today=today),
-        )
+        """The OGP checks as of the view's day (or of ``today``), counting only what the
+        reader may see: a meeting with civil society is one that a civil-society actor
+        the reader sees attended."""
+        day = today or self.as_of
+
+        def compute() -> list[ChecklistItem]:
+            state = self._state()
+            return ogp.checklist(
+                state.program,
+                self.table("activities"),
+                self.table("attendance"),
+                self.frame("actors"),
+                state.evidence,
+                self.table("inputs"),
+                day,
+            )
+
+        return self._cached("checklist", compute, day)
 
     def last_mentoring_call(self) -> dt.date | None:
         return self._state().last_call
@@ -479,45 +421,23 @@ class ProgramView:
         return self._cached("changes", lambda: self._changes(since), since)
 
     def _changes(self, since: dt.date) -> changes.Changes:
-        found = cached(
-            self._key("changes_raw", since, shared=True),
-            lambda: changes.changes_since(self.db, self.program_id, since),
+        found, whose = cached(
+            self._key("changes_raw", since, shared=True), lambda: self._read_changes(since)
         )
-        entries = found.entries
-        lens = self._lens()
-        if lens.hidden or lens.stand_ins:
-            whose = self._assessment_actors()
-            subjects = [
-                int(i) if e == "actor" else whose.get(int(i)) if e == "assessment" else None
-                for e, i in zip(entries["entity"], entries["entity_id"], strict=True)
-            ]
-            keep = [a is None or lens.seen(a) for a in subjects]
-            labels = [
-                label if a is None else lens.stand_ins.get(a, label)
-                for a, label in zip(subjects, entries["label"], strict=True)
-            ]
-            entries = entries.assign(label=labels)[keep].reset_index(drop=True)
-        if not self.visibility.restricted:
-            entries = entries.assign(username="")
-        counts = entries.drop_duplicates(["category", "entity", "entity_id"])["category"]
-        tally = counts.value_counts()
-        return changes.Changes(
-            since=since,
-            counts={c: int(tally.get(c, 0)) for c in changes.CATEGORIES},
-            entries=entries,
-        )
+        return changes_seen(found, whose, self._lens())
 
-    def _assessment_actors(self) -> dict[int, int]:
-        def compute() -> dict[int, int]:
-            with self.db.reading() as session:
-                rows = session.execute(
-                    select(Assessment.id, Assessment.actor_id)
-                    .join(Actor, Actor.id == Assessment.actor_id)
-                    .where(Actor.program_id == self.program_id)
-                ).all()
-            return {int(a): int(b) for a, b in rows}
-
-        return cached(self._key("assessment_actors", shared=True), compute)
+    def _read_changes(self, since: dt.date) -> tuple[changes.Changes, dict[int, int]]:
+        """Every reported change since a day (one transaction), and whose each assessment is."""
+        state = self._state()
+        start = dt.datetime.combine(since, dt.time.min)
+        with self.db.snapshot() as session:
+            log = stored_audit.audit_log(self.db, self.program_id, since=start, limit=20000)
+            held = stored_audit.activities_held(self.db, self.program_id, since)
+            received = stored_audit.inputs_dated(self.db, self.program_id)
+            names = audit_names(session, state.program, DEFAULT_LANGUAGE)
+        moves = changes.assessment_moves(state.assessments, state.program.power_threshold)
+        found = changes.changes_since(log, held, received, names, moves, since)
+        return found, dict(names.assessed)
 
     def stored_layout(self) -> StoredLayout | None:
         """The map layout read with the program, if it is the one stored now for this
@@ -536,10 +456,10 @@ class ProgramView:
 
     # -- snapshots -------------------------------------------------------------------
 
-    def snapshots(self) -> list[snapshots.SnapshotInfo]:
+    def snapshots(self) -> list[SnapshotInfo]:
         """Snapshots, newest first, their counts of what the reader may see."""
 
-        def compute() -> list[snapshots.SnapshotInfo]:
+        def compute() -> list[SnapshotInfo]:
             lens = self._lens()
             shown = []
             for info, data in self._state().snapshots:
@@ -554,19 +474,24 @@ class ProgramView:
 
         def compute() -> dict[str, Any]:
             if snapshot_id is None:
-                state = cached(
-                    self._key("frozen_now", shared=True),
-                    lambda: self._frozen_now(),
-                )
+                state = cached(self._key("frozen_now", shared=True), self._frozen_now)
             else:
                 state = self._snapshot_data(snapshot_id)
-            return self._lens().frozen(state)
+            lens = self._lens()
+            seen = lens.frozen(state)
+            if lens.hidden:  # the measures of the network the reader sees
+                seen["measures"] = snapshots.frozen_measures(seen)
+            return seen
 
         return self._cached("frozen", compute, snapshot_id)
 
     def _frozen_now(self) -> dict[str, Any]:
-        with self.db.snapshot():
-            return snapshots.frozen_state(self.db, self.program_id)
+        state = self._state()
+        return snapshots.frozen_from(
+            coalition_actors_from(state.actors, state.assessments),
+            coalition_ties_from(state.ties),
+            state.program.power_threshold,
+        )
 
     def _snapshot_data(self, snapshot_id: int) -> dict[str, Any]:
         for info, data in self._state().snapshots:
@@ -582,3 +507,42 @@ class ProgramView:
             before,
             after,
         )
+
+    # -- single records ----------------------------------------------------------------
+
+    def activity(self, activity_id: int) -> ActivityInfo:
+        """One activity of the program (live or deleted), with the attendees the reader
+        may see; who recorded it only for readers of the audit trail.
+
+        Raises
+        ------
+        NotFound
+            If the activity is not one of the program's.
+        """
+
+        def compute() -> ActivityInfo:
+            found = stored_activities.get_activity(self.db, activity_id)
+            if found.program_id != self.program_id:
+                raise NotFound(entity="activity", key=activity_id)
+            return activity_seen(found, self._lens())
+
+        return self._cached("activity", compute, activity_id)
+
+    def commitment(self, commitment_id: int) -> CommitmentInfo:
+        """One commitment of the program (live or deleted), naming only the actors the
+        reader may see as responsible or co-responsible.
+
+        Raises
+        ------
+        NotFound
+            If the commitment is not one of the program's.
+        """
+
+        def compute() -> CommitmentInfo:
+            program_id, version, values = stored_tracking.get_commitment(self.db, commitment_id)
+            if program_id != self.program_id:
+                raise NotFound(entity="commitment", key=commitment_id)
+            shown = commitment_seen(values, self._lens())
+            return commitments.commitment_info(commitment_id, program_id, version, shown)
+
+        return self._cached("commitment", compute, commitment_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,8 @@ from engagement.errors import ConcurrentEdit, DatabaseUnavailable, EngagementErr
 from engagement.text import strip_controls
 
 _BEGIN_OPTION = "tejido_begin"
+#: Begin mode of :meth:`Database.one_statement` on SQLite: no BEGIN at all.
+_NO_BEGIN = "NONE"
 #: The read session of the :meth:`Database.snapshot` open in this thread, if any.
 _SNAPSHOT: ContextVar[tuple[Database, Session] | None] = ContextVar("snapshot", default=None)
 
@@ -87,7 +89,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        if mode != _NO_BEGIN:  # one statement alone is its own transaction
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -120,9 +123,12 @@ class Database:
         if is_sqlite(engine):
             # SQLite in WAL mode: a deferred read transaction already sees one version.
             self._snapshot = self._read
+            alone = engine.execution_options(**{_BEGIN_OPTION: _NO_BEGIN})
         else:
             consistent = engine.execution_options(isolation_level="REPEATABLE READ")
             self._snapshot = sessionmaker(bind=consistent, expire_on_commit=False)
+            alone = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._alone = sessionmaker(bind=alone, expire_on_commit=False)
         self._commits = itertools.count(1)
         self.commits = 0
         """How many write transactions this object has committed (a cheap change marker
@@ -132,19 +138,32 @@ class Database:
     def from_url(cls, url: str, **engine_options: Any) -> Database:
         return cls(make_engine(url, **engine_options))
 
-    @contextmanager
-    def reading(self) -> Iterator[Session]:
+    def reading(self) -> AbstractContextManager[Session]:
         """A read-only session; rolled back at the end.
 
         Inside :meth:`snapshot` it is the snapshot's session, so every read sees the
         same version of the data. A lost database server raises
         :class:`DatabaseUnavailable` (``writing=False``).
         """
+        return self._reads(self._read)
+
+    def one_statement(self) -> AbstractContextManager[Session]:
+        """A read session for a single statement, outside any transaction.
+
+        One statement is consistent by itself, so it needs no ``BEGIN``/``ROLLBACK``
+        round trips: the check every page run makes costs exactly one statement. Run
+        only one statement in it (each would see its own version of the data). Inside
+        :meth:`snapshot` it is the snapshot's session.
+        """
+        return self._reads(self._alone)
+
+    @contextmanager
+    def _reads(self, sessions: sessionmaker[Session]) -> Iterator[Session]:
         shared = _SNAPSHOT.get()
         if shared is not None and shared[0] is self:
             yield shared[1]
             return
-        with self._read() as session:
+        with sessions() as session:
             try:
                 yield session
             except DBAPIError as exc:

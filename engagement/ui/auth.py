@@ -7,13 +7,15 @@ OIDC provider configured in ``.streamlit/secrets.toml``), ``none`` (one local us
 laptop; never for a shared deployment). In every mode but ``none`` the principal carries
 the user's roles, and the services enforce them.
 
-In ``password`` mode a sign-in is a server-side session (``engagement.services.access.sessions``)
-checked on every run: this tab keeps the session's id, and a reload, a new tab or a
-reopened browser find it again through the HttpOnly cookie that
-``engagement.ui.session_cookie`` has the server set. A page opened while signed out
-(``/grid?program=3&lang=en``) opens after the sign-in: while the sign-in screen shows,
-the app's navigation is declared hidden (``keep_page``), so the browser keeps the link's
-page and query and the run after the sign-in is that page's.
+In ``password`` mode a sign-in is a server-side session
+(``engagement.services.access.sessions``) checked on every run, in one statement that
+also lists the programs the user may open with their data stamps (:func:`arrival`):
+this tab keeps the session's id, and a reload, a new tab or a reopened browser find it
+again through the HttpOnly cookie that ``engagement.ui.session_cookie`` has the server
+set. A page opened while signed out (``/grid?program=3&lang=en``) opens after the
+sign-in: while the sign-in screen shows, the app's navigation is declared hidden
+(``keep_page``), so the browser keeps the link's page and query and the run after the
+sign-in is that page's.
 """
 
 from __future__ import annotations
@@ -23,13 +25,15 @@ from collections.abc import Callable
 import streamlit as st
 
 from engagement.config import load_settings
-from engagement.errors import EngagementError, NotFound
+from engagement.errors import EngagementError
 from engagement.model import Principal
-from engagement.services.access import sessions, users
+from engagement.services.access import directory, sessions, users
+from engagement.services.access.directory import Account
 from engagement.ui import session_cookie, session_gate
 from engagement.ui.database import database
 from engagement.ui.feedback import reporting, show_error
 from engagement.ui.i18n import tr
+from engagement.ui.this_run import this_run
 
 SESSION = "tejido.session"
 HANDOFF = "tejido.handoff"
@@ -37,22 +41,33 @@ EXPIRE_COOKIE = "tejido.expire_cookie"
 TIMED_OUT = "tejido.timed_out"
 
 
+def arrival() -> Account | None:
+    """The signed-in account and the programs it may open, or ``None`` when nobody is
+    signed in: checked once per page run, in one statement."""
+    return this_run("arrival", _arrive)
+
+
 def current_principal() -> Principal | None:
     """The signed-in user's principal, or ``None`` when nobody is signed in."""
+    found = arrival()
+    return found.principal if found else None
+
+
+def _arrive() -> Account | None:
     settings = load_settings()
     if settings.auth == "none":
-        return Principal(settings.local_user)
+        operator = Principal(settings.local_user)
+        return Account(operator, True, False, directory.every_program(database()))
     if settings.auth == "password":
         found = _session()
-        return found.principal if found else None
+        if found is None:
+            return None
+        return Account(found.principal, True, found.must_change_password, found.programs)
     username = _username(settings.auth, settings.proxy_user_header)
     if not username:
         return None
-    try:
-        info = users.get_user(database(), username)
-    except NotFound:
-        return None
-    return users.principal(info) if info.active else None
+    account = directory.account(database(), username)
+    return account if account is not None and account.active else None
 
 
 def _username(mode: str, header: str) -> str | None:
@@ -111,24 +126,25 @@ def _hand_over_cookie() -> None:
         st.session_state.pop(HANDOFF, None)
 
 
-def require_sign_in(keep_page: Callable[[], object] | None = None) -> Principal:
-    """Return the user; otherwise show the right screen (setup, sign-in) and stop.
+def require_sign_in(keep_page: Callable[[], object] | None = None) -> Account:
+    """Return the signed-in account; otherwise show the right screen (setup, sign-in)
+    and stop.
 
     ``keep_page`` declares the app's pages (hidden) before a screen that stops the run,
     so that a link to a page survives the sign-in or the first change of password.
     """
     settings = load_settings()
-    principal = current_principal()
-    session_gate.admit(principal)  # uploads and messages follow the sign-in
-    if principal is not None:
+    found = arrival()
+    session_gate.admit(found.principal if found else None)  # uploads, messages follow
+    if found is not None:
         if settings.auth == "password":
             _hand_over_cookie()
-            if _must_change(principal):
+            if found.must_change_password:
                 if keep_page is not None:
                     keep_page()
-                _change_password_screen(principal, first_time=True)
+                _change_password_screen(found.principal, first_time=True)
                 st.stop()
-        return principal
+        return found
     if keep_page is not None:
         keep_page()
     st.title(tr("auth.title"))
@@ -145,10 +161,6 @@ def require_sign_in(keep_page: Callable[[], object] | None = None) -> Principal:
             _sign_in_screen()
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises
-
-
-def _must_change(principal: Principal) -> bool:
-    return users.get_user(database(), principal.username).must_change_password
 
 
 def _sign_in_screen() -> None:

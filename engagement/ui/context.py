@@ -9,56 +9,21 @@ results per data version in its own cache. Streamlit's caches hold UI concerns o
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from engagement.config import load_settings
 from engagement.model import Principal, ProgramInfo
-from engagement.services.view import ProgramView, program_view, version_stamp
+from engagement.services.access.directory import ProgramEntry
+from engagement.services.view import ProgramView, program_view
 from engagement.ui import state
-from engagement.ui.auth import current_principal
-from engagement.ui.database import _database
+from engagement.ui.auth import arrival, current_principal
 from engagement.ui.database import database as database
-
-T = TypeVar("T")
-
-
-_RUNS: OrderedDict[tuple[str, Hashable], tuple[object, int, object]] = OrderedDict()
-_RUNS_LOCK = threading.Lock()
-
-
-def _this_run(key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once per page run of this browser session (and again after any write
-    made by this process): the signed-in user and the data version are checked once per
-    run, not once per widget. Outside a page run (tests calling helpers) it is computed.
-    """
-    ctx = get_script_run_ctx()
-    if ctx is None:
-        return compute()
-    marker, commits = ctx.cursors, _database(load_settings().database_url).commits
-    slot = (ctx.session_id, key)
-    with _RUNS_LOCK:
-        kept = _RUNS.get(slot)
-    if kept is not None and kept[0] is marker and kept[1] == commits:
-        return kept[2]  # type: ignore[return-value]
-    value = compute()
-    with _RUNS_LOCK:
-        _RUNS[slot] = (marker, commits, value)
-        _RUNS.move_to_end(slot)
-        while len(_RUNS) > 1024:
-            _RUNS.popitem(last=False)
-    return value
 
 
 def current_user() -> Principal:
     """The signed-in user with their roles (app.py's gate has already run)."""
-    user = _this_run("user", current_principal)
+    user = current_principal()
     if user is None:
         st.stop()
     assert user is not None
@@ -68,19 +33,25 @@ def current_user() -> Principal:
 def view(program_id: int) -> ProgramView:
     """The program as the signed-in user may see it now (presentation mode included).
 
-    Every page reads the program through this: one version check per run, everything
-    else from :mod:`engagement.services.readcache`.
+    Every page reads the program through this. Its data stamp comes with this run's
+    sign-in check (:func:`engagement.ui.auth.arrival`): everything else comes from
+    :mod:`engagement.services.readcache` while the data is unchanged.
     """
-    db = database()
-    stamp = _this_run(("stamp", program_id), lambda: version_stamp(db, program_id))
     return program_view(
-        db,
+        database(),
         current_user(),
         program_id,
         presentation=state.presentation(),
         lang=state.lang(),
-        stamp=stamp,
+        stamp=entry.stamp if (entry := _listed(program_id)) else None,
     )
+
+
+def _listed(program_id: int) -> ProgramEntry | None:
+    """The program as this run's sign-in check listed it, with its data stamp (``None``:
+    the read layer reads the stamp itself)."""
+    found = arrival()
+    return next((p for p in (found.programs if found else ()) if p.id == program_id), None)
 
 
 def program_version(program_id: int) -> int:

@@ -10,10 +10,9 @@ import streamlit as st
 from engagement.config import load_settings
 from engagement.i18n import LANGUAGES
 from engagement.model import Principal
-from engagement.services.registry import programs
+from engagement.services.access.directory import Account
 from engagement.ui import state
 from engagement.ui.auth import sign_out
-from engagement.ui.database import database
 from engagement.ui.i18n import tr
 
 _LANG_NAMES = {"es": "Español", "en": "English"}
@@ -30,8 +29,9 @@ def init_from_url() -> None:
         st.session_state[state.PROGRAM_ID] = int(params["program"])
 
 
-def render_sidebar(user: Principal) -> None:
+def render_sidebar(account: Account) -> None:
     """Language switch, program chooser (the user's programs only) and the account."""
+    user = account.principal
     init_from_url()
     with st.sidebar:
         st.segmented_control(
@@ -41,11 +41,7 @@ def render_sidebar(user: Principal) -> None:
             key=state.LANG,
             required=True,
         )
-        choices = {
-            p.id: p.name
-            for p in programs.list_programs(database())
-            if user.role_in(p.id) is not None
-        }
+        choices = {p.id: p.name for p in account.programs if user.role_in(p.id) is not None}
         if state.program_id() not in choices:
             st.session_state[state.PROGRAM_ID] = next(iter(choices), None)
         if choices:

@@ -21,6 +21,7 @@ from engagement.services.registry import actors, assessments, programs, relation
 from engagement.services.view import program_view
 from engagement.storage import migrate
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.browser.conftest import LiveApp, goto, running_app, wait_for_rerun
 
 pytestmark = pytest.mark.browser
@@ -49,7 +50,7 @@ def node_point(page: Page, actor_id: int) -> tuple[float, float]:
 def actor_id(app: LiveApp, program: int, name: str) -> int:
     db = Database.from_url(app.db_url)
     try:
-        frame = actors.actors_frame(db, program)
+        frame = stored_registry.actors_frame(db, program)
         return int(frame.loc[frame["name"] == name, "id"].iloc[0])
     finally:
         db.dispose()
@@ -59,7 +60,7 @@ def actor_count(app: LiveApp, program: int) -> int:
     """Live actors now (other browser tests share this server and may have added some)."""
     db = Database.from_url(app.db_url)
     try:
-        return len(actors.actors_frame(db, program))
+        return len(stored_registry.actors_frame(db, program))
     finally:
         db.dispose()
 

@@ -19,8 +19,10 @@ from engagement.services.exchange import imports
 from engagement.services.exchange.activity_import import preview_activity_import
 from engagement.services.exchange.activity_import_write import apply_activity_import
 from engagement.services.registry import actors, programs
-from engagement.services.tracking import activities
+from engagement.services.view import program_view
 from engagement.storage.db import Database
+from engagement.storage.queries import activities as stored_activities
+from engagement.storage.queries import registry as stored_registry
 
 OPERATOR = Principal("local")  # the command line's full access
 
@@ -89,25 +91,25 @@ def test_preview_matches_either_language_and_lists_missing_attendees(
         {"entity": "attendance", "new": 4, "updated": 0, "unchanged": 0, "rejected": 0},
     ]
     assert not preview.can_apply() and preview.can_apply(create_missing=True)
-    assert activities.activities_frame(db, program.id).empty
+    assert stored_activities.activities_frame(db, program.id).empty
 
 
 def test_without_create_missing_nothing_is_written(db: Database, program: ProgramInfo) -> None:
     with pytest.raises(ValidationFailed) as caught:
         apply_activity_import(db, ANA, program.id, [read(workbook(GOOD_ACTS, GOOD_PRESENT))])
     assert [p.params["value"] for p in caught.value.problems] == ["Cámara de Comercio"]
-    assert activities.activities_frame(db, program.id).empty
+    assert stored_activities.activities_frame(db, program.id).empty
 
 
 def test_apply_reimport_and_undo(db: Database, program: ProgramInfo) -> None:
     files = [read(workbook(GOOD_ACTS, GOOD_PRESENT))]
     outcome = apply_activity_import(db, ANA, program.id, files, create_missing=True)
     assert outcome.created_actors == ["Cámara de Comercio"]
-    frame = activities.activities_frame(db, program.id).set_index("title")
+    frame = stored_activities.activities_frame(db, program.id).set_index("title")
     assert frame.loc["Taller del parque", "activity_type_key"] == "workshop"
     assert frame.loc["Taller del parque", "participation_reached"] == 3
     assert frame.loc["Foro anual", "headcount"] == 120 and frame.loc["Foro anual", "forum"]
-    present = activities.attendance_frame(db, program.id)
+    present = stored_activities.attendance_frame(db, program.id)
     roles = dict(
         zip(present["actor"], zip(present["role"], present["sentiment"], strict=True), strict=False)
     )
@@ -117,9 +119,9 @@ def test_apply_reimport_and_undo(db: Database, program: ProgramInfo) -> None:
     assert again.counts()[0]["unchanged"] == 2 and again.counts()[1]["unchanged"] == 4
     assert again.missing_actors == []
     imports.undo_import(db, ANA, outcome.batch_id)
-    assert activities.activities_frame(db, program.id).empty
-    assert activities.attendance_frame(db, program.id).empty
-    assert "Cámara de Comercio" not in set(actors.actors_frame(db, program.id)["name"])
+    assert stored_activities.activities_frame(db, program.id).empty
+    assert stored_activities.attendance_frame(db, program.id).empty
+    assert "Cámara de Comercio" not in set(stored_registry.actors_frame(db, program.id)["name"])
 
 
 def test_update_by_reimport_and_undo_it(db: Database, program: ProgramInfo) -> None:
@@ -132,7 +134,7 @@ def test_update_by_reimport_and_undo_it(db: Database, program: ProgramInfo) -> N
     assert second.counts["unchanged"]["activity"] == 0
 
     def headcount() -> int:
-        frame = activities.activities_frame(db, program.id).set_index("title")
+        frame = stored_activities.activities_frame(db, program.id).set_index("title")
         return int(frame.loc["Taller del parque", "headcount"])
 
     assert headcount() == 50
@@ -140,7 +142,9 @@ def test_update_by_reimport_and_undo_it(db: Database, program: ProgramInfo) -> N
     assert headcount() == 45
     # The later import was undone, so it no longer blocks undoing the first one.
     imports.undo_import(db, ANA, first.batch_id)
-    assert all(record.undone for record in imports.list_imports(db, OPERATOR, program.id))
+    assert all(
+        record.undone for record in imports.list_imports(program_view(db, OPERATOR, program.id))
+    )
 
 
 def test_row_level_errors_name_sheet_row_and_column(db: Database, program: ProgramInfo) -> None:
@@ -177,7 +181,7 @@ def test_row_level_errors_name_sheet_row_and_column(db: Database, program: Progr
         apply_activity_import(
             db, ANA, program.id, [read(workbook(acts, present))], create_missing=True
         )
-    assert activities.activities_frame(db, program.id).empty
+    assert stored_activities.activities_frame(db, program.id).empty
 
 
 def test_spanish_sheet_names_and_csv_files(db: Database, program: ProgramInfo) -> None:
@@ -197,7 +201,7 @@ def test_spanish_sheet_names_and_csv_files(db: Database, program: ProgramInfo) -
     ]
     outcome = apply_activity_import(db, ANA, program.id, files)
     assert outcome.counts["new"] == {"activity": 1, "attendance": 1}
-    present = activities.attendance_frame(db, program.id)
+    present = stored_activities.attendance_frame(db, program.id)
     assert list(present["role"]) == ["convener"] and list(present["sentiment"]) == ["positive"]
 
 
@@ -228,7 +232,7 @@ def test_cli_import_of_an_activity_workbook(
     assert code == 1
     assert "Attendees not in the registry: Cámara de Comercio" in out
     assert "--create-missing" in out
-    assert activities.activities_frame(db, program.id).empty
+    assert stored_activities.activities_frame(db, program.id).empty
     code, out = run(
         db_url, "import", str(path), "--program", program.name, "--create-missing", "--dry-run"
     )
@@ -238,7 +242,7 @@ def test_cli_import_of_an_activity_workbook(
     written = out.split("Written:")[1]  # what was written, after the preview
     assert next(ln for ln in written.splitlines() if ln.startswith("Activit")).split()[1] == "2"
     assert "changed between the preview and the write" not in written
-    assert len(activities.activities_frame(db, program.id)) == 2
+    assert len(stored_activities.activities_frame(db, program.id)) == 2
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(workbook([["Taller", "ayer", "Design", "Workshop", "", 1]], []))
     code, out = run(db_url, "import", str(bad), "--program", program.name)

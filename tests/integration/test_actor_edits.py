@@ -6,10 +6,11 @@ import pytest
 
 from engagement.errors import DuplicateActor, StaleEdit, ValidationFailed
 from engagement.model import Principal, ProgramInfo
-from engagement.services import audit
 from engagement.services.registry import actors, programs
 from engagement.services.registry.actor_edits import ActorChange, apply_actor_changes
 from engagement.storage.db import Database
+from engagement.storage.queries import audit as stored_audit
+from engagement.storage.queries import registry as stored_registry
 
 ME, OTHER = Principal("local"), Principal("marta")
 
@@ -38,10 +39,10 @@ def test_all_changes_are_saved_with_audit(
         ],
     )
     assert changed == 2
-    assert actors.get_actor(db, three[0]).territory == "Casco urbano"
-    renamed = actors.get_actor(db, three[2])
+    assert stored_registry.get_actor(db, three[0]).territory == "Casco urbano"
+    renamed = stored_registry.get_actor(db, three[2])
     assert (renamed.name, renamed.tags, renamed.version) == ("Red Ciudadana GT", ("red",), 2)
-    log = audit.audit_log(db, program.id, entity="actor")
+    log = stored_audit.audit_log(db, program.id, entity="actor")
     assert log.iloc[0]["changes"] == {
         "name": ["Red Ciudadana", "Red Ciudadana GT"],
         "tags": [[], ["red"]],
@@ -65,7 +66,7 @@ def test_a_bad_value_writes_nothing_and_names_every_row(
         (2, "contact_email", "bad_email"),
         (3, "name", "required"),
     ]
-    assert actors.get_actor(db, three[0]).territory == ""
+    assert stored_registry.get_actor(db, three[0]).territory == ""
 
 
 def test_a_stale_actor_refuses_the_whole_batch_naming_who(
@@ -83,7 +84,7 @@ def test_a_stale_actor_refuses_the_whole_batch_naming_who(
         )
     assert caught.value.params["changed_by"] == "marta"
     assert caught.value.params["name"] == "Concejo"
-    assert actors.get_actor(db, three[0]).territory == ""
+    assert stored_registry.get_actor(db, three[0]).territory == ""
 
 
 def test_a_duplicate_name_refuses_the_whole_batch(
@@ -98,4 +99,4 @@ def test_a_duplicate_name_refuses_the_whole_batch(
                 ActorChange(three[1], {"name": "ALCALDIA"}, 1),
             ],
         )
-    assert actors.get_actor(db, three[0]).territory == ""
+    assert stored_registry.get_actor(db, three[0]).territory == ""

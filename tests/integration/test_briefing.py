@@ -18,9 +18,9 @@ from engagement.services.access import users
 from engagement.services.exchange import briefing, demo
 from engagement.services.exchange.briefing_export import build_briefing
 from engagement.services.registry import actors, programs
-from engagement.services.tracking import snapshots
 from engagement.storage.db import Database
 from engagement.values import CommitmentStatus, InputResponse
+from tests.support.reads import read_all
 
 ADMIN = Principal("ana")
 ANTIGUA = "Impulso Local — Antigua Guatemala 2024"
@@ -270,7 +270,7 @@ def test_bad_input_gives_a_clear_message_and_a_non_zero_exit(demo_url: str) -> N
 
 def test_a_snapshot_and_a_stage_set_the_scope(demo_url: str, demo_db: Database) -> None:
     program = programs.find_program(demo_db, ANTIGUA)
-    taken = snapshots.list_snapshots(demo_db, program.id)
+    taken = read_all(demo_db, program.id).snapshots()
     assert taken
     text = pdf_text(
         briefing_pdf(demo_url, "briefing", "--program", ANTIGUA, "--snapshot", taken[-1].name,

@@ -10,8 +10,10 @@ import pytest
 from engagement.cli import main
 from engagement.model import Principal
 from engagement.services.exchange import demo
-from engagement.services.registry import actors, assessments, programs, relationships
+from engagement.services.registry import programs
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
+from tests.support.reads import read_all
 
 ANA = Principal("ana")
 
@@ -30,17 +32,17 @@ def test_demo_programs_tell_a_story(db: Database) -> None:
     ]
     for program in loaded:
         assert program.illustrative
-        people = actors.actors_frame(db, program.id)
+        people = stored_registry.actors_frame(db, program.id)
         assert len(people) >= 40
-        assert len(relationships.relationships_frame(db, program.id)) >= 80
-        history = assessments.assessments_frame(db, program.id)
+        assert len(stored_registry.relationships_frame(db, program.id)) >= 80
+        history = stored_registry.assessments_frame(db, program.id)
         assert set(history["stage_key"]) == {"design", "co_design", "implementation"}
         # Someone moves from Resistant (2) or lower to Supportive (4) or higher.
         by_actor = history.sort_values("assessed_on").groupby("actor_id")["engagement_current"]
         moved = by_actor.agg(["first", "last"])
         assert ((moved["first"] <= 2) & (moved["last"] >= 4)).any()
         # A key player (high power and interest) is still not supportive at the end.
-        latest = assessments.latest_assessments(db, program.id)
+        latest = read_all(db, program.id).coalition_actors().dropna(subset=["power"])
         key = latest[(latest["power"] >= 4) & (latest["interest"] >= 4)]
         assert (key["engagement_current"] <= 3).any()
 
@@ -90,5 +92,5 @@ def test_cli_duplicate_program_is_refused(db_url: str, db: Database) -> None:
 
 def test_demo_frames_are_plain_values(db: Database) -> None:
     program = demo.load_demos(db, ANA)[0]
-    frame = actors.actors_frame(db, program.id)
+    frame = stored_registry.actors_frame(db, program.id)
     assert isinstance(frame, pd.DataFrame) and frame["name"].is_unique

@@ -5,9 +5,9 @@ import datetime as dt
 import pandas as pd
 
 from engagement.model import AssessmentInput, Principal
-from engagement.services.coalition import tables as coalition
 from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.storage.db import Database
+from tests.support.reads import read_all
 
 LEAD = Principal("lead")
 
@@ -43,21 +43,21 @@ def test_frames_carry_latest_assessment_and_valid_ties(db: Database) -> None:
             "valid_to": dt.date(2024, 12, 31),
         },
     )
-    frame = coalition.coalition_actors(db, program.id).set_index("name")
+    frame = read_all(db, program.id).coalition_actors().set_index("name")
     assert frame.loc["Municipalidad", "engagement_current"] == 4
     assert frame.loc["Municipalidad", "sector"] == "municipal_government"
     assert pd.isna(frame.loc["Sin evaluar", "power"])
-    in_design = coalition.coalition_actors(db, program.id, stage_id=design).set_index("name")
+    in_design = read_all(db, program.id).coalition_actors(stage_id=design).set_index("name")
     assert in_design.loc["Municipalidad", "engagement_current"] == 2
-    before = coalition.coalition_actors(db, program.id, as_of=dt.date(2024, 3, 1)).set_index("name")
+    before = read_all(db, program.id).coalition_actors(as_of=dt.date(2024, 3, 1)).set_index("name")
     assert before.loc["Municipalidad", "interest"] == 3
 
-    ties = coalition.coalition_ties(db, program.id)
+    ties = read_all(db, program.id).coalition_ties()
     assert ties.iloc[0][["source", "target", "tie_type", "negative"]].tolist() == [
         un.id,
         muni.id,
         "funds",
         False,
     ]
-    assert len(coalition.coalition_ties(db, program.id, on_date=dt.date(2024, 6, 1))) == 1
-    assert coalition.coalition_ties(db, program.id, on_date=dt.date(2025, 6, 1)).empty
+    assert len(read_all(db, program.id).coalition_ties(on_date=dt.date(2024, 6, 1))) == 1
+    assert read_all(db, program.id).coalition_ties(on_date=dt.date(2025, 6, 1)).empty

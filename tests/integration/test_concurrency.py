@@ -15,6 +15,7 @@ from engagement.i18n import describe_error
 from engagement.model import Principal
 from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 
 WORKERS, UPDATES = 8, 50
 
@@ -33,7 +34,7 @@ def test_concurrent_updates_lose_nothing(db: Database) -> None:
         try:
             for _ in range(UPDATES):
                 while True:
-                    current = actors.get_actor(db, actor.id)
+                    current = stored_registry.get_actor(db, actor.id)
                     value = str(int(current.territory) + 1)
                     try:
                         actors.update_actor(
@@ -52,7 +53,7 @@ def test_concurrent_updates_lose_nothing(db: Database) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    final = actors.get_actor(db, actor.id)
+    final = stored_registry.get_actor(db, actor.id)
     assert final.territory == str(WORKERS * UPDATES)
     assert final.version == 1 + WORKERS * UPDATES
     # Every conflict reached the user as the message naming who saved first.

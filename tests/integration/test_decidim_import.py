@@ -20,11 +20,14 @@ from engagement.services.exchange.decidim_import import preview_decidim_import
 from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.services.registry import actors, programs
-from engagement.services.tracking import activities, commitments, dashboard, inputs, ogp
+from engagement.services.tracking import commitments, dashboard
 from engagement.storage.db import Database
 from engagement.storage.models import Input
+from engagement.storage.queries import activities as stored_activities
+from engagement.storage.queries import registry as stored_registry
 from engagement.tracking import CommitmentInput
 from tests.support.decidim_zips import HOST, decidim_zip, meeting, proposal, result
+from tests.support.reads import read_all
 
 ANA = Principal("ana")
 RELEASES = ("0.27", "0.28", "0.29", "0.30")
@@ -80,7 +83,7 @@ def test_each_release_is_read_and_mapped(db: Database, program: ProgramInfo, rel
     assert counts["proposal"]["new"] == 4
     assert counts["result"]["new"] == 2 and counts["child_result"]["new"] == 1
     assert preview.plan.withdrawn_unknown is (release in ("0.27", "0.28"))
-    acts = activities.activities_frame(db, program.id)
+    acts = stored_activities.activities_frame(db, program.id)
     assert list(acts["title"]) == ["Asamblea barrial 1"]
     row = acts.iloc[0]
     # 2024-05-10 23:30 UTC is 17:30 on the 10th in America/Guatemala (UTC-6).
@@ -95,8 +98,8 @@ def test_meeting_details_time_zone_headcount_and_attendance(
     never_closed = meeting("0.28", 3, attendees=0, contributions=0, organizations=None)
     data = decidim_zip([meeting("0.28", 1), never_closed], release="0.28")
     _, outcome = run_import(db, program, data)
-    frame = activities.activities_frame(db, program.id).set_index("title")
-    info = activities.get_activity(db, int(frame.loc["Asamblea barrial 1", "id"]))
+    frame = stored_activities.activities_frame(db, program.id).set_index("title")
+    info = stored_activities.get_activity(db, int(frame.loc["Asamblea barrial 1", "id"]))
     assert info.start_time == dt.time(17, 30) and info.end_time == dt.time(19, 0)
     assert "<" not in info.summary and "alert" not in info.summary
     assert info.summary.startswith("Hablamos de alumbrado")
@@ -104,7 +107,7 @@ def test_meeting_details_time_zone_headcount_and_attendance(
     assert frame.loc["Asamblea barrial 3", "headcount"] is None or (
         frame.loc["Asamblea barrial 3", "headcount"] != frame.loc["Asamblea barrial 3", "headcount"]
     )
-    present = activities.attendance_frame(db, program.id)
+    present = stored_activities.attendance_frame(db, program.id)
     assert set(present["actor"]) == {"Colectivo Verde", "Vecinos Unidos", "Cámara de Comercio"}
     assert outcome.created_actors == ["Cámara de Comercio"]
 
@@ -119,7 +122,7 @@ def test_unknown_organisations_are_listed_with_near_misses_and_need_confirmation
     with pytest.raises(ValidationFailed) as caught:
         apply_decidim_import(db, ANA, program.id, export, DecidimOptions())
     assert [p.params["value"] for p in caught.value.problems] == ["Cámara de Comercio"]
-    assert activities.activities_frame(db, program.id).empty
+    assert stored_activities.activities_frame(db, program.id).empty
 
 
 def test_proposals_answers_authors_and_drafts(db: Database, program: ProgramInfo) -> None:
@@ -134,7 +137,7 @@ def test_proposals_answers_authors_and_drafts(db: Database, program: ProgramInfo
     preview, _ = run_import(db, program, decidim_zip(proposals=rows, release="0.28"))
     reasons = {s.decidim_id: s.reason for s in preview.plan.skipped}
     assert reasons == {"6": "withdrawn", "9": "unpublished"}
-    frame = inputs.inputs_frame(db, program.id).set_index("text")
+    frame = read_all(db, program.id).table("inputs").set_index("text")
     texts = list(frame.index)
     assert "Más luminarias 5\n\nEn la colonia Centro & alrededores" in texts
     assert "=1+1 más luz\n\n-sin cuerpo" in texts
@@ -153,7 +156,7 @@ def test_proposals_answers_authors_and_drafts(db: Database, program: ProgramInfo
 
 
 def actors_named(db: Database, program: ProgramInfo) -> dict[str, int]:
-    frame = actors.actors_frame(db, program.id)
+    frame = stored_registry.actors_frame(db, program.id)
     return dict(zip(frame["name"], frame["id"], strict=True))
 
 
@@ -173,7 +176,7 @@ def test_custom_states_are_mapped_by_name_or_by_the_user(
         apply_decidim_import(db, ANA, program.id, export, DecidimOptions())
     chosen = DecidimOptions(states={"en_consulta_vecinal": "under_review"})
     apply_decidim_import(db, ANA, program.id, export, chosen)
-    responses = sorted(inputs.inputs_frame(db, program.id)["response"])
+    responses = sorted(read_all(db, program.id).table("inputs")["response"])
     assert responses == ["partly_accepted", "under_review"]
 
 
@@ -181,15 +184,15 @@ def test_results_become_commitments_with_milestones_and_linked_inputs(
     db: Database, program: ProgramInfo
 ) -> None:
     run_import(db, program, sample("0.28"))
-    frame = commitments.commitments_frame(db, program.id).set_index("title")
-    parent = commitments.get_commitment(db, int(frame.loc["Resultado 30", "id"]))
+    frame = read_all(db, program.id).table("commitments").set_index("title")
+    parent = read_all(db, program.id).commitment(int(frame.loc["Resultado 30", "id"]))
     assert parent.status == "in_progress"
     assert [(m.title, m.progress) for m in parent.milestones] == [("Resultado 31", 36)]
     assert parent.start_on == dt.date(2024, 6, 1) and parent.due_on == dt.date(2024, 12, 31)
     assert parent.description == "Instalar 50 luminarias"
-    linked = inputs.inputs_frame(db, program.id).set_index("id")
+    linked = read_all(db, program.id).table("inputs").set_index("id")
     assert sorted(linked.loc[list(parent.input_ids), "response"]) == ["accepted", "rejected"]
-    alone = commitments.get_commitment(db, int(frame.loc["Resultado 32", "id"]))
+    alone = read_all(db, program.id).commitment(int(frame.loc["Resultado 32", "id"]))
     assert alone.status == "done" and alone.progress == 100
 
 
@@ -218,21 +221,21 @@ def test_reimport_updates_changes_and_shows_conflicts(db: Database, program: Pro
     assert counts["child_result"]["updated"] == 1
     [conflict] = preview.plan.conflicts
     assert conflict.conflicts == {"reasoning": ["Editado en Tejido", "Nueva respuesta"]}
-    frame = inputs.inputs_frame(db, program.id)
+    frame = read_all(db, program.id).table("inputs")
     assert len(frame) == 4 and "Editado en Tejido" in set(frame["reasoning"])
     assert "Ahora sí" in set(frame["reasoning"])
-    assert list(activities.activities_frame(db, program.id)["headcount"]) == [55]
+    assert list(stored_activities.activities_frame(db, program.id)["headcount"]) == [55]
     # The undo of the second import sets back what it changed.
     imports.undo_import(db, ANA, outcome.batch_id)
-    assert list(activities.activities_frame(db, program.id)["headcount"]) == [40]
+    assert list(stored_activities.activities_frame(db, program.id)["headcount"]) == [40]
 
 
 def test_undo_takes_everything_back(db: Database, program: ProgramInfo) -> None:
     _, outcome = run_import(db, program, sample("0.29"))
     imports.undo_import(db, ANA, outcome.batch_id)
-    assert activities.activities_frame(db, program.id).empty
-    assert inputs.inputs_frame(db, program.id).empty
-    assert commitments.commitments_frame(db, program.id).empty
+    assert stored_activities.activities_frame(db, program.id).empty
+    assert read_all(db, program.id).table("inputs").empty
+    assert read_all(db, program.id).table("commitments").empty
     preview, _ = run_import(db, program, sample("0.29"))
     assert preview.plan.counts()[1]["new"] == 4  # imported afresh, not "unchanged"
 
@@ -241,7 +244,7 @@ def test_figures_count_imported_rows(db_url: str, db: Database, program: Program
     run_import(db, program, sample("0.28"))
     never_closed = meeting("0.28", 3, attendees=0, contributions=0, organizations=None)
     run_import(db, program, decidim_zip([meeting("0.28", 1), never_closed], release="0.28"))
-    frames = dashboard.tracking_frames(db, program.id)
+    frames = read_all(db, program.id).tracking_frames()
     figures = dashboard.figures(frames)
     # The unknown headcount counts as nothing, not as an error.
     assert figures.activities == 2 and figures.citizens_involved == 40
@@ -250,7 +253,7 @@ def test_figures_count_imported_rows(db_url: str, db: Database, program: Program
     # Accepted and rejected are reasoned responses; "evaluating" (under review) and a
     # draft answer are not.
     assert figures.inputs_received == 4 and figures.inputs_answered == 2
-    responses = ogp.checklist(db, program.id)[2]
+    responses = read_all(db, program.id).checklist()[2]
     assert responses.params["answered"] == 2 and responses.params["total"] == 4
     out = io.StringIO()
     args = ["--database-url", db_url, "report", "--program", "Tejido Tepic", "--format", "json"]
@@ -316,7 +319,7 @@ def test_cli_import_dry_run_then_write(
     args = ["--program", "Tejido Tepic", "--create-missing", "--stage", stage.label_en]
     assert main([*base, *args], out=out) == 0, out.getvalue()
     assert "Import applied" in out.getvalue()
-    received = inputs.inputs_frame(db, program.id)
+    received = read_all(db, program.id).table("inputs")
     assert len(received) == 4 and set(received["stage_id"]) == {stage.id}
     notzip = tmp_path / "x-open-data.zip"
     notzip.write_bytes(b"PK\x05\x06" + b"\0" * 18)
@@ -335,7 +338,9 @@ def test_time_zone_setting_is_checked_and_used(db: Database, program: ProgramInf
     assert changed.time_zone == "Asia/Tokyo"
     # 2024-05-10 23:30 UTC is 08:30 on the 11th in Tokyo.
     run_import(db, program, decidim_zip([meeting("0.27", 1)], release="0.27"))
-    info = activities.get_activity(db, int(activities.activities_frame(db, program.id)["id"][0]))
+    info = stored_activities.get_activity(
+        db, int(stored_activities.activities_frame(db, program.id)["id"][0])
+    )
     assert info.held_on == dt.date(2024, 5, 11) and info.start_time == dt.time(8, 30)
 
 

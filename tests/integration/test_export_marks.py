@@ -31,6 +31,7 @@ from engagement.services.exchange.imports import read_upload
 from engagement.services.registry import actors, assessments, programs
 from engagement.services.registry import relationships as ties
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 
 ANA = Principal("ana")
 LIMIT = 50 * 1024 * 1024
@@ -215,7 +216,7 @@ def test_kumu_workbook_keeps_elements_and_connections_first(db: Database, world:
     assert dict(tuple(row) for row in book["About"])["Program"] == world.name  # type: ignore[misc]
     copy = programs.create_program(db, ANA, "Copia").id
     imports.apply_import(db, ANA, copy, [read_upload(name, data, LIMIT)])
-    assert len(actors.actors_frame(db, copy)) == 3
+    assert len(stored_registry.actors_frame(db, copy)) == 3
 
 
 def test_csv_zip_holds_a_readme_that_imports_skip(db: Database, world: World) -> None:
@@ -271,7 +272,7 @@ def test_json_backup_header_names_program_and_producer(db: Database, world: Worl
     assert document["presentation_mode"] is False and document["produced_with"] == "Tejido"
     assert dt.datetime.fromisoformat(document["exported_at"]).date() == dt.date.today()
     restored = backup.restore_program(db, ANA, document, name="Copia")
-    assert len(actors.actors_frame(db, restored.id)) == 3
+    assert len(stored_registry.actors_frame(db, restored.id)) == 3
 
 
 def test_cli_exports_are_marked_with_the_cli_user(

@@ -21,6 +21,7 @@ from engagement.services.exchange.imports import read_upload
 from engagement.services.registry import actors, programs
 from engagement.storage.base import Base
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.support.kumu import demo_workbook, kumu_workbook
 
 OPERATOR = Principal("local")  # the command line's full access
@@ -106,7 +107,7 @@ def test_gephi_files_carry_every_attribute(db: Database, antigua: int, fmt: str)
     assert name.endswith(f".{fmt}")
     reader = nx.read_gexf if fmt == "gexf" else nx.read_graphml
     g = reader(io.BytesIO(data))
-    people = actors.actors_frame(db, antigua)
+    people = stored_registry.actors_frame(db, antigua)
     assert g.number_of_nodes() == len(people)
     labels = {d["label"] for _n, d in g.nodes(data=True)}
     assert labels == set(people["name"])
@@ -119,7 +120,7 @@ def test_gephi_files_carry_every_attribute(db: Database, antigua: int, fmt: str)
 
 
 def test_restricted_actors_and_personal_data_can_be_left_out(db: Database, antigua: int) -> None:
-    people = actors.actors_frame(db, antigua)
+    people = stored_registry.actors_frame(db, antigua)
     secret = int(people.iloc[0]["id"])
     actors.update_actor(
         db, ANA, secret, {"confidentiality": "restricted", "contact_email": "x@y.org"}, None
@@ -168,7 +169,7 @@ def test_json_backup_restores_exactly(db: Database, antigua: int) -> None:
     document = json.loads(data)
     restored = backup.restore_program(db, Principal("beto"), document, name="Antigua (copia)")
     assert restored.name == "Antigua (copia)" and restored.id != antigua
-    again = backup.program_backup(db, restored.id)
+    again = backup.program_backup(db, OPERATOR, restored.id)
     before, after = canonical(document), canonical(again)
     restore_entry = after["audit_entry"].pop()
     assert (restore_entry["action"], restore_entry["username"]) == ("restore", "beto")
@@ -203,7 +204,7 @@ def test_whole_database_json_backup(db: Database, antigua: int, tmp_path: Path) 
     actors.add_actor(db, ANA, antigua, {"name": "Añadido después"})
     backup.restore_database(db, OPERATOR, json.loads(json.dumps(document)), replace=True)
     assert canonical_database(backup.database_backup(db, OPERATOR)) == before
-    assert "Añadido después" not in set(actors.actors_frame(db, antigua)["name"])
+    assert "Añadido después" not in set(stored_registry.actors_frame(db, antigua)["name"])
     # New rows after a restore get fresh ids (sequences follow on PostgreSQL).
     actors.add_actor(db, ANA, antigua, {"name": "Otra más"})
 
@@ -232,7 +233,7 @@ def test_sqlite_file_backup_and_restore(sqlite_db: Database, tmp_path: Path) -> 
         backup.restore_sqlite_file(sqlite_db, OPERATOR, copy)
     backup.restore_sqlite_file(sqlite_db, OPERATOR, copy, replace=True)
     assert [p.id for p in programs.list_programs(sqlite_db)] == [pid]
-    assert len(actors.actors_frame(sqlite_db, pid)) >= 40
+    assert len(stored_registry.actors_frame(sqlite_db, pid)) >= 40
 
 
 def test_a_file_that_is_not_a_backup(db: Database, tmp_path: Path) -> None:

@@ -12,8 +12,10 @@ from engagement.cli import main
 from engagement.i18n import describe_problem
 from engagement.model import Principal
 from engagement.services.exchange import imports
-from engagement.services.registry import programs, relationships
+from engagement.services.registry import programs
+from engagement.services.view import program_view
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.support.kumu import CONNECTIONS_HEADER, ELEMENTS, kumu_workbook, workbook
 
 ANA = Principal("ana")
@@ -44,7 +46,7 @@ def test_two_ties_with_the_same_id_are_refused_naming_both_rows(db: Database, pi
     assert (problem.sheet, problem.row, problem.code) == ("Connections", 3, "duplicate_in_file")
     message = describe_problem(problem, "en")
     assert "“7”" in message and "row 2" in message and "row 3" in message.lower()
-    assert relationships.relationships_frame(db, pid).empty
+    assert stored_registry.relationships_frame(db, pid).empty
 
 
 def test_the_cli_prints_what_was_written_not_a_stale_preview(
@@ -93,7 +95,7 @@ def test_the_cli_prints_what_was_written_not_a_stale_preview(
         "0",
     ]
     assert "The program changed between the preview and the write" in written_part
-    [mine, _theirs] = imports.list_imports(db, ANA, pid)
+    [mine, _theirs] = imports.list_imports(program_view(db, ANA, pid))
     assert sum(mine.counts["new"].values()) == 0
 
 
@@ -103,7 +105,7 @@ def test_an_import_keeps_its_layout_and_formats_as_fields(db: Database, pid: int
         imports.read_upload("mas.csv", b"Label;Type\nOtra;Academia\n", LIMIT),
     ]
     imports.apply_import(db, ANA, pid, files)
-    [record] = imports.list_imports(db, ANA, pid)
+    [record] = imports.list_imports(program_view(db, ANA, pid))
     assert record.layout == "kumu" and record.formats == ("csv", "xlsx")
 
 
@@ -126,7 +128,7 @@ def test_the_migration_splits_old_format_strings_once(tmp_path: Path) -> None:
             {"pid": pid},
         )
     migrate.upgrade(db.engine)
-    [record] = imports.list_imports(db, ANA, pid)
+    [record] = imports.list_imports(program_view(db, ANA, pid))
     assert (record.layout, record.formats) == ("kumu", ("csv", "xlsx"))
     migrate.downgrade(db.engine, "0004")
     with db.engine.connect() as conn:

@@ -14,8 +14,10 @@ from engagement.i18n import describe_problem
 from engagement.model import Principal
 from engagement.services.exchange import imports
 from engagement.services.exchange.import_model import DEFAULT_TIE_TYPE_KEY, NewTerm, Ref, RowUpdate
-from engagement.services.registry import programs, relationships
+from engagement.services.registry import programs
 from engagement.storage.db import Database
+from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries import registry as stored_registry
 
 ANA = Principal("ana")
 LIMIT = 1 << 20
@@ -102,7 +104,7 @@ def test_the_default_tie_type_is_found_by_its_key_not_its_translated_name(
 ) -> None:
     imports.apply_import(db, ANA, pid, _csv("Nombre\nA\nB\nC\n"))
     imports.apply_import(db, ANA, pid, _csv("From;To\nA;B\n", "v1.csv"))
-    program = programs.get_program(db, pid)
+    program = stored_programs.get_program(db, pid)
     [default] = [t for t in program.tie_types if t.key == DEFAULT_TIE_TYPE_KEY]
     assert (default.label_es, default.label_en) == ("Vínculo", "Connection")
     # The catalog's wording changes (a new release, say): the entry is still found.
@@ -116,5 +118,5 @@ def test_the_default_tie_type_is_found_by_its_key_not_its_translated_name(
     preview = imports.preview_import(db, ANA, pid, _csv("From;To\nB;C\n", "v2.csv"))
     assert preview.added_terms == {}
     imports.apply_import(db, ANA, pid, preview)
-    types = set(relationships.relationships_frame(db, pid)["tie_type_key"])
+    types = set(stored_registry.relationships_frame(db, pid)["tie_type_key"])
     assert types == {DEFAULT_TIE_TYPE_KEY}

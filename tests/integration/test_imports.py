@@ -8,12 +8,15 @@ from sqlalchemy import func, select
 from engagement.errors import ImportAlreadyUndone, ImportUndoBlocked, ValidationFailed
 from engagement.i18n import describe_problem
 from engagement.model import Principal
-from engagement.services import audit
 from engagement.services.exchange import imports
 from engagement.services.exchange.imports import read_upload
-from engagement.services.registry import actors, assessments, programs, relationships
+from engagement.services.registry import actors, programs, relationships
+from engagement.services.view import program_view
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, ImportBatch, Sector
+from engagement.storage.queries import audit as stored_audit
+from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries import registry as stored_registry
 from tests.support.kumu import CONNECTIONS, ELEMENTS, csv_bytes, kumu_workbook, workbook
 
 OPERATOR = Principal("local")  # the command line's full access
@@ -40,12 +43,12 @@ def test_preview_of_a_kumu_workbook(db: Database, pid: int) -> None:
     # the list already (Spanish or English); "Radio local" and "Amplifica" are not.
     assert preview.added_terms == {"sector": ["Radio local"], "tie_type": ["Amplifica"]}
     assert preview.new_actors[0] == "Municipalidad de Xela"
-    assert actors.actors_frame(db, pid).empty  # a preview writes nothing
+    assert stored_registry.actors_frame(db, pid).empty  # a preview writes nothing
 
 
 def test_apply_writes_everything_with_audit(db: Database, pid: int) -> None:
     outcome = imports.apply_import(db, ANA, pid, imports.preview_import(db, ANA, pid, kumu()))
-    people = actors.actors_frame(db, pid).set_index("name")
+    people = stored_registry.actors_frame(db, pid).set_index("name")
     assert len(people) == 5
     xela = people.loc["Municipalidad de Xela"]
     assert xela["sector_key"] == "municipal_government"
@@ -55,7 +58,7 @@ def test_apply_writes_everything_with_audit(db: Database, pid: int) -> None:
     assert xela["external_id"] == "e1"
     assert people.loc["Universidad Rafael", "sector_key"] == "academia"
     assert people.loc["Universidad Rafael", "custom_fields"] == {"Presupuesto": 5000.5}
-    ties = relationships.relationships_frame(db, pid)
+    ties = stored_registry.relationships_frame(db, pid)
     pairs = {
         (r.source, r.target, r.tie_type_key, r.directed, r.strength) for r in ties.itertuples()
     }
@@ -63,15 +66,15 @@ def test_apply_writes_everything_with_audit(db: Database, pid: int) -> None:
     assert ("Municipalidad de Xela", "Universidad Rafael", "collaborates", False, 3) in pairs
     assert ("Cámara de Comercio", "Municipalidad de Xela", "funds", True, 2) in pairs
     assert ("Red de Jóvenes", "Municipalidad de Xela", "conflict", False, 2) in pairs
-    program = programs.get_program(db, pid)
+    program = stored_programs.get_program(db, pid)
     assert "Radio local" in [s.label_es for s in program.sectors]
-    log = audit.audit_log(db, pid)
+    log = stored_audit.audit_log(db, pid)
     batch = log[log["batch_id"] == outcome.batch_id]
     assert set(batch["username"]) == {"ana"}
     assert (batch["entity"] == "actor").sum() == 5
     assert (batch["entity"] == "relationship").sum() == 5
     assert set(batch[batch["entity"].isin(["sector", "tie_type"])]["action"]) == {"create"}
-    listed = imports.list_imports(db, OPERATOR, pid)
+    listed = imports.list_imports(program_view(db, OPERATOR, pid))
     assert listed[0].id == outcome.batch_id
     assert (listed[0].layout, listed[0].formats) == ("kumu", ("xlsx",))
     assert listed[0].counts["new"] == {"actor": 5, "relationship": 5}
@@ -90,7 +93,7 @@ def test_reimport_with_ids_updates_instead_of_duplicating(db: Database, pid: int
     assert preview.summary.unchanged == {"actor": 3, "relationship": 5}
     assert preview.updated_actors == ["Municipalidad de Quetzaltenango", "Red de Jóvenes"]
     imports.apply_import(db, ANA, pid, preview)
-    names = set(actors.actors_frame(db, pid)["name"])
+    names = set(stored_registry.actors_frame(db, pid)["name"])
     assert "Municipalidad de Quetzaltenango" in names and len(names) == 5
     again = imports.preview_import(db, ANA, pid, kumu(elements=renamed, connections=links))
     assert again.summary.unchanged == {"actor": 5, "relationship": 5} and not again.has_changes
@@ -135,7 +138,7 @@ def test_nothing_is_written_while_any_row_is_rejected(db: Database, pid: int) ->
     with pytest.raises(ValidationFailed) as caught:
         imports.apply_import(db, ANA, pid, files)
     assert caught.value.problems[0].row == 6
-    assert actors.actors_frame(db, pid).empty
+    assert stored_registry.actors_frame(db, pid).empty
     with db.reading() as session:
         assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
         sectors = session.scalars(select(Sector.label_es).where(Sector.program_id == pid)).all()
@@ -154,37 +157,37 @@ def test_undo_takes_back_rows_updates_and_list_entries(db: Database, pid: int) -
     )
     assert second.new == {"actor": 1} and second.updated == {"actor": 1}
     imports.undo_import(db, Principal("beto"), second.batch_id)
-    people = actors.actors_frame(db, pid).set_index("name")
+    people = stored_registry.actors_frame(db, pid).set_index("name")
     assert "Colegio de Ingenieros" not in people.index
     assert people.loc["Universidad Rafael", "description"] == "Centro de datos"
-    assert "Gremio" not in [s.label_es for s in programs.get_program(db, pid).sectors]
-    records = {r.id: r for r in imports.list_imports(db, OPERATOR, pid)}
+    assert "Gremio" not in [s.label_es for s in stored_programs.get_program(db, pid).sectors]
+    records = {r.id: r for r in imports.list_imports(program_view(db, OPERATOR, pid))}
     assert records[second.batch_id].undone and not records[first.batch_id].undone
     with pytest.raises(ImportAlreadyUndone):
         imports.undo_import(db, ANA, second.batch_id)
-    log = audit.audit_log(db, pid, username="beto")
+    log = stored_audit.audit_log(db, pid, username="beto")
     assert set(log["action"]) == {"undo_import"}
     imports.undo_import(db, ANA, first.batch_id)
-    assert actors.actors_frame(db, pid).empty
-    assert relationships.relationships_frame(db, pid).empty
+    assert stored_registry.actors_frame(db, pid).empty
+    assert stored_registry.relationships_frame(db, pid).empty
 
 
 def test_undo_is_refused_when_later_work_depends_on_it(db: Database, pid: int) -> None:
     done = imports.apply_import(db, ANA, pid, kumu())
-    people = actors.actors_frame(db, pid).set_index("name")
+    people = stored_registry.actors_frame(db, pid).set_index("name")
     radio = int(people.loc["Radio Comunitaria", "id"])
     actors.update_actor(db, Principal("carla"), radio, {"territory": "Zona 2"}, None)
     with pytest.raises(ImportUndoBlocked) as caught:
         imports.undo_import(db, ANA, done.batch_id)
     assert caught.value.params["key"] == "Radio Comunitaria"
     assert caught.value.params["changed_by"] == "carla"
-    assert len(actors.actors_frame(db, pid)) == 5  # nothing undone
+    assert len(stored_registry.actors_frame(db, pid)) == 5  # nothing undone
 
 
 def test_undo_is_refused_when_a_tie_was_added_to_an_imported_actor(db: Database, pid: int) -> None:
     done = imports.apply_import(db, ANA, pid, kumu())
-    ids = actors.actors_frame(db, pid).set_index("name")["id"]
-    funds = next(t.id for t in programs.get_program(db, pid).tie_types if t.key == "funds")
+    ids = stored_registry.actors_frame(db, pid).set_index("name")["id"]
+    funds = next(t.id for t in stored_programs.get_program(db, pid).tie_types if t.key == "funds")
     relationships.add_relationship(
         db,
         ANA,
@@ -234,12 +237,12 @@ def test_spanish_excel_csv_semicolon_cp1252(db: Database, pid: int) -> None:
     files = [read_upload("actores.csv", people, LIMIT), read_upload("vinculos.csv", ties, LIMIT)]
     assert [(f.encoding, f.delimiter) for f in files] == [("cp1252", ";"), ("cp1252", ";")]
     imports.apply_import(db, ANA, pid, files)
-    frame = actors.actors_frame(db, pid).set_index("name")
+    frame = stored_registry.actors_frame(db, pid).set_index("name")
     row = frame.loc["Asociación de Vecinos Ñuñoa"]
     assert row["description"] == "Señalética, baños" and row["consent_to_contact"]
     assert row["sector_key"] == "community_organisation"
     assert frame.loc["Concejo Municipal", "sector_key"] == "municipal_government"
-    tie = relationships.relationships_frame(db, pid).iloc[0]
+    tie = stored_registry.relationships_frame(db, pid).iloc[0]
     assert (tie["source"], tie["tie_type_key"], tie["strength"]) == (
         "Concejo Municipal",
         "informs",
@@ -291,7 +294,7 @@ def test_template_with_assessments(db: Database, pid: int) -> None:
     assert preview.summary.new == {"actor": 2, "relationship": 1, "assessment": 2}
     assert preview.added_terms == {"tie_type": ["Vínculo"]}  # an empty type
     imports.apply_import(db, ANA, pid, preview)
-    history = assessments.assessments_frame(db, pid).set_index("actor")
+    history = stored_registry.assessments_frame(db, pid).set_index("actor")
     alcaldia = history.loc["Alcaldía"]
     assert (alcaldia["stage_key"], alcaldia["power"], alcaldia["engagement_current"]) == (
         "design",
@@ -302,7 +305,9 @@ def test_template_with_assessments(db: Database, pid: int) -> None:
     assert bool(alcaldia["legitimacy"]) and alcaldia["created_by"] == "ana"
     again = imports.preview_import(db, ANA, pid, [read_upload("plantilla.xlsx", data, LIMIT)])
     assert again.summary.unchanged == {"actor": 2, "relationship": 1, "assessment": 2}
-    connection = next(t for t in programs.get_program(db, pid).tie_types if t.label_es == "Vínculo")
+    connection = next(
+        t for t in stored_programs.get_program(db, pid).tie_types if t.label_es == "Vínculo"
+    )
     assert connection.label_en == "Connection"
 
 
@@ -361,7 +366,7 @@ def test_apply_replans_when_the_program_changed_since_preview(db: Database, pid:
     actors.add_actor(db, Principal("carla"), pid, {"name": "Radio Comunitaria"})
     outcome = imports.apply_import(db, ANA, pid, preview)
     assert outcome.new["actor"] == 4 and outcome.updated == {"actor": 1}
-    assert len(actors.actors_frame(db, pid)) == 5
+    assert len(stored_registry.actors_frame(db, pid)) == 5
 
 
 def test_every_imported_row_has_its_audit_entry(db: Database, pid: int) -> None:
@@ -384,12 +389,14 @@ def test_update_to_a_new_sector_records_its_id(db: Database, pid: int) -> None:
         "sector": ["Gremio empresarial"]
     }
     sector = next(
-        s for s in programs.get_program(db, pid).sectors if s.label_es == "Gremio empresarial"
+        s
+        for s in stored_programs.get_program(db, pid).sectors
+        if s.label_es == "Gremio empresarial"
     )
-    log = audit.audit_log(db, pid, entity="actor")
+    log = stored_audit.audit_log(db, pid, entity="actor")
     update = log[(log["batch_id"] == outcome.batch_id) & (log["action"] == "update")].iloc[0]
     assert update["changes"]["sector_id"][1] == sector.id
-    camara = actors.actors_frame(db, pid).set_index("name").loc["Cámara de Comercio"]
+    camara = stored_registry.actors_frame(db, pid).set_index("name").loc["Cámara de Comercio"]
     assert camara["sector_id"] == sector.id and camara["version"] == 2
 
 
@@ -400,7 +407,7 @@ def test_connections_may_name_elements_by_id(db: Database, pid: int) -> None:
     ]
     outcome = imports.apply_import(db, ANA, pid, kumu(connections=connections))
     assert outcome.new == {"actor": 5, "relationship": 3}
-    ties = relationships.relationships_frame(db, pid)
+    ties = stored_registry.relationships_frame(db, pid)
     pairs = {(r.source, r.target, r.tie_type_key) for r in ties.itertuples()}
     assert ("Municipalidad de Xela", "Universidad Rafael", "funds") in pairs
     assert ("Radio Comunitaria", "Cámara de Comercio", "vinculo") in pairs  # empty Type

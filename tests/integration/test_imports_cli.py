@@ -9,8 +9,9 @@ from pathlib import Path
 
 from engagement.cli import main
 from engagement.model import Principal
-from engagement.services.registry import actors, programs
+from engagement.services.registry import programs
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.support.kumu import csv_bytes, kumu_workbook
 
 
@@ -27,17 +28,17 @@ def test_import_dry_run_then_apply_then_undo(db_url: str, db: Database, tmp_path
     code, out = run(db_url, "import", str(path), "--program", "xela", "--dry-run")
     assert code == 0, out
     assert "Import preview into “Xela”" in out
-    assert "Dry run" in out and actors.actors_frame(db, pid).empty
+    assert "Dry run" in out and stored_registry.actors_frame(db, pid).empty
     assert "Will be added to the sector list: Radio local" in out
     actors_line = next(line for line in out.splitlines() if line.startswith("Actors"))
     assert actors_line.split() == ["Actors", "5", "0", "0", "0"]
     code, out = run(db_url, "import", str(path), "--program", "Xela")
     assert code == 0 and "Import applied (no. 1)" in out
-    assert len(actors.actors_frame(db, pid)) == 5
+    assert len(stored_registry.actors_frame(db, pid)) == 5
     code, out = run(db_url, "imports", "--program", "Xela")
     assert code == 0 and "mapa.xlsx" in out and "+10" in out
     code, out = run(db_url, "undo-import", "1")
-    assert code == 0 and actors.actors_frame(db, pid).empty
+    assert code == 0 and stored_registry.actors_frame(db, pid).empty
     code, out = run(db_url, "undo-import", "1")
     assert code == 1 and "already undone" in out
 
@@ -54,7 +55,7 @@ def test_rejected_rows_exit_1_with_row_level_messages(
     assert "Hoja «vinculos.csv», fila 2, columna «Fuerza»" in out
     assert "el actor «Nadie» no existe en este programa" in out
     assert "no se escribió nada" in out
-    assert actors.actors_frame(db, pid).empty
+    assert stored_registry.actors_frame(db, pid).empty
 
 
 def test_unreadable_file_exits_1(db_url: str, db: Database, tmp_path: Path) -> None:
@@ -90,7 +91,7 @@ def test_export_every_format(db_url: str, db: Database, tmp_path: Path) -> None:
     assert document["format"] == "tejido-program-backup"
     code, out = run(db_url, "restore", str(tmp_path / "p.json"), "--as", "Xela 2")
     assert code == 0 and "Program restored: Xela 2" in out
-    assert len(actors.actors_frame(db, programs.find_program(db, "Xela 2").id)) == 5
+    assert len(stored_registry.actors_frame(db, programs.find_program(db, "Xela 2").id)) == 5
     assert pid != programs.find_program(db, "Xela 2").id
 
 

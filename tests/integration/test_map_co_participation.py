@@ -21,6 +21,9 @@ from engagement.services.tracking import activities
 from engagement.services.view import program_view
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, MapLayout, MapPosition, Relationship
+from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries import registry as stored_registry
+from engagement.storage.queries.programs import read_stamp
 from engagement.tracking import ActivityInput, Attendee
 
 LEAD = Principal("lead")
@@ -182,13 +185,13 @@ def test_the_layer_writes_nothing_and_leaves_layout_and_measures_alone(
             )
 
     before = stored()
-    version = programs.get_program(db, program.id).data_version
+    version = stored_programs.get_program(db, program.id).data_version
     measures = program_view(db, LEAD, program.id).measures()
     on = maps.network_view(db, LEAD, program.id, style=ON)
     maps.export_html(db, LEAD, program.id, style=ON)
     assert stored() == before
-    assert programs.get_program(db, program.id).data_version == version
-    assert relationships.relationships_frame(db, program.id).shape[0] == 1
+    assert stored_programs.get_program(db, program.id).data_version == version
+    assert stored_registry.relationships_frame(db, program.id).shape[0] == 1
     assert program_view(db, LEAD, program.id).measures().equals(measures)
     assert on.nodes == off.nodes  # same sizes (relationship measures) and same positions
-    assert maps.layout_revision(db, program.id) == before[2]
+    assert read_stamp(db, program.id).layout == before[2]

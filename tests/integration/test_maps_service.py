@@ -18,6 +18,8 @@ from engagement.services import readcache
 from engagement.services.coalition import maps
 from engagement.services.registry import actors, programs, relationships
 from engagement.storage.db import Database
+from engagement.storage.queries.programs import read_stamp
+from tests.support.reads import read_all
 
 LEAD = Principal("lead")
 
@@ -53,23 +55,23 @@ def _chain(db: Database, program: ProgramInfo, n: int) -> list[int]:
 
 def test_layout_is_computed_once_and_stored(db: Database, program: ProgramInfo) -> None:
     ids = _chain(db, program, 5)
-    first = maps.map_layout(db, program.id)
+    first = maps.view_layout(read_all(db, program.id))
     assert set(first.positions) == set(ids) and first.revision == 1
-    again = maps.map_layout(db, program.id)
+    again = maps.view_layout(read_all(db, program.id))
     assert again == first  # unchanged graph: read, not recomputed
-    assert maps.layout_revision(db, program.id) == 1
+    assert read_stamp(db, program.id).layout == 1
 
 
 def test_a_new_actor_gets_a_place_and_dragged_actors_stay(
     db: Database, program: ProgramInfo
 ) -> None:
     ids = _chain(db, program, 6)
-    before = maps.map_layout(db, program.id)
+    before = maps.view_layout(read_all(db, program.id))
     revision = maps.save_positions(db, LEAD, program.id, {ids[0]: (1234.5, -99.25)})
     assert revision == before.revision + 1
     newcomer = actors.add_actor(db, LEAD, program.id, {"name": "Nuevo"}).id
     _tie(db, program, ids[2], newcomer)
-    after = maps.map_layout(db, program.id)
+    after = maps.view_layout(read_all(db, program.id))
     assert after.positions[ids[0]] == (1234.5, -99.25)
     assert after.pinned == frozenset({ids[0]})
     assert newcomer in after.positions
@@ -81,11 +83,11 @@ def test_a_new_actor_gets_a_place_and_dragged_actors_stay(
 
 def test_reset_forgets_dragged_positions(db: Database, program: ProgramInfo) -> None:
     ids = _chain(db, program, 4)
-    computed = maps.map_layout(db, program.id).positions
+    computed = maps.view_layout(read_all(db, program.id)).positions
     maps.save_positions(db, LEAD, program.id, {ids[1]: (5000.0, 5000.0)})
-    assert maps.map_layout(db, program.id).positions[ids[1]] == (5000.0, 5000.0)
+    assert maps.view_layout(read_all(db, program.id)).positions[ids[1]] == (5000.0, 5000.0)
     maps.reset_arrangement(db, LEAD, program.id)
-    fresh = maps.map_layout(db, program.id)
+    fresh = maps.view_layout(read_all(db, program.id))
     assert fresh.pinned == frozenset()
     assert fresh.positions == computed  # the same graph gives the same picture
 
@@ -105,11 +107,11 @@ def test_bad_positions_are_refused_and_nothing_is_saved(
     db: Database, program: ProgramInfo, bad: tuple[object, ...]
 ) -> None:
     ids = _chain(db, program, 3)
-    before = maps.map_layout(db, program.id)
+    before = maps.view_layout(read_all(db, program.id))
     with pytest.raises(ValidationFailed) as caught:
         maps.save_positions(db, LEAD, program.id, {ids[0]: (5.0, 5.0), ids[1]: bad})  # type: ignore[dict-item]
     assert caught.value.problems[0].field == "map_position"
-    assert maps.map_layout(db, program.id) == before
+    assert maps.view_layout(read_all(db, program.id)) == before
 
 
 def test_positions_of_other_programs_or_deleted_actors_are_ignored(
@@ -119,8 +121,8 @@ def test_positions_of_other_programs_or_deleted_actors_are_ignored(
     other = programs.create_program(db, LEAD, "Otro")
     stranger = actors.add_actor(db, LEAD, other.id, {"name": "Ajeno"}).id
     maps.save_positions(db, LEAD, program.id, {stranger: (1.0, 1.0), ids[0]: (2.0, 2.0)})
-    assert stranger not in maps.map_layout(db, program.id).positions
-    assert maps.map_layout(db, other.id).positions[stranger] != (1.0, 1.0)
+    assert stranger not in maps.view_layout(read_all(db, program.id)).positions
+    assert maps.view_layout(read_all(db, other.id)).positions[stranger] != (1.0, 1.0)
 
 
 def test_restricted_actors_stay_off_a_viewers_map(db: Database, program: ProgramInfo) -> None:

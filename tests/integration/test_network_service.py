@@ -20,6 +20,7 @@ from engagement.services.exchange import demo
 from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.services.view import ProgramView, program_view
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 
 LEAD = Principal("lead")
 
@@ -108,7 +109,7 @@ def test_measures_are_cached_until_the_data_changes(db: Database) -> None:
     again = view(db, ids["program"]).measures()
     assert "scratch" not in again.columns
     assert time.perf_counter() - start < 0.5
-    ties = relationships.relationships_frame(db, ids["program"])
+    ties = stored_registry.relationships_frame(db, ids["program"])
     collaboration = ties[ties["target"] == "Embajada Británica"]["id"].iloc[0]
     relationships.delete_relationship(db, LEAD, int(collaboration))
     after = view(db, ids["program"]).measures().set_index("name")
@@ -189,7 +190,7 @@ def run(db_url: str, *args: str) -> tuple[int, str]:
 def test_metrics_command_prints_every_actor_as_csv_and_json(db: Database, db_url: str) -> None:
     demo.load_demos(db, LEAD)
     name = "Ciudades Abiertas — Tepic"
-    expected = len(actors.actors_frame(db, programs.find_program(db, name).id))
+    expected = len(stored_registry.actors_frame(db, programs.find_program(db, name).id))
     code, text = run(db_url, "metrics", "--program", name.upper())
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(text)))

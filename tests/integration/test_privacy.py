@@ -11,10 +11,11 @@ import pytest
 
 from engagement.errors import PermissionDenied
 from engagement.model import AssessmentInput, Principal
-from engagement.services import audit
 from engagement.services.access import privacy, users
 from engagement.services.registry import actors, assessments, programs
 from engagement.storage.db import Database
+from engagement.storage.queries import audit as stored_audit
+from engagement.storage.queries import registry as stored_registry
 
 LEAD = Principal("cli")
 DAY = dt.date(2024, 3, 1)
@@ -93,10 +94,10 @@ def test_person_report_and_erasure_keep_the_audit_consistent(db: Database) -> No
         privacy.erase_person(db, mentor, rosa.id)  # leads only
     privacy.erase_person(db, LEAD, rosa.id)
 
-    erased = actors.get_actor(db, rosa.id)
+    erased = stored_registry.get_actor(db, rosa.id)
     assert erased.name == f"[—] {rosa.id}" and erased.contact_phone == ""
-    trail = audit.audit_log(db, p.id)
+    trail = stored_audit.audit_log(db, p.id)
     text = json.dumps(trail.to_dict("records"), default=str, ensure_ascii=False)
     assert "Rosa" not in text and "5555-1234" not in text and "rosa@example.org" not in text
     assert "erase" in set(trail["action"])
-    assert len(assessments.assessments_frame(db, p.id, rosa.id)) == 1  # history kept
+    assert len(stored_registry.assessments_frame(db, p.id, rosa.id)) == 1  # history kept

@@ -9,6 +9,7 @@ from engagement.i18n import describe_problem
 from engagement.model import Principal, ProgramInfo
 from engagement.services.registry import programs, terms
 from engagement.storage.db import Database
+from engagement.storage.queries import programs as stored_programs
 
 ANA = Principal("ana")
 
@@ -28,7 +29,7 @@ def test_aliases_are_saved_cleaned_and_used_for_matching(
         aliases=["  Radio  comunitaria ", "radio comunitaria", "Medios", "Periódicos"],
     )  # fmt: skip
     assert saved.aliases == ("Radio comunitaria", "Periódicos")
-    again = programs.get_program(db, program.id)
+    again = stored_programs.get_program(db, program.id)
     assert terms.match_term(again.sectors, "RADIO COMUNITARIA") == saved
     assert terms.match_term(again.sectors, "periodicos") == saved
 

@@ -2,9 +2,10 @@
 
 A registry in the style of ``test_roles_enforced.py``: every public read function of
 ``engagement.services`` is either a *reader* (it takes the acting principal, or a
-:class:`ProgramView` made for one) and is called here as a viewer, a *loader* (a raw
-read that only the read layer and the write services call), or program-independent. A
-new read function that is in none of these fails the contract test.
+:class:`ProgramView` made for one) and is called here as a viewer, or program-independent.
+A new read function that is in neither fails the contract test; so does one that takes
+no principal and is not listed as program-independent. The raw reads of a program's rows
+live in storage (:mod:`engagement.storage.queries`), where only the services reach them.
 
 The world (``tests/support/restricted.py``) holds a restricted citizen with contact data
 in every place data can name her; a viewer's every read must name nothing of her.
@@ -16,6 +17,7 @@ import ast
 import dataclasses
 import datetime as dt
 import importlib
+import importlib.util
 import inspect
 import io
 import json
@@ -56,8 +58,11 @@ from engagement.services.exchange import (
 )
 from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.registry import actors, programs
-from engagement.services.view import ProgramView, program_view
+from engagement.services.tracking import activities, ogp
+from engagement.services.view import ProgramView, kept, program_view
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored
+from engagement.tracking import ActivityInput, Attendee, ChecklistItem
 from tests.support.decidim_zips import decidim_zip
 from tests.support.kumu import kumu_workbook, workbook
 from tests.support.restricted import OPERATOR, Restricted, build_restricted
@@ -126,6 +131,7 @@ READERS: dict[str, Call] = {
         activity_import.preview_activity_import(db, u, w.program_id, [_activity_file()])
     ),
     "backup.copy_database": lambda db, w, u: backup.copy_database(db, u, Path("/nonexistent")),
+    "backup.program_backup": lambda db, w, u: backup.program_backup(db, u, w.program_id),
     "backup.database_backup": lambda db, w, u: backup.database_backup(db, u),
     "briefing.briefing_data": _briefings,
     "briefing.find_scope": lambda db, w, u: briefing.find_scope(
@@ -136,7 +142,6 @@ READERS: dict[str, Call] = {
         exports.export_program(db, w.program_id, fmt, by=u, lang="es")
         for fmt in ("xlsx", "csv", "kumu", "gexf", "graphml")
     ],
-    "imports.list_imports": lambda db, w, u: imports.list_imports(db, u, w.program_id),
     "decidim_export.decidim_results_csv": lambda db, w, u: decidim_export.decidim_results_csv(
         db, u, w.program_id, "participa.example.org"
     ),
@@ -158,9 +163,7 @@ READERS: dict[str, Call] = {
         maps.network_view(db, u, w.program_id, presentation=True),
     ],
     "privacy.person_report": lambda db, w, u: privacy.person_report(db, u, w.hidden),
-    "team.audit_summary": lambda db, w, u: team.audit_summary(db, u, w.program_id),
     "team.candidates": lambda db, w, u: team.candidates(db, u, w.program_id),
-    "team.program_audit": lambda db, w, u: team.program_audit(db, u, w.program_id),
     "team.team": lambda db, w, u: team.team(db, u, w.program_id),
     "view.program_view": lambda db, w, u: _view(db, w, u),
 }
@@ -174,10 +177,16 @@ VIEW_FUNCTIONS: dict[str, Callable[[ProgramView], Any]] = {
         ExportMark.now("Programa", "visor"), maps.view_map(v), "es"
     ),
     "exports.program_data": exports.program_data,
+    "maps.view_layout": maps.view_layout,
+    "imports.list_imports": imports.list_imports,
+    "team.audit_summary": team.audit_summary,
+    "team.program_audit": lambda v: team.program_audit(v, start=DAY - dt.timedelta(days=9)),
+    "view.kept": lambda v: kept(v, "a frame", lambda: v.frame("actors")),
 }
 
 #: Every public method of ProgramView, called as the viewer.
 VIEW_METHODS: dict[str, Callable[[ProgramView, Restricted], Any]] = {
+    "activity": lambda v, w: v.activity(w.activity),
     "actors": lambda v, w: [v.actors(), v.actors(deleted=True)],
     "as_of": lambda v, w: v.as_of,
     "assessments": lambda v, w: v.assessments(),
@@ -188,6 +197,7 @@ VIEW_METHODS: dict[str, Callable[[ProgramView, Restricted], Any]] = {
     "coalition": lambda v, w: v.coalition(),
     "coalition_actors": lambda v, w: v.coalition_actors(),
     "coalition_ties": lambda v, w: v.coalition_ties(),
+    "commitment": lambda v, w: [v.commitment(i) for i in v.table("commitments")["id"]],
     "communities": lambda v, w: v.communities(),
     "comparison": lambda v, w: v.comparison(v.snapshots()[0].id, None),
     "counts": lambda v, w: v.counts(),
@@ -227,56 +237,13 @@ VIEW_METHODS: dict[str, Callable[[ProgramView, Restricted], Any]] = {
     "without_restricted": lambda v, w: v.without_restricted().frame("actors"),
 }
 
-#: Raw reads without a reader: called by the read layer (and the write services) only.
-LOADERS = {
-    "activities.activities_frame",
-    "activities.attendance_frame",
-    "activities.co_participation_ties",
-    "activities.get_activity",
-    "actors.actors_frame",
-    "actors.get_actor",
-    "assessments.assessments_frame",
-    "assessments.latest_assessments",
-    "audit.audit_log",
-    "backup.program_backup",
-    "changes.changes_since",
-    "changes.last_mentoring_call",
-    "tables.coalition_actors",
-    "tables.coalition_ties",
-    "commitments.commitment_counts",
-    "commitments.commitments_frame",
-    "commitments.get_commitment",
-    "commitments.milestones_frame",
-    "dashboard.dashboard",
-    "dashboard.engagement_history",
-    "dashboard.latest_scores",
-    "dashboard.stale_key_players",
-    "dashboard.tracking_frames",
-    "evidence.evidence_frame",
-    "inputs.awaiting_response",
-    "inputs.inputs_frame",
-    "relationships.relationships_frame",
-    "maps.layout_revision",
-    "maps.map_layout",
-    "ogp.checklist",
-    "programs.data_version",
-    "programs.get_program",
-    "snapshots.compare_snapshots",
-    "snapshots.frozen_state",
-    "snapshots.list_snapshots",
-    "snapshots.snapshot_data",
-    "tasks.tasks_frame",
-    "view.version_stamp",
-}
-#: Loaders the interface may call: the one record a user is about to change, after the
-#: page has checked that they may change it (the edit form needs all of it).
-EDIT_RECORDS = {"actors.get_actor", "activities.get_activity", "commitments.get_commitment"}
-
 #: Reads that belong to no program: accounts, the directory of programs, the database.
 PROGRAM_INDEPENDENT = {
     "backup.backup_sqlite_file",  # the daily backup job
     "backup.program_count",
     "daily_backup.daily_backup",
+    "directory.account",  # the sign-in check: an account and the programs it may open
+    "directory.every_program",  # the same for the local operator, who may open them all
     "database.holds_sqlite",
     "demo.database_is_empty",
     "programs.find_program",
@@ -316,10 +283,39 @@ def read_functions() -> tuple[set[str], set[str]]:
 
 def test_every_read_function_is_in_the_registry() -> None:
     by_db, by_view = read_functions()
-    assert by_db == set(READERS) | LOADERS | PROGRAM_INDEPENDENT | WRITES_ELSEWHERE
+    assert by_db == set(READERS) | PROGRAM_INDEPENDENT | WRITES_ELSEWHERE
     assert by_view == set(VIEW_FUNCTIONS)
     methods = {n for n, _ in inspect.getmembers(ProgramView) if not n.startswith("_")}
     assert methods - {"db", "by", "program_id", "visibility", "stamp", "lang"} == set(VIEW_METHODS)
+
+
+def _function(name: str) -> Callable[..., Any]:
+    module, function = name.split(".")
+    found: Callable[..., Any] = getattr(
+        importlib.import_module(_service_modules()[module]), function
+    )
+    return found
+
+
+def test_every_public_read_takes_the_principal_or_is_program_independent() -> None:
+    """Issue 10, point 4: a read of a program's data without the acting principal has no
+    public door in ``engagement.services``."""
+    by_db, _ = read_functions()
+    without = {n for n in by_db if "by" not in inspect.signature(_function(n)).parameters}
+    assert without - WRITES_ELSEWHERE == PROGRAM_INDEPENDENT
+
+
+def test_the_check_catches_a_read_without_the_principal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guard for the test above: a new public loader in a services module is seen."""
+
+    def actors_again(db: Database, program_id: int) -> None:
+        """A raw read, as the loaders were."""
+
+    actors_again.__module__ = actors.__name__
+    monkeypatch.setattr(actors, "actors_again", actors_again, raising=False)
+    by_db, _ = read_functions()
+    assert "actors.actors_again" in by_db
+    assert "by" not in inspect.signature(_function("actors.actors_again")).parameters
 
 
 def _service_modules() -> dict[str, str]:
@@ -332,28 +328,44 @@ def _service_modules() -> dict[str, str]:
 
 def test_every_reader_takes_the_principal() -> None:
     for name in READERS:
-        module, function = name.split(".")
-        fn = getattr(importlib.import_module(_service_modules()[module]), function)
-        assert "by" in inspect.signature(fn).parameters, name
+        assert "by" in inspect.signature(_function(name)).parameters, name
 
 
-def _calls_in(path: Path) -> set[str]:
-    """``module.function`` calls in a file, for the services modules it imports."""
+def _storage_reads_reached(path: Path) -> set[str]:
+    """The raw storage reads a file reaches: imported from ``engagement.storage.queries``,
+    or called through a services module that imported them (``programs.get_program``)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    modules = {
-        alias.asname or alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom) and node.module == "engagement.services"
-        for alias in node.names
-    }
-    return {
-        f"{node.func.value.id}.{node.func.attr}"
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and isinstance(node.func.value, ast.Name)
-        and node.func.value.id in modules
-    }
+    found, modules = set(), {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith(
+            "engagement."
+        ):
+            continue
+        if node.module.startswith("engagement.storage.queries"):  # type: ignore[union-attr]
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+        elif node.module.startswith("engagement.services"):  # type: ignore[union-attr]
+            for alias in node.names:
+                dotted = f"{node.module}.{alias.name}"
+                if _is_module(dotted):
+                    modules[alias.asname or alias.name] = importlib.import_module(dotted)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in modules
+        ):
+            target = getattr(modules[node.func.value.id], node.func.attr, None)
+            if getattr(target, "__module__", "").startswith("engagement.storage.queries"):
+                found.add(f"{node.func.value.id}.{node.func.attr}")
+    return found
+
+
+def _is_module(dotted: str) -> bool:
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def _interface_files() -> list[Path]:
@@ -365,14 +377,42 @@ def _interface_files() -> list[Path]:
     ]
 
 
-def test_the_interface_and_the_cli_never_call_a_loader() -> None:
-    called = {
+def test_the_interface_and_the_cli_never_reach_a_raw_read() -> None:
+    reached = {
         (path.relative_to(ROOT).as_posix(), name)
         for path in _interface_files()
-        for name in _calls_in(path)
-        if name in LOADERS - EDIT_RECORDS
+        for name in _storage_reads_reached(path)
     }
-    assert called == set()
+    assert reached == set()
+
+
+def test_the_raw_reads_check_sees_one(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from engagement.services.exchange import activity_import\n"
+        "from engagement.storage.queries.registry import actors_frame\n"
+        "activity_import.get_program(None, 1)\n",
+        encoding="utf-8",
+    )
+    assert _storage_reads_reached(page) == {
+        "activity_import.get_program",
+        "engagement.storage.queries.registry.actors_frame",
+    }
+
+
+def test_only_the_services_import_the_raw_reads() -> None:
+    """``engagement.storage.queries`` is for the read layer and the write services."""
+    importers = set()
+    for path in sorted((ROOT / "engagement").rglob("*.py")):
+        dotted = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        if dotted.startswith(("engagement.services", "engagement.storage")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "engagement.storage.queries"
+            ):
+                importers.add(dotted)
+    assert importers == set()
 
 
 def test_ui_and_pages_never_import_storage_or_sqlalchemy() -> None:
@@ -499,6 +539,106 @@ def test_a_viewers_figures_count_only_what_they_see(db: Database, world: Restric
     assert mentor.changes_since(DAY - dt.timedelta(days=60)).counts["assessments"] == 3
 
 
+def _implementation_meeting(db: Database, w: Restricted) -> None:
+    """A meeting of the implementation stage where the only civil-society actor is her."""
+    program = _view(db, w, w.mentor).program
+    stage = ogp.implementation_stage(program)
+    assert stage is not None
+    kind = program.activity_types[0].id
+    held = ActivityInput(kind, stage.id, "Mesa de implementación", DAY - dt.timedelta(days=3))
+    activities.record_activity(
+        db, OPERATOR, w.program_id, held, [Attendee(w.hidden), Attendee(w.muni)]
+    )
+
+
+def test_the_ogp_checklist_counts_only_the_civil_society_the_reader_sees(
+    db: Database, world: Restricted
+) -> None:
+    _implementation_meeting(db, world)
+    mentor, viewer = _view(db, world, world.mentor), _view(db, world, world.viewer)
+
+    def implementation(view: ProgramView) -> ChecklistItem:
+        return {item.key: item for item in view.checklist()}["implementation"]
+
+    assert (implementation(mentor).status, implementation(mentor).params["count"]) == (
+        "green",
+        1,
+    )
+    # Started (a meeting was held in the stage), but with no civil society she can see.
+    assert (implementation(viewer).status, implementation(viewer).evidence) == ("red", ())
+    assert implementation(viewer) == {i.key: i for i in viewer.checklist(DAY)}["implementation"]
+
+
+def test_the_dashboard_report_and_briefing_say_the_same_to_a_viewer(
+    db_url: str, world: Restricted
+) -> None:
+    """The dashboard, ``report --format json`` and the briefing's at-a-glance share one
+    set of figures and checks: equal for the same reader, each counting what they see."""
+    db = Database.from_url(db_url)
+    try:
+        _implementation_meeting(db, world)
+        view = _view(db, world, world.viewer)
+        figures, checks = view.dashboard(None).overall, view.checklist()
+        told = briefing.briefing_data(db, world.viewer, world.program_id)
+        everything = _view(db, world, world.mentor).dashboard(None).overall
+    finally:
+        db.dispose()
+    code, out = _cli(
+        db_url, "--user", "visor", "report", "--program", "Programa con reserva", "--format", "json"
+    )
+    assert code == 0
+    report = json.loads(out)
+    assert {k: report[k] for k in figures.as_dict()} == figures.as_dict()
+    assert report["ogp_checklist"] == {i.key: i.status for i in checks}
+    assert told.figures == figures
+    assert [c.status for c in told.checklist] == [i.status for i in checks]
+    assert figures.organisations_participating < everything.organisations_participating
+
+
+def test_a_viewers_snapshot_measures_are_those_of_the_network_they_see(
+    db: Database, world: Restricted
+) -> None:
+    """She is tied to both others: without her ties, the municipality has one tie, and
+    the snapshot, "now" and the analysis all say so to a viewer."""
+    viewer, mentor = _view(db, world, world.viewer), _view(db, world, world.mentor)
+    (taken,) = viewer.snapshots()
+
+    def degree(frozen: dict[str, Any]) -> int:
+        return int(next(m["degree"] for m in frozen["measures"] if m["id"] == world.muni))
+
+    seen = viewer.measures().set_index("id")
+    assert degree(viewer.frozen(taken.id)) == degree(viewer.frozen(None)) == 1
+    assert int(seen.loc[world.muni, "degree"]) == 1
+    assert degree(mentor.frozen(taken.id)) == degree(mentor.frozen(None)) == 2
+    assert viewer.comparison(taken.id, None).counts()["measures_changed"] == 0
+
+
+def test_an_edit_never_removes_an_attendee_its_author_cannot_see(
+    db: Database, world: Restricted
+) -> None:
+    """A facilitator reads an activity without her; saving it keeps her there."""
+    users.create_user(db, OPERATOR, "facilita", "clave-de-facilita-1")
+    made = users.set_role(db, OPERATOR, "facilita", world.program_id, "facilitator")
+    facilitator = users.principal(made)
+    program = _view(db, world, world.mentor).program
+    walk = ActivityInput(program.activity_types[0].id, program.stages[0].id, "Recorrido", DAY)
+    own = activities.record_activity(
+        db, facilitator, world.program_id, walk, [Attendee(world.muni)]
+    )
+    both = [Attendee(world.muni), Attendee(world.hidden)]
+    activities.update_activity(db, OPERATOR, own.id, walk, both, None)
+    seen = _view(db, world, facilitator).activity(own.id)
+    assert [a.actor_id for a in seen.attendees] == [world.muni] and seen.created_by == ""
+    renamed = dataclasses.replace(walk, title="Recorrido del barrio")
+    activities.update_activity(db, facilitator, own.id, renamed, list(seen.attendees), None)
+    kept = _view(db, world, world.mentor).activity(own.id)
+    assert {a.actor_id for a in kept.attendees} == {world.muni, world.hidden}
+    assert kept.created_by == "facilita"
+    activities.update_activity(db, facilitator, own.id, renamed, [], None)
+    left = _view(db, world, world.mentor).activity(own.id)
+    assert [a.actor_id for a in left.attendees] == [world.hidden]
+
+
 def test_who_changed_what_only_for_readers_of_the_audit(db: Database, world: Restricted) -> None:
     since = DAY - dt.timedelta(days=60)
     assert set(_view(db, world, world.viewer).changes_since(since).entries["username"]) == {""}
@@ -523,7 +663,7 @@ def test_a_view_reads_one_version_while_others_write(db: Database, world: Restri
     """Inside one snapshot, a write made meanwhile by another session is not seen."""
     seen: list[int] = []
     with db.snapshot():
-        seen.append(len(actors.actors_frame(db, world.program_id)))
+        seen.append(len(stored.actors_frame(db, world.program_id)))
         done = threading.Event()
 
         def write() -> None:
@@ -532,7 +672,7 @@ def test_a_view_reads_one_version_while_others_write(db: Database, world: Restri
 
         threading.Thread(target=write).start()
         assert done.wait(30)
-        seen.append(len(actors.actors_frame(db, world.program_id)))
+        seen.append(len(stored.actors_frame(db, world.program_id)))
     assert seen[0] == seen[1]
     assert len(_view(db, world, world.mentor).frame("actors")) == seen[0] + 1
 
@@ -558,13 +698,13 @@ def test_clearing_streamlits_caches_leaves_the_read_cache(
     """An anonymous "clear cache" message clears Streamlit's caches only."""
     _view(db, world, world.viewer).measures()
     reads: list[int] = []
-    original = actors.actors_frame
+    original = stored.actors_frame
 
     def counted(*args: Any, **kwargs: Any) -> pd.DataFrame:
         reads.append(1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(actors, "actors_frame", counted)
+    monkeypatch.setattr(stored, "actors_frame", counted)
     st.cache_data.clear()
     st.cache_resource.clear()
     _view(db, world, world.viewer).measures()
@@ -593,7 +733,7 @@ def test_only_administrators_copy_the_whole_database(
 
 
 def test_restoring_a_program_never_grants_a_role(db: Database, world: Restricted) -> None:
-    document = backup.program_backup(db, world.program_id)
+    document = backup.program_backup(db, OPERATOR, world.program_id)
     crafted = json.loads(json.dumps(document))
     crafted["members"].append({"username": "otra", "role": "lead"})
     crafted["tables"]["membership"] = {

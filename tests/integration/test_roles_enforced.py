@@ -46,6 +46,7 @@ from engagement.services.registry import (
 )
 from engagement.services.tracking import activities, commitments, evidence, inputs, snapshots, tasks
 from engagement.storage.db import Database
+from engagement.storage.queries import programs as stored_programs
 from engagement.tracking import (
     ActivityInput,
     Attendee,
@@ -177,7 +178,7 @@ REGISTRY: dict[str, Call] = {
         w.db, u, w.pid, [AssessmentInput(w.actor, w.stage, DAY, 4, 4, 3, 4, 3)]
     ),
     "backup.restore_program": lambda w, u: backup.restore_program(
-        w.db, u, backup.program_backup(w.db, w.pid), name="Copia"
+        w.db, u, backup.program_backup(w.db, LEAD, w.pid), name="Copia"
     ),
     "backup.restore_sqlite_file": lambda w, u: backup.restore_sqlite_file(
         w.db, u, Path("copia-inexistente.db")
@@ -226,7 +227,11 @@ REGISTRY: dict[str, Call] = {
     "privacy.erase_person": lambda w, u: privacy.erase_person(w.db, u, w.actor),
     "programs.create_program": lambda w, u: programs.create_program(w.db, u, "Otro programa"),
     "programs.update_program": lambda w, u: programs.update_program(
-        w.db, u, w.pid, {"municipality": "Antigua"}, programs.get_program(w.db, w.pid).version
+        w.db,
+        u,
+        w.pid,
+        {"municipality": "Antigua"},
+        stored_programs.get_program(w.db, w.pid).version,
     ),
     "relationships.add_relationship": lambda w, u: relationships.add_relationship(
         w.db, u, w.pid, {"source_id": w.other, "target_id": w.actor, "tie_type_id": w.tie}
@@ -285,7 +290,7 @@ def test_every_write_service_is_in_the_registry() -> None:
 def test_every_write_service_refuses_a_viewer(world: World) -> None:
     users.create_user(world.db, LEAD, "viewer1", "clave-de-viewer")
     viewer = users.principal(users.set_role(world.db, LEAD, "viewer1", world.pid, "viewer"))
-    before = programs.data_version(world.db, world.pid)
+    before = stored_programs.get_program(world.db, world.pid).data_version
     allowed = []
     for name, call in REGISTRY.items():
         try:
@@ -294,7 +299,9 @@ def test_every_write_service_refuses_a_viewer(world: World) -> None:
             continue
         allowed.append(name)
     assert allowed == []
-    assert programs.data_version(world.db, world.pid) == before  # nothing was written
+    assert (
+        stored_programs.get_program(world.db, world.pid).data_version == before
+    )  # nothing was written
 
 
 def test_facilitator_adds_actors_and_edits_only_their_own(world: World) -> None:

@@ -17,9 +17,12 @@ from engagement.errors import (
     ValidationFailed,
 )
 from engagement.model import AssessmentInput, Principal, ProgramInfo
-from engagement.services import audit
 from engagement.services.registry import actors, assessments, programs, relationships, terms
 from engagement.storage.db import Database
+from engagement.storage.queries import audit as stored_audit
+from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries import registry as stored_registry
+from tests.support.reads import read_all
 
 ANA = Principal("ana")
 LUIS = Principal("luis")
@@ -82,14 +85,14 @@ def test_actor_validation_names_every_bad_field(db: Database, program: ProgramIn
         )
     fields = {p.field for p in caught.value.problems}
     assert fields == {"name", "contact_email", "contact_phone", "website"}
-    assert actors.actors_frame(db, program.id).empty
+    assert stored_registry.actors_frame(db, program.id).empty
 
 
 def test_update_records_field_level_audit_and_bumps_version(
     db: Database, program: ProgramInfo
 ) -> None:
     actor = actors.add_actor(db, ANA, program.id, {"name": "INGUAT", "territory": "Centro"})
-    before = programs.data_version(db, program.id)
+    before = stored_programs.get_program(db, program.id).data_version
     updated = actors.update_actor(
         db,
         LUIS,
@@ -99,8 +102,8 @@ def test_update_records_field_level_audit_and_bumps_version(
     )
     assert updated.version == actor.version + 1
     assert updated.tags == ("turismo", "patrimonio")
-    assert programs.data_version(db, program.id) > before
-    log = audit.audit_log(db, program.id, entity="actor")
+    assert stored_programs.get_program(db, program.id).data_version > before
+    log = stored_audit.audit_log(db, program.id, entity="actor")
     last = log.iloc[0]
     assert last["username"] == "luis" and last["action"] == "update"
     assert last["changes"]["territory"] == ["Centro", "Casco histórico"]
@@ -114,7 +117,7 @@ def test_saving_over_a_newer_version_is_refused_naming_who(
     with pytest.raises(StaleEdit) as caught:
         actors.update_actor(db, ANA, actor.id, {"description": "otra"}, actor.version)
     assert caught.value.params["changed_by"] == "luis"
-    assert actors.get_actor(db, actor.id).description == "Junta vecinal"
+    assert stored_registry.get_actor(db, actor.id).description == "Junta vecinal"
 
 
 def test_delete_keeps_history_and_restore_brings_ties_back(
@@ -129,11 +132,13 @@ def test_delete_keeps_history_and_restore_brings_ties_back(
         {"source_id": a.id, "target_id": b.id, "tie_type_id": tie(program, "funds")},
     )
     actors.delete_actor(db, ANA, b.id)
-    assert list(actors.actors_frame(db, program.id)["name"]) == ["Municipalidad"]
-    assert relationships.relationships_frame(db, program.id).empty
-    assert list(actors.actors_frame(db, program.id, deleted=True)["name"]) == ["ONU-Hábitat"]
+    assert list(stored_registry.actors_frame(db, program.id)["name"]) == ["Municipalidad"]
+    assert stored_registry.relationships_frame(db, program.id).empty
+    assert list(stored_registry.actors_frame(db, program.id, deleted=True)["name"]) == [
+        "ONU-Hábitat"
+    ]
     actors.restore_actor(db, ANA, b.id)
-    assert len(relationships.relationships_frame(db, program.id)) == 1
+    assert len(stored_registry.relationships_frame(db, program.id)) == 1
 
 
 def test_restore_refuses_when_the_name_was_reused(db: Database, program: ProgramInfo) -> None:
@@ -182,7 +187,7 @@ def test_relationship_rules(db: Database, program: ProgramInfo) -> None:
             },
         )
     assert {p.field for p in caught.value.problems} == {"strength"}
-    frame = relationships.relationships_frame(db, program.id)
+    frame = stored_registry.relationships_frame(db, program.id)
     assert list(frame[["source", "target", "strength"]].itertuples(index=False)) == [("A", "B", 3)]
 
 
@@ -197,11 +202,11 @@ def test_assessments_are_append_only_and_latest_is_current(
 
     assessments.record_assessments(db, ANA, program.id, [item(design, dt.date(2024, 2, 1), 2)])
     assessments.record_assessments(db, ANA, program.id, [item(codesign, dt.date(2024, 6, 1), 4)])
-    history = assessments.assessments_frame(db, program.id, a.id)
+    history = stored_registry.assessments_frame(db, program.id, a.id)
     assert list(history["engagement_current"]) == [2, 4]
-    latest = assessments.latest_assessments(db, program.id)
+    latest = read_all(db, program.id).coalition_actors()
     assert latest.iloc[0]["engagement_current"] == 4
-    in_design = assessments.latest_assessments(db, program.id, stage_id=design)
+    in_design = read_all(db, program.id).coalition_actors(stage_id=design)
     assert in_design.iloc[0]["engagement_current"] == 2
 
 
@@ -213,7 +218,7 @@ def test_multi_actor_assessment_is_all_or_nothing(db: Database, program: Program
     with pytest.raises(ValidationFailed) as caught:
         assessments.record_assessments(db, ANA, program.id, [good, bad])
     assert [(p.row, p.field) for p in caught.value.problems] == [(2, "power")]
-    assert assessments.assessments_frame(db, program.id).empty
+    assert stored_registry.assessments_frame(db, program.id).empty
 
 
 def test_terms_match_either_language_and_aliases(db: Database, program: ProgramInfo) -> None:
@@ -246,7 +251,7 @@ def test_terms_add_rename_move_and_remove(db: Database, program: ProgramInfo) ->
         terms.remove_term(db, ANA, program.id, "sector", church.id)
     media = sector(program, "media")
     terms.remove_term(db, ANA, program.id, "sector", media)
-    assert "media" not in [s.key for s in programs.get_program(db, program.id).sectors]
+    assert "media" not in [s.key for s in stored_programs.get_program(db, program.id).sectors]
 
 
 def test_update_program_settings(db: Database, program: ProgramInfo) -> None:

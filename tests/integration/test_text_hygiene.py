@@ -13,6 +13,8 @@ from engagement.model import Principal
 from engagement.services.exchange import exports, imports
 from engagement.services.registry import actors, programs, relationships
 from engagement.storage.db import Database
+from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries import registry as stored_registry
 from tests.support.kumu import csv_bytes
 
 ANA = Principal("ana")
@@ -59,12 +61,12 @@ def test_forms_store_no_control_characters_and_exports_stay_xml(
             "note": note,
         },
     )
-    frame = actors.actors_frame(db, pid)
+    frame = stored_registry.actors_frame(db, pid)
     for column in ("name", "description"):
         assert all(_clean(v) for v in frame[column]), frame[column].tolist()
     assert all(_clean(tag) for tags in frame["tags"] for tag in tags)
-    assert all(_clean(v) for v in relationships.relationships_frame(db, pid)["note"])
-    assert _clean(programs.get_program(db, pid).name)
+    assert all(_clean(v) for v in stored_registry.relationships_frame(db, pid)["note"])
+    assert _clean(stored_programs.get_program(db, pid).name)
     _check_exports(db, pid)
 
 
@@ -88,7 +90,7 @@ def test_imports_store_no_control_characters_and_exports_stay_xml(
     preview = imports.preview_import(db, ANA, pid, files)
     if preview.can_apply:
         imports.apply_import(db, ANA, pid, preview)
-    frame = actors.actors_frame(db, pid)
+    frame = stored_registry.actors_frame(db, pid)
     for column in ("name", "description"):
         assert all(_clean(v) for v in frame[column]), frame[column].tolist()
     assert all(_clean(str(v)) for fields in frame["custom_fields"] for v in fields.values())

@@ -7,22 +7,24 @@ import datetime as dt
 
 import pytest
 
-from engagement.errors import DuplicateName, NotFound, PermissionDenied, StaleEdit, ValidationFailed
+from engagement.errors import DuplicateName, PermissionDenied, StaleEdit, ValidationFailed
 from engagement.model import AssessmentInput, Principal, ProgramInfo
-from engagement.services import audit
 from engagement.services.registry import actors, assessments, programs, relationships, terms
 from engagement.services.tracking import (
     activities,
-    changes,
     commitments,
     dashboard,
     evidence,
     inputs,
-    ogp,
     snapshots,
     tasks,
 )
 from engagement.storage.db import Database
+from engagement.storage.queries import activities as stored_activities
+from engagement.storage.queries import audit as stored_audit
+from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries import registry as stored_registry
+from engagement.storage.queries import tracking as stored_tracking
 from engagement.tracking import (
     ActivityInput,
     Attendee,
@@ -32,6 +34,7 @@ from engagement.tracking import (
     MilestoneInput,
     TaskInput,
 )
+from tests.support.reads import read_all
 
 ANA = Principal("ana")
 TODAY = dt.date.today()
@@ -97,7 +100,7 @@ def test_activity_types_are_an_editable_list(db: Database, program: ProgramInfo)
 
 def test_record_activity_with_attendees_is_audited(db: Database, program: ProgramInfo) -> None:
     a, b = new_actor(db, program, "Colectivo Verde"), new_actor(db, program, "Vecinos Unidos")
-    before = programs.data_version(db, program.id)
+    before = stored_programs.get_program(db, program.id).data_version
     info = activities.record_activity(
         db,
         ANA,
@@ -105,14 +108,14 @@ def test_record_activity_with_attendees_is_audited(db: Database, program: Progra
         workshop(program, start_time=dt.time(17, 0), end_time=dt.time(19, 30), tags=("parque",)),
         [Attendee(a, "convener", "positive"), Attendee(b, "participant", "negative")],
     )
-    assert programs.data_version(db, program.id) > before
+    assert stored_programs.get_program(db, program.id).data_version > before
     assert [x.actor_id for x in info.attendees] == sorted([a, b])
     assert info.created_by == "ana" and info.start_time == dt.time(17, 0)
-    frame = activities.activities_frame(db, program.id)
+    frame = stored_activities.activities_frame(db, program.id)
     assert frame.loc[0, "attendees"] == 2 and frame.loc[0, "headcount"] == 45
-    present = activities.attendance_frame(db, program.id)
+    present = stored_activities.attendance_frame(db, program.id)
     assert set(present["actor"]) == {"Colectivo Verde", "Vecinos Unidos"}
-    log = audit.audit_log(db, program.id, entity="activity")
+    log = stored_audit.audit_log(db, program.id, entity="activity")
     assert log.loc[0, "action"] == "create"
     assert log.loc[0, "changes"]["start_time"] == "17:00:00"
 
@@ -143,7 +146,7 @@ def test_invalid_activity_names_every_problem_and_writes_nothing(
         ("actor", "unknown_actor"),
         ("role", "not_in_list"),
     } <= found
-    assert activities.activities_frame(db, program.id).empty
+    assert stored_activities.activities_frame(db, program.id).empty
 
 
 def test_edit_keeps_history_and_refuses_stale_versions(db: Database, program: ProgramInfo) -> None:
@@ -159,7 +162,7 @@ def test_edit_keeps_history_and_refuses_stale_versions(db: Database, program: Pr
     )
     assert edited.headcount == 60 and edited.version == info.version + 1
     assert {(x.actor_id, x.role) for x in edited.attendees} == {(a, "observer"), (b, "participant")}
-    entry = audit.audit_log(db, program.id, entity="activity").iloc[0]
+    entry = stored_audit.audit_log(db, program.id, entity="activity").iloc[0]
     assert entry["action"] == "update" and entry["changes"]["headcount"] == [45, 60]
     assert len(entry["changes"]["attendees"][1]) == 2
     with pytest.raises(StaleEdit):
@@ -169,10 +172,10 @@ def test_edit_keeps_history_and_refuses_stale_versions(db: Database, program: Pr
 def test_delete_and_restore_activity(db: Database, program: ProgramInfo) -> None:
     info = activities.record_activity(db, ANA, program.id, workshop(program))
     activities.delete_activity(db, ANA, info.id, info.version)
-    assert activities.activities_frame(db, program.id).empty
-    assert len(activities.activities_frame(db, program.id, deleted=True)) == 1
+    assert stored_activities.activities_frame(db, program.id).empty
+    assert len(stored_activities.activities_frame(db, program.id, deleted=True)) == 1
     activities.restore_activity(db, ANA, info.id)
-    assert len(activities.activities_frame(db, program.id)) == 1
+    assert len(stored_activities.activities_frame(db, program.id)) == 1
 
 
 def test_viewer_and_facilitator_permissions(db: Database, program: ProgramInfo) -> None:
@@ -200,13 +203,13 @@ def test_tasks_flag_overdue_and_record_done(db: Database, program: ProgramInfo) 
             TaskInput("Publicar fotos", "Mario", TODAY),
         ],
     )
-    frame = tasks_frame = tasks.tasks_frame(db, program.id)
-    assert list(tasks_frame["overdue"]) == [True, False]
+    frame = read_all(db, program.id).table("tasks")
+    assert list(frame["overdue"]) == [True, False]
     done = tasks.update_task(
         db, ANA, late.id, TaskInput("Enviar minuta", "Rosa", late.due_on, "done"), late.version
     )
     assert done.done_on == TODAY
-    assert not tasks.tasks_frame(db, program.id)["overdue"].any()
+    assert not read_all(db, program.id).table("tasks")["overdue"].any()
     with pytest.raises(ValidationFailed) as caught:
         tasks.add_tasks(db, ANA, info.id, [TaskInput("ok"), TaskInput("", status="later")])
     assert {(p.row, p.field) for p in caught.value.problems} == {(2, "title"), (2, "status")}
@@ -226,7 +229,7 @@ def test_inputs_responses_and_waiting_list(db: Database, program: ProgramInfo) -
     anon = inputs.add_input(
         db, ANA, program.id, InputInput("Horario nocturno", TODAY - dt.timedelta(days=5))
     )
-    waiting = inputs.awaiting_response(db, program.id)
+    waiting = read_all(db, program.id).table("waiting")
     assert list(waiting["id"]) == [old.id, anon.id] and waiting.loc[0, "days_waiting"] == 20
     with pytest.raises(ValidationFailed) as caught:
         inputs.respond_to_input(db, ANA, old.id, "rejected", "  ", TODAY, old.version)
@@ -241,11 +244,11 @@ def test_inputs_responses_and_waiting_list(db: Database, program: ProgramInfo) -
         db, ANA, old.id, "partly_accepted", "Se pondrán 10", TODAY, old.version
     )
     assert done.responded_by == "ana"
-    waiting = inputs.awaiting_response(db, program.id)
+    waiting = read_all(db, program.id).table("waiting")
     assert list(waiting["id"]) == [anon.id]
-    frame = inputs.inputs_frame(db, program.id)
+    frame = read_all(db, program.id).table("inputs")
     assert dict(zip(frame["id"], frame["answered"], strict=True)) == {old.id: True, anon.id: False}
-    assert audit.audit_log(db, program.id, entity="input").iloc[0]["action"] == "respond"
+    assert stored_audit.audit_log(db, program.id, entity="input").iloc[0]["action"] == "respond"
 
 
 def test_commitments_links_milestones_and_flags(db: Database, program: ProgramInfo) -> None:
@@ -272,12 +275,13 @@ def test_commitments_links_milestones_and_flags(db: Database, program: ProgramIn
     )
     info = commitments.add_commitment(db, ANA, program.id, item)
     assert info.co_responsible_ids == (partner,) and info.progress == 60
-    frame = commitments.commitments_frame(db, program.id)
+    frame = read_all(db, program.id).table("commitments")
     assert frame.loc[0, "overdue"] and not frame.loc[0, "stalled"]
     assert frame.loc[0, "responsible"] == "Municipio" and frame.loc[0, "co_responsible"] == [
         "ONG Parque"
     ]
-    later = commitments.commitments_frame(db, program.id, today=TODAY + dt.timedelta(days=60))
+    stored = stored_tracking.commitments_frame(db, program.id)
+    later = commitments.commitment_rows(stored, TODAY + dt.timedelta(days=60), program.stale_days)
     assert later.loc[0, "stalled"]
     obras = info.milestones[1]
     assert obras.id is not None
@@ -297,7 +301,7 @@ def test_commitments_links_milestones_and_flags(db: Database, program: ProgramIn
     assert (
         edited.milestones[0].id == obras.id and edited.activity_ids == () and edited.progress == 100
     )
-    assert commitments.commitment_counts(db, program.id)["done"] == 1
+    assert read_all(db, program.id).dashboard().overall.commitments["done"] == 1
     with pytest.raises(ValidationFailed) as caught:
         commitments.add_commitment(
             db, ANA, program.id,
@@ -311,7 +315,7 @@ def test_commitments_links_milestones_and_flags(db: Database, program: ProgramIn
 
 
 def test_dashboard_reads_what_was_recorded(db: Database, program: ProgramInfo) -> None:
-    empty = dashboard.dashboard(db, program.id)
+    empty = read_all(db, program.id).dashboard()
     assert empty.overall.activities == 0 and empty.overall.answered_share is None
     assert empty.monthly.empty
     a, b = new_actor(db, program, "Colectivo Verde"), new_actor(db, program, "Vecinos Unidos")
@@ -322,7 +326,7 @@ def test_dashboard_reads_what_was_recorded(db: Database, program: ProgramInfo) -
                  facilitators=("Rosa", "Luz"), stage_id=stage(program, "design")),
         [Attendee(a)],
     )  # fmt: skip
-    board = dashboard.dashboard(db, program.id)
+    board = read_all(db, program.id).dashboard()
     assert board.overall.activities == 2
     assert board.overall.activities_by_type == {"citizen_forum": 1, "workshop": 1}
     assert board.overall.citizens_involved == 165
@@ -354,9 +358,12 @@ def test_stale_key_players(db: Database, program: ProgramInfo) -> None:
         workshop(program, held_on=TODAY - dt.timedelta(days=10)),
         [Attendee(key)],
     )
-    stale = dashboard.stale_key_players(db, program.id)
+    view = read_all(db, program.id)
+    stale = view.table("stale")
     assert list(stale["name"]) == ["Cámara"] and stale.loc[0, "last_activity"] is None
-    stale = dashboard.stale_key_players(db, program.id, days=9)
+    scores = dashboard.latest_scores_from(view.frame("actors"), view.frame("assessments"))
+    present = view.table("attendance")
+    stale = dashboard.stale_from(scores, present, program.power_threshold, 9, TODAY)
     assert list(stale["name"]) == ["Cámara", "Alcaldía"]
 
 
@@ -371,20 +378,20 @@ def test_changes_since_a_date(db: Database, program: ProgramInfo) -> None:
     assessments.record_assessments(
         db, ANA, program.id, [AssessmentInput(a, stage(program, "design"), TODAY, 4, 4, 4, 4, 3)]
     )
-    assert changes.last_mentoring_call(db, program.id) == TODAY - dt.timedelta(days=3)
-    found = changes.changes_since(db, program.id, TODAY)
+    assert read_all(db, program.id).last_mentoring_call() == TODAY - dt.timedelta(days=3)
+    found = read_all(db, program.id).changes_since(TODAY)
     # The mentoring session was held three days ago: typed in today, it is not "since today".
     assert found.counts == {
         "new_actors": 1, "assessments": 2, "activities": 0, "inputs": 0, "responses": 0,
         "commitments": 0,
     }  # fmt: skip
     assert (
-        changes.changes_since(db, program.id, TODAY - dt.timedelta(days=3)).counts["activities"]
+        read_all(db, program.id).changes_since(TODAY - dt.timedelta(days=3)).counts["activities"]
         == 1
     )
     moved = found.entries[found.entries["detail"] != ""]
     assert list(moved["detail"]) == ["monitor>manage_closely;2>4"]
-    assert changes.changes_since(db, program.id, TODAY + dt.timedelta(days=1)).entries.empty
+    assert read_all(db, program.id).changes_since(TODAY + dt.timedelta(days=1)).entries.empty
 
 
 def test_activities_inputs_and_responses_count_by_their_own_dates(
@@ -402,7 +409,7 @@ def test_activities_inputs_and_responses_count_by_their_own_dates(
     )
     inputs.add_input(db, ANA, program.id, InputInput("Más luz", call + dt.timedelta(days=1)))
     inputs.respond_to_input(db, ANA, old.id, "accepted", "Se instalarán.", TODAY, None)
-    found = changes.changes_since(db, program.id, call)
+    found = read_all(db, program.id).changes_since(call)
     assert {k: v for k, v in found.counts.items() if v} == {
         "activities": 1, "inputs": 1, "responses": 1,
     }  # fmt: skip
@@ -415,12 +422,12 @@ def test_activities_inputs_and_responses_count_by_their_own_dates(
 def test_inputs_never_wait_a_negative_number_of_days(db: Database, program: ProgramInfo) -> None:
     inputs.add_input(db, ANA, program.id, InputInput("Después del cierre", TODAY))
     end = TODAY - dt.timedelta(days=719)
-    waiting = inputs.awaiting_response(db, program.id, today=end)
+    waiting = inputs.awaiting(read_all(db, program.id).table("inputs"), end)
     assert list(waiting["days_waiting"]) == [0]
 
 
 def test_ogp_checklist_on_a_real_program(db: Database, program: ProgramInfo) -> None:
-    items = {i.key: i for i in ogp.checklist(db, program.id)}
+    items = {i.key: i for i in read_all(db, program.id).checklist()}
     assert [i.status for i in items.values()] == ["red", "red", "amber", "amber"]
     forum = activities.record_activity(
         db,
@@ -438,7 +445,7 @@ def test_ogp_checklist_on_a_real_program(db: Database, program: ProgramInfo) -> 
         program.id,
         EvidenceInput("Minuta", TODAY - dt.timedelta(days=10), "minutes", "tepic.gob.mx/minuta"),
     )
-    items = {i.key: i for i in ogp.checklist(db, program.id)}
+    items = {i.key: i for i in read_all(db, program.id).checklist()}
     assert items["forum"].status == "amber" and items["forum"].reason == "gap"
     assert items["forum"].evidence[0].id == forum.id
     assert items["evidence"].status == "amber"
@@ -458,7 +465,7 @@ def test_snapshot_close_stage_and_compare_with_now(db: Database, program: Progra
         db, ANA, program.id, stage(program, "design"), TODAY, "Cierre diseño"
     )
     assert first.stage_closed and first.actors == 2 and first.ties == 0
-    assert programs.get_program(db, program.id).stages[0].closed_on == TODAY
+    assert stored_programs.get_program(db, program.id).stages[0].closed_on == TODAY
     with pytest.raises(DuplicateName):
         snapshots.take_snapshot(
             db, ANA, program.id, "cierre diseño ".strip().title().replace("D", "d")
@@ -470,19 +477,20 @@ def test_snapshot_close_stage_and_compare_with_now(db: Database, program: Progra
     relationships.add_relationship(
         db, ANA, program.id, {"source_id": a, "target_id": b, "tie_type_id": collab}
     )
-    found = snapshots.compare_snapshots(db, program.id, first.id, None)
+    found = read_all(db, program.id).comparison(first.id, None)
     moved = found.moved.set_index("name")
     assert moved.loc["Alcaldía", "quadrant_before"] == "monitor"
     assert moved.loc["Alcaldía", "quadrant_after"] == "manage_closely"
     assert moved.loc["Alcaldía", "salience_after"] == "dominant"
     assert list(found.ties_added["tie_type"]) == ["collaborates"] and found.ties_removed.empty
     second = snapshots.take_snapshot(db, ANA, program.id, "Hoy")
-    again = snapshots.compare_snapshots(db, program.id, second.id, None)
+    again = read_all(db, program.id).comparison(second.id, None)
     assert again.counts()["quadrant_changed"] == 0 and again.ties_added.empty
-    assert next(s.name for s in snapshots.list_snapshots(db, program.id)) == "Hoy"
+    assert next(s.name for s in read_all(db, program.id).snapshots()) == "Hoy"
     snapshots.delete_snapshot(db, ANA, second.id)
-    with pytest.raises(NotFound):
-        snapshots.snapshot_data(db, second.id)
+    assert [s.name for s in read_all(db, program.id).snapshots()] == ["Cierre diseño"]
+    with pytest.raises(ValidationFailed):
+        read_all(db, program.id).frozen(second.id)
 
 
 def test_co_participation_ties(db: Database, program: ProgramInfo) -> None:
@@ -492,8 +500,8 @@ def test_co_participation_ties(db: Database, program: ProgramInfo) -> None:
     )
     activities.record_activity(db, ANA, program.id, workshop(program), [Attendee(a), Attendee(b)])
     activities.record_activity(db, ANA, program.id, workshop(program))
-    ties = activities.co_participation_ties(db, program.id)
+    ties = read_all(db, program.id).table("co_participation")
     assert ties[["source_name", "target_name", "weight"]].values.tolist() == [
         ["Ana AC", "Bosque AC", 2], ["Ana AC", "Cauce AC", 1], ["Bosque AC", "Cauce AC", 1],
     ]  # fmt: skip
-    assert relationships.relationships_frame(db, program.id).empty
+    assert stored_registry.relationships_frame(db, program.id).empty

@@ -9,6 +9,7 @@ from engagement.model import Principal
 from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
 from engagement.storage.models import Actor
+from engagement.storage.queries import registry as stored_registry
 from engagement.values import Confidentiality
 
 ANA = Principal("ana")
@@ -24,7 +25,7 @@ def test_a_restricted_actor_is_stored_as_text_and_read_as_a_member(db: Database)
         read = session.scalar(select(Actor.confidentiality).where(Actor.id == info.id))
     assert raw == "restricted" and type(raw) is str
     assert read is Confidentiality.RESTRICTED
-    assert actors.get_actor(db, info.id).confidentiality == "restricted"
+    assert stored_registry.get_actor(db, info.id).confidentiality == "restricted"
 
 
 def test_a_row_written_as_plain_text_reads_back_as_a_member(db: Database) -> None:
@@ -36,4 +37,4 @@ def test_a_row_written_as_plain_text_reads_back_as_a_member(db: Database) -> Non
             text("UPDATE actor SET confidentiality = 'restricted' WHERE id = :id"),
             {"id": info.id},
         )
-    assert actors.get_actor(db, info.id).confidentiality is Confidentiality.RESTRICTED
+    assert stored_registry.get_actor(db, info.id).confidentiality is Confidentiality.RESTRICTED

@@ -21,9 +21,10 @@ from streamlit.testing.v1 import AppTest
 from engagement.model import Principal
 from engagement.services.access import users
 from engagement.services.exchange import demo
-from engagement.services.registry import actors, programs
+from engagement.services.registry import programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.support.signin import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,7 +66,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Demo:
         for pid in found.values():
             users.set_role(db, OPERATOR, name, pid, role)
     first = {
-        pid: int(actors.actors_frame(db, pid).sort_values("name")["id"].iloc[0])
+        pid: int(stored_registry.actors_frame(db, pid).sort_values("name")["id"].iloc[0])
         for pid in found.values()
     }
     db.dispose()

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import ProgramInfo
-from engagement.services import audit
 from engagement.services.registry import actors
 from engagement.services.tracking import activities
 from engagement.storage.db import Database
+from engagement.storage.queries import activities as stored_activities
+from engagement.storage.queries import audit as stored_audit
 from engagement.tracking import ActivityInput, Attendee, TaskInput
 from tests.pages.conftest import USER
 from tests.pages.tracking_support import metrics, table
@@ -62,7 +63,7 @@ def test_log_a_workshop_with_attendees_and_tasks(
     assert "Actividad guardada: «Taller de co-diseño del parque» con 2 actor(es) presentes." in [
         s.value for s in at.success
     ]
-    saved = activities.activities_frame(app_db, program.id)
+    saved = stored_activities.activities_frame(app_db, program.id)
     assert list(saved["title"]) == ["Taller de co-diseño del parque"]
     assert int(saved.loc[0, "headcount"]) == 45 and int(saved.loc[0, "attendees"]) == 2
     listed = table(at, "Título", "Actores asistentes")
@@ -93,7 +94,7 @@ def test_problems_are_shown_and_nothing_is_saved(
     assert any("Asistentes por género" in e and "(3)" in e for e in errors)
     assert any("Fila 1" in e and "Tarea" in e and "es obligatorio" in e for e in errors)
     assert any("Fila 2" in e and "Tarea" in e and "300" in e for e in errors)
-    assert activities.activities_frame(app_db, program.id).empty
+    assert stored_activities.activities_frame(app_db, program.id).empty
 
 
 def _recorded(db: Database, program: ProgramInfo) -> int:
@@ -132,7 +133,7 @@ def test_detail_tasks_and_edit(
     at.text_input(key="activities.edit.title").set_value("Foro barrial de marzo")
     at.number_input(key="activities.edit.headcount").set_value(33)
     # Someone else saves first: the edit is refused, naming who.
-    other = activities.get_activity(app_db, activity_id)
+    other = stored_activities.get_activity(app_db, activity_id)
     activities.update_activity(
         app_db, USER, activity_id,
         ActivityInput(other.activity_type_id, other.stage_id, "Otro título", other.held_on),
@@ -144,8 +145,10 @@ def test_detail_tasks_and_edit(
     at.selectbox(key="activities.selected").set_value(activity_id).run()
     at.text_input(key="activities.edit.title").set_value("Foro barrial de marzo")
     submit(at, "Guardar")
-    assert activities.get_activity(app_db, activity_id).title == "Foro barrial de marzo"
-    assert audit.audit_log(app_db, program.id, entity="activity").iloc[0]["action"] == "update"
+    assert stored_activities.get_activity(app_db, activity_id).title == "Foro barrial de marzo"
+    assert (
+        stored_audit.audit_log(app_db, program.id, entity="activity").iloc[0]["action"] == "update"
+    )
 
 
 def test_delete_and_restore(
@@ -157,6 +160,6 @@ def test_delete_and_restore(
     at.checkbox(key=f"activities.delete_sure.{activity_id}").check().run()
     submit(at, "Delete")
     assert "Activity deleted: “Foro barrial”." in [s.value for s in at.success]
-    assert activities.activities_frame(app_db, program.id).empty
+    assert stored_activities.activities_frame(app_db, program.id).empty
     at.button(key=f"activities.restore.{activity_id}").click().run()
-    assert len(activities.activities_frame(app_db, program.id)) == 1
+    assert len(stored_activities.activities_frame(app_db, program.id)) == 1

@@ -13,6 +13,7 @@ from engagement.model import AssessmentInput, Principal, ProgramInfo
 from engagement.services.access import users
 from engagement.services.registry import actors, assessments, relationships
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in
 
@@ -128,7 +129,7 @@ def test_add_actor_through_the_form_shows_it_in_the_table(
     # The form is empty again and the new actor's profile is open.
     assert at.text_input(key="actors.add.name").value == ""
     assert at.subheader[0].value == "Cámara de Comercio"
-    stored = actors.actors_frame(app_db, program.id)
+    stored = stored_registry.actors_frame(app_db, program.id)
     assert list(stored["contact_email"]) == ["info@camara.gt"]
 
 
@@ -144,7 +145,7 @@ def test_invalid_email_shows_the_field_message_and_writes_nothing(
     assert "«Correo de contacto»: «radio-at-mail» no es un correo electrónico válido." in errors
     assert any("«Sitio web»" in e and "no es una dirección web válida" in e for e in errors)
     assert "Hay 2 problema(s); no se guardó nada." in errors
-    assert actors.actors_frame(app_db, program.id).empty
+    assert stored_registry.actors_frame(app_db, program.id).empty
     # What the user typed is still there to correct.
     assert at.text_input(key="actors.add.name").value == "Radio Comunitaria"
 
@@ -155,7 +156,7 @@ def test_missing_name_is_named(
     at = _open(open_page, program)
     at.button(key="actors.add.submit").click().run()
     assert "«Nombre»: es obligatorio." in _texts(at, "error")
-    assert actors.actors_frame(app_db, program.id).empty
+    assert stored_registry.actors_frame(app_db, program.id).empty
 
 
 def test_duplicate_name_ignoring_case_and_accents_is_refused(
@@ -170,7 +171,7 @@ def test_duplicate_name_ignoring_case_and_accents_is_refused(
     assert any(
         "Ya existe un actor llamado «Municipalidad de Antigua»" in e for e in _texts(at, "error")
     )
-    assert len(actors.actors_frame(app_db, program.id)) == 3
+    assert len(stored_registry.actors_frame(app_db, program.id)) == 3
 
 
 def test_search_and_filters_narrow_the_table(
@@ -240,14 +241,14 @@ def test_edit_form_saves_and_names_bad_fields(
     at.text_input(key="actors.edit.contact_phone").set_value("llamar al rector")
     at.button(key="actors.edit.submit").click().run()
     assert any("«Teléfono de contacto»" in e for e in _texts(at, "error"))
-    assert actors.get_actor(app_db, registry["uni"]).contact_phone == ""
+    assert stored_registry.get_actor(app_db, registry["uni"]).contact_phone == ""
     at.text_input(key="actors.edit.contact_phone").set_value("+502 2222 3333")
     at.text_input(key="actors.edit.name").set_value("Universidad del Valle de Guatemala")
     at.button(key="actors.edit.submit").click().run()
     assert "Se guardaron los cambios de «Universidad del Valle de Guatemala»." in _texts(
         at, "success"
     )
-    saved = actors.get_actor(app_db, registry["uni"])
+    saved = stored_registry.get_actor(app_db, registry["uni"])
     assert (saved.name, saved.contact_phone) == (
         "Universidad del Valle de Guatemala",
         "+502 2222 3333",
@@ -267,7 +268,9 @@ def test_edit_form_refuses_a_stale_save_and_reloads(
     at.button(key="actors.edit.submit").click().run()
     stale = [e for e in _texts(at, "error") if e.startswith("No se guardó: marta modificó")]
     assert stale and "«Universidad del Valle»" in stale[0]
-    assert actors.get_actor(app_db, registry["uni"]).description.startswith("Investigación")
+    assert stored_registry.get_actor(app_db, registry["uni"]).description.startswith(
+        "Investigación"
+    )
     at.button(key="actors.edit.reload").click().run()
     assert at.text_input(key="actors.edit.territory").value == "Zona 10"
     assert not _texts(at, "error")
@@ -309,11 +312,16 @@ def test_quick_edit_shows_the_diff_then_saves(
     assert "Sector: Academia → Sector privado" in diff
     assert "Territorio" not in diff
     # Nothing is written before the confirmation.
-    assert actors.get_actor(app_db, registry["assoc"]).name == "Asociación de Vecinos San Felipe"
+    assert (
+        stored_registry.get_actor(app_db, registry["assoc"]).name
+        == "Asociación de Vecinos San Felipe"
+    )
     at.button(key="actors.quick_save").click().run()
     assert "Se guardaron los cambios de 2 actor(es)." in _texts(at, "success")
-    assert actors.get_actor(app_db, registry["assoc"]).tags == ("aldeas", "agua", "riego")
-    assert actors.get_actor(app_db, registry["uni"]).sector_id == _sector(program, "private_sector")
+    assert stored_registry.get_actor(app_db, registry["assoc"]).tags == ("aldeas", "agua", "riego")
+    assert stored_registry.get_actor(app_db, registry["uni"]).sector_id == _sector(
+        program, "private_sector"
+    )
     assert not any(m.startswith("**Cambios por guardar") for m in _texts(at, "markdown"))
 
 
@@ -330,7 +338,7 @@ def test_quick_edit_with_a_bad_value_names_row_and_field_and_writes_nothing(
     at.button(key="actors.quick_save").click().run()
     error = next(e for e in _texts(at, "error") if e.startswith("Hay 1 problema"))
     assert "Fila 3 (Universidad del Valle)" in error and "«Sitio web»" in error
-    assert actors.get_actor(app_db, registry["assoc"]).territory == "Aldea San Felipe"
+    assert stored_registry.get_actor(app_db, registry["assoc"]).territory == "Aldea San Felipe"
 
 
 def test_quick_edit_over_a_newer_change_is_refused_with_who_and_when(
@@ -344,7 +352,7 @@ def test_quick_edit_over_a_newer_change_is_refused_with_who_and_when(
     at.button(key="actors.quick_save").click().run()
     stale = next(e for e in _texts(at, "error") if e.startswith("No se guardó"))
     assert "marta modificó este actor («Municipalidad de Antigua»)" in stale
-    assert actors.get_actor(app_db, registry["muni"]).territory == "Casco urbano"
+    assert stored_registry.get_actor(app_db, registry["muni"]).territory == "Casco urbano"
     at.button(key="actors.quick_reload").click().run()
     assert not any(m.startswith("**Cambios por guardar") for m in _texts(at, "markdown"))
     editor = at.data_editor[0].value
@@ -378,7 +386,7 @@ def test_delete_with_confirmation_and_restore(
     assert "Municipalidad de Antigua" in _names(at)
     # History and ties come back with it.
     assert [t.label for t in at.tabs] == ["Historial de evaluaciones (2)", "Vínculos (1)"]
-    assert len(assessments.assessments_frame(app_db, program.id, registry["muni"])) == 2
+    assert len(stored_registry.assessments_frame(app_db, program.id, registry["muni"])) == 2
 
 
 def test_restore_refuses_a_name_taken_meanwhile(
@@ -488,7 +496,7 @@ def test_a_facilitator_adds_and_edits_without_touching_hidden_contact_data(
     assert not [t for t in at.text_input if t.key == "actors.add.contact_email"]
     at.text_input(key="actors.add.name").set_value("Mercado La Terminal")
     at.button(key="actors.add.submit").click().run()
-    new_id = int(actors.actors_frame(app_db, program.id).set_index("name").loc[
+    new_id = int(stored_registry.actors_frame(app_db, program.id).set_index("name").loc[
         "Mercado La Terminal", "id"
     ])  # fmt: skip
     # While the facilitator has it open, a lead records the contact email.
@@ -499,7 +507,7 @@ def test_a_facilitator_adds_and_edits_without_touching_hidden_contact_data(
     at.button(key="actors.edit.reload").click().run()
     at.text_area(key="actors.edit.description").set_value("Mercado mayorista")
     at.button(key="actors.edit.submit").click().run()
-    saved = actors.get_actor(app_db, new_id)
+    saved = stored_registry.get_actor(app_db, new_id)
     assert (saved.description, saved.contact_email) == ("Mercado mayorista", "admin@terminal.gt")
     # Someone else's actor: no edit form is offered (the service would refuse it).
     at = _choose(at, registry["uni"])

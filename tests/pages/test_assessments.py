@@ -16,6 +16,7 @@ from engagement.services.access import users
 from engagement.services.registry import actors, assessments
 from engagement.services.tracking import snapshots
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in
 
@@ -85,7 +86,7 @@ def open_with(open_page: Callable[..., AppTest], program: ProgramInfo, ids: list
 
 
 def history(app_db: Database, program: ProgramInfo) -> pd.DataFrame:
-    return assessments.assessments_frame(app_db, program.id)
+    return stored_registry.assessments_frame(app_db, program.id)
 
 
 def test_grid_is_prefilled_with_each_actors_latest_scores(

@@ -15,6 +15,7 @@ from engagement.storage.db import Database
 from engagement.tracking import CommitmentInput, EvidenceInput, InputInput, MilestoneInput
 from tests.pages.conftest import USER
 from tests.pages.tracking_support import metrics, table
+from tests.support.reads import read_all
 
 TODAY = dt.date.today()
 
@@ -51,7 +52,7 @@ def test_waiting_inputs_oldest_first_and_answer_one(
     click(at, "Guardar respuesta")
     assert "Respuesta guardada." in [s.value for s in at.success]
     assert list(table(at, "Días esperando")["Aporte"]) == ["Horario nocturno"]
-    answered = inputs.inputs_frame(app_db, program.id).set_index("text")
+    answered = read_all(app_db, program.id).table("inputs").set_index("text")
     assert answered.loc["Más bancas", "answered"]
 
 
@@ -66,7 +67,7 @@ def test_record_an_input(
     at.text_input(key="inputs.add.topic").input("Safety")
     click(at, "Record input")
     assert "Input recorded." in [s.value for s in at.success]
-    assert list(inputs.inputs_frame(app_db, program.id)["topic"]) == ["Safety"]
+    assert list(read_all(app_db, program.id).table("inputs")["topic"]) == ["Safety"]
     assert list(table(at, "Days waiting")["Input"]) == ["Lighting on the park path"]
 
 
@@ -95,7 +96,7 @@ def test_add_a_commitment_with_milestones(
     assert "vencido" in listed.loc[0, "Alertas"]
     assert metrics(at)["Avance (%)"] == "65 %"
     assert any("La fecha límite pasó" in e.value for e in at.error)
-    saved = commitments.commitments_frame(app_db, program.id)
+    saved = read_all(app_db, program.id).table("commitments")
     assert saved.loc[0, "milestones"] == 2 and saved.loc[0, "status"] == "in_progress"
 
 
@@ -116,7 +117,7 @@ def test_edit_commitment_and_evidence(
         "deleted_rows": [],
     }
     next(b for b in at.button if b.label == "Guardar" and "edit" in str(b.form_id)).click().run()
-    saved = commitments.get_commitment(app_db, info.id)
+    saved = read_all(app_db, program.id).commitment(info.id)
     assert saved.status == "done" and saved.progress == 100
     assert saved.milestones[0].id == info.milestones[0].id
     links = table(at, "Enlace")

@@ -12,11 +12,12 @@ from engagement.model import Principal, ProgramInfo
 from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.services.registry import actors
-from engagement.services.tracking import inputs
 from engagement.storage.db import Database
 from engagement.storage.models import Input
+from engagement.storage.queries import registry as stored_registry
 from tests.pages.test_import_export import frame_with, open_with_files, texts
 from tests.support.decidim_zips import HOST, decidim_zip, meeting, proposal, result
+from tests.support.reads import read_all
 
 NAME = f"{HOST}-open-data.zip"
 LOCAL = Principal("local")
@@ -50,7 +51,7 @@ def test_preview_asks_for_organisations_and_states_then_imports_on_confirmation(
     assert any("America/Guatemala" in i for i in texts(at, "info"))
     [apply] = [b for b in at.button if b.key == "decidim.apply"]
     assert apply.disabled
-    assert inputs.inputs_frame(app_db, program.id).empty
+    assert read_all(app_db, program.id).table("inputs").empty
     at.checkbox(key="decidim.create_missing").check().run()
     at.selectbox(key="decidim.state.en_consulta_vecinal").set_value("under_review").run()
     [apply] = [b for b in at.button if b.key == "decidim.apply"]
@@ -58,9 +59,9 @@ def test_preview_asks_for_organisations_and_states_then_imports_on_confirmation(
     apply.click().run()
     assert not at.exception
     assert any("Importación de Decidim aplicada: " in s for s in texts(at, "success"))
-    received = inputs.inputs_frame(app_db, program.id)
+    received = read_all(app_db, program.id).table("inputs")
     assert sorted(received["response"]) == ["accepted", "under_review"]
-    assert "Cámara de Comercio" in set(actors.actors_frame(app_db, program.id)["name"])
+    assert "Cámara de Comercio" in set(stored_registry.actors_frame(app_db, program.id)["name"])
 
 
 def test_conflicts_with_edits_in_tejido_are_shown_and_html_is_never_rendered(

@@ -14,8 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
 from engagement.services.exchange import exports, imports
-from engagement.services.registry import actors, relationships
+from engagement.services.view import program_view
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from engagement.ui.data import export_widgets, import_widgets
 from tests.pages.conftest import USER
 from tests.support.kumu import ELEMENTS, csv_bytes, kumu_workbook
@@ -49,7 +50,7 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
 
 
 def live_names(db: Database, program_id: int) -> list[str]:
-    return sorted(actors.actors_frame(db, program_id)["name"])
+    return sorted(stored_registry.actors_frame(db, program_id)["name"])
 
 
 def test_without_a_program_the_page_says_how_to_start(open_page: Callable[..., AppTest]) -> None:
@@ -82,7 +83,7 @@ def test_kumu_preview_counts_and_added_list_entries_before_anything_is_written(
     assert not at.error
     # A preview writes nothing.
     assert live_names(app_db, program.id) == []
-    assert imports.list_imports(app_db, OPERATOR, program.id) == []
+    assert imports.list_imports(program_view(app_db, OPERATOR, program.id)) == []
 
 
 def test_import_writes_everything_then_lists_it_and_undo_takes_it_back(
@@ -96,7 +97,7 @@ def test_import_writes_everything_then_lists_it_and_undo_takes_it_back(
         "Vínculos: 5 nuevo(s), 0 actualizado(s), 0 sin cambios"
     ]
     assert live_names(app_db, program.id) == sorted(row[0] for row in ELEMENTS)
-    assert len(relationships.relationships_frame(app_db, program.id)) == 5
+    assert len(stored_registry.relationships_frame(app_db, program.id)) == 5
     # The files are forgotten: no second preview, no second import by accident.
     assert import_widgets.UPLOADS not in at.session_state
     assert not [b for b in at.button if b.key == "import_page.apply"]
@@ -104,7 +105,7 @@ def test_import_writes_everything_then_lists_it_and_undo_takes_it_back(
     assert "**mapa-kumu.xlsx**" in history and "mapa de Kumu XLSX" in history
     assert "Agregó a las listas: Radio local, Amplifica" in texts(at, "caption")
 
-    (batch,) = imports.list_imports(app_db, OPERATOR, program.id)
+    (batch,) = imports.list_imports(program_view(app_db, OPERATOR, program.id))
     at.button(key=f"import_page.undo.{batch.id}").click().run()
     assert any("¿Deshacer la importación de «mapa-kumu.xlsx»" in w for w in texts(at, "warning"))
     assert live_names(app_db, program.id) != []  # nothing happens before confirming

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from engagement.model import AssessmentInput, Principal, ProgramInfo
 from engagement.services.registry import actors, assessments, relationships
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from engagement.ui.coalition import analysis_tables, network_views
 from tests.pages.conftest import ROOT, USER
 
@@ -339,7 +340,7 @@ def attended(app_db: Database, program: ProgramInfo, coalition: dict[str, int]) 
 
 
 def _relationship_count(app_db: Database, program: ProgramInfo) -> int:
-    return len(relationships.relationships_frame(app_db, program.id))
+    return len(stored_registry.relationships_frame(app_db, program.id))
 
 
 def test_the_co_participation_layer_is_off_until_turned_on(

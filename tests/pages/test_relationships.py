@@ -13,6 +13,7 @@ from engagement.model import Principal, ProgramInfo
 from engagement.services.access import users
 from engagement.services.registry import actors, relationships
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in
 
@@ -113,7 +114,7 @@ def test_add_a_tie_through_the_form(
     assert _rows(table) == [("Alcaldía", "Colabora con", "Red Ciudadana")]
     assert list(table["direction"]) == ["↔"]  # collaboration is undirected by default
     assert list(table["strength"]) == ["3 · fuerte"]
-    stored = relationships.relationships_frame(app_db, program.id)
+    stored = stored_registry.relationships_frame(app_db, program.id)
     assert list(stored["source_info"]) == ["Acta de reunión"]
     assert list(stored["valid_from"]) == [dt.date(2024, 3, 1)]
     # The form is empty again and the new tie is open for review.
@@ -138,7 +139,7 @@ def test_self_tie_is_refused_with_a_clear_message(
         "Un vínculo une a dos actores distintos: «Alcaldía» no puede vincularse consigo mismo."
         in _texts(at, "error")
     )
-    assert relationships.relationships_frame(app_db, program.id).empty
+    assert stored_registry.relationships_frame(app_db, program.id).empty
 
 
 def test_missing_fields_are_named_and_nothing_is_written(
@@ -155,7 +156,7 @@ def test_missing_fields_are_named_and_nothing_is_written(
     errors = _texts(at, "error")
     assert "«Destino»: es obligatorio." in errors
     assert "«Tipo de vínculo»: es obligatorio." in errors
-    assert relationships.relationships_frame(app_db, program.id).empty
+    assert stored_registry.relationships_frame(app_db, program.id).empty
 
 
 def test_dates_in_the_wrong_order_are_named(
@@ -174,7 +175,7 @@ def test_dates_in_the_wrong_order_are_named(
     at.date_input(key="relationships.add.valid_to").set_value(dt.date(2024, 1, 1))
     at.button(key="relationships.add.submit").click().run()
     assert "«Válido hasta»: es anterior a la fecha de inicio." in _texts(at, "error")
-    assert relationships.relationships_frame(app_db, program.id).empty
+    assert stored_registry.relationships_frame(app_db, program.id).empty
 
 
 def test_exact_duplicate_is_refused(
@@ -194,7 +195,7 @@ def test_exact_duplicate_is_refused(
     assert "Ya existe un vínculo de ese tipo entre «Alcaldía» y «Red Ciudadana»." in _texts(
         at, "error"
     )
-    assert len(relationships.relationships_frame(app_db, program.id)) == 3
+    assert len(stored_registry.relationships_frame(app_db, program.id)) == 3
 
 
 def test_an_actor_deleted_meanwhile_is_named(
@@ -215,7 +216,7 @@ def test_an_actor_deleted_meanwhile_is_named(
         "No se encontró el actor «Prensa Libre» (puede haber sido eliminado)." in e
         for e in _texts(at, "error")
     )
-    assert relationships.relationships_frame(app_db, program.id).empty
+    assert stored_registry.relationships_frame(app_db, program.id).empty
 
 
 def test_filters_narrow_the_table(
@@ -262,7 +263,7 @@ def test_edit_a_tie_and_a_stale_edit_is_refused(
     at.text_area(key="relationships.edit.note").set_value("Fondos reducidos en 2024")
     at.button(key="relationships.edit.submit").click().run()
     assert "Se guardaron los cambios del vínculo." in _texts(at, "success")
-    stored = relationships.relationships_frame(app_db, program.id).set_index("id")
+    stored = stored_registry.relationships_frame(app_db, program.id).set_index("id")
     assert stored.loc[ties["funds"], "strength"] == 1
     assert stored.loc[ties["funds"], "note"] == "Fondos reducidos en 2024"
 
@@ -288,7 +289,7 @@ def test_edit_into_a_self_tie_is_refused(
     at.selectbox(key="relationships.edit.target_id").set_value(cast["Alcaldía"])
     at.button(key="relationships.edit.submit").click().run()
     assert any("no puede vincularse consigo mismo" in e for e in _texts(at, "error"))
-    stored = relationships.relationships_frame(app_db, program.id).set_index("id")
+    stored = stored_registry.relationships_frame(app_db, program.id).set_index("id")
     assert stored.loc[ties["funds"], "target"] == "Red Ciudadana"
 
 

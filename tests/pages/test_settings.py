@@ -13,6 +13,7 @@ from engagement.model import Principal, ProgramInfo
 from engagement.services.access import users
 from engagement.services.registry import actors, programs
 from engagement.storage.db import Database
+from engagement.storage.queries import programs as stored_programs
 from tests.pages.conftest import ROOT, USER
 from tests.support.signin import sign_in
 
@@ -88,7 +89,7 @@ def test_edit_the_program_and_its_settings(
 
     assert at.success[0].value == "Cambios guardados."
     assert "Datos ilustrativos" in at.info[0].value  # the flag shows on the page
-    saved = programs.get_program(app_db, program.id)
+    saved = stored_programs.get_program(app_db, program.id)
     assert (saved.description, saved.stale_days, saved.illustrative) == (
         "Co-creación del plan local",
         30,
@@ -109,7 +110,7 @@ def test_threshold_out_of_range_names_the_field_and_changes_nothing(
         in messages(at)
     )
     assert at.number_input(key="settings.program.power_threshold").value == 9  # kept to fix
-    saved = programs.get_program(app_db, program.id)
+    saved = stored_programs.get_program(app_db, program.id)
     assert (saved.power_threshold, saved.country) == (3, "Guatemala")
 
 
@@ -129,7 +130,7 @@ def test_saving_over_a_newer_edit_is_refused_and_can_reload(
 
     stale = [m for m in messages(at) if m.startswith("No se guardó: ana modificó este programa")]
     assert stale and "«Impulso Local»" in stale[0]
-    assert programs.get_program(app_db, program.id).description == ""
+    assert stored_programs.get_program(app_db, program.id).description == ""
     at.button(key="settings.program.reload").click().run()
     assert at.text_input(key="settings.program.municipality").value == "La Antigua Guatemala"
     assert at.text_area(key="settings.program.description").value == ""
@@ -153,7 +154,9 @@ def test_rename_a_sector_in_both_languages_with_other_names(
     row = table[table["Nombre en español"] == "Medios y radios comunitarias"].iloc[0]
     assert row["Nombre en inglés"] == "Media and community radio"
     assert row["Otros nombres"] == "Radio | Prensa"
-    saved = next(s for s in programs.get_program(app_db, program.id).sectors if s.id == media.id)
+    saved = next(
+        s for s in stored_programs.get_program(app_db, program.id).sectors if s.id == media.id
+    )
     assert saved.aliases == ("Radio", "Prensa")
 
 
@@ -184,7 +187,7 @@ def test_reorder_stages(
     assert "Orden actualizado." in [s.value for s in at.success]
     expected = ["Diseño", "Acompañamiento a la implementación", "Co-diseño"]
     assert overview(at, 2)["Nombre en español"].tolist() == expected
-    assert [s.label_es for s in programs.get_program(app_db, program.id).stages] == expected
+    assert [s.label_es for s in stored_programs.get_program(app_db, program.id).stages] == expected
     assert overview(at, 2)["Cerrada el"].tolist() == ["", "", ""]
     assert at.selectbox(key="settings.stage.chosen").value == last.id  # still chosen
 
@@ -204,7 +207,7 @@ def test_removing_a_sector_in_use_is_refused_with_a_clear_message(
         " el nombre."
     ]
     assert "Academia" in overview(at, 3)["Nombre en español"].tolist()
-    assert any(s.id == academia.id for s in programs.get_program(app_db, program.id).sectors)
+    assert any(s.id == academia.id for s in stored_programs.get_program(app_db, program.id).sectors)
     # Choosing another entry leaves the refusal behind.
     at.selectbox(key="settings.sector.chosen").set_value(program.sectors[0].id).run()
     assert messages(at) == []
@@ -219,7 +222,7 @@ def test_removing_an_unused_sector(
     at.button(key="settings.sector.order.remove").click().run()
     assert "Se quitó «Medios de comunicación»." in [s.value for s in at.success]
     assert "Medios de comunicación" not in overview(at, 3)["Nombre en español"].tolist()
-    assert all(s.id != media.id for s in programs.get_program(app_db, program.id).sectors)
+    assert all(s.id != media.id for s in stored_programs.get_program(app_db, program.id).sectors)
 
 
 def test_add_a_negative_tie_type_in_english(
@@ -235,7 +238,7 @@ def test_add_a_negative_tie_type_in_english(
     table = overview(at, 4)
     assert table.iloc[-1]["Spanish name"] == "Compite con"
     assert table.iloc[-1]["Negative tie (conflict)"] == "Yes"
-    added = programs.get_program(app_db, program.id).tie_types[-1]
+    added = stored_programs.get_program(app_db, program.id).tie_types[-1]
     assert (added.label_en, added.negative, added.directed) == ("Competes with", True, True)
     assert at.selectbox(key="settings.tie_type.chosen").value == added.id  # ready to edit
 

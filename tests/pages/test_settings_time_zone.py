@@ -7,8 +7,8 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import ProgramInfo
-from engagement.services.registry import programs
 from engagement.storage.db import Database
+from engagement.storage.queries import programs as stored_programs
 
 PAGE = "app_pages/settings.py"
 
@@ -22,8 +22,8 @@ def test_a_wrong_time_zone_is_named_and_a_right_one_saved(
     at.button(key="settings.program.submit").click().run()
     errors = [str(e.value) for e in at.error]
     assert any("«Mars/Olympus» no es un nombre de zona horaria" in e for e in errors), errors
-    assert programs.get_program(app_db, program.id).time_zone == "America/Guatemala"
+    assert stored_programs.get_program(app_db, program.id).time_zone == "America/Guatemala"
     at.text_input(key="settings.program.time_zone").set_value("America/Bogota")
     at.button(key="settings.program.submit").click().run()
     assert not at.exception
-    assert programs.get_program(app_db, program.id).time_zone == "America/Bogota"
+    assert stored_programs.get_program(app_db, program.id).time_zone == "America/Bogota"

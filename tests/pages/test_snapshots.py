@@ -8,11 +8,12 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import AssessmentInput, ProgramInfo
-from engagement.services.registry import actors, assessments, programs
-from engagement.services.tracking import snapshots
+from engagement.services.registry import actors, assessments
 from engagement.storage.db import Database
+from engagement.storage.queries import programs as stored_programs
 from tests.pages.conftest import USER
 from tests.pages.tracking_support import metrics, table
+from tests.support.reads import read_all
 
 TODAY = dt.date.today()
 
@@ -60,14 +61,14 @@ def test_close_a_stage_takes_a_snapshot(
     at = open_page("app_pages/snapshots.py", lang="en", program_id=program.id)
     at.selectbox(key="snapshots.close.stage_id").set_value(program.stages[0].id)
     click(at, "Close stage")
-    found = snapshots.list_snapshots(app_db, program.id)
+    found = read_all(app_db, program.id).snapshots()
     assert len(found) == 1 and found[0].stage_closed
     assert found[0].name == f"Design closed ({TODAY:%d/%m/%Y})"
-    assert programs.get_program(app_db, program.id).stages[0].closed_on == TODAY
+    assert stored_programs.get_program(app_db, program.id).stages[0].closed_on == TODAY
     assert any("closed; snapshot" in s.value for s in at.success)
     assert list(table(at, "Stage closed")["Stage closed"]) == ["Design"]
     # The name already carries the day: the comparison list does not repeat it.
     assert at.selectbox(key="snapshots.before").options == [f"Design closed ({TODAY:%d/%m/%Y})"]
     at.checkbox(key="snapshots.delete_sure").check().run()
     at.button(key="snapshots.delete").click().run()
-    assert snapshots.list_snapshots(app_db, program.id) == []
+    assert read_all(app_db, program.id).snapshots() == []

@@ -11,6 +11,7 @@ from engagement.model import Principal, ProgramInfo
 from engagement.services.access import users
 from engagement.services.registry import actors
 from engagement.storage.db import Database
+from engagement.storage.queries import registry as stored_registry
 from tests.support.signin import sign_in
 
 CLI = Principal("cli")
@@ -91,7 +92,7 @@ def test_person_data_erasure_needs_confirmation(
     assert at.button(key="team.erase").disabled
     at.checkbox(key="team.erase_sure").check().run()
     at.button(key="team.erase").click().run()
-    assert actors.get_actor(app_db, rosa.id).contact_phone == ""
+    assert stored_registry.get_actor(app_db, rosa.id).contact_phone == ""
     assert at.success[0].value == "Datos personales borrados."
 
 

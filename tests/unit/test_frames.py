@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import doctest
 
-from engagement.analysis import frames
-from engagement.analysis.frames import frame_of
+from engagement.storage.queries import frames
+from engagement.storage.queries.frames import frame_of
 
 
 def test_docstring_examples_run() -> None:

@@ -11,7 +11,7 @@ import pytest
 from engagement.analysis import profiles
 from engagement.frameworks import EngagementLevel, Quadrant, SalienceClass
 from engagement.i18n import catalog
-from engagement.services.registry.relationships import REL_COLUMNS
+from engagement.storage.queries.registry import REL_COLUMNS
 from tests.unit.grid_frames import actor, frame
 
 TODAY = dt.date(2024, 10, 1)

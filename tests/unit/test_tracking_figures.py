@@ -14,7 +14,7 @@ import pytest
 from engagement.analysis.coparticipation import co_participation
 from engagement.analysis.movement import compare_frozen
 from engagement.model import ProgramInfo, Term
-from engagement.services.tracking import activities, commitments, inputs
+from engagement.services.tracking import commitments, inputs
 from engagement.services.tracking.changes import category_of
 from engagement.services.tracking.commitments import progress_of
 from engagement.services.tracking.dashboard import (
@@ -32,6 +32,7 @@ from engagement.services.tracking.ogp import (
     responses_item,
 )
 from engagement.services.tracking.tasks import is_overdue
+from engagement.storage.queries import activities as stored_activities
 from engagement.tracking import Evidence
 from engagement.ui.editor_state import edited_rows
 
@@ -62,7 +63,7 @@ def acts(*rows: dict[str, Any]) -> pd.DataFrame:
         "version": 1,
     }
     records = [base | {"id": i} | r for i, r in enumerate(rows, start=1)]
-    return pd.DataFrame(records, columns=activities.ACTIVITY_COLUMNS)
+    return pd.DataFrame(records, columns=stored_activities.ACTIVITY_COLUMNS)
 
 
 def present(*rows: tuple[int, int, int, D]) -> pd.DataFrame:
@@ -80,7 +81,7 @@ def present(*rows: tuple[int, int, int, D]) -> pd.DataFrame:
         }
         for a, p, s, d in rows
     ]
-    return pd.DataFrame(records, columns=activities.ATTENDANCE_COLUMNS)
+    return pd.DataFrame(records, columns=stored_activities.ATTENDANCE_COLUMNS)
 
 
 def received(*rows: tuple[int | None, bool]) -> pd.DataFrame:

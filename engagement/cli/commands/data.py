@@ -20,6 +20,7 @@ from engagement.services.coalition import maps
 from engagement.services.exchange import backup, decidim_export, exports, imports
 from engagement.services.exchange.import_plan import ENTITIES
 from engagement.services.registry import programs
+from engagement.services.view import program_view
 
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
@@ -205,7 +206,7 @@ def export_program(args: argparse.Namespace, ctx: Context) -> int:
 def list_imports(args: argparse.Namespace, ctx: Context) -> int:
     db = ctx.db()
     program = programs.find_program(db, args.program)
-    found = imports.list_imports(db, ctx.user, program.id)
+    found = imports.list_imports(program_view(db, ctx.user, program.id))
     if not found:
         ctx.say("io.cli.no_imports")
     for record in found:

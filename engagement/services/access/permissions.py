@@ -21,6 +21,7 @@ from engagement.errors import NotAMember, PermissionDenied
 from engagement.model import Principal
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry
+from engagement.storage.queries.audit import creator
 from engagement.values import Role
 
 
@@ -117,19 +118,6 @@ def require_owned(
     if by.role_in(program_id) == Role.FACILITATOR:
         created_by = creator(session, entity, entity_id)
     require(by, program_id, action, created_by)
-
-
-def creator(session: Session, entity: str, entity_id: int) -> str | None:
-    """Who created a record, from its first audit entry (facilitators edit their own)."""
-    return session.scalar(
-        select(AuditEntry.username)
-        .where(
-            AuditEntry.entity == entity,
-            AuditEntry.entity_id == entity_id,
-            AuditEntry.action == "create",
-        )
-        .limit(1)
-    )
 
 
 def require_activity_edit(

@@ -10,7 +10,9 @@ the token. Neither the code nor the token is ever stored in clear.
 A session is refused once it is revoked (sign-out, password change, deactivation), idle
 for longer than the idle timeout, past its absolute expiry, or when its user is inactive.
 Roles are read from the database on every check, so removing a user's role in a program
-takes effect at their next action.
+takes effect at their next action. The check is one statement, which also lists the
+programs the user may open with their data stamps: a page rerun on unchanged data needs
+no other.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from engagement.model import Principal
+from engagement.services.access.directory import ProgramEntry, account_of, with_programs
 from engagement.services.access.session_records import revoke_all
-from engagement.services.access.users import get_user, principal
+from engagement.services.access.users import get_user
 from engagement.storage.access_models import UserAccount, UserSession
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
@@ -77,6 +80,8 @@ class Resolved:
     must_change_password: bool
     #: True while the browser has not yet exchanged the hand-over code.
     handoff_pending: bool
+    #: The programs the user may open, by name, each with its data stamp.
+    programs: tuple[ProgramEntry, ...] = ()
 
 
 def token_hash(token: str) -> str:
@@ -133,30 +138,33 @@ def resolve(
 ) -> Resolved | None:
     """The user of a session (by its server-side id or by the cookie's token), or ``None``.
 
+    One statement reads the session, its account with its roles, and the programs the
+    account may open with their data stamps (:mod:`engagement.services.access.directory`).
     An idle or expired session is revoked on the way, so it can never come back.
     """
     now = now or utcnow()
     if session_id is None and not token:
         return None
-    query = select(
-        UserSession.id,
-        UserSession.revoked_at,
-        UserSession.expires_at,
-        UserSession.last_seen_at,
-        UserSession.token_hash,
-        UserAccount.username,
-        UserAccount.active,
-    ).join(UserAccount, UserAccount.id == UserSession.user_id)
+    query = with_programs(
+        select(
+            UserSession.id,
+            UserSession.revoked_at,
+            UserSession.expires_at,
+            UserSession.last_seen_at,
+            UserSession.token_hash,
+        ).join(UserAccount, UserAccount.id == UserSession.user_id)
+    )
     if session_id is not None:
         query = query.where(UserSession.id == session_id)
     else:
         query = query.where(UserSession.token_hash == token_hash(token or ""))
-    with db.reading() as session:
-        found = session.execute(query).first()
-    if found is None:
+    with db.one_statement() as session:
+        rows = session.execute(query).all()
+    if not rows:
         return None
-    sid, revoked_at, expires_at, last_seen_at, hashed, username, active = found
-    if revoked_at is not None or not active:
+    sid, revoked_at, expires_at, last_seen_at, hashed = rows[0][:5]
+    account = account_of(rows)
+    if revoked_at is not None or not account.active:
         return None
     reason = _lapsed(now, expires_at, last_seen_at, idle_minutes)
     if reason:
@@ -164,8 +172,9 @@ def resolve(
         return None
     if (now - last_seen_at).total_seconds() >= TOUCH_SECONDS:
         _touch(db, sid, now)
-    info = get_user(db, username)
-    return Resolved(sid, principal(info), info.must_change_password, hashed is None)
+    return Resolved(
+        sid, account.principal, account.must_change_password, hashed is None, account.programs
+    )
 
 
 def _lapsed(

@@ -45,14 +45,21 @@ EXPORT_MAX_NODES = 5000
 DEFAULT_STYLE = MapStyle()
 
 
-def layout_revision(db: Database, program_id: int) -> int:
-    """Grows with every stored change of positions (cheap: one small query)."""
-    with db.reading() as session:
-        value = session.scalar(select(MapLayout.revision).where(MapLayout.program_id == program_id))
-        return int(value or 0)
+def view_layout(view: ProgramView) -> StoredLayout:
+    """The map's stored positions of the actors ``view``'s reader may see: read with the
+    program when current, else computed and stored first (once per change of the graph)."""
+    stored = view.stored_layout() or cached(
+        view_key(view, "layout"), lambda: _map_layout(view.db, view.program_id)
+    )
+    seen = view.names()
+    return StoredLayout(
+        positions={a: p for a, p in stored.positions.items() if a in seen},
+        pinned=frozenset(a for a in stored.pinned if a in seen),
+        revision=stored.revision,
+    )
 
 
-def map_layout(db: Database, program_id: int) -> StoredLayout:
+def _map_layout(db: Database, program_id: int) -> StoredLayout:
     """The program's positions, computed and stored first if the graph changed."""
     ids, pairs = _graph(db, program_id)
     fingerprint = graph_fingerprint(ids, pairs)
@@ -273,10 +280,7 @@ def view_key(view: ProgramView, what: str, *filters: Hashable) -> tuple[Hashable
 
 def _view_map(view: ProgramView, filters: MapFilters, style: MapStyle) -> MapView:
     found = view.coalition(on_date=filters.on_date)
-    # Read with the program when it is current; else computed and stored (or re-read).
-    stored = view.stored_layout() or cached(
-        view_key(view, "layout"), lambda: map_layout(view.db, view.program_id)
-    )
+    stored = view_layout(view)
     measures = view.measures(on_date=filters.on_date)
     notes = view.frame("ties")[["id", "note"]]
     descriptions = view.frame("actors")[["id", "description"]]

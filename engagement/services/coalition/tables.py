@@ -1,6 +1,7 @@
 """The coalition as analysis inputs: actors with their current assessment, and live ties.
 
-These two frames are the contract between storage and engagement.analysis.
+These two frames are the contract between the read layer and engagement.analysis
+(:meth:`engagement.services.view.ProgramView.coalition_actors` and ``coalition_ties``).
 """
 
 from __future__ import annotations
@@ -8,9 +9,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-
-from engagement.services.registry import actors, assessments, relationships
-from engagement.storage.db import Database
 
 ASSESSMENT_COLUMNS = [
     "power",
@@ -38,21 +36,6 @@ TIE_COLUMNS = [
 ]  # fmt: skip
 
 
-def coalition_actors(
-    db: Database, program_id: int, *, stage_id: int | None = None, as_of: dt.date | None = None
-) -> pd.DataFrame:
-    """Live actors with their latest assessment (or latest within a stage / up to a date).
-
-    Actors never assessed have empty (NA) scores.
-    """
-    return coalition_actors_from(
-        actors.actors_frame(db, program_id),
-        assessments.assessments_frame(db, program_id),
-        stage_id=stage_id,
-        as_of=as_of,
-    )
-
-
 def coalition_actors_from(
     registry: pd.DataFrame,
     history: pd.DataFrame,
@@ -60,7 +43,9 @@ def coalition_actors_from(
     stage_id: int | None = None,
     as_of: dt.date | None = None,
 ) -> pd.DataFrame:
-    """:func:`coalition_actors` from an actors frame and an assessments frame."""
+    """Live actors (an actors frame) with their latest assessment (of an assessments
+    frame), or their latest within a stage / up to a date. Actors never assessed have
+    empty (NA) scores."""
     registry = registry.rename(columns={"sector_key": "sector"})
     if stage_id is not None:
         history = history[history["stage_id"] == stage_id]
@@ -76,15 +61,9 @@ def coalition_actors_from(
     return merged[ACTOR_COLUMNS].reset_index(drop=True)
 
 
-def coalition_ties(
-    db: Database, program_id: int, *, on_date: dt.date | None = None
-) -> pd.DataFrame:
-    """Live ties between live actors; with ``on_date``, only ties valid on that date."""
-    return coalition_ties_from(relationships.relationships_frame(db, program_id), on_date=on_date)
-
-
 def coalition_ties_from(ties: pd.DataFrame, *, on_date: dt.date | None = None) -> pd.DataFrame:
-    """:func:`coalition_ties` from a relationships frame."""
+    """Live ties between live actors (a relationships frame); with ``on_date``, only the
+    ties valid on that date."""
     if on_date is not None:
         starts = ties["valid_from"].map(lambda d: d is None or pd.isna(d) or d <= on_date)
         ends = ties["valid_to"].map(lambda d: d is None or pd.isna(d) or d >= on_date)

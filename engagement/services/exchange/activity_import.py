@@ -34,7 +34,6 @@ from engagement.io.cells import as_text, is_blank
 from engagement.model import Principal, ProgramInfo
 from engagement.services import audit, validation
 from engagement.services.access.permissions import Action, require
-from engagement.services.registry.programs import get_program
 from engagement.services.registry.terms import match_term
 from engagement.services.tracking import activities
 from engagement.storage.db import Database
@@ -43,6 +42,7 @@ from engagement.storage.models import (
     Actor,
     Program,
 )
+from engagement.storage.queries.programs import get_program
 from engagement.text import clean_name, name_key, split_multi
 from engagement.tracking import ActivityInput
 from engagement.values import AttendanceRole, Sentiment

@@ -25,11 +25,11 @@ from engagement.services.exchange.activity_import import (
     make_plan,
 )
 from engagement.services.registry.actors import insert_actor
-from engagement.services.registry.programs import get_program
 from engagement.services.tracking.activities import activity_fields
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import Activity, Attendance, AuditEntry, ImportBatch, Program
+from engagement.storage.queries.programs import get_program
 from engagement.text import name_key
 from engagement.values import AttendanceRole, Sentiment
 

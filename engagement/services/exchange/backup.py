@@ -42,14 +42,14 @@ from engagement.errors import (
 )
 from engagement.model import Principal, ProgramInfo
 from engagement.services import readcache
-from engagement.services.access.permissions import require_admin
+from engagement.services.access.permissions import Action, require, require_admin
 from engagement.services.exchange.backup_schema import check_schema
-from engagement.services.registry import programs
 from engagement.storage import migrate
 from engagement.storage.access_models import Membership, UserAccount
 from engagement.storage.base import Base, utcnow
 from engagement.storage.db import Database, is_sqlite
 from engagement.storage.models import AuditEntry, Program
+from engagement.storage.queries import programs as stored
 from engagement.text import clean_name
 from engagement.values import Role
 
@@ -141,12 +141,18 @@ def _header(fmt: str, db: Database) -> dict[str, Any]:
     }
 
 
-def program_backup(db: Database, program_id: int) -> dict[str, Any]:
+def program_backup(db: Database, by: Principal, program_id: int) -> dict[str, Any]:
     """Every row of one program, as a JSON-ready document; its members by user name.
 
-    (A raw read: :func:`engagement.services.exchange.exports.export_program` decides who gets it.)
+    Raises
+    ------
+    PermissionDenied
+        Unless ``by`` manages the program (leads, administrators, the local operator).
+    ProgramNotFound
+        If there is no such program.
     """
-    programs.get_program(db, program_id)
+    require(by, program_id, Action.MANAGE_PROGRAM)
+    stored.get_program(db, program_id)
     owned = dict((t.name, c) for t, c in owned_tables())
     with db.reading() as session:
         program = _dump(session, _program_table(), _program_table().c.id == program_id)
@@ -260,7 +266,7 @@ def restore_program(
         )
         if roles_by_name:
             _restore_roles(session, by, new_id, document.get("members"))
-    return programs.get_program(db, new_id)
+    return stored.get_program(db, new_id)
 
 
 def _restore_roles(session: Session, by: Principal, program_id: int, members: Any) -> None:

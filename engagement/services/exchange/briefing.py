@@ -34,7 +34,6 @@ from engagement.services.exchange.briefing_model import (
     Move,
 )
 from engagement.services.exchange.briefing_network import brokers, key_players, network_map
-from engagement.services.readcache import cached
 from engagement.services.registry import programs
 from engagement.services.registry.terms import match_term
 from engagement.services.tracking import ogp
@@ -187,10 +186,7 @@ def _snapshot_name(kept: list[Any], snapshot_id: int | None) -> str | None:
 
 def _positions(view: ProgramView) -> Mapping[int, tuple[float, float]]:
     """The map's stored positions, as the network map page reads them."""
-    stored = view.stored_layout() or cached(
-        maps.view_key(view, "layout"), lambda: maps.map_layout(view.db, view.program_id)
-    )
-    return stored.positions
+    return maps.view_layout(view).positions
 
 
 def _coalition(view: ProgramView, stage_id: int | None, state: dict[str, Any]) -> pd.DataFrame:

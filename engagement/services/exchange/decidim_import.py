@@ -47,7 +47,6 @@ from engagement.services.exchange.decidim_values import (
     true,
     utc_time,
 )
-from engagement.services.registry.programs import get_program
 from engagement.storage.db import Database
 from engagement.storage.models import (
     DEFAULT_TIME_ZONE,
@@ -55,6 +54,7 @@ from engagement.storage.models import (
     DecidimLink,
     Program,
 )
+from engagement.storage.queries.programs import get_program
 from engagement.text import name_key
 
 

@@ -29,7 +29,6 @@ from engagement.services.exchange.decidim_plan import (
     PlannedRow,
 )
 from engagement.services.registry.actors import insert_actor
-from engagement.services.registry.programs import get_program
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import (
@@ -41,6 +40,7 @@ from engagement.storage.models import (
     ImportBatch,
     Program,
 )
+from engagement.storage.queries.programs import get_program
 from engagement.text import name_key
 
 _DATES = {"held_on", "received_on", "responded_on", "start_on", "due_on"}

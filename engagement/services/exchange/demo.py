@@ -22,6 +22,7 @@ from engagement.services.registry import assessments, programs, relationships
 from engagement.services.registry.actors import insert_actor
 from engagement.storage.db import Database
 from engagement.storage.models import Program, Sector, Stage, TieType
+from engagement.storage.queries.programs import get_program
 
 #: The demo programs ship inside the package (found by package, not by this file's place).
 DEMO_DIR = resources.files("engagement") / "demo"
@@ -79,7 +80,7 @@ def load_demo(db: Database, by: Principal, data: dict[str, Any]) -> ProgramInfo:
         pid = program.id
     close_stages(db, by, pid, data)
     date_demo_history(db, pid)
-    return programs.get_program(db, pid)
+    return get_program(db, pid)
 
 
 def _keys(

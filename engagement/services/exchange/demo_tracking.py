@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from engagement.frameworks import ParticipationLevel
 from engagement.i18n import t
 from engagement.model import Principal
-from engagement.services.registry.programs import get_program
 from engagement.services.tracking import activities, commitments, evidence, inputs, snapshots, tasks
 from engagement.storage.db import Database
 from engagement.storage.models import ActivityType, Actor, Input, Stage
+from engagement.storage.queries.programs import get_program
 from engagement.tracking import (
     ActivityInput,
     Attendee,

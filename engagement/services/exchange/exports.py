@@ -293,7 +293,7 @@ def _json_backup(db: Database, view: ProgramView) -> tuple[str, bytes, str]:
     program = view.program
     stem = file_stem(program.name, view.lang)
     mark = ExportMark.now(program.name, by.username, personal=True, restricted=True)
-    document = _marked(backup.program_backup(db, view.program_id), mark)
+    document = _marked(backup.program_backup(db, by, view.program_id), mark)
     data = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
     return f"{stem}.json", data, JSON_MIME
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from engagement.errors import Problem
 from engagement.model import ImportSummary, Term
-from engagement.services.registry.programs import term_info
 from engagement.storage.models import Actor, Assessment, Relationship, Sector, Stage, TieType
+from engagement.storage.queries.programs import term_info
 from engagement.text import name_key
 
 _ACTOR_DATA = (

@@ -36,8 +36,9 @@ catalog; nothing here returns UI text):
     added list entries removed). Refused with ``ImportUndoBlocked`` if a row it wrote
     was changed or used since, and with ``ImportAlreadyUndone`` the second time.
 
-``list_imports(db, program_id) -> list[ImportRecord]``
-    The program's imports, newest first, with their counts and whether undone.
+``list_imports(view) -> list[ImportRecord]``
+    The program's imports, newest first, with their counts and whether undone, for the
+    reader a :class:`engagement.services.view.ProgramView` was made for.
 
 ``export_program(db, program_id, fmt, *, lang="es") -> (filename, bytes, mime)``
     (in :mod:`engagement.services.exchange.exports`) ``fmt`` is one of ``xlsx``, ``csv`` (a zip
@@ -60,11 +61,12 @@ from sqlalchemy.orm import Session
 from engagement.errors import Problem, ProgramNotFound, ValidationFailed
 from engagement.io.readers import ParsedFile, read_upload
 from engagement.model import ImportSummary, Principal
-from engagement.services.access.permissions import Action, require, require_member
+from engagement.services.access.permissions import Action, require
 from engagement.services.exchange.import_model import Plan
 from engagement.services.exchange.import_plan import ENTITIES, make_plan
 from engagement.services.exchange.import_undo import undo_import
 from engagement.services.exchange.import_write import Writer
+from engagement.services.view import ProgramView, kept
 from engagement.storage.db import Database
 from engagement.storage.models import ImportBatch, Program
 
@@ -253,15 +255,13 @@ def _counts(summary: dict[str, Any]) -> dict[str, dict[str, int]]:
     }
 
 
-def list_imports(db: Database, by: Principal, program_id: int) -> list[ImportRecord]:
-    """The program's imports, newest first (for its members).
+def list_imports(view: ProgramView) -> list[ImportRecord]:
+    """The program's imports, newest first (for its members: a view is made for one),
+    read once per data version (an import and its undoing change it)."""
+    return kept(view, "imports", lambda: _imports(view.db, view.program_id))
 
-    Raises
-    ------
-    NotAMember
-        If ``by`` has no role in the program.
-    """
-    require_member(by, program_id)
+
+def _imports(db: Database, program_id: int) -> list[ImportRecord]:
     stmt = (
         select(ImportBatch)
         .where(ImportBatch.program_id == program_id)

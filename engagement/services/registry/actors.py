@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engagement.analysis.frames import frame_of
 from engagement.errors import ActorNotFound, DuplicateActor, Problem, ValidationFailed
 from engagement.model import ActorInfo, Principal
 from engagement.services import audit, validation
@@ -16,6 +14,7 @@ from engagement.services.access.permissions import Action, require, require_owne
 from engagement.services.concurrency import check_version
 from engagement.storage.db import Database
 from engagement.storage.models import Actor, Sector
+from engagement.storage.queries.registry import actor_info
 from engagement.text import clean_name, name_key, split_multi
 from engagement.values import Confidentiality
 
@@ -75,32 +74,6 @@ def clean_actor_fields(fields: dict[str, Any]) -> tuple[dict[str, Any], list[Pro
     if "consent_to_contact" in fields:
         out["consent_to_contact"] = bool(fields["consent_to_contact"])
     return out, problems
-
-
-def actor_info(row: Actor, sector_key: str | None = None) -> ActorInfo:
-    return ActorInfo(
-        id=row.id,
-        program_id=row.program_id,
-        name=row.name,
-        sector_id=row.sector_id,
-        sector_key=sector_key
-        if sector_key is not None
-        else (row.sector.key if row.sector else None),
-        description=row.description,
-        tags=tuple(row.tags or ()),
-        territory=row.territory,
-        website=row.website,
-        contact_name=row.contact_name,
-        contact_email=row.contact_email,
-        contact_phone=row.contact_phone,
-        consent_to_contact=row.consent_to_contact,
-        confidentiality=row.confidentiality,
-        last_verified=row.last_verified,
-        custom_fields=dict(row.custom_fields or {}),
-        external_id=row.external_id,
-        version=row.version,
-        deleted=row.deleted_at is not None,
-    )
 
 
 def live_actor_named(session: Session, program_id: int, name: str) -> Actor | None:
@@ -218,14 +191,6 @@ def restore_actor(db: Database, by: Principal, actor_id: int) -> ActorInfo:
         return actor_info(row)
 
 
-def get_actor(db: Database, actor_id: int) -> ActorInfo:
-    with db.reading() as session:
-        row = session.get(Actor, actor_id)
-        if row is None:
-            raise ActorNotFound(key=actor_id)
-        return actor_info(row)
-
-
 def _live(session: Session, actor_id: int) -> Actor:
     # Locked for the rest of the write transaction, so the version check sees the latest
     # committed version (PostgreSQL reads committed; SQLite already holds the write lock).
@@ -233,35 +198,3 @@ def _live(session: Session, actor_id: int) -> Actor:
     if row is None or row.deleted_at is not None:
         raise ActorNotFound(key=actor_id)
     return row
-
-
-ACTOR_COLUMNS = [
-    "id", "name", "sector_id", "sector_key", "description", "tags", "territory", "website",
-    "contact_name", "contact_email", "contact_phone", "consent_to_contact", "confidentiality",
-    "last_verified", "custom_fields", "external_id", "version", "deleted",
-]  # fmt: skip
-
-
-def actors_frame(db: Database, program_id: int, *, deleted: bool = False) -> pd.DataFrame:
-    """Live actors of a program (or only the deleted ones), one row each, by name.
-
-    Read as plain rows, not ORM objects (large programs list thousands of actors).
-    """
-    joined = {"sector_key": Sector.key, "deleted": Actor.deleted_at}
-    stmt = (
-        select(*(joined[c] if c in joined else getattr(Actor, c) for c in ACTOR_COLUMNS))
-        .outerjoin(Sector, Actor.sector_id == Sector.id)
-        .where(Actor.program_id == program_id)
-        .where(Actor.deleted_at.is_not(None) if deleted else Actor.deleted_at.is_(None))
-        .order_by(Actor.name_key)
-    )
-    with db.reading() as session:
-        rows = session.execute(stmt).all()
-    frame = frame_of(rows, ACTOR_COLUMNS)
-    frame["sector_key"] = frame["sector_key"].replace("", None)
-    frame["tags"] = [tuple(tags or ()) for tags in frame["tags"]]
-    frame["custom_fields"] = pd.Series(
-        [dict(fields or {}) for fields in frame["custom_fields"]], index=frame.index, dtype=object
-    )
-    frame["deleted"] = [at is not None for at in frame["deleted"]]
-    return frame

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engagement.analysis.frames import frame_of
 from engagement.errors import Problem, ValidationFailed
 from engagement.model import AssessmentInput, Principal
 from engagement.services import audit, validation
@@ -78,35 +75,3 @@ def record_assessments(
         if problems:
             raise ValidationFailed(problems)
         return [insert_assessment(session, by, program_id, item).id for item in items]
-
-
-HISTORY_COLUMNS = [
-    "id", "actor_id", "actor", "stage_id", "stage_key", "stage_position", "assessed_on",
-    "assessor", "power", "interest", "legitimacy", "urgency", "engagement_current",
-    "engagement_desired", "participation_target", "note", "created_at", "created_by",
-]  # fmt: skip
-
-
-def assessments_frame(db: Database, program_id: int, actor_id: int | None = None) -> pd.DataFrame:
-    """Every assessment of live actors (or of one actor), oldest first."""
-    stored = {"actor": Actor.name, "stage_key": Stage.key, "stage_position": Stage.position}
-    stmt = (
-        select(*(stored[c] if c in stored else getattr(Assessment, c) for c in HISTORY_COLUMNS))
-        .join(Actor, Assessment.actor_id == Actor.id)
-        .join(Stage, Assessment.stage_id == Stage.id)
-        .where(Actor.program_id == program_id, Actor.deleted_at.is_(None))
-        .order_by(Assessment.assessed_on, Assessment.id)
-    )
-    if actor_id is not None:
-        stmt = stmt.where(Assessment.actor_id == actor_id)
-    with db.reading() as session:
-        rows = session.execute(stmt).all()
-    return frame_of(rows, HISTORY_COLUMNS)
-
-
-def latest_assessments(db: Database, program_id: int, stage_id: int | None = None) -> pd.DataFrame:
-    """The current assessment of each assessed live actor (the latest, or latest in a stage)."""
-    history = assessments_frame(db, program_id)
-    if stage_id is not None:
-        history = history[history["stage_id"] == stage_id]
-    return history.drop_duplicates("actor_id", keep="last").reset_index(drop=True)

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from engagement import vocabulary
 from engagement.errors import DuplicateName, Problem, ProgramNotFound, ValidationFailed
 from engagement.i18n import t
-from engagement.model import Principal, ProgramInfo, Term
+from engagement.model import Principal, ProgramInfo
 from engagement.services import audit, validation
 from engagement.services.access.permissions import Action, require, require_admin
 from engagement.services.concurrency import check_version
 from engagement.storage.db import Database
 from engagement.storage.models import ActivityType, Program, Sector, Stage, TieType
+from engagement.storage.queries.programs import get_program, program_info
 from engagement.text import clean_name
 
 PROGRAM_FIELDS = (
@@ -145,15 +145,7 @@ def _check_program_name_free(session: Session, name: str, own_id: int | None) ->
 def list_programs(db: Database) -> list[ProgramInfo]:
     with db.reading() as session:
         programs = session.scalars(select(Program).order_by(Program.name)).all()
-        return [_program_info(session, p) for p in programs]
-
-
-def get_program(db: Database, program_id: int) -> ProgramInfo:
-    with db.reading() as session:
-        program = session.get(Program, program_id, options=[selectinload(Program.stages)])
-        if program is None:
-            raise ProgramNotFound(key=program_id)
-        return _program_info(session, program)
+        return [program_info(session, p) for p in programs]
 
 
 def find_program(db: Database, name: str) -> ProgramInfo:
@@ -164,16 +156,7 @@ def find_program(db: Database, name: str) -> ProgramInfo:
         ).first()
         if program is None:
             raise ProgramNotFound(key=name)
-        return _program_info(session, program)
-
-
-def data_version(db: Database, program_id: int) -> int:
-    """The program's data version: changes after every write in the program."""
-    with db.reading() as session:
-        value = session.scalar(select(Program.data_version).where(Program.id == program_id))
-        if value is None:
-            raise ProgramNotFound(key=program_id)
-        return value
+        return program_info(session, program)
 
 
 def update_program(
@@ -199,49 +182,3 @@ def update_program(
             session.flush()
             audit.record(session, by, program.id, "program", program.id, "update", changed)
     return get_program(db, program_id)
-
-
-def _program_info(session: Session, p: Program) -> ProgramInfo:
-    def terms(
-        model: type[Sector] | type[TieType] | type[Stage] | type[ActivityType],
-    ) -> tuple[Term, ...]:
-        stmt = select(model).where(model.program_id == p.id).order_by(model.position, model.id)
-        rows = cast(
-            "Sequence[Sector | TieType | Stage | ActivityType]", session.scalars(stmt).all()
-        )
-        return tuple(term_info(r) for r in rows)
-
-    return ProgramInfo(
-        id=p.id,
-        name=p.name,
-        municipality=p.municipality,
-        country=p.country,
-        description=p.description,
-        start_date=p.start_date,
-        end_date=p.end_date,
-        power_threshold=p.power_threshold,
-        stale_days=p.stale_days,
-        illustrative=p.illustrative,
-        time_zone=p.time_zone,
-        data_version=p.data_version,
-        version=p.version,
-        stages=terms(Stage),
-        sectors=terms(Sector),
-        tie_types=terms(TieType),
-        activity_types=terms(ActivityType),
-    )
-
-
-def term_info(row: Stage | Sector | TieType | ActivityType) -> Term:
-    return Term(
-        id=row.id,
-        key=row.key,
-        label_es=row.label_es,
-        label_en=row.label_en,
-        aliases=tuple(row.aliases or ()),
-        position=row.position,
-        negative=getattr(row, "negative", False),
-        directed=getattr(row, "directed", True),
-        closed_on=getattr(row, "closed_on", None),
-        forum=getattr(row, "forum", False),
-    )

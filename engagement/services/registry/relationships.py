@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from engagement.analysis.frames import frame_of
 from engagement.errors import (
     ActorNotFound,
     DuplicateRelationship,
@@ -229,43 +227,3 @@ def _live(session: Session, rel_id: int) -> Relationship:
     if row is None or row.deleted_at is not None:
         raise RelationshipNotFound(key=rel_id)
     return row
-
-
-REL_COLUMNS = [
-    "id", "source_id", "source", "target_id", "target", "tie_type_id", "tie_type_key", "negative",
-    "directed", "strength", "valid_from", "valid_to", "source_info", "note", "tags",
-    "external_id", "version", "deleted",
-]  # fmt: skip
-
-
-def relationships_frame(db: Database, program_id: int, *, deleted: bool = False) -> pd.DataFrame:
-    """Ties of a program whose two actors are live; ``deleted`` lists the deleted ties.
-
-    Columns :data:`REL_COLUMNS` (the fields of ``RelationshipInfo`` with both actors'
-    names and whether the tie type is negative). Read as plain rows, not ORM objects: a
-    5,000-actor program has tens of thousands of ties and this frame feeds every map.
-    """
-    src, dst = aliased(Actor), aliased(Actor)
-    R = Relationship
-    joined = {
-        "source": src.name,
-        "target": dst.name,
-        "tie_type_key": TieType.key,
-        "negative": TieType.negative,
-        "deleted": R.deleted_at,
-    }
-    stmt = (
-        select(*(joined[c] if c in joined else getattr(R, c) for c in REL_COLUMNS))
-        .join(src, R.source_id == src.id)
-        .join(dst, R.target_id == dst.id)
-        .join(TieType, R.tie_type_id == TieType.id)
-        .where(R.program_id == program_id, src.deleted_at.is_(None), dst.deleted_at.is_(None))
-        .where(R.deleted_at.is_not(None) if deleted else R.deleted_at.is_(None))
-        .order_by(src.name_key, dst.name_key, R.id)
-    )
-    with db.reading() as session:
-        rows = session.execute(stmt).all()
-    frame = frame_of(rows, REL_COLUMNS)
-    frame["tags"] = [tuple(tags or ()) for tags in frame["tags"]]
-    frame["deleted"] = [at is not None for at in frame["deleted"]]
-    return frame

@@ -18,7 +18,6 @@ from engagement.errors import DuplicateName, InUse, NotFound, Problem, Validatio
 from engagement.model import Principal, Term
 from engagement.services import audit
 from engagement.services.access.permissions import Action, require
-from engagement.services.registry.programs import term_info
 from engagement.storage.db import Database
 from engagement.storage.models import (
     Activity,
@@ -32,6 +31,7 @@ from engagement.storage.models import (
     Stage,
     TieType,
 )
+from engagement.storage.queries.programs import term_info
 from engagement.text import clean_name, name_key
 
 Kind = Literal["stage", "sector", "tie_type", "activity_type"]

@@ -12,16 +12,18 @@ from collections.abc import Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
-import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engagement.analysis.coparticipation import co_participation
 from engagement.errors import NotFound, Problem, ValidationFailed
 from engagement.model import Principal
 from engagement.services import audit, validation
-from engagement.services.access import permissions
-from engagement.services.access.permissions import Action, require, require_activity_edit
+from engagement.services.access.permissions import (
+    Action,
+    can_see_restricted,
+    require,
+    require_activity_edit,
+)
 from engagement.services.concurrency import check_version
 from engagement.services.tracking.tasks import insert_task, task_problems
 from engagement.storage.base import utcnow
@@ -33,6 +35,7 @@ from engagement.storage.models import (
     Attendance,
     Stage,
 )
+from engagement.storage.queries import activities as stored
 from engagement.text import clean_name, split_multi
 from engagement.tracking import (
     ActivityInfo,
@@ -40,7 +43,7 @@ from engagement.tracking import (
     Attendee,
     TaskInput,
 )
-from engagement.values import AgeGroup, AttendanceRole, Gender, Sentiment
+from engagement.values import AgeGroup, AttendanceRole, Confidentiality, Gender, Sentiment
 
 MAX_HEADCOUNT = 1_000_000
 _DETAIL_KEYS = {"gender": Gender.values(), "age": AgeGroup.values()}
@@ -193,7 +196,7 @@ def record_activity(
             raise ValidationFailed(problems)
         for task in tasks:
             insert_task(session, by, row, task)
-        return _info(session, row)
+        return stored.activity_info(session, row)
 
 
 def update_activity(
@@ -212,6 +215,7 @@ def update_activity(
         cleaned, problems = clean_activity(item)
         problems += _ref_problems(session, row.program_id, cleaned)
         if attendees is not None:
+            attendees = [*attendees, *_unseen(session, by, row, attendees)]
             problems += attendee_problems(session, row.program_id, attendees)
         if problems:
             raise ValidationFailed(problems)
@@ -225,11 +229,31 @@ def update_activity(
             row.updated_at = utcnow()
             session.flush()
             audit.record(session, by, row.program_id, "activity", row.id, "update", changes)
-        return _info(session, row)
+        return stored.activity_info(session, row)
+
+
+def _unseen(
+    session: Session, by: Principal, row: Activity, attendees: Sequence[Attendee]
+) -> list[Attendee]:
+    """Attendees the editor may not see (restricted actors), kept as they are: an edit
+    never removes what its author could not see."""
+    if can_see_restricted(by, row.program_id):
+        return []
+    given = {a.actor_id for a in attendees}
+    present = [a for a in row.attendance if a.actor_id not in given]
+    restricted = set(
+        session.scalars(
+            select(Actor.id).where(
+                Actor.id.in_([a.actor_id for a in present]),
+                Actor.confidentiality == Confidentiality.RESTRICTED,
+            )
+        )
+    )
+    return [stored.attendee(a) for a in present if a.actor_id in restricted]
 
 
 def _replace_attendance(row: Activity, attendees: Sequence[Attendee]) -> dict[str, Any]:
-    before = _attendance_list([_attendee(a) for a in row.attendance])
+    before = _attendance_list([stored.attendee(a) for a in row.attendance])
     after = _attendance_list(attendees)
     if before == after:
         return {}
@@ -263,15 +287,7 @@ def restore_activity(db: Database, by: Principal, activity_id: int) -> ActivityI
             raise NotFound(entity="activity", key=activity_id)
         require_activity_edit(session, by, row.program_id, row.id)
         audit.mark_deleted(session, by, row, "activity", deleted=False)
-        return _info(session, row)
-
-
-def get_activity(db: Database, activity_id: int) -> ActivityInfo:
-    with db.reading() as session:
-        row = session.get(Activity, activity_id)
-        if row is None:
-            raise NotFound(entity="activity", key=activity_id)
-        return _info(session, row)
+        return stored.activity_info(session, row)
 
 
 def _live(session: Session, activity_id: int) -> Activity:
@@ -279,130 +295,3 @@ def _live(session: Session, activity_id: int) -> Activity:
     if row is None or row.deleted_at is not None:
         raise NotFound(entity="activity", key=activity_id)
     return row
-
-
-def _attendee(a: Attendance) -> Attendee:
-    return Attendee(actor_id=a.actor_id, role=a.role, sentiment=a.sentiment)
-
-
-def _info(session: Session, row: Activity) -> ActivityInfo:
-    return ActivityInfo(
-        id=row.id,
-        program_id=row.program_id,
-        activity_type_id=row.activity_type_id,
-        activity_type_key=row.activity_type.key,
-        stage_id=row.stage_id,
-        title=row.title,
-        held_on=row.held_on,
-        start_time=row.start_time,
-        end_time=row.end_time,
-        place=row.place,
-        facilitators=tuple(row.facilitators or ()),
-        participation_target=row.participation_target,
-        participation_reached=row.participation_reached,
-        headcount=row.headcount,
-        headcount_detail=dict(row.headcount_detail or {}),
-        tags=tuple(row.tags or ()),
-        summary=row.summary,
-        agreements=row.agreements,
-        attendees=tuple(sorted((_attendee(a) for a in row.attendance), key=lambda a: a.actor_id)),
-        version=row.version,
-        deleted=row.deleted_at is not None,
-        created_by=permissions.creator(session, "activity", row.id) or "",
-    )
-
-
-ACTIVITY_COLUMNS = [
-    "id", "title", "activity_type_id", "activity_type_key", "forum", "stage_id", "held_on",
-    "start_time", "end_time", "place", "facilitators", "participation_target",
-    "participation_reached", "headcount", "headcount_detail", "tags", "summary", "agreements",
-    "attendees", "version",
-]  # fmt: skip
-
-
-def activities_frame(db: Database, program_id: int, *, deleted: bool = False) -> pd.DataFrame:
-    """Live activities (or only deleted ones), newest first, with the number of attendees."""
-    counts = (
-        select(Attendance.activity_id, func.count().label("n"))
-        .join(Actor, Attendance.actor_id == Actor.id)
-        .where(Actor.deleted_at.is_(None))
-        .group_by(Attendance.activity_id)
-        .subquery()
-    )
-    stmt = (
-        select(Activity, ActivityType.key, ActivityType.forum, counts.c.n)
-        .join(ActivityType, Activity.activity_type_id == ActivityType.id)
-        .outerjoin(counts, counts.c.activity_id == Activity.id)
-        .where(Activity.program_id == program_id)
-        .where(Activity.deleted_at.is_not(None) if deleted else Activity.deleted_at.is_(None))
-        .order_by(Activity.held_on.desc(), Activity.id.desc())
-    )
-    with db.reading() as session:
-        rows = [
-            {c: getattr(a, c) for c in ACTIVITY_COLUMNS if hasattr(a, c)}
-            | {"activity_type_key": key, "forum": bool(forum), "attendees": int(n or 0)}
-            for a, key, forum, n in session.execute(stmt)
-        ]
-    return pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
-
-
-ATTENDANCE_COLUMNS = [
-    "activity_id", "actor_id", "actor", "role", "sentiment", "held_on", "stage_id",
-    "activity_type_id",
-]  # fmt: skip
-
-
-def attendance_frame(db: Database, program_id: int, activity_id: int | None = None) -> pd.DataFrame:
-    """Attendance at live activities by live actors (of one activity, or of all)."""
-    stmt = (
-        select(
-            Attendance.activity_id,
-            Attendance.actor_id,
-            Actor.name,
-            Attendance.role,
-            Attendance.sentiment,
-            Activity.held_on,
-            Activity.stage_id,
-            Activity.activity_type_id,
-        )
-        .join(Activity, Attendance.activity_id == Activity.id)
-        .join(Actor, Attendance.actor_id == Actor.id)
-        .where(
-            Activity.program_id == program_id,
-            Activity.deleted_at.is_(None),
-            Actor.deleted_at.is_(None),
-        )
-        .order_by(Activity.held_on, Attendance.activity_id, Attendance.id)
-    )
-    if activity_id is not None:
-        stmt = stmt.where(Attendance.activity_id == activity_id)
-    with db.reading() as session:
-        rows = session.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=ATTENDANCE_COLUMNS)
-
-
-def co_participation_ties(
-    db: Database,
-    program_id: int,
-    *,
-    stage_id: int | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-) -> pd.DataFrame:
-    """Derived co-participation ties (``source``, ``target``, ``weight``) with actor names.
-
-    Computed from attendance at live activities (of one stage, or within dates); never
-    stored. The network map can draw them as a layer.
-    """
-    present = attendance_frame(db, program_id)
-    if stage_id is not None:
-        present = present[present["stage_id"] == stage_id]
-    if since is not None:
-        present = present[present["held_on"] >= since]
-    if until is not None:
-        present = present[present["held_on"] <= until]
-    ties = co_participation(present)
-    names = dict(zip(present["actor_id"], present["actor"], strict=False))
-    ties["source_name"] = ties["source"].map(names)
-    ties["target_name"] = ties["target"].map(names)
-    return ties

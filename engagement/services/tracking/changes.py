@@ -17,16 +17,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
 
 from engagement.frameworks import quadrant
-from engagement.i18n import DEFAULT_LANGUAGE
-from engagement.services import audit
-from engagement.services.audit_names import audit_names
-from engagement.services.registry import assessments
-from engagement.services.registry.programs import get_program
-from engagement.storage.db import Database
-from engagement.storage.models import Activity, ActivityType, AuditEntry, Input
+from engagement.services.audit_names import AuditNames
 
 CATEGORIES = ("new_actors", "assessments", "activities", "inputs", "responses", "commitments")
 ENTRY_COLUMNS = [
@@ -67,41 +60,36 @@ def category_of(entity: str, action: str) -> str | None:
     return None
 
 
-def last_mentoring_call(
-    db: Database, program_id: int, *, today: dt.date | None = None
-) -> dt.date | None:
-    """Date of the latest mentoring session held on or before ``today``."""
-    today = today or dt.date.today()
-    stmt = (
-        select(Activity.held_on)
-        .join(ActivityType, Activity.activity_type_id == ActivityType.id)
-        .where(
-            Activity.program_id == program_id,
-            Activity.deleted_at.is_(None),
-            ActivityType.key == _MENTORING,
-            Activity.held_on <= today,
-        )
-        .order_by(Activity.held_on.desc())
-        .limit(1)
-    )
-    with db.reading() as session:
-        return session.scalar(stmt)
+def last_mentoring_call(acts: pd.DataFrame, today: dt.date) -> dt.date | None:
+    """Date of the latest mentoring session (of an activities frame) held on or before
+    ``today``."""
+    held = acts.loc[(acts["activity_type_key"] == _MENTORING) & (acts["held_on"] <= today)]
+    return max(held["held_on"]) if not held.empty else None
 
 
-def changes_since(db: Database, program_id: int, since: dt.date) -> Changes:
-    """Reported changes on or after ``since`` (start of that day), newest first."""
-    start = dt.datetime.combine(since, dt.time.min)
-    log = audit.audit_log(db, program_id, since=start, limit=20000)
+def changes_since(
+    log: pd.DataFrame,
+    held: pd.DataFrame,
+    received: pd.DataFrame,
+    names: AuditNames,
+    moves: dict[int, str],
+    since: dt.date,
+) -> Changes:
+    """Reported changes on or after ``since`` (start of that day), newest first.
+
+    ``log`` holds the program's audit entries since then, ``held`` the activities held
+    since then and ``received`` every input's own days
+    (:mod:`engagement.storage.queries.audit`); ``names`` names their subjects and
+    ``moves`` says how each assessment moved (:func:`assessment_moves`).
+    """
+    log = log.copy()
     log["category"] = [category_of(e, a) for e, a in zip(log["entity"], log["action"], strict=True)]
     own_dated = [(e, a) in OWN_DATES for e, a in zip(log["entity"], log["action"], strict=True)]
     log = log[log["category"].notna() & ~pd.Series(own_dated, index=log.index, dtype=bool)].copy()
     log["basis"] = RECORDED
-    log = pd.concat([log, _dated_records(db, program_id, since)], ignore_index=True)
+    log = pd.concat([log, _dated_records(held, received, since)], ignore_index=True)
     # Reported entities are named by themselves (actor, title...), never by a list entry,
     # so the language of the names does not matter here.
-    with db.reading() as session:
-        names = audit_names(session, get_program(db, program_id), DEFAULT_LANGUAGE)
-    moves = _assessment_moves(db, program_id)
     log["label"] = [
         names.subject(e, int(i)) for e, i in zip(log["entity"], log["entity_id"], strict=True)
     ]
@@ -119,51 +107,21 @@ def changes_since(db: Database, program_id: int, since: dt.date) -> Changes:
     )
 
 
-def _dated_records(db: Database, program_id: int, since: dt.date) -> pd.DataFrame:
+def _dated_records(held: pd.DataFrame, received: pd.DataFrame, since: dt.date) -> pd.DataFrame:
     """Activities held, inputs received and responses given on or after ``since``, each
     at its own date, with who recorded it."""
-    rows: list[dict[str, object]] = []
-    with db.reading() as session:
-        creators = {
-            (entity, int(i)): who
-            for entity, i, who in session.execute(
-                select(AuditEntry.entity, AuditEntry.entity_id, AuditEntry.username).where(
-                    AuditEntry.program_id == program_id,
-                    AuditEntry.entity.in_(("activity", "input")),
-                    AuditEntry.action == "create",
-                )
-            )
-        }
-        held = session.execute(
-            select(Activity.id, Activity.held_on).where(
-                Activity.program_id == program_id,
-                Activity.deleted_at.is_(None),
-                Activity.held_on >= since,
-            )
-        )
-        for i, day in held:
-            rows.append(
-                _row(
-                    day,
-                    "held_on",
-                    creators.get(("activity", i), ""),
-                    "activities",
-                    "activity",
-                    i,
-                    "create",
-                )
-            )
-        inputs = session.execute(
-            select(Input.id, Input.received_on, Input.responded_on, Input.responded_by).where(
-                Input.program_id == program_id, Input.deleted_at.is_(None)
-            )
-        )
-        for i, received, responded, by in inputs:
-            if received >= since:
-                who = creators.get(("input", i), "")
-                rows.append(_row(received, "received_on", who, "inputs", "input", i, "create"))
-            if responded is not None and responded >= since:
-                rows.append(_row(responded, "responded_on", by, "responses", "input", i, "respond"))
+    rows = [
+        _row(day, "held_on", who, "activities", "activity", i, "create")
+        for i, day, who in zip(held["id"], held["held_on"], held["created_by"], strict=True)
+        if day >= since
+    ]
+    for i, got, who, done, by in received[
+        ["id", "received_on", "created_by", "responded_on", "responded_by"]
+    ].itertuples(index=False):
+        if got >= since:
+            rows.append(_row(got, "received_on", who, "inputs", "input", i, "create"))
+        if done is not None and not pd.isna(done) and done >= since:
+            rows.append(_row(done, "responded_on", by, "responses", "input", i, "respond"))
     return pd.DataFrame(rows, columns=["at", "basis", "username", "category", "entity",
                                        "entity_id", "action"])  # fmt: skip
 
@@ -177,10 +135,9 @@ def _row(
     }  # fmt: skip
 
 
-def _assessment_moves(db: Database, program_id: int) -> dict[int, str]:
-    """For each assessment: "quadrant_a>quadrant_b;engagement a>b" against the previous."""
-    threshold = get_program(db, program_id).power_threshold
-    history = assessments.assessments_frame(db, program_id)
+def assessment_moves(history: pd.DataFrame, threshold: int) -> dict[int, str]:
+    """For each assessment (of an assessments frame, oldest first): "quadrant_a>quadrant_b;
+    engagement a>b" against the actor's previous one, when it moved."""
     moves: dict[int, str] = {}
     previous: dict[int, tuple[str, int]] = {}
     columns = ["id", "actor_id", "power", "interest", "engagement_current"]

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import asdict, replace
 
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from engagement.errors import NotFound, Problem, ValidationFailed
@@ -30,15 +30,15 @@ from engagement.storage.models import (
     CommitmentInput,
     Input,
     Milestone,
-    Program,
     Stage,
 )
+from engagement.storage.queries import tracking as stored
 from engagement.text import clean_name
 from engagement.tracking import CommitmentInfo, MilestoneInput
 from engagement.tracking import CommitmentInput as CommitmentValues
 from engagement.values import OPEN_COMMITMENTS, CommitmentStatus
 
-_FIELDS = ("title", "description", "stage_id", "responsible_id", "start_on", "due_on", "status")
+_FIELDS = stored.COMMITMENT_FIELDS
 
 
 def clean_commitment(item: CommitmentValues) -> tuple[CommitmentValues, list[Problem]]:
@@ -152,7 +152,7 @@ def update_commitment(
         require(by, row.program_id, Action.EDIT_TRACKING)
         check_version(session, "commitment", row.id, row.title, row.version, expected_version)
         cleaned = _validated(session, row.program_id, item)
-        before = _audit_values(_values(session, row))
+        before = _audit_values(stored.commitment_values(session, row))
         changes = audit.diff(before, _audit_values(cleaned))
         if not changes:
             return _info(session, row)
@@ -221,14 +221,6 @@ def restore_commitment(db: Database, by: Principal, commitment_id: int) -> Commi
         return _info(session, row)
 
 
-def get_commitment(db: Database, commitment_id: int) -> CommitmentInfo:
-    with db.reading() as session:
-        row = session.get(Commitment, commitment_id)
-        if row is None:
-            raise NotFound(entity="commitment", key=commitment_id)
-        return _info(session, row)
-
-
 def _set_links(session: Session, commitment_id: int, item: CommitmentValues) -> None:
     for model, column, ids in (
         (CommitmentActor, CommitmentActor.actor_id, item.co_responsible_ids),
@@ -252,24 +244,6 @@ def _set_milestones(row: Commitment, wanted: tuple[MilestoneInput, ...]) -> None
     row.milestones = kept
 
 
-def _linked(session: Session, model: type, column: str, commitment_id: int) -> tuple[int, ...]:
-    stmt = select(getattr(model, column)).where(model.commitment_id == commitment_id)  # type: ignore[attr-defined]
-    return tuple(sorted(session.scalars(stmt)))
-
-
-def _values(session: Session, row: Commitment) -> CommitmentValues:
-    return CommitmentValues(
-        **{k: getattr(row, k) for k in _FIELDS},
-        co_responsible_ids=_linked(session, CommitmentActor, "actor_id", row.id),
-        activity_ids=_linked(session, CommitmentActivity, "activity_id", row.id),
-        input_ids=_linked(session, CommitmentInput, "input_id", row.id),
-        milestones=tuple(
-            MilestoneInput(title=m.title, due_on=m.due_on, progress=m.progress, id=m.id)
-            for m in row.milestones
-        ),
-    )
-
-
 def progress_of(milestone_progress: list[int], status: str) -> int:
     """Mean milestone progress; without milestones, 100 when done, else 0."""
     if milestone_progress:
@@ -278,13 +252,21 @@ def progress_of(milestone_progress: list[int], status: str) -> int:
 
 
 def _info(session: Session, row: Commitment) -> CommitmentInfo:
-    values = _values(session, row)
+    return commitment_info(
+        row.id, row.program_id, row.version, stored.commitment_values(session, row)
+    )
+
+
+def commitment_info(
+    commitment_id: int, program_id: int, version: int, values: CommitmentValues
+) -> CommitmentInfo:
+    """A commitment's record: its values and its progress (:func:`progress_of`)."""
     return CommitmentInfo(
-        id=row.id,
-        program_id=row.program_id,
+        id=commitment_id,
+        program_id=program_id,
         **asdict(values) | {"milestones": values.milestones},
-        progress=progress_of([m.progress for m in values.milestones], row.status),
-        version=row.version,
+        progress=progress_of([m.progress for m in values.milestones], values.status),
+        version=version,
     )
 
 
@@ -295,6 +277,7 @@ def _live(session: Session, commitment_id: int) -> Commitment:
     return row
 
 
+#: Columns of a program's commitments as the read layer hands them out.
 COMMITMENT_COLUMNS = [
     "id", "title", "description", "stage_id", "responsible_id", "responsible",
     "co_responsible", "start_on", "due_on", "status", "progress", "milestones",
@@ -302,114 +285,23 @@ COMMITMENT_COLUMNS = [
 ]  # fmt: skip
 
 
-def commitments_frame(
-    db: Database, program_id: int, *, today: dt.date | None = None
-) -> pd.DataFrame:
-    """Live commitments, earliest due first, flagged ``overdue`` and ``stalled``.
-
-    Links and milestones are read in one query each, whatever the number of commitments.
-    """
-    today = today or dt.date.today()
-    with db.reading() as session:
-        stale_days = session.scalar(select(Program.stale_days).where(Program.id == program_id))
-        names = dict(
-            session.execute(
-                select(Actor.id, Actor.name).where(Actor.program_id == program_id)
-            ).all()
-        )
-        stmt = (
-            select(Commitment)
-            .where(Commitment.program_id == program_id, Commitment.deleted_at.is_(None))
-            .order_by(Commitment.due_on.is_(None), Commitment.due_on, Commitment.id)
-        )
-        promised = list(session.scalars(stmt))
-        links = _links_by_commitment(session, program_id)
-        steps = _milestones_by_commitment(session, program_id)
-        rows = [
-            _frame_row(row, links, steps.get(row.id, []), names, today, stale_days or 45)
-            for row in promised
-        ]
-    return pd.DataFrame(rows, columns=COMMITMENT_COLUMNS)
-
-
-def _links_by_commitment(session: Session, program_id: int) -> dict[str, dict[int, list[int]]]:
-    found: dict[str, dict[int, list[int]]] = {}
-    for name, model, column in (
-        ("co_responsible", CommitmentActor, CommitmentActor.actor_id),
-        ("activities", CommitmentActivity, CommitmentActivity.activity_id),
-        ("inputs", CommitmentInput, CommitmentInput.input_id),
-    ):
-        stmt = (
-            select(model.commitment_id, column)
-            .join(Commitment, Commitment.id == model.commitment_id)
-            .where(Commitment.program_id == program_id)
-            .order_by(model.commitment_id, column)
-        )
-        by_commitment: dict[int, list[int]] = {}
-        for commitment_id, linked in session.execute(stmt):
-            by_commitment.setdefault(commitment_id, []).append(linked)
-        found[name] = by_commitment
-    return found
-
-
-def _milestones_by_commitment(
-    session: Session, program_id: int
-) -> dict[int, list[tuple[int, dt.datetime]]]:
-    stmt = (
-        select(Milestone.commitment_id, Milestone.progress, Milestone.updated_at)
-        .join(Commitment, Commitment.id == Milestone.commitment_id)
-        .where(Commitment.program_id == program_id)
+def commitment_rows(promised: pd.DataFrame, today: dt.date, stale_days: int) -> pd.DataFrame:
+    """The commitments (:func:`engagement.storage.queries.tracking.commitments_frame`)
+    with ``progress`` (:func:`progress_of`), ``overdue`` (open or in progress after the
+    due date) and ``stalled`` (open, and nothing changed in ``stale_days`` days)."""
+    active = [s in OPEN_COMMITMENTS for s in promised["status"]]
+    rows = promised.assign(
+        progress=[
+            progress_of(list(p), s)
+            for p, s in zip(promised["milestone_progress"], promised["status"], strict=True)
+        ],
+        overdue=[
+            a and due is not None and not pd.isna(due) and due < today
+            for a, due in zip(active, promised["due_on"], strict=True)
+        ],
+        stalled=[
+            a and (today - last.date()).days > stale_days
+            for a, last in zip(active, promised["last_update"], strict=True)
+        ],
     )
-    found: dict[int, list[tuple[int, dt.datetime]]] = {}
-    for commitment_id, progress, updated_at in session.execute(stmt):
-        found.setdefault(commitment_id, []).append((progress, updated_at))
-    return found
-
-
-def _frame_row(
-    row: Commitment,
-    links: dict[str, dict[int, list[int]]],
-    steps: list[tuple[int, dt.datetime]],
-    names: dict[int, str],
-    today: dt.date,
-    stale_days: int,
-) -> dict[str, object]:
-    last = max([row.updated_at, *(updated for _p, updated in steps)])
-    active = row.status in OPEN_COMMITMENTS
-    return {
-        **{k: getattr(row, k) for k in _FIELDS},
-        "id": row.id,
-        "responsible": names.get(row.responsible_id, "") if row.responsible_id else "",
-        "co_responsible": [names.get(i, "") for i in links["co_responsible"].get(row.id, [])],
-        "progress": progress_of([p for p, _u in steps], row.status),
-        "milestones": len(steps),
-        "activities": len(links["activities"].get(row.id, [])),
-        "inputs": len(links["inputs"].get(row.id, [])),
-        "last_update": last,
-        "overdue": active and row.due_on is not None and row.due_on < today,
-        "stalled": active and (today - last.date()).days > stale_days,
-        "version": row.version,
-    }
-
-
-def milestones_frame(db: Database, commitment_id: int) -> pd.DataFrame:
-    stmt = (
-        select(Milestone.id, Milestone.title, Milestone.due_on, Milestone.progress)
-        .where(Milestone.commitment_id == commitment_id)
-        .order_by(Milestone.position, Milestone.id)
-    )
-    with db.reading() as session:
-        rows = [tuple(r) for r in session.execute(stmt)]
-    return pd.DataFrame(rows, columns=["id", "title", "due_on", "progress"])
-
-
-def commitment_counts(db: Database, program_id: int) -> dict[str, int]:
-    """Live commitments by status (every status present, zero when none)."""
-    stmt = (
-        select(Commitment.status, func.count())
-        .where(Commitment.program_id == program_id, Commitment.deleted_at.is_(None))
-        .group_by(Commitment.status)
-    )
-    with db.reading() as session:
-        found = dict(session.execute(stmt).all())
-    return {status.value: int(found.get(status, 0)) for status in CommitmentStatus}
+    return rows[COMMITMENT_COLUMNS]

@@ -10,8 +10,10 @@ Definitions (the same in the app, the ``report`` command and the tests):
 - commitments: live commitments by status.
 
 Per-stage figures count what belongs to that stage (activities and commitments by their
-stage; inputs by their stage, or their activity's). The loaders read each table once;
-the figures are pure functions of the frames, so they can be tested on built histories.
+stage; inputs by their stage, or their activity's). The read layer
+(:mod:`engagement.services.view`) reads each table once and hands over what its reader
+may see; the figures are pure functions of the frames, so they can be tested on built
+histories.
 """
 
 from __future__ import annotations
@@ -20,15 +22,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import select
 
 from engagement.frameworks import quadrant
 from engagement.model import ProgramInfo
-from engagement.services.registry.programs import get_program
-from engagement.services.tracking import activities, commitments, inputs
-from engagement.services.tracking.tasks import tasks_frame
-from engagement.storage.db import Database
-from engagement.storage.models import Actor, Assessment
 from engagement.tracking import Figures
 from engagement.values import CommitmentStatus
 
@@ -43,25 +39,16 @@ class TrackingFrames:
     commitments: pd.DataFrame
 
 
-def tracking_frames(
-    db: Database, program_id: int, *, today: dt.date | None = None
-) -> TrackingFrames:
-    return TrackingFrames(
-        activities=activities.activities_frame(db, program_id),
-        attendance=activities.attendance_frame(db, program_id),
-        inputs=inputs.inputs_frame(db, program_id),
-        commitments=commitments.commitments_frame(db, program_id, today=today),
-    )
-
-
 def figures(frames: TrackingFrames, stage_id: int | None = None) -> Figures:
     """The dashboard figures of one stage (or of the whole program when ``stage_id`` is None).
 
     Examples
     --------
+    >>> from engagement.services.tracking import commitments, inputs
+    >>> from engagement.storage.queries.activities import ACTIVITY_COLUMNS, ATTENDANCE_COLUMNS
     >>> empty = TrackingFrames(
-    ...     pd.DataFrame(columns=activities.ACTIVITY_COLUMNS),
-    ...     pd.DataFrame(columns=activities.ATTENDANCE_COLUMNS),
+    ...     pd.DataFrame(columns=ACTIVITY_COLUMNS),
+    ...     pd.DataFrame(columns=ATTENDANCE_COLUMNS),
     ...     pd.DataFrame(columns=inputs.INPUT_COLUMNS),
     ...     pd.DataFrame(columns=commitments.COMMITMENT_COLUMNS),
     ... )
@@ -129,19 +116,6 @@ def monthly_series(frames: TrackingFrames, stage_id: int | None = None) -> pd.Da
     return series[MONTH_COLUMNS]
 
 
-def engagement_history(db: Database, program_id: int) -> pd.DataFrame:
-    """Each live actor's assessments (actor, stage, current engagement), oldest first."""
-    stmt = (
-        select(Assessment.actor_id, Assessment.stage_id, Assessment.engagement_current)
-        .join(Actor, Assessment.actor_id == Actor.id)
-        .where(Actor.program_id == program_id, Actor.deleted_at.is_(None))
-        .order_by(Assessment.assessed_on, Assessment.id)
-    )
-    with db.reading() as session:
-        rows = [tuple(r) for r in session.execute(stmt)]
-    return pd.DataFrame(rows, columns=["actor_id", "stage_id", "engagement_current"])
-
-
 def engagement_by_stage(history: pd.DataFrame) -> pd.DataFrame:
     """Actors at each current engagement level per stage (latest assessment in the stage)."""
     columns = ["stage_id", "engagement_current", "actors"]
@@ -155,37 +129,12 @@ def engagement_by_stage(history: pd.DataFrame) -> pd.DataFrame:
 STALE_COLUMNS = ["actor_id", "name", "power", "interest", "last_activity", "days_since"]
 
 
-def stale_key_players(
-    db: Database, program_id: int, *, today: dt.date | None = None, days: int | None = None
-) -> pd.DataFrame:
-    """Key players (high power, high interest) with no activity attended in ``days`` days.
-
-    ``days`` defaults to the program's setting; actors who never attended come first.
-    """
-    today = today or dt.date.today()
-    program = get_program(db, program_id)
-    days = program.stale_days if days is None else days
-    present = activities.attendance_frame(db, program_id)
-    return stale_from(latest_scores(db, program_id), present, program.power_threshold, days, today)
-
-
-def latest_scores(db: Database, program_id: int) -> pd.DataFrame:
-    """Each assessed live actor's latest power and interest (``id``, ``name``, scores)."""
-    stmt = (
-        select(Actor.id, Actor.name, Assessment.power, Assessment.interest)
-        .join(Assessment, Assessment.actor_id == Actor.id)
-        .where(Actor.program_id == program_id, Actor.deleted_at.is_(None))
-        .order_by(Assessment.assessed_on, Assessment.id)
-    )
-    with db.reading() as session:
-        rows = [tuple(r) for r in session.execute(stmt)]
-    frame = pd.DataFrame(rows, columns=["id", "name", "power", "interest"])
-    return frame.drop_duplicates("id", keep="last").sort_values("name").reset_index(drop=True)
-
-
 def stale_from(
     actors: pd.DataFrame, present: pd.DataFrame, threshold: int, days: int, today: dt.date
 ) -> pd.DataFrame:
+    """Key players (high power, high interest; ``actors`` with their latest scores) who
+    attended no activity (of ``present``) in the last ``days`` days up to ``today``;
+    those who never attended come first."""
     assessed = actors.dropna(subset=["power", "interest"])
     mask = [
         quadrant(int(p), int(i), threshold).value == "manage_closely"
@@ -218,28 +167,17 @@ class Dashboard:
     awaiting_inputs: int
 
 
-def dashboard(
-    db: Database, program_id: int, *, stage_id: int | None = None, today: dt.date | None = None
-) -> Dashboard:
-    """Everything the stage dashboard shows, for the program or one stage."""
-
-    today = today or dt.date.today()
-    program = get_program(db, program_id)
-    frames = tracking_frames(db, program_id, today=today)
-    history = engagement_history(db, program_id)
-    tasks = tasks_frame(db, program_id, today=today)
-    return dashboard_from(program, frames, history, tasks, stage_id=stage_id)
-
-
 def history_from(assessments: pd.DataFrame) -> pd.DataFrame:
-    """:func:`engagement_history` from an assessments frame of live actors."""
+    """Each actor's assessments (actor, stage, current engagement), oldest first, from
+    an assessments frame of live actors."""
     ordered = assessments.sort_values(["assessed_on", "id"], kind="stable")
     frame = ordered[["actor_id", "stage_id", "engagement_current"]].reset_index(drop=True)
     return frame.astype("int64") if not frame.empty else frame
 
 
 def latest_scores_from(actors: pd.DataFrame, assessments: pd.DataFrame) -> pd.DataFrame:
-    """:func:`latest_scores` from an actors frame and an assessments frame."""
+    """Each assessed actor's latest power and interest (``id``, ``name``, scores), from an
+    actors frame and an assessments frame."""
     ordered = assessments.sort_values(["assessed_on", "id"], kind="stable")
     names = dict(zip(actors["id"], actors["name"], strict=True))
     rows = [
@@ -259,7 +197,8 @@ def dashboard_from(
     *,
     stage_id: int | None = None,
 ) -> Dashboard:
-    """:func:`dashboard` from frames already read (and already filtered for the reader)."""
+    """Everything the stage dashboard shows, for the program or one stage, from frames
+    already read (and already filtered for the reader: the read layer calls this)."""
     promised = frames.commitments
     received = frames.inputs
     if stage_id is not None:

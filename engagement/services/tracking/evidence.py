@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, replace
 
-import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engagement.errors import NotFound, Problem, ValidationFailed
@@ -18,10 +16,6 @@ from engagement.storage.models import Activity, Commitment, EvidenceItem
 from engagement.text import clean_name
 from engagement.tracking import EvidenceInput
 from engagement.values import EvidenceKind
-
-EVIDENCE_COLUMNS = [
-    "id", "published_on", "kind", "title", "url", "activity_id", "commitment_id",
-]  # fmt: skip
 
 
 def clean_evidence(item: EvidenceInput) -> tuple[EvidenceInput, list[Problem]]:
@@ -72,15 +66,3 @@ def delete_evidence(db: Database, by: Principal, evidence_id: int) -> None:
             raise NotFound(entity="evidence_item", key=evidence_id)
         require(by, row.program_id, Action.EDIT_TRACKING)
         audit.mark_deleted(session, by, row, "evidence_item", deleted=True)
-
-
-def evidence_frame(db: Database, program_id: int) -> pd.DataFrame:
-    """Live evidence items, newest first."""
-    stmt = (
-        select(EvidenceItem)
-        .where(EvidenceItem.program_id == program_id, EvidenceItem.deleted_at.is_(None))
-        .order_by(EvidenceItem.published_on.desc(), EvidenceItem.id.desc())
-    )
-    with db.reading() as session:
-        rows = [{c: getattr(e, c) for c in EVIDENCE_COLUMNS} for e in session.scalars(stmt)]
-    return pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)

@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import asdict, replace
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engagement.errors import NotFound, Problem, ValidationFailed
@@ -21,6 +20,7 @@ from engagement.services.access.permissions import Action, require
 from engagement.services.concurrency import check_version
 from engagement.storage.db import Database
 from engagement.storage.models import Activity, Actor, Input, Stage
+from engagement.storage.queries import tracking as stored
 from engagement.tracking import InputInfo, InputInput
 from engagement.values import InputResponse
 
@@ -87,7 +87,7 @@ def insert_input(
 def add_input(db: Database, by: Principal, program_id: int, item: InputInput) -> InputInfo:
     require(by, program_id, Action.EDIT_TRACKING)
     with db.writing() as session:
-        return _info(insert_input(session, by, program_id, item))
+        return stored.input_info(insert_input(session, by, program_id, item))
 
 
 def update_input(
@@ -108,7 +108,7 @@ def update_input(
         if changes:
             session.flush()
             audit.record(session, by, row.program_id, "input", row.id, "update", changes)
-        return _info(row)
+        return stored.input_info(row)
 
 
 def response_problems(
@@ -143,7 +143,7 @@ def respond_to_input(
         require(by, row.program_id, Action.EDIT_TRACKING)
         check_version(session, "input", row.id, row.text[:60], row.version, expected_version)
         apply_response(session, by, row, response, reasoning, responded_on)
-        return _info(row)
+        return stored.input_info(row)
 
 
 def apply_response(
@@ -187,7 +187,7 @@ def restore_input(db: Database, by: Principal, input_id: int) -> InputInfo:
             raise NotFound(entity="input", key=input_id)
         require(by, row.program_id, Action.EDIT_TRACKING)
         audit.mark_deleted(session, by, row, "input", deleted=False)
-        return _info(row)
+        return stored.input_info(row)
 
 
 def _live(session: Session, input_id: int) -> Input:
@@ -197,60 +197,22 @@ def _live(session: Session, input_id: int) -> Input:
     return row
 
 
-def _info(row: Input) -> InputInfo:
-    return InputInfo(
-        id=row.id,
-        program_id=row.program_id,
-        text=row.text,
-        received_on=row.received_on,
-        actor_id=row.actor_id,
-        topic=row.topic,
-        activity_id=row.activity_id,
-        stage_id=row.stage_id,
-        response=row.response,
-        reasoning=row.reasoning,
-        responded_on=row.responded_on,
-        responded_by=row.responded_by,
-        version=row.version,
-    )
+#: Columns of a program's inputs as the read layer hands them out.
+INPUT_COLUMNS = [*stored.INPUT_COLUMNS[:-1], "answered", "version"]
 
 
-INPUT_COLUMNS = [
-    "id", "received_on", "text", "actor_id", "actor", "topic", "activity_id", "activity",
-    "stage_id", "response", "reasoning", "responded_on", "responded_by", "answered", "version",
-]  # fmt: skip
+def with_answers(received: pd.DataFrame) -> pd.DataFrame:
+    """The inputs (:func:`engagement.storage.queries.tracking.inputs_frame`) with
+    ``answered``: a reasoned response (:func:`is_answered`)."""
+    pairs = zip(received["response"], received["reasoning"], strict=True)
+    return received.assign(answered=[is_answered(r, why) for r, why in pairs])[INPUT_COLUMNS]
 
 
-def inputs_frame(db: Database, program_id: int) -> pd.DataFrame:
-    """Live inputs, newest first; ``actor`` is empty for anonymous ones."""
-    stmt = (
-        select(Input, Actor.name, Activity.title)
-        .outerjoin(Actor, Input.actor_id == Actor.id)
-        .outerjoin(Activity, Input.activity_id == Activity.id)
-        .where(Input.program_id == program_id, Input.deleted_at.is_(None))
-        .order_by(Input.received_on.desc(), Input.id.desc())
-    )
-    with db.reading() as session:
-        rows = [
-            asdict(_info(row))
-            | {
-                "actor": name or "",
-                "activity": title or "",
-                "answered": is_answered(row.response, row.reasoning),
-            }
-            for row, name, title in session.execute(stmt)
-        ]
-    return pd.DataFrame(rows, columns=INPUT_COLUMNS)
-
-
-def awaiting_response(
-    db: Database, program_id: int, *, today: dt.date | None = None
-) -> pd.DataFrame:
-    """Inputs still waiting for a reasoned response, oldest first, with the days each has
-    waited up to ``today`` (the reference date: a program that has ended counts to its
-    end). Never negative: an input received after the reference date has waited 0 days."""
-    today = today or dt.date.today()
-    frame = inputs_frame(db, program_id)
-    waiting = frame[~frame["answered"].astype(bool)].copy()
+def awaiting(received: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """Inputs (with ``answered``) still waiting for a reasoned response, oldest first, with
+    the days each has waited up to ``today`` (the reference date: a program that has
+    ended counts to its end). Never negative: an input received after the reference
+    date has waited 0 days."""
+    waiting = received[~received["answered"].astype(bool)].copy()
     waiting["days_waiting"] = [max((today - d).days, 0) for d in waiting["received_on"]]
     return waiting.sort_values(["received_on", "id"]).reset_index(drop=True)

@@ -27,13 +27,8 @@ import datetime as dt
 import itertools
 
 import pandas as pd
-from sqlalchemy import select
 
 from engagement.model import ProgramInfo, Term
-from engagement.services.registry.programs import get_program
-from engagement.services.tracking import activities, evidence, inputs
-from engagement.storage.db import Database
-from engagement.storage.models import Actor, Sector
 from engagement.tracking import ChecklistItem, Evidence
 
 ITEMS = ("forum", "evidence", "responses", "implementation")
@@ -161,46 +156,42 @@ def evaluation_date(program: ProgramInfo, today: dt.date | None = None) -> dt.da
 
 
 def checklist(
-    db: Database, program_id: int, *, today: dt.date | None = None
+    program: ProgramInfo,
+    acts: pd.DataFrame,
+    attendance: pd.DataFrame,
+    actors: pd.DataFrame,
+    published: pd.DataFrame,
+    received: pd.DataFrame,
+    today: dt.date,
 ) -> list[ChecklistItem]:
-    """The four OGP checks of a program, in order (see the module docstring).
+    """The four OGP checks of a program as of ``today``, in order (see the module
+    docstring), from its frames: activities, attendance, live actors (their
+    ``sector_key``), evidence items and inputs (with ``answered``).
 
-    Without ``today``, a program that has ended is judged as of its end date.
+    The read layer hands over the frames its reader may see, so every count (a meeting
+    with civil society is one that a civil-society actor the reader sees attended)
+    counts only what that reader sees.
     """
-    program = get_program(db, program_id)
-    today = today or evaluation_date(program)
-    acts = activities.activities_frame(db, program_id)
     forum = acts[acts["forum"].astype(bool)]
     meetings = [
         Evidence("activity", int(i), d, t)
         for i, d, t in zip(forum["id"], forum["held_on"], forum["title"], strict=True)
     ]
-    items = evidence.evidence_frame(db, program_id)
-    published = [
+    items = [
         Evidence("evidence", int(i), d, t, u)
         for i, d, t, u in zip(
-            items["id"], items["published_on"], items["title"], items["url"], strict=True
+            published["id"],
+            published["published_on"],
+            published["title"],
+            published["url"],
+            strict=True,
         )
     ]
-    sectors = _sector_keys(db, program_id)
-    present = activities.attendance_frame(db, program_id).merge(
-        sectors, how="left", left_on="actor_id", right_on="id"
-    )
+    sectors = actors[["id", "sector_key"]]
+    present = attendance.merge(sectors, how="left", left_on="actor_id", right_on="id")
     return [
         forum_item(meetings, program.start_date, today),
-        evidence_item(published, today),
-        responses_item(inputs.inputs_frame(db, program_id)),
+        evidence_item(items, today),
+        responses_item(received),
         implementation_item(program, acts, present, today),
     ]
-
-
-def _sector_keys(db: Database, program_id: int) -> pd.DataFrame:
-    """Each live actor's sector key (``id``, ``sector_key``), in one lean query."""
-    stmt = (
-        select(Actor.id, Sector.key)
-        .outerjoin(Sector, Actor.sector_id == Sector.id)
-        .where(Actor.program_id == program_id, Actor.deleted_at.is_(None))
-    )
-    with db.reading() as session:
-        rows = [tuple(r) for r in session.execute(stmt)]
-    return pd.DataFrame(rows, columns=["id", "sector_key"])

@@ -11,40 +11,30 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 
-from engagement.analysis.movement import MEASURES, Comparison, compare_frozen
-from engagement.errors import DuplicateName, NotFound, Problem, ValidationFailed
+from engagement.analysis.movement import MEASURES
+from engagement.errors import DuplicateName, NotFound, ValidationFailed
 from engagement.frameworks import quadrant, salience_of
 from engagement.model import Principal
 from engagement.services import audit, validation
 from engagement.services.access.permissions import Action, require
 from engagement.services.coalition import network
 from engagement.services.coalition import tables as coalition
-from engagement.services.registry.programs import get_program
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import Snapshot, Stage
+from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries import registry as stored_registry
+from engagement.storage.queries import tracking as stored
 from engagement.text import clean_name
+from engagement.tracking import SnapshotInfo
 
 _SCORES = ("power", "interest", "legitimacy", "urgency", "engagement_current", "engagement_desired")
-
-
-@dataclass(frozen=True)
-class SnapshotInfo:
-    id: int
-    name: str
-    taken_at: dt.datetime
-    taken_by: str
-    stage_id: int | None
-    stage_closed: bool
-    note: str
-    actors: int
-    ties: int
 
 
 def _plain(value: Any) -> Any:
@@ -68,15 +58,9 @@ def _network_measures(
     return [{str(k): _plain(v) for k, v in row.items()} for row in table[wanted].to_dict("records")]
 
 
-def frozen_state(db: Database, program_id: int, as_of: dt.date | None = None) -> dict[str, Any]:
-    """The program as a snapshot keeps it (also used as "now" in comparisons).
-
-    ``as_of`` keeps the assessments made up to that date and the ties valid on it (the
-    demo programs date their stage-closing snapshots this way).
-    """
-    threshold = get_program(db, program_id).power_threshold
-    actors = coalition.coalition_actors(db, program_id, as_of=as_of)
-    ties = coalition.coalition_ties(db, program_id, on_date=as_of)
+def frozen_from(actors: pd.DataFrame, ties: pd.DataFrame, threshold: int) -> dict[str, Any]:
+    """The coalition as a snapshot keeps it (also "now" in comparisons), from the
+    coalition's actors and ties (:mod:`engagement.services.coalition.tables`)."""
     frozen_actors, frozen_scores = [], []
     for row in actors.to_dict("records"):
         frozen_actors.append(
@@ -122,7 +106,7 @@ def take_snapshot(
     problems += validation.text_rule("note", note, max_len=5000)
     if problems:
         raise ValidationFailed(problems)
-    data = frozen_state(db, program_id, as_of)
+    data = _frozen(db, program_id, as_of)
     with db.writing() as session:
         clash = session.scalar(
             select(Snapshot.id).where(Snapshot.program_id == program_id, Snapshot.name == name)
@@ -144,7 +128,7 @@ def take_snapshot(
         session.flush()
         fields = {"name": name, "stage_id": stage_id, "stage_closed": stage_closed}
         audit.record(session, by, program_id, "snapshot", row.id, "create", fields)
-        return _info(row)
+        return stored.snapshot_info(row)
 
 
 def close_stage(
@@ -200,52 +184,25 @@ def delete_snapshot(db: Database, by: Principal, snapshot_id: int) -> None:
         session.delete(row)
 
 
-def list_snapshots(db: Database, program_id: int) -> list[SnapshotInfo]:
-    """Snapshots of a program, newest first."""
-    stmt = (
-        select(Snapshot)
-        .where(Snapshot.program_id == program_id)
-        .order_by(Snapshot.taken_at.desc(), Snapshot.id.desc())
+def _frozen(db: Database, program_id: int, as_of: dt.date | None) -> dict[str, Any]:
+    """The program now, frozen; ``as_of`` keeps the assessments made up to that date and
+    the ties valid on it (the demo programs date their stage-closing snapshots so)."""
+    with db.snapshot():
+        threshold = stored_programs.get_program(db, program_id).power_threshold
+        registry = stored_registry.actors_frame(db, program_id)
+        history = stored_registry.assessments_frame(db, program_id)
+        ties = stored_registry.relationships_frame(db, program_id)
+    actors = coalition.coalition_actors_from(registry, history, as_of=as_of)
+    return frozen_from(actors, coalition.coalition_ties_from(ties, on_date=as_of), threshold)
+
+
+def frozen_measures(frozen: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The network measures of a frozen state's actors and ties: for a reader who may not
+    see every actor, the measures of the network they see (computed again, so that a
+    comparison never reflects a tie they cannot see)."""
+    actors = pd.DataFrame(frozen.get("actors", []), columns=["id", "name", "sector"])
+    ties = pd.DataFrame(
+        frozen.get("ties", []),
+        columns=["source", "target", "tie_type", "strength", "directed", "negative"],
     )
-    with db.reading() as session:
-        return [_info(row) for row in session.scalars(stmt)]
-
-
-def snapshot_data(db: Database, snapshot_id: int) -> dict[str, Any]:
-    with db.reading() as session:
-        row = session.get(Snapshot, snapshot_id)
-        if row is None:
-            raise NotFound(entity="snapshot", key=snapshot_id)
-        return dict(row.data)
-
-
-def _info(row: Snapshot) -> SnapshotInfo:
-    data = row.data or {}
-    return SnapshotInfo(
-        id=row.id,
-        name=row.name,
-        taken_at=row.taken_at,
-        taken_by=row.taken_by,
-        stage_id=row.stage_id,
-        stage_closed=row.stage_closed,
-        note=row.note,
-        actors=len(data.get("actors", [])),
-        ties=len(data.get("ties", [])),
-    )
-
-
-def compare_snapshots(
-    db: Database, program_id: int, before_id: int, after_id: int | None
-) -> Comparison:
-    """Compare two snapshots of the program, or a snapshot (``before_id``) with now."""
-    before = snapshot_data(db, before_id)
-    after = frozen_state(db, program_id) if after_id is None else snapshot_data(db, after_id)
-    for snapshot_id in (before_id, after_id):
-        if snapshot_id is not None and _program_of(db, snapshot_id) != program_id:
-            raise ValidationFailed([Problem("snapshot", "not_in_list", {"value": snapshot_id})])
-    return compare_frozen(before, after)
-
-
-def _program_of(db: Database, snapshot_id: int) -> int | None:
-    with db.reading() as session:
-        return session.scalar(select(Snapshot.program_id).where(Snapshot.id == snapshot_id))
+    return _network_measures(actors, ties, int(frozen.get("threshold", 3)))

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import asdict
 
 import pandas as pd
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engagement.errors import NotFound, Problem, ValidationFailed
@@ -16,6 +15,7 @@ from engagement.services.access.permissions import require_activity_edit
 from engagement.services.concurrency import check_version
 from engagement.storage.db import Database
 from engagement.storage.models import Activity, FollowUpTask
+from engagement.storage.queries import activities as stored
 from engagement.text import clean_name
 from engagement.tracking import TaskInfo, TaskInput
 from engagement.values import OPEN_TASKS, TaskStatus
@@ -61,7 +61,7 @@ def add_tasks(
         if activity is None or activity.deleted_at is not None:
             raise NotFound(entity="activity", key=activity_id)
         require_activity_edit(session, by, activity.program_id, activity.id)
-        return [_info(insert_task(session, by, activity, item)) for item in items]
+        return [stored.task_info(insert_task(session, by, activity, item)) for item in items]
 
 
 def update_task(
@@ -90,7 +90,7 @@ def update_task(
         if changes:
             session.flush()
             audit.record(session, by, task.program_id, "follow_up_task", task.id, "update", changes)
-        return _info(task)
+        return stored.task_info(task)
 
 
 def delete_task(db: Database, by: Principal, task_id: int) -> None:
@@ -104,47 +104,21 @@ def delete_task(db: Database, by: Principal, task_id: int) -> None:
         session.delete(task)
 
 
-def _info(task: FollowUpTask) -> TaskInfo:
-    return TaskInfo(
-        id=task.id,
-        activity_id=task.activity_id,
-        title=task.title,
-        owner=task.owner,
-        due_on=task.due_on,
-        status=task.status,
-        done_on=task.done_on,
-        version=task.version,
-    )
-
-
-TASK_COLUMNS = [
-    "id", "activity_id", "activity", "title", "owner", "due_on", "status", "done_on",
-    "overdue", "version",
-]  # fmt: skip
-
-
-def tasks_frame(
-    db: Database, program_id: int, *, today: dt.date | None = None, activity_id: int | None = None
-) -> pd.DataFrame:
-    """Tasks of live activities, earliest due first; ``overdue`` when open past due."""
-    today = today or dt.date.today()
-    stmt = (
-        select(FollowUpTask, Activity.title)
-        .join(Activity, FollowUpTask.activity_id == Activity.id)
-        .where(FollowUpTask.program_id == program_id, Activity.deleted_at.is_(None))
-        .order_by(FollowUpTask.due_on.is_(None), FollowUpTask.due_on, FollowUpTask.id)
-    )
-    if activity_id is not None:
-        stmt = stmt.where(FollowUpTask.activity_id == activity_id)
-    with db.reading() as session:
-        rows = [
-            asdict(_info(task))
-            | {"activity": title, "overdue": is_overdue(task.status, task.due_on, today)}
-            for task, title in session.execute(stmt)
-        ]
-    return pd.DataFrame(rows, columns=TASK_COLUMNS)
-
-
 def is_overdue(status: str, due_on: dt.date | None, today: dt.date) -> bool:
     """Open or in progress after its due date (the due day itself is not late)."""
     return status in OPEN_TASKS and due_on is not None and due_on < today
+
+
+#: Columns of a program's tasks as the read layer hands them out.
+TASK_COLUMNS = [*stored.TASK_COLUMNS[:-1], "overdue", "version"]
+
+
+def with_overdue(tasks: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    """The tasks (:func:`engagement.storage.queries.activities.tasks_frame`) with
+    ``overdue``: open or in progress after the due date."""
+    flagged = tasks.assign(
+        overdue=[
+            is_overdue(s, d, today) for s, d in zip(tasks["status"], tasks["due_on"], strict=True)
+        ]
+    )
+    return flagged[TASK_COLUMNS]

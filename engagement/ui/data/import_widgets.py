@@ -25,7 +25,7 @@ from engagement.services.access import permissions
 from engagement.services.database import Database
 from engagement.services.exchange import imports
 from engagement.services.exchange.import_plan import ENTITIES
-from engagement.ui import state
+from engagement.ui import context, state
 from engagement.ui.feedback import reporting, show_error
 from engagement.ui.i18n import tr
 
@@ -359,7 +359,7 @@ def _show_record(db: Database, by: Principal, record: imports.ImportRecord, may_
 
 def recent_imports(db: Database, by: Principal, program_id: int, *, may_undo: bool) -> None:
     """The program's latest imports, newest first, each with an Undo button."""
-    records = imports.list_imports(db, by, program_id)
+    records = imports.list_imports(context.view(program_id))
     if not records:
         st.info(tr("import_page.history_empty"), icon=":material/history:")
         return

@@ -148,7 +148,7 @@ def delete_controls(actor: ActorInfo, n_assessments: int, n_ties: int) -> None:
         )  # fmt: skip
         cols = st.columns([1, 1, 3])
         cols[0].button(tr("actors.delete.confirm"), key=CONFIRM, type="primary",
-                       on_click=_delete, args=(actor.id, actor.version))  # fmt: skip
+                       on_click=_delete, args=(actor.id, actor.version, actor.name))  # fmt: skip
         cols[1].button(tr("common.cancel"), key=CANCEL, on_click=_ask, args=(None,))
 
 
@@ -156,13 +156,12 @@ def _ask(actor_id: int | None) -> None:
     st.session_state[_ASKING] = actor_id
 
 
-def _delete(actor_id: int, version: int) -> None:
+def _delete(actor_id: int, version: int, name: str) -> None:
     st.session_state[_ASKING] = None
 
     def save() -> str:
-        info = actors.get_actor(context.database(), actor_id)
         actors.delete_actor(context.database(), context.current_user(), actor_id, version)
         st.session_state[state.SELECTED_ACTOR] = None
-        return tr("actors.deleted", name=info.name)
+        return tr("actors.deleted", name=name)
 
     forms.run_save(DELETE, save)

@@ -15,6 +15,7 @@ from engagement.charts import grid as grid_charts
 from engagement.frameworks import EngagementLevel
 from engagement.model import ProgramInfo
 from engagement.services.tracking import snapshots
+from engagement.tracking import SnapshotInfo
 from engagement.ui import context, forms, state
 from engagement.ui.coalition.grid_chart import program_sector_colours, sector_names
 from engagement.ui.i18n import label, tr
@@ -88,7 +89,7 @@ def close_form(program: ProgramInfo) -> None:
         )
 
 
-def snapshot_table(found: list[snapshots.SnapshotInfo], program: ProgramInfo) -> None:
+def snapshot_table(found: list[SnapshotInfo], program: ProgramInfo) -> None:
     stages = {s.id: label(s) for s in program.stages}
     view = pd.DataFrame(
         {
@@ -113,13 +114,13 @@ def snapshot_table(found: list[snapshots.SnapshotInfo], program: ProgramInfo) ->
     )
 
 
-def snapshot_label(snapshot: snapshots.SnapshotInfo) -> str:
+def snapshot_label(snapshot: SnapshotInfo) -> str:
     """The name with the day it was taken, unless the name already says it (stage closes)."""
     day = f"{snapshot.taken_at:%d/%m/%Y}"
     return snapshot.name if day in snapshot.name else f"{snapshot.name} ({day})"
 
 
-def choose_pair(found: list[snapshots.SnapshotInfo]) -> tuple[int, int | None]:
+def choose_pair(found: list[SnapshotInfo]) -> tuple[int, int | None]:
     names = {s.id: snapshot_label(s) for s in found}
     after_names = {NOW: tr("snapshots.now"), **names}
     a, b = st.columns(2)
@@ -242,7 +243,7 @@ def ties_tables(found: Comparison, program: ProgramInfo) -> None:
         st.dataframe(view, hide_index=True, key=f"snapshots.ties_{name}")
 
 
-def delete_form(found: list[snapshots.SnapshotInfo]) -> None:
+def delete_form(found: list[SnapshotInfo]) -> None:
     names = {s.id: s.name for s in found}
     chosen = st.selectbox(
         tr("snapshots.delete_which"),

@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 
 from engagement.analysis.movement import Comparison
-from engagement.services.tracking import changes, dashboard, snapshots
-from engagement.tracking import ChecklistItem
+from engagement.services.tracking import changes, dashboard
+from engagement.tracking import ChecklistItem, SnapshotInfo
 from engagement.ui.context import view
 
 
@@ -45,7 +45,7 @@ def last_mentoring_call(program_id: int) -> dt.date | None:
     return view(program_id).last_mentoring_call()
 
 
-def snapshot_list(program_id: int) -> list[snapshots.SnapshotInfo]:
+def snapshot_list(program_id: int) -> list[SnapshotInfo]:
     return view(program_id).snapshots()
 
 

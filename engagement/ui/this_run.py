@@ -1,0 +1,51 @@
+"""Values computed once per page run of one browser session.
+
+The signed-in user and the programs they may open are checked once per run (one
+statement, :mod:`engagement.services.access.directory`), not once per widget or helper
+that asks. A write made by this process during the run (a form saved) computes them
+again. Outside a page run (tests calling helpers) nothing is kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from engagement.config import load_settings
+from engagement.ui.database import _database
+
+T = TypeVar("T")
+
+#: Runs remembered at most (one slot per browser session and key).
+SLOTS = 1024
+
+_RUNS: OrderedDict[tuple[str, Hashable], tuple[object, int, object]] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def this_run(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per page run of this browser session (and again after any
+    later write made by this process)."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return compute()
+    db = _database(load_settings().database_url)
+    marker, slot = ctx.cursors, (ctx.session_id, key)
+    with _LOCK:
+        kept = _RUNS.get(slot)
+    if kept is not None and kept[0] is marker and kept[1] == db.commits:
+        return kept[2]  # type: ignore[return-value]
+    value = compute()
+    # Counted after: a write the computation made itself (the session's "last seen",
+    # now and then) is already in the value.
+    commits = db.commits
+    with _LOCK:
+        _RUNS[slot] = (marker, commits, value)
+        _RUNS.move_to_end(slot)
+        while len(_RUNS) > SLOTS:
+            _RUNS.popitem(last=False)
+    return value
