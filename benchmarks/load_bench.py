@@ -180,6 +180,7 @@ def _measure(
 ) -> dict[str, float]:
     out: dict[str, list[float]] = {"reruns": [], "errors": []}
     idle = sum(s.rss_mb() for s in servers)
+    cpu = sum(s.cpu_seconds() for s in servers)
     threads = [
         threading.Thread(
             target=_session,
@@ -195,6 +196,7 @@ def _measure(
         peak = max(peak, sum(s.rss_mb() for s in servers))
         time.sleep(0.2)
     wall = time.perf_counter() - started
+    cpu = sum(s.cpu_seconds() for s in servers) - cpu
     latencies = sorted(out["reruns"]) or [float("nan")]
     return {
         "p50": statistics.median(latencies),
@@ -202,6 +204,8 @@ def _measure(
         "errors": float(len(out["errors"])),
         "mb_per_session": (peak - idle) / n,
         "throughput": len(out["reruns"]) / wall,
+        # Server CPU per script run (each session opens two pages, then reruns).
+        "cpu_ms": 1000 * cpu / max(1, len(out["reruns"]) + 2 * n),
     }
 
 
@@ -224,7 +228,7 @@ def _report(
     print(f"\n{label} (think time ~{think:g} s between reruns)")
     _measure(servers, program, len(servers), 3, 0)  # warm the caches: not counted
     _cost_of_one_rerun(servers[0], program)
-    print("  N   p50 s   p95 s  errors  MB/session  reruns/s  p95/p95(N=1)")
+    print("  N   p50 s   p95 s  errors  MB/session  reruns/s  p95/p95(N=1)  server CPU ms/run")
     single = None
     for n in sizes:
         row = _measure(servers, program, n, reruns, think)
@@ -232,7 +236,7 @@ def _report(
         print(
             f"{n:>3}  {row['p50']:6.2f}  {row['p95']:6.2f}  {row['errors']:6.0f}"
             f"  {row['mb_per_session']:10.1f}  {row['throughput']:8.2f}"
-            f"  {row['p95'] / single:10.2f}"
+            f"  {row['p95'] / single:12.2f}  {row['cpu_ms']:17.0f}"
         )
 
 
