@@ -11,8 +11,18 @@ as a user changing a filter does, pausing ``--think`` seconds (0.5-1.5x, random)
 each change as a person reading the page does; ``--think 0`` measures saturation
 (every session rerunning back to back). Sessions arrive spread over one think time.
 Reported per N: p50/p95 rerun latency, errors, the
-server's resident memory per session (RSS growth from idle, divided by N) and
-throughput (reruns per second, all sessions together).
+server's resident memory per session (RSS growth from idle, divided by N),
+throughput (reruns per second, all sessions together) and the server's CPU time per
+script run (page opens and reruns; the machine may be shared, CPU time is not).
+
+Think time: the default (3 s) is a person clicking through choices as fast as the map
+redraws. In a strategy session people read the redrawn map and talk before the next
+change: ~10 s (5-15 s) between one person's changes is a busy but realistic peak.
+Report both (``--think 3`` and ``--think 10``).
+
+Like a browser tab, each session keeps Streamlit's message cache (an element it already
+has is sent again as a reference), and the server is ``server.py`` as deployed (the
+map's drawing code is a file the browser keeps, never part of a rerun).
 
 Two programs: the Antigua demo (54 actors) and a generated 1,000-actor program. With
 ``--postgres URL`` the same is then run on two servers sharing one PostgreSQL database
