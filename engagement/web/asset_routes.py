@@ -14,6 +14,7 @@ internet either way; the file is pyvis's bundled copy, read from the installed p
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 from dataclasses import dataclass
@@ -36,6 +37,8 @@ class Asset:
     path: str
     body: bytes
     media_type: str
+    #: ``body`` compressed once (gzip), not again for each browser that asks.
+    gzipped: bytes
 
 
 @cache
@@ -43,7 +46,9 @@ def map_bundle() -> Asset:
     """vis-network and ``map_core.js`` in one classic script, named by its content."""
     body = assets.map_bundle_js().encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()[:16]
-    return Asset(f"{ASSET_PREFIX}map-{digest}.js", body, "text/javascript; charset=utf-8")
+    media_type = "text/javascript; charset=utf-8"
+    packed = gzip.compress(body, compresslevel=9, mtime=0)
+    return Asset(f"{ASSET_PREFIX}map-{digest}.js", body, media_type, packed)
 
 
 def map_bundle_url() -> str | None:
@@ -56,7 +61,14 @@ async def serve_asset(request: Request) -> Response:
     if request.url.path != bundle.path:
         # An old name (a page open across an upgrade) must not be cached as missing.
         return Response(status_code=404, headers={"Cache-Control": "no-store"})
-    headers = {"Cache-Control": CACHE_FOREVER, "X-Content-Type-Options": "nosniff"}
+    headers = {
+        "Cache-Control": CACHE_FOREVER,
+        "X-Content-Type-Options": "nosniff",
+        "Vary": "Accept-Encoding",
+    }
+    if "gzip" in request.headers.get("accept-encoding", "").lower():
+        headers["Content-Encoding"] = "gzip"
+        return Response(bundle.gzipped, media_type=bundle.media_type, headers=headers)
     return Response(bundle.body, media_type=bundle.media_type, headers=headers)
 
 

@@ -175,6 +175,21 @@ def test_the_map_code_is_fetched_once_and_reruns_send_only_data(
     assert 0 < sum(frames) < len(assets.vis_network_js()) / 4
 
 
+def test_before_printing_the_served_map_leaves_a_picture_of_its_drawing(
+    page: Page, live_app: LiveApp
+) -> None:
+    goto(page, live_app, "network", program=live_app.antigua_id)
+    wait_for_map(page)
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    picture = page.evaluate(
+        """() => { for (const host of document.querySelectorAll('*')) {
+             const img = host.shadowRoot && host.shadowRoot.querySelector('img.tejido-map-print');
+             if (img) return img.src.slice(0, 22); }
+           return null; }"""
+    )
+    assert picture == "data:image/png;base64,"
+
+
 def test_without_the_asset_route_the_map_code_is_inlined_and_still_draws(
     page: Page, inline_app: LiveApp
 ) -> None:

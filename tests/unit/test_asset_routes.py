@@ -8,6 +8,7 @@ tests/browser/test_network_browser.py against real servers.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import json
 
@@ -19,8 +20,9 @@ from engagement.ui.coalition import network_component
 from engagement.web import asset_routes
 
 
-def _get(path: str) -> Response:
-    scope = {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
+def _get(path: str, *, accept: str = "") -> Response:
+    headers = [(b"accept-encoding", accept.encode())] if accept else []
+    scope = {"type": "http", "method": "GET", "path": path, "headers": headers, "query_string": b""}
     return asyncio.run(asset_routes.serve_asset(Request(scope)))
 
 
@@ -42,6 +44,17 @@ def test_the_bundle_is_served_as_javascript_and_kept_by_the_browser() -> None:
     assert response.headers["content-type"] == "text/javascript; charset=utf-8"
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert response.headers["x-content-type-options"] == "nosniff"
+    assert "content-encoding" not in response.headers
+
+
+def test_a_browser_that_accepts_gzip_gets_the_bundle_compressed_once() -> None:
+    bundle = asset_routes.map_bundle()
+    response = _get(bundle.path, accept="gzip, deflate, br")
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert response.body is bundle.gzipped  # compressed at start, not per request
+    assert gzip.decompress(response.body) == bundle.body
+    assert len(response.body) < len(bundle.body) / 3
 
 
 def test_any_other_name_is_not_found_and_not_cached() -> None:
@@ -57,6 +70,7 @@ def test_the_loader_module_carries_no_drawing_code() -> None:
     path = asset_routes.map_bundle().path
     loader = network_component.module_js(path)
     assert json.dumps(path) in loader
+    assert "globalThis.tejidoMapCode" in loader  # one fetch, shared with the early start
     assert assets.vis_network_js()[1000:1200] not in loader
     assert "function tejidoMap" not in loader
     assert len(loader) < 5_000

@@ -43,32 +43,32 @@ function drawingCode() {
 }
 """
 
-#: The drawing code loaded once from the app's own asset route (``server.py``): a rerun
-#: sends only this loader and the map's data. The browser keeps the file (its name holds
-#: a hash of its content); a classic script defines ``vis`` and ``tejidoMap`` globally.
+#: Starts loading the drawing code from the app's own asset route (``server.py``), once
+#: per page: a classic script defines ``vis`` and ``tejidoMap`` globally, and the browser
+#: keeps the file (its name holds a hash of its content). Run early by ``preload_code``
+#: and again (a no-op then) by the component, which awaits the same promise.
+_LOAD = """
+globalThis.tejidoMapCode = globalThis.tejidoMapCode || new Promise((resolve, reject) => {
+  const src = %(url)s;
+  const script = document.createElement("script");
+  script.src = src;
+  script.onload = () => resolve({ vis: globalThis.vis, draw: globalThis.tejidoMap });
+  script.onerror = () => {
+    globalThis.tejidoMapCode = null;  // the next run tries again
+    script.remove();
+    reject(new Error("Tejido: the map's code could not be loaded from " + src));
+  };
+  document.head.appendChild(script);
+});
+"""
+
+#: With the route: a rerun sends only this loader and the map's data.
 _LOADED_CODE = """
-const BUNDLE = %(url)s;
 let loaded = null;
-let loading = null;
 function drawingCode() {
   if (loaded) return loaded;
-  if (!loading) {
-    loading = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = BUNDLE;
-      script.onload = () => {
-        loaded = { vis: globalThis.vis, draw: globalThis.tejidoMap };
-        resolve(loaded);
-      };
-      script.onerror = () => {
-        loading = null;  // the next run tries again
-        script.remove();
-        reject(new Error("Tejido: the map's code could not be loaded from " + BUNDLE));
-      };
-      document.head.appendChild(script);
-    });
-  }
-  return loading;
+  %(load)s
+  return globalThis.tejidoMapCode.then((code) => (loaded = code));
 }
 """
 
@@ -171,8 +171,22 @@ def module_js(bundle_url: str | None) -> str:
     if bundle_url is None:
         code = _INLINE_CODE % {"vis": assets.vis_network_js(), "core": assets.map_core_js()}
     else:
-        code = _LOADED_CODE % {"url": json.dumps(bundle_url)}
+        code = _LOADED_CODE % {"load": _load_js(bundle_url)}
     return _MODULE % {"code": code}
+
+
+def _load_js(bundle_url: str) -> str:
+    return _LOAD % {"url": json.dumps(bundle_url)}
+
+
+def preload_code() -> None:
+    """Start fetching the map's code now, while the server still computes and sends the
+    map's data (a browser that has it already takes it from its cache). Our own constant
+    script, no user text."""
+    bundle_url = asset_routes.map_bundle_url()
+    if bundle_url is not None:
+        script = f"<script>{_load_js(bundle_url)}</script>"
+        st.html(script, width="content", unsafe_allow_javascript=True)
 
 
 @cache
