@@ -1,11 +1,13 @@
-"""Tejido's web server: the app (app.py) plus the sign-in session cookie routes.
+"""Tejido's web server: the app (app.py) plus the sign-in session cookie routes and the
+map's drawing code, served as a file the browser keeps.
 
 Run it as ``streamlit run server.py`` (``make run`` and deploy/ do). ``streamlit run
-app.py`` still works, but a sign-in then lasts only as long as the browser tab.
+app.py`` still works, but a sign-in then lasts only as long as the browser tab, and the
+map's code travels with every rerun that changes the map.
 """
 
 import streamlit as st
 
-from engagement.web.session_routes import routes
+from engagement.web import asset_routes, session_routes
 
-app = st.App("app.py", routes=routes())
+app = st.App("app.py", routes=[*session_routes.routes(), *asset_routes.routes()])

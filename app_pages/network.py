@@ -6,13 +6,14 @@ from engagement.services.coalition import maps
 from engagement.ui import context
 from engagement.ui.coalition import analysis_tables, network_views
 from engagement.ui.coalition.coalition_data import coalition_frame
-from engagement.ui.coalition.network_component import render_network
+from engagement.ui.coalition.network_component import preload_code, render_network
 from engagement.ui.feedback import show_flash
 from engagement.ui.i18n import tr
 from engagement.ui.registry.actor_panel import render_actor_panel
 from engagement.ui.sidebar import require_program
 
 st.title(tr("network.title"))
+preload_code()
 show_flash()
 program_id = require_program()
 program = context.program(program_id)

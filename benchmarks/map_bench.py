@@ -6,12 +6,14 @@ temporary SQLite database, then:
 
 * **layout**: ``services.maps.map_layout`` with no stored layout (compute with
   ``analysis.layout.layout_positions`` + store every position), median of ``--repeat``;
-* **app**: a Tejido server on a free port (single-user mode); after one warm-up visit
+* **app**: a Tejido server on a free port (``server.py``, as ``make run`` and deploy/
+  start it; single-user mode); after one warm-up visit
   (measures and layout cached, as for any later visitor), ``--repeat`` fresh browser
   contexts open ``/network`` and we read the time from navigation start until the map
   reports its first drawing (``data-drawn-ms``: vis-network's ``afterDrawing``);
 * **component**: within that, from the moment the map component is created in the page
-  (our module loaded: vis-network parsed) to its first drawing;
+  (the map's code loaded: vis-network parsed) to its first drawing. Each round is a
+  fresh browser context, so the map's code is fetched every time (no browser cache);
 * **home**: the app's home page (no map) from navigation start until its script ran:
   what any Streamlit page costs before the map;
 * **bare**: a plain HTML file with only vis-network (the copy bundled with pyvis,
@@ -137,7 +139,7 @@ def start_server(url: str, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
                TEJIDO_DATA_DIR=str(folder), TEJIDO_USER="bench")  # fmt: skip
     log = (folder / "streamlit.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1",
          "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,8 +47,9 @@ class Settings:
         return self.upload_limit_mb * 1024 * 1024
 
 
-def load_settings(env: dict[str, str] | None = None) -> Settings:
-    env = dict(os.environ) if env is None else env
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    # Read in place, not copied: every script run asks for the settings several times.
+    env = os.environ if env is None else env
     data_dir = Path(env.get("TEJIDO_DATA_DIR") or PROJECT_ROOT / "data")
     url = env.get("TEJIDO_DATABASE_URL") or f"sqlite:///{data_dir / 'tejido.db'}"
     lang = env.get("TEJIDO_LANG", "es")

@@ -40,6 +40,14 @@ def map_core_js() -> str:
 
 
 @cache
+def map_bundle_js() -> str:
+    """vis-network and our drawing code in one classic script: run by a ``<script>``
+    tag it defines ``globalThis.vis`` (vis-network's UMD wrapper, with no module loader
+    present) and ``globalThis.tejidoMap`` (a top-level function declaration)."""
+    return f"{vis_network_js()}\n;\n{map_core_js()}"
+
+
+@cache
 def map_css() -> str:
     """Styles of the toolbar and the tooltip (shared by the app and the export)."""
     return (_STATIC / "map.css").read_text(encoding="utf-8")

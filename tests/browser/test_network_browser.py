@@ -1,6 +1,7 @@
 """The network map in headless chromium: it draws, stays local, opens panels on click,
 keeps dragged positions, downloads PNG and an offline HTML page, and shows hostile names
-as text.
+as text. Its drawing code is fetched once from the app's asset route (``server.py``, as
+deployed) and never sent again with a rerun; ``streamlit run app.py`` inlines it.
 
 The ``page`` fixture's guard fails a test when a request leaves localhost or a JavaScript
 dialog opens (an injected ``alert``).
@@ -9,20 +10,25 @@ dialog opens (an injected ``alert``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from engagement.maps import assets
 from engagement.model import AssessmentInput, Principal
 from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.services.view import program_view
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from engagement.storage.queries import registry as stored_registry
+from engagement.web import asset_routes
 from tests.browser.conftest import LiveApp, goto, running_app, wait_for_rerun
+from tests.support.streamlit_client import Run, StreamlitSession
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +72,20 @@ def actor_count(app: LiveApp, program: int) -> int:
 
 
 @pytest.fixture(scope="module")
+def live_app(demo_database: tuple[Path, str]) -> Iterator[LiveApp]:
+    """The demo programs served as deployed: ``server.py`` serves the map's code."""
+    with running_app(*demo_database, script="server.py") as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def inline_app(demo_database: tuple[Path, str]) -> Iterator[LiveApp]:
+    """``streamlit run app.py``: no asset route, the map's code is inlined."""
+    with running_app(*demo_database) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
 def hostile_map(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
     """A server of its own: one program with script-like names, notes and a conflict."""
     folder = tmp_path_factory.mktemp("tejido-map")
@@ -98,7 +118,7 @@ def hostile_map(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
              "note": HREF_NOTE},
         )  # fmt: skip
     db.dispose()
-    with running_app(folder, db_url) as app:
+    with running_app(folder, db_url, script="server.py") as app:
         yield app
 
 
@@ -124,6 +144,107 @@ def test_the_map_draws_locally_and_a_click_opens_the_panel(
     expect(heading).to_be_visible()
     expect(page.locator(DRAWN)).to_have_count(1)  # the map stays drawn after the rerun
     screenshot("panel")
+
+
+def test_the_map_code_is_fetched_once_and_reruns_send_only_data(
+    page: Page, live_app: LiveApp
+) -> None:
+    fetched: list[tuple[int, str]] = []
+    page.on(
+        "response",
+        lambda r: (
+            fetched.append((r.status, r.headers.get("cache-control", "")))
+            if asset_routes.ASSET_PREFIX in r.url
+            else None
+        ),
+    )
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(len(f))))
+    goto(page, live_app, "network", program=live_app.antigua_id)
+    wait_for_map(page)
+    assert fetched == [(200, asset_routes.CACHE_FOREVER)]
+    frames.clear()
+    # A click selects an actor: the map's data changes, so its element is sent again.
+    mayor = actor_id(live_app, live_app.antigua_id, "Alcaldía Municipal de La Antigua Guatemala")
+    x, y = node_point(page, mayor)
+    page.mouse.click(x, y)
+    wait_for_rerun(page)
+    heading = page.get_by_role("heading", name="Alcaldía Municipal de La Antigua Guatemala")
+    expect(heading).to_be_visible()
+    expect(page.locator(DRAWN)).to_have_count(1)
+    assert len(fetched) == 1  # kept by the page, not fetched again
+    assert 0 < sum(frames) < len(assets.vis_network_js()) / 4
+
+
+def test_before_printing_the_served_map_leaves_a_picture_of_its_drawing(
+    page: Page, live_app: LiveApp
+) -> None:
+    goto(page, live_app, "network", program=live_app.antigua_id)
+    wait_for_map(page)
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    picture = page.evaluate(
+        """() => { for (const host of document.querySelectorAll('*')) {
+             const img = host.shadowRoot && host.shadowRoot.querySelector('img.tejido-map-print');
+             if (img) return img.src.slice(0, 22); }
+           return null; }"""
+    )
+    assert picture == "data:image/png;base64,"
+
+
+def test_without_the_asset_route_the_map_code_is_inlined_and_still_draws(
+    page: Page, inline_app: LiveApp
+) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if "/_tejido/" in r.url else None)
+    goto(page, inline_app, "network", program=inline_app.antigua_id)
+    wait_for_map(page)
+    assert page.locator(MAP).get_attribute("data-nodes") == str(
+        actor_count(inline_app, inline_app.antigua_id)
+    )
+    assert fetched == []
+
+
+def _map_element(run: Run) -> object:
+    found = [e.bidi_component for e in run.elements if e.WhichOneof("type") == "bidi_component"]
+    assert len(found) == 1
+    return found[0]
+
+
+def _colour_change(app: LiveApp) -> tuple[Run, Run, Run]:
+    """Open the map, change "Colour by", then rerun with nothing changed."""
+    query = f"program={app.antigua_id}&lang=en"
+    with StreamlitSession(app.base_url) as session:
+        opened = session.open("network", query)
+        colour = opened.widget("Colour by")
+        changed = session.change(colour, "Community")
+        unchanged = session.change(colour, "Community")
+    return opened, changed, unchanged
+
+
+def test_a_rerun_sends_the_map_data_but_never_its_code(live_app: LiveApp) -> None:
+    vis = assets.vis_network_js()
+    opened, changed, unchanged = _colour_change(live_app)
+    for run in (opened, changed):
+        element: Any = _map_element(run)
+        assert vis[1000:1200] not in element.js_content
+        assert json.dumps(asset_routes.map_bundle().path) in element.js_content
+        assert len(element.js_content) < 5_000
+        assert element.bytes  # the data itself
+        assert run.element_bytes["bidi_component"] < len(element.bytes) + 10_000
+    # New data, so a new element: but only data and the small loader.
+    assert _map_element(opened).bytes != _map_element(changed).bytes
+    # Nothing changed: the browser's cached element is referred to, not sent again.
+    assert "bidi_component" not in unchanged.element_bytes
+    assert unchanged.element_bytes["cached"] < 1_000
+    assert _map_element(unchanged).bytes == _map_element(changed).bytes
+
+
+def test_without_the_asset_route_each_new_map_carries_its_code(inline_app: LiveApp) -> None:
+    """The fallback, and proof that the test above would see the code being resent."""
+    _, changed, _ = _colour_change(inline_app)
+    element: Any = _map_element(changed)
+    assert assets.vis_network_js()[1000:1200] in element.js_content
+    assert changed.element_bytes["bidi_component"] > len(assets.vis_network_js())
 
 
 def test_hostile_names_stay_text_on_the_map(

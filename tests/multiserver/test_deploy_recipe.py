@@ -8,6 +8,7 @@ openssl or PostgreSQL are not available (``apt-get install nginx``).
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from engagement.services.access import sessions, users
 from engagement.services.registry import programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
+from engagement.web import asset_routes
 from tests.multiserver.conftest import ROOT, free_port, private_database, start_servers
 from tests.support.databases import PG_ENV
 from tests.support.streamlit_client import StreamlitSession
@@ -196,3 +198,18 @@ def test_upload_size_and_rate_limits(proxied: tuple[str, str, Database]) -> None
     assert _request(f"{https}/_stcore/upload_file/s/f", "PUT", too_big)[0] == 413
     statuses = [_request(f"{https}/_stcore/upload_file/s/f", "PUT", b"x")[0] for _ in range(12)]
     assert 429 in statuses, statuses
+
+
+def test_the_maps_code_passes_the_proxy_compressed_cached_and_not_rate_limited(
+    proxied: tuple[str, str, Database],
+) -> None:
+    https, _, _ = proxied
+    bundle = asset_routes.map_bundle()
+    answers = [_request(f"{https}{bundle.path}", **{"Accept-Encoding": "gzip"}) for _ in range(15)]
+    assert [status for status, _, _ in answers] == [200] * 15  # page loads are not throttled
+    _, headers, body = answers[0]
+    assert headers["cache-control"] == asset_routes.CACHE_FOREVER
+    assert headers["content-type"].startswith("text/javascript")
+    assert headers["content-encoding"] == "gzip" and len(body) < len(bundle.body) / 2
+    assert gzip.decompress(body) == bundle.body
+    assert _request(f"{https}{asset_routes.ASSET_PREFIX}map-stale.js")[0] == 404

@@ -9,6 +9,12 @@ swamp a 2-core machine; that is what the load benchmark and the multi-server tes
 ``session = StreamlitSession(base_url, cookie=...)``; ``run = session.open("grid",
 query="program=1&lang=en")`` runs a page and returns what it showed (texts and
 widgets); ``session.change(widget, value)`` reruns as a user changing a filter does.
+
+Like a browser tab, the session keeps Streamlit's message cache: large elements it has
+received are listed in each rerun request (``cached_message_hashes``), so the server
+sends an unchanged element again only as a reference to its hash, and entries not used
+for ``max_cached_message_age`` runs are dropped (the frontend's ``ForwardMsgCache``).
+``Run.element_bytes`` says how many bytes each kind of element cost in a run.
 """
 
 from __future__ import annotations
@@ -58,6 +64,11 @@ class Run:
     status: str = ""
     #: Bytes the server sent for this run.
     received: int = 0
+    #: Bytes sent per kind of element ("bidi_component", "dataframe"...), references to
+    #: an element the session had cached counted under "cached".
+    element_bytes: dict[str, int] = field(default_factory=dict)
+    #: The elements drawn (references resolved from the cache), in order.
+    elements: list[Any] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -100,6 +111,10 @@ class StreamlitSession:
         self.page = ""
         self.query = ""
         self.states: dict[str, WidgetState] = {}
+        #: The browser's message cache: {hash: (message, script run count when last used)}.
+        self._cache: dict[str, tuple[ForwardMsg, int]] = {}
+        self._script_runs = 0
+        self._max_cached_age = 2
 
     def close(self) -> None:
         self._ws.close()
@@ -143,6 +158,7 @@ class StreamlitSession:
             query_string=self.query,
             page_name=self.page,
             widget_states=WidgetStates(widgets=list(self.states.values())),
+            cached_message_hashes=list(self._cache),
         )
         self._ws.send(BackMsg(rerun_script=client).SerializeToString())
         return self._read_run()
@@ -158,30 +174,56 @@ class StreamlitSession:
                 raise TimeoutError(f"no end of script run in {self.timeout}s")
             raw = self._ws.recv(timeout=remaining)
             run.received += len(raw)
-            message = ForwardMsg()
-            message.ParseFromString(raw if isinstance(raw, bytes) else raw.encode())
+            message = self._resolve(raw if isinstance(raw, bytes) else raw.encode(), run)
             kind = message.WhichOneof("type")
             if kind == "session_status_changed":
                 running = running or message.session_status_changed.script_is_running
             elif kind == "new_session":
                 running = True
+                config = message.new_session.config
+                self._max_cached_age = config.max_cached_message_age or self._max_cached_age
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._collect(message.delta.new_element, run)
             elif kind == "script_finished":
                 status = ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)
                 if status == "FINISHED_EARLY_FOR_RERUN":
                     continue  # a rerun the app asked for (st.rerun): keep reading
+                self._age_cache()
                 run.status = status
                 run.seconds = time.perf_counter() - started
                 return run
             elif kind == "page_not_found":
                 run.exceptions.append(f"page not found: {self.page}")
 
+    def _resolve(self, raw: bytes, run: Run) -> ForwardMsg:
+        """The message as the app sees it: a reference is replaced by the cached element
+        (a miss is an error, as in the browser); a cacheable element is cached."""
+        message = ForwardMsg()
+        message.ParseFromString(raw)
+        if message.WhichOneof("type") == "ref_hash":
+            cached, _ = self._cache[message.ref_hash]
+            self._cache[message.ref_hash] = (cached, self._script_runs)
+            run.element_bytes["cached"] = run.element_bytes.get("cached", 0) + len(raw)
+            return cached
+        if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
+            kind = message.delta.new_element.WhichOneof("type") or "empty"
+            run.element_bytes[kind] = run.element_bytes.get(kind, 0) + len(raw)
+        if message.metadata.cacheable and message.hash not in self._cache:
+            self._cache[message.hash] = (message, self._script_runs)
+        return message
+
+    def _age_cache(self) -> None:
+        self._script_runs += 1
+        for key, (_, used) in list(self._cache.items()):
+            if self._script_runs - used > self._max_cached_age:
+                del self._cache[key]
+
     @staticmethod
     def _collect(element: Any, run: Run) -> None:
         kind = element.WhichOneof("type")
         if kind is None:
             return
+        run.elements.append(element)
         body: Any = getattr(element, kind)
         if kind == "exception":
             run.exceptions.append(f"{body.type}: {body.message}")

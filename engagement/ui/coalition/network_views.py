@@ -73,7 +73,6 @@ def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilt
     """Drawing choices in a row, filters in an expander that says how many are on."""
     active = _active_filters()
     title = tr("network.controls", count=active) if active else tr("network.controls_none")
-    names = _names(actors)
     # The filters are built only while their expander is open (opening it reruns the page):
     # a closed expander's widgets (a 5,000-actor list among them) would still be sent and
     # drawn in the browser before the map. Their values are kept while it is closed.
@@ -88,7 +87,7 @@ def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilt
     st.session_state[FILTERS_WERE_OPEN] = bool(filters_box.open)
     if filters_box.open:
         with filters_box:
-            _filter_widgets(program, actors, names)
+            _filter_widgets(program, actors, _names(actors))
     ego = st.session_state.get(EGO)
     first, second, third = st.columns(3)
     # Labels bound now (not looked up later): the widget formats them outside this run too.
@@ -125,7 +124,7 @@ def render_controls(program: ProgramInfo, actors: pd.DataFrame) -> tuple[MapFilt
         min_strength=int(st.session_state.get(STRENGTH) or 1),
         tags=tuple(st.session_state.get(TAGS) or ()),
         on_date=st.session_state.get(ON_DATE),
-        ego_actor=int(ego) if ego is not None and int(ego) in names else None,
+        ego_actor=int(ego) if ego is not None and bool((actors["id"] == int(ego)).any()) else None,
         ego_steps=int(st.session_state.get(EGO_STEPS) or 1),
     )
     style = MapStyle(
