@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from engagement.model import Principal
@@ -63,6 +63,52 @@ def record(
         session.execute(
             update(Program)
             .where(Program.id == program_id)
+            .values(data_version=Program.data_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+#: :meth:`BatchLog.note`'s shape, for the writers that take it.
+Note = Callable[[str, int, str, Mapping[str, Any]], None]
+
+
+class BatchLog:
+    """The audit entries of one import batch, collected while its rows are written.
+
+    An import writes thousands of rows: their entries go in with one ``executemany``
+    (:meth:`write`), which also bumps the program's data version once, in the same
+    transaction.
+    """
+
+    def __init__(self, by: Principal, program_id: int, batch_id: int) -> None:
+        #: The time of every entry, and the import's ``updated_at``.
+        self.at = utcnow()
+        self.entries: list[dict[str, Any]] = []
+        self._common = {
+            "at": self.at,
+            "username": by.username,
+            "program_id": program_id,
+            "batch_id": batch_id,
+        }
+
+    def note(self, entity: str, entity_id: int, action: str, changes: Mapping[str, Any]) -> None:
+        """One entry: ``changes`` is made JSON-safe here."""
+        self.entries.append(
+            {
+                **self._common,
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                "changes": json_safe(changes),
+            }
+        )
+
+    def write(self, session: Session) -> None:
+        if self.entries:
+            session.execute(insert(AuditEntry), self.entries)
+        session.execute(
+            update(Program)
+            .where(Program.id == self._common["program_id"])
             .values(data_version=Program.data_version + 1)
             .execution_options(synchronize_session=False)
         )

@@ -8,7 +8,6 @@ Conflicting fields (edited in Tejido since the last import) are left as Tejido h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -30,12 +29,10 @@ from engagement.services.exchange.decidim_plan import (
 )
 from engagement.services.registry.actors import insert_actor
 from engagement.services.registry.programs import get_program
-from engagement.storage.base import utcnow
 from engagement.storage.db import Database
 from engagement.storage.models import (
     Actor,
     Attendance,
-    AuditEntry,
     CommitmentInput,
     DecidimLink,
     ImportBatch,
@@ -52,9 +49,6 @@ _ORDER = ("meeting", "proposal", "result", "child_result", "result_progress")
 def _table(model: Any) -> Table:
     """A model's table, for Core inserts (an ORM bulk insert drops None values)."""
     return cast(Table, model.__table__)
-
-
-Note = Callable[[str, int, str, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -127,23 +121,8 @@ def _write(
     )
     session.add(batch)
     session.flush()
-    log: list[dict[str, Any]] = []
-    now = utcnow()
-
-    def note(entity: str, entity_id: int, action: str, changes: dict[str, Any]) -> None:
-        log.append(
-            {
-                "at": now,
-                "username": by.username,
-                "program_id": program_id,
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "changes": audit.json_safe(changes),
-                "batch_id": batch.id,
-            }
-        )
-
+    log = audit.BatchLog(by, program_id, batch.id)
+    note, now = log.note, log.at
     actor_ids = {
         name_key(name): insert_actor(session, by, program_id, {"name": name}, batch.id).id
         for name in plan.missing_actors
@@ -155,14 +134,7 @@ def _write(
     _write_attendance(session, program_id, plan, ids, actor_ids, note)
     _write_inputs_of_commitments(session, program_id, plan, ids)
     _write_links(session, program_id, plan, ids, note)
-    if log:
-        session.execute(insert(_table(AuditEntry)), log)
-    session.execute(
-        update(Program)
-        .where(Program.id == program_id)
-        .values(data_version=Program.data_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    log.write(session)
     return DecidimOutcome(batch.id, plan.counts(), list(plan.missing_actors), len(plan.conflicts))
 
 
@@ -195,7 +167,7 @@ def _write_rows(
     host: str,
     rows: list[PlannedRow],
     ids: dict[tuple[str, str], int],
-    note: Note,
+    note: audit.Note,
     now: dt.datetime,
 ) -> None:
     if not rows:
@@ -261,7 +233,7 @@ def _write_attendance(
     plan: DecidimPlan,
     ids: dict[tuple[str, str], int],
     actor_ids: dict[str, int],
-    note: Note,
+    note: audit.Note,
 ) -> None:
     activities = sorted({ids[("meeting", r.decidim_id)] for r in plan.rows if r.organisations})
     present: set[tuple[int, int]] = set()
@@ -350,7 +322,7 @@ def _write_links(
     program_id: int,
     plan: DecidimPlan,
     ids: dict[tuple[str, str], int],
-    note: Note,
+    note: audit.Note,
 ) -> None:
     """Remember what each row became and the values written, for the next download."""
     new: list[PlannedRow] = []
