@@ -4,26 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from engagement.model import Principal
 from engagement.storage.base import utcnow
+from engagement.storage.bulk import executemany
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, Program
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def json_safe(value: Any) -> Any:
     """Dates and tuples as JSON-safe values, so that old → new survives storage."""
+    if type(value) in _PLAIN:  # most values: checked first, an import has many
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [json_safe(v) for v in value]
     if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _PLAIN else json_safe(v) for k, v in value.items()}
     return value
 
 
@@ -104,8 +109,7 @@ class BatchLog:
         )
 
     def write(self, session: Session) -> None:
-        if self.entries:
-            session.execute(insert(AuditEntry), self.entries)
+        executemany(session.connection(), cast(Table, AuditEntry.__table__), self.entries)
         session.execute(
             update(Program)
             .where(Program.id == self._common["program_id"])

@@ -73,6 +73,8 @@ def test_result_statuses_map_by_name_else_by_progress(
         ("2024-07-19 18:30:00", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
         ("2024-07-19 11:30:00 -0700", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
         ("2024-07-20 00:00:00 +05:30", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
+        ("2024-07-19T18:30:00.25Z", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
+        (" 2024-07-19 18:30:00 UTC\n", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
         ("", None),
         ("mañana", None),
         ("2024-02-30 10:00:00 UTC", None),
@@ -127,6 +129,12 @@ def test_translated_fields_prefer_the_language_then_the_first_non_empty() -> Non
     assert translated(row, "title", "es") == "Foro"
     assert translated(row, "title", "en") == "Foro"
     assert translated({"title": "Solo"}, "title", "es") == "Solo"
+    # With the table's header (the planner's way): the same choice, whatever cells a
+    # row leaves empty.
+    header = ("id", "title/en", "title/es-MX", "title/machine_translations/en")
+    assert translated(row, "title", "es", header) == "Foro"
+    assert translated({"title/en": "Forum"}, "title", "es", header) == "Forum"
+    assert translated({"id": "1"}, "title", "es", header) == ""
 
 
 def test_organisations_split_on_commas_and_line_breaks() -> None:

@@ -149,18 +149,42 @@ def plain_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def translated(row: dict[str, str], field: str, lang: str) -> str:
-    """A translated field in ``lang`` (``es`` matches ``es-MX``), or the first non-empty."""
-    prefix = f"{field}/"
-    found = ""
-    for column, value in row.items():
-        if not column.startswith(prefix) or "machine_translations" in column or not value:
-            continue
-        locale = column.rsplit("/", 1)[1].lower()
-        if locale == lang or locale.startswith(f"{lang}-"):
+def translated(
+    row: dict[str, str], field: str, lang: str, header: tuple[str, ...] | None = None
+) -> str:
+    """A translated field in ``lang`` (``es`` matches ``es-MX``), or the first non-empty.
+
+    ``header``: the table's columns, in order (the row's own keys when not given).
+    """
+    preferred, every = locale_columns(tuple(row) if header is None else header, field, lang)
+    for column in preferred:
+        if value := row.get(column):
             return value
-        found = found or value
-    return found or row.get(field, "")
+    for column in every:
+        if value := row.get(column):
+            return value
+    return row.get(field, "")
+
+
+@functools.lru_cache(maxsize=256)
+def locale_columns(
+    header: tuple[str, ...], field: str, lang: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns of a translated field: those in ``lang``, then all (machine
+    translations left out), each in the header's order.
+
+    >>> locale_columns(("id", "title/en", "title/es-MX", "title/machine_translations/en"),
+    ...                "title", "es")
+    (('title/es-MX',), ('title/en', 'title/es-MX'))
+    """
+    prefix = f"{field}/"
+    every = tuple(c for c in header if c.startswith(prefix) and "machine_translations" not in c)
+    preferred = tuple(
+        c
+        for c in every
+        if (locale := c.rsplit("/", 1)[1].lower()) == lang or locale.startswith(f"{lang}-")
+    )
+    return preferred, every
 
 
 _TIME = re.compile(
@@ -171,20 +195,25 @@ _TIME = re.compile(
 
 def utc_time(text: str) -> dt.datetime | None:
     """A Decidim time as an aware datetime: ``… UTC``, ``… -0700`` or no zone (UTC, 0.27)."""
-    found = _TIME.match(text.strip())
+    text = text.strip()
+    found = _TIME.match(text)
     if found is None:
         return None
-    year, month, day, hour, minute, second, zone = found.groups()
-    offset = dt.timedelta(0)
+    *fields, zone = found.groups()
+    try:
+        # The first 19 characters are the date and time: read at C speed when ASCII.
+        moment = (
+            dt.datetime.fromisoformat(text[:19])
+            if text.isascii()
+            else dt.datetime(*map(int, fields))  # type: ignore[arg-type]
+        )
+    except ValueError:
+        return None
     if zone and zone not in ("UTC", "Z"):
         digits = zone.replace(":", "")
         offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
-        offset = -offset if digits[0] == "-" else offset
-    try:
-        moment = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
-    except ValueError:
-        return None
-    return (moment - offset).replace(tzinfo=dt.UTC)
+        moment -= -offset if digits[0] == "-" else offset
+    return moment.replace(tzinfo=dt.UTC)
 
 
 def a_date(text: str) -> dt.date | None:
