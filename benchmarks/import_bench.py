@@ -19,7 +19,11 @@ The Decidim case (``--decidim``): an open-data ZIP of 2,000 meetings, 20,000 pro
 with answers and 500 results (400 top-level, 100 children) through
 ``read_decidim_zip`` + ``preview_decidim_import`` + ``apply_decidim_import`` (links,
 audit entries, batch), against pandas reading the three CSVs from the ZIP plus a Core
-``executemany`` of the same activity, input, commitment and milestone rows.
+``executemany`` of the same activity, input, commitment and milestone rows (a milestone
+per child result and one per result without children, as the import writes them; the
+rows of each table are counted after the clock and must match). What the import does on
+top (HTML to text, time zones, matching, the ``decidim_link`` keys, an audit entry per
+row and per key, the batch) is what the ratio measures.
 
 Usage: ``python benchmarks/import_bench.py [--sizes 1000,10000,50000] [--formats xlsx,csv]
 [--repeat 2] [--database-url URL] [--decidim]``
@@ -279,6 +283,11 @@ def run_decidim_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, 
         }
     now = utcnow()
     meetings, proposals, results = frames["meetings"], frames["proposals"], frames["results"]
+    # Dates the pandas way (vectorised), answer states through a dict: the floor does
+    # no work per row that pandas or a lookup does not need.
+    held = pd.to_datetime(meetings["start_time"].str.slice(0, 19)).dt.date
+    received = pd.to_datetime(proposals["published_at"].str.slice(0, 19)).dt.date
+    responses = {"accepted": "accepted", "rejected": "rejected", "evaluating": "under_review"}
     with db.writing() as session:
         stage = session.scalar(select(Stage.id).where(Stage.program_id == program_id))
         kind = session.scalar(select(ActivityType.id).where(ActivityType.program_id == program_id))
@@ -291,7 +300,7 @@ def run_decidim_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, 
                     "activity_type_id": kind,
                     "stage_id": stage,
                     "title": title,
-                    "held_on": pd.Timestamp(start[:19]).date(),
+                    "held_on": day,
                     "place": place,
                     "headcount": int(n),
                     "summary": text,
@@ -299,9 +308,9 @@ def run_decidim_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, 
                     "headcount_detail": {},
                     "tags": [],
                 }
-                for title, start, place, n, text in zip(
+                for title, day, place, n, text in zip(
                     meetings["title/es"],
-                    meetings["start_time"],
+                    held,
                     meetings["address"],
                     meetings["attendees"],
                     meetings["description/es"],
@@ -315,10 +324,10 @@ def run_decidim_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, 
                 common
                 | {
                     "stage_id": stage,
-                    "received_on": pd.Timestamp(day[:19]).date(),
+                    "received_on": day,
                     "text": f"{title}\n\n{body}",
                     "topic": topic,
-                    "response": state or None,
+                    "response": responses.get(state),
                     "reasoning": answer,
                 }
                 for title, body, topic, state, answer, day in zip(
@@ -327,7 +336,7 @@ def run_decidim_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, 
                     proposals["category/name/es"],
                     proposals["state"],
                     proposals["answer/es"],
-                    proposals["published_at"],
+                    received,
                     strict=True,
                 )
             ],
@@ -351,20 +360,27 @@ def run_decidim_floor(db: Any, program_id: int, paths: list[Path]) -> dict[str, 
             .all()
         )
         parents = dict(zip(top["id"], ids, strict=True))
+        # A child result is a milestone of its parent; a result without children keeps
+        # its own progress as its commitment's one milestone (as the import writes it).
         children = results[results["parent/id"] != ""]
+        alone = top[~top["id"].isin(children["parent/id"])]
+        milestones = pd.concat(
+            [
+                pd.DataFrame({"parent": children["parent/id"], "row": children.index}),
+                pd.DataFrame({"parent": alone["id"], "row": alone.index}),
+            ]
+        )
         session.execute(
             insert(Milestone.__table__),
             [
                 {
                     "commitment_id": parents[p],
-                    "title": title,
-                    "progress": round(float(n)),
+                    "title": results.at[row, "title/es"],
+                    "progress": round(float(results.at[row, "progress"])),
                     "position": 0,
                     "updated_at": now,
                 }
-                for p, title, n in zip(
-                    children["parent/id"], children["title/es"], children["progress"], strict=True
-                )
+                for p, row in zip(milestones["parent"], milestones["row"], strict=True)
             ],
         )
     return {"actors": len(meetings) + len(proposals), "ties": len(top)}
@@ -385,8 +401,28 @@ def measure(kind: str, paths: list[str], url: str | None) -> dict[str, Any]:
         counts = work(db, program_id, [Path(p) for p in paths])
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        written = _table_rows(db) if kind.startswith("decidim") else {}
         db.dispose()
-    return {"seconds": seconds, "cpu": cpu, "peak_mb": max(peak, 0) / 1024, **counts}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mb": max(peak, 0) / 1024,
+        "written": written,
+        **counts,
+    }
+
+
+def _table_rows(db: Any) -> dict[str, int]:
+    """Rows in the tables both sides fill (after the clock): they must be the same."""
+    from sqlalchemy import func, select
+
+    from engagement.storage.models import Activity, Commitment, Input, Milestone
+
+    with db.reading() as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Activity, Input, Commitment, Milestone)
+        }
 
 
 def best(kind: str, paths: list[Path], url: str | None, repeat: int) -> dict[str, Any]:
@@ -411,7 +447,7 @@ def decidim_case(url: str | None, repeat: int) -> None:
         paths = generate_decidim(Path(folder))
         ours = best("decidim-import", paths, url, repeat)
         floor = best("decidim-floor", paths, url, repeat)
-    assert (ours["actors"], ours["ties"]) == (floor["actors"], floor["ties"]), (ours, floor)
+    assert ours["written"] == floor["written"], (ours["written"], floor["written"])
     print(
         "| case | import s | floor s | ratio | import CPU s | floor CPU s | CPU ratio "
         "| import peak MB | floor peak MB |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engagement.model import Principal
 from engagement.storage.base import utcnow
-from engagement.storage.bulk import executemany
+from engagement.storage.bulk import executemany, json_text
 from engagement.storage.db import Database
 from engagement.storage.models import AuditEntry, Program
 
@@ -104,12 +104,15 @@ class BatchLog:
                 "entity": entity,
                 "entity_id": entity_id,
                 "action": action,
-                "changes": json_safe(changes),
+                # As JSON text already: the entries of a big import stay out of the
+                # garbage collector's way (see bulk.executemany).
+                "changes": json_text(json_safe(changes)),
             }
         )
 
     def write(self, session: Session) -> None:
-        executemany(session.connection(), cast(Table, AuditEntry.__table__), self.entries)
+        entries = cast(Table, AuditEntry.__table__)
+        executemany(session.connection(), entries, self.entries, encoded={"changes"})
         session.execute(
             update(Program)
             .where(Program.id == self._common["program_id"])

@@ -8,7 +8,10 @@ conversions (each column type's own bind processor) without either cost.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Iterable, Sequence
+from itertools import repeat
+from operator import is_, itemgetter
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -16,14 +19,34 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 
-def executemany(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def json_text(value: Any) -> str:
+    """What a JSON column's bind processor sends for ``value``: for rows that hold it
+    already encoded (see :func:`executemany`'s ``encoded``).
+
+    >>> json_text({"title": "Foro", "tags": ["a"]})
+    '{"title": "Foro", "tags": ["a"]}'
+    """
+    return json.dumps(value)
+
+
+def executemany(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    chunk: int = 2000,
+    encoded: Collection[str] = (),
+) -> None:
     """``INSERT`` many rows (all with the same keys) through the driver's executemany.
 
     The same as Core's ``conn.execute(insert(table), rows)``, every value converted by its
-    column type's own bind processor, minus Core's per-row bookkeeping; a value that is
-    the same object in every row (the import's time, user, program) is converted once.
+    column type's own bind processor, minus Core's per-row bookkeeping: values are
+    converted column by column, and a value that is the same object in every row (the
+    import's time, user, program) is converted once. Rows go to the driver ``chunk`` at
+    a time, so that their parameters never pile up in memory.
     Column defaults are not applied: give every column the rows need
-    (:func:`column_defaults`).
+    (:func:`column_defaults`). ``encoded``: JSON columns whose values are already text
+    (:func:`json_text`); a row holding only text, numbers and times is never tracked by
+    the garbage collector, which thousands of rows holding dicts keep busy.
     """
     if not rows:
         return
@@ -33,30 +56,28 @@ def executemany(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         conn.execute(insert(table), list(rows))
         return
     names = list(rows[0])
-    first = rows[0]
-    varying: list[tuple[int, str, Any]] = []
-    template: list[Any] = []
-    for index, name in enumerate(names):
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if all(row[name] is first[name] for row in rows):
-            value = first[name]
-            template.append(process(value) if process else value)
-        else:
-            template.append(None)
-            varying.append((index, name, process))
-    params = []
-    for row in rows:
-        values = list(template)
-        for index, name, process in varying:
-            value = row[name]
-            values[index] = process(value) if process else value
-        params.append(tuple(values))
+    converters: list[tuple[str, Any, bool, Any]] = []
+    for name in names:
+        kind = table.c[name].type
+        process = None if name in encoded else kind.dialect_impl(dialect).bind_processor(dialect)
+        first = rows[0][name]
+        same = all(map(is_, map(itemgetter(name), rows), repeat(first)))
+        converters.append((name, process, same, process(first) if process else first))
     quote = dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "  # noqa: S608
         f"({', '.join(quote(n) for n in names)}) VALUES ({', '.join([marks] * len(names))})"
     )
-    conn.exec_driver_sql(sql, params)
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        columns: list[Iterable[Any]] = []
+        for name, process, same, converted in converters:
+            if same:
+                columns.append(repeat(converted, len(part)))
+            else:
+                values = map(itemgetter(name), part)
+                columns.append(map(process, values) if process else values)
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
 
 
 def insert_ids(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:

@@ -42,7 +42,7 @@ class DecidimOptions:
     states: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class PlannedRow:
     resource: str
     decidim_id: str

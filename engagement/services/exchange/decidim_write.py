@@ -1,6 +1,7 @@
 """Write a Decidim import: the plan made again inside one write transaction, then every
-row as part of one ImportBatch with an audit entry each, so that
-:func:`engagement.services.exchange.imports.undo_import` takes it all back.
+record as part of one ImportBatch with an audit entry each, so that
+:func:`engagement.services.exchange.imports.undo_import` takes it all back (a record's
+Decidim key goes with it). Rows, keys and entries go in with one ``executemany`` each.
 
 Conflicting fields (edited in Tejido since the last import) are left as Tejido has them.
 """
@@ -31,7 +32,7 @@ from engagement.services.exchange.decidim_plan import (
 )
 from engagement.services.registry.actors import insert_actor
 from engagement.services.registry.programs import get_program
-from engagement.storage.bulk import column_defaults, executemany, insert_ids
+from engagement.storage.bulk import column_defaults, executemany, insert_ids, json_text
 from engagement.storage.db import Database
 from engagement.storage.models import (
     Actor,
@@ -43,6 +44,14 @@ from engagement.storage.models import (
 )
 from engagement.text import name_key
 
+#: What a created row's audit entry names, besides its Decidim id: the row itself holds
+#: the rest, and any later change records its old value (as in every import).
+_SUMMARY = {
+    "activity": ("title", "held_on"),
+    "input": ("received_on", "response"),
+    "commitment": ("title", "status"),
+    "milestone": ("title", "progress"),
+}
 #: The order rows are written in: parents before what points at them.
 _ORDER = ("meeting", "proposal", "result", "child_result", "result_progress")
 
@@ -190,7 +199,8 @@ def _write_rows(
         for planned, new_id in zip(new, created, strict=True):
             ids[(planned.resource, planned.decidim_id)] = new_id
             planned.existing_id = new_id
-            log.note(entity, new_id, "create", planned.values)
+            summary = {k: planned.values[k] for k in _SUMMARY[entity] if k in planned.values}
+            log.note(entity, new_id, "create", {"decidim_id": planned.decidim_id} | summary)
     _update_rows(session, table, entity, [r for r in rows if r.outcome == "updated"], log)
 
 
@@ -337,8 +347,10 @@ def _write_links(
     if not new:
         return
     base = {"program_id": program_id, "host": plan.host}
-    created = insert_ids(
-        session,
+    # No audit entry each: a key is bookkeeping, named by its record's own entry, and
+    # undo removes it with the record.
+    executemany(
+        session.connection(),
         _table(DecidimLink),
         [
             base
@@ -347,10 +359,9 @@ def _write_links(
                 "decidim_id": r.decidim_id,
                 "entity": r.entity,
                 "entity_id": ids[(r.resource, r.decidim_id)],
-                "imported": r.values,
+                "imported": json_text(r.values),
             }
             for r in new
         ],
+        encoded={"imported"},
     )
-    for planned, new_id in zip(new, created, strict=True):
-        note("decidim_link", new_id, "create", {"decidim_id": planned.decidim_id})
