@@ -23,6 +23,8 @@ def json_safe(value: Any) -> Any:
     """Dates and tuples as JSON-safe values, so that old → new survives storage."""
     if type(value) in _PLAIN:  # most values: checked first, an import has many
         return value
+    if type(value) is dict:  # and most changes: a plain dict, before the ABC check
+        return {str(k): v if type(v) in _PLAIN else json_safe(v) for k, v in value.items()}
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, tuple | list):

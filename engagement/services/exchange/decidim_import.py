@@ -37,12 +37,13 @@ from engagement.services.exchange.decidim_plan import (
 from engagement.services.exchange.decidim_values import (
     a_date,
     count_of,
+    first_filled,
+    locale_columns,
     plain_text,
     progress_of,
     response_of,
     split_organizations,
     status_of,
-    translated,
     true,
     utc_time,
 )
@@ -129,6 +130,8 @@ class _Planner:
         }
         self.kind = _meeting_type(program.activity_types)
         self.headers = {entity: table.header for entity, table in export.tables.items()}
+        #: Each translated field's columns, found once per file (see :func:`locale_columns`).
+        self.columns: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
         self.stages = [(s.id, s.closed_on) for s in program.stages]
         self.dated = any(closed_on for _id, closed_on in self.stages)
         self.current_stage = next(
@@ -157,8 +160,12 @@ class _Planner:
 
     # --- rows ----------------------------------------------------------------------
     def tr(self, row: dict[str, str], field: str, entity: str) -> str:
-        """A translated field in the options' language (see :func:`translated`)."""
-        return translated(row, field, self.lang, self.headers.get(entity))
+        """A translated field in the options' language (as :func:`translated` finds it)."""
+        columns = self.columns.get((entity, field))
+        if columns is None:
+            header = self.headers.get(entity, ())
+            columns = self.columns[(entity, field)] = locale_columns(header, field, self.lang)
+        return first_filled(row, columns, field)
 
     def skip(self, resource: str, row: dict[str, str], label: str, reason: str) -> None:
         self.plan.skipped.append(Skipped(resource, row.get("id", ""), label, reason))

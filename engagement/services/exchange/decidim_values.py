@@ -85,6 +85,7 @@ _MARKUP = re.compile(
     )""",
     re.VERBOSE | re.DOTALL,
 )
+_BLANK_LINES = re.compile(r"\n{3,}")
 _RAW_TEXT = {"script", "style"}  # their content is text up to their end tag
 _RAW_END = {tag: re.compile(rf"</\s*{tag}\s*>", re.IGNORECASE) for tag in _RAW_TEXT}
 
@@ -145,8 +146,8 @@ def plain_text(html: str) -> str:
     parts = _fast_parts(html)
     if parts is None:
         parts = _parsed_parts(html)
-    lines = [" ".join(line.split()) for line in "".join(parts).splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    text = "\n".join([" ".join(line.split()) for line in "".join(parts).splitlines()])
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 def translated(
@@ -156,11 +157,18 @@ def translated(
 
     ``header``: the table's columns, in order (the row's own keys when not given).
     """
-    preferred, every = locale_columns(tuple(row) if header is None else header, field, lang)
-    for column in preferred:
+    columns = locale_columns(tuple(row) if header is None else header, field, lang)
+    return first_filled(row, columns, field)
+
+
+def first_filled(
+    row: dict[str, str], columns: tuple[tuple[str, ...], tuple[str, ...]], field: str
+) -> str:
+    """The first non-empty cell of ``columns`` (:func:`locale_columns`), else ``field``'s."""
+    for column in columns[0]:
         if value := row.get(column):
             return value
-    for column in every:
+    for column in columns[1]:
         if value := row.get(column):
             return value
     return row.get(field, "")
