@@ -446,7 +446,7 @@ def measure(kind: str, paths: list[str], url: str | None) -> dict[str, Any]:
         counts = work(db, program_id, [Path(p) for p in paths])
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
-        written = _table_rows(db) if kind.startswith("decidim") else {}
+        written = _table_rows(db, program_id) if kind.startswith("decidim") else {}
         db.dispose()
     return {
         "seconds": seconds,
@@ -457,17 +457,27 @@ def measure(kind: str, paths: list[str], url: str | None) -> dict[str, Any]:
     }
 
 
-def _table_rows(db: Any) -> dict[str, int]:
-    """Rows in the tables both sides fill (after the clock): they must be the same."""
+def _table_rows(db: Any, program_id: int) -> dict[str, int]:
+    """The program's rows in the tables both sides fill (after the clock): they must be
+    the same."""
     from sqlalchemy import func, select
 
     from engagement.storage.models import Activity, Commitment, Input, Milestone
 
+    count = select(func.count())
     with db.reading() as session:
-        return {
-            model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Activity, Input, Commitment, Milestone)
+        rows = {
+            model.__tablename__: session.scalar(
+                count.select_from(model).where(model.program_id == program_id)
+            )
+            for model in (Activity, Input, Commitment)
         }
+        rows["milestone"] = session.scalar(
+            count.select_from(Milestone)
+            .join(Commitment, Milestone.commitment_id == Commitment.id)
+            .where(Commitment.program_id == program_id)
+        )
+    return rows
 
 
 def best(kind: str, paths: list[Path], url: str | None, repeat: int) -> dict[str, Any]:

@@ -9,14 +9,16 @@ conversions (each column type's own bind processor) without either cost.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import repeat
 from operator import is_, itemgetter
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+
+from engagement.storage.db import clean_parameter_sets
 
 
 def json_text(value: Any) -> str:
@@ -64,10 +66,9 @@ def executemany(
         same = all(map(is_, map(itemgetter(name), rows), repeat(first)))
         converters.append((name, process, same, process(first) if process else first))
     quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "  # noqa: S608
-        f"({', '.join(quote(n) for n in names)}) VALUES ({', '.join([marks] * len(names))})"
-    )
+    into = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))})"
+    copy = _copier(conn, into)
+    sql = f"INSERT INTO {into} VALUES ({', '.join([marks] * len(names))})"  # noqa: S608
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         columns: list[Iterable[Any]] = []
@@ -77,13 +78,52 @@ def executemany(
             else:
                 values = map(itemgetter(name), part)
                 columns.append(map(process, values) if process else values)
-        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+        params = list(zip(*columns, strict=True))
+        if copy is None:
+            conn.exec_driver_sql(sql, params)
+        else:
+            copy(clean_parameter_sets(params))
+
+
+def _copier(conn: Connection, into: str) -> Callable[[list[tuple[Any, ...]]], None] | None:
+    """PostgreSQL through psycopg: rows go in with ``COPY … FROM STDIN``, several times
+    faster than an ``INSERT`` a row. ``COPY`` passes beside the engine's text hygiene:
+    the caller cleans the rows (:func:`engagement.storage.db.clean_parameter_sets`)."""
+    if conn.dialect.name != "postgresql" or conn.dialect.driver != "psycopg":
+        return None
+    driver = conn.connection.driver_connection
+    statement = f"COPY {into} FROM STDIN"
+
+    def copy(params: list[tuple[Any, ...]]) -> None:
+        with driver.cursor() as cursor, cursor.copy(statement) as stream:  # type: ignore[union-attr]
+            for row in params:
+                stream.write_row(row)
+
+    return copy
+
+
+_NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
 
 
 def insert_ids(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert rows (all with the same keys, defaults included); their new ids, in order."""
     if not rows:
         return []
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids taken from the table's sequence first (safe beside other writers), then
+        # the rows with them: INSERT … RETURNING in parameter order costs far more.
+        ids = list(
+            session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
+                ),
+                {"t": table.name, "n": len(rows)},
+            )
+        )
+        executemany(
+            session.connection(), table, [{"id": i, **r} for i, r in zip(ids, rows, strict=True)]
+        )
+        return ids
     if session.get_bind().dialect.name != "sqlite":
         stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
         return list(session.execute(stmt, list(rows)).scalars())

@@ -55,10 +55,17 @@ def _strip_controls_on_write(engine: Engine) -> None:
         _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool
     ) -> tuple[str, Any]:
         if many and isinstance(parameters, list | tuple):
-            if not _any_controls(parameters):
-                return statement, parameters
-            return statement, [_clean_parameters(p) for p in parameters]
+            return statement, clean_parameter_sets(parameters)
         return statement, _clean_parameters(parameters)
+
+
+def clean_parameter_sets(many: list[Any] | tuple[Any, ...]) -> Any:
+    """An executemany's parameter sets with no control character in their texts: the
+    rule of the hook above, also for the writes that pass beside it (PostgreSQL's
+    ``COPY`` in :mod:`engagement.storage.bulk`)."""
+    if not _any_controls(many):
+        return many
+    return [_clean_parameters(p) for p in many]
 
 
 def _any_controls(many: list[Any] | tuple[Any, ...], chunk: int = 2000) -> bool:
