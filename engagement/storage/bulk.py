@@ -46,9 +46,10 @@ def executemany(
     import's time, user, program) is converted once. Rows go to the driver ``chunk`` at
     a time, so that their parameters never pile up in memory.
     Column defaults are not applied: give every column the rows need
-    (:func:`column_defaults`). ``encoded``: JSON columns whose values are already text
-    (:func:`json_text`); a row holding only text, numbers and times is never tracked by
-    the garbage collector, which thousands of rows holding dicts keep busy.
+    (:func:`column_defaults`). ``encoded``: columns whose values are already what the
+    driver takes: JSON as text (:func:`json_text`), dates as ISO text (SQLite's own
+    storage, PostgreSQL's input). A row holding only text, numbers and times is never
+    tracked by the garbage collector, which thousands of rows holding dicts keep busy.
     """
     if not rows:
         return
@@ -105,33 +106,30 @@ def _copier(conn: Connection, into: str) -> Callable[[list[tuple[Any, ...]]], No
 _NEXT_IDS = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
 
 
-def insert_ids(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert rows (all with the same keys, defaults included); their new ids, in order."""
+def insert_ids(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], encoded: Collection[str] = ()
+) -> list[int]:
+    """Insert rows (all with the same keys, defaults included); their new ids, in order.
+
+    ``encoded``: as for :func:`executemany`.
+    """
     if not rows:
         return []
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         # Ids taken from the table's sequence first (safe beside other writers), then
         # the rows with them: INSERT … RETURNING in parameter order costs far more.
-        ids = list(
-            session.scalars(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"
-                ),
-                {"t": table.name, "n": len(rows)},
-            )
-        )
-        executemany(
-            session.connection(), table, [{"id": i, **r} for i, r in zip(ids, rows, strict=True)]
-        )
+        ids = list(session.scalars(_NEXT_IDS, {"t": table.name, "n": len(rows)}))
+        numbered = [{"id": i, **row} for i, row in zip(ids, rows, strict=True)]
+        executemany(session.connection(), table, numbered, encoded=encoded)
         return ids
-    if session.get_bind().dialect.name != "sqlite":
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(session.execute(stmt, list(rows)).scalars())
+    if dialect != "sqlite":
+        raise NotImplementedError(f"bulk inserts on {dialect}: Tejido runs on SQLite or PostgreSQL")
     # SQLite: a plain executemany is cheaper than INSERT … RETURNING row by row. The write
     # lock (BEGIN IMMEDIATE) is held, so the rows above the highest id before the insert
     # are exactly ours, in insertion order.
     before = session.scalar(select(func.max(table.c.id))) or 0
-    executemany(session.connection(), table, rows)
+    executemany(session.connection(), table, rows, encoded=encoded)
     ours = select(table.c.id).where(table.c.id > before).order_by(table.c.id)
     found = list(session.scalars(ours))
     if len(found) != len(rows):

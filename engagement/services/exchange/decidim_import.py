@@ -131,7 +131,7 @@ class _Planner:
         self.kind = _meeting_type(program.activity_types)
         self.headers = {entity: table.header for entity, table in export.tables.items()}
         #: Each translated field's columns, found once per file (see :func:`locale_columns`).
-        self.columns: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.columns: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         self.stages = [(s.id, s.closed_on) for s in program.stages]
         self.dated = any(closed_on for _id, closed_on in self.stages)
         self.current_stage = next(
@@ -161,10 +161,11 @@ class _Planner:
     # --- rows ----------------------------------------------------------------------
     def tr(self, row: dict[str, str], field: str, entity: str) -> str:
         """A translated field in the options' language (as :func:`translated` finds it)."""
-        columns = self.columns.get((entity, field))
+        known = self.columns.setdefault(entity, {})
+        columns = known.get(field)
         if columns is None:
             header = self.headers.get(entity, ())
-            columns = self.columns[(entity, field)] = locale_columns(header, field, self.lang)
+            columns = known[field] = locale_columns(header, field, self.lang)
         return first_filled(row, columns, field)
 
     def skip(self, resource: str, row: dict[str, str], label: str, reason: str) -> None:

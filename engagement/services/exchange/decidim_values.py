@@ -207,14 +207,12 @@ def utc_time(text: str) -> dt.datetime | None:
     found = _TIME.match(text)
     if found is None:
         return None
-    *fields, zone = found.groups()
+    zone = found[7]
     try:
-        # The first 19 characters are the date and time: read at C speed when ASCII.
-        moment = (
-            dt.datetime.fromisoformat(text[:19])
-            if text.isascii()
-            else dt.datetime(*map(int, fields))  # type: ignore[arg-type]
-        )
+        if text.isascii() and zone in (None, "UTC", "Z"):
+            # The usual case, at C speed: the first 19 characters are the date and time.
+            return dt.datetime.fromisoformat(f"{text[:19]}+00:00")
+        moment = dt.datetime(*map(int, found.groups()[:6]))  # type: ignore[arg-type]
     except ValueError:
         return None
     if zone and zone not in ("UTC", "Z"):

@@ -150,6 +150,12 @@ def _write(
     return DecidimOutcome(batch.id, counts, list(plan.missing_actors), len(plan.conflicts))
 
 
+#: Date columns written from the plan's ISO text as it is: SQLite stores dates as that
+#: very text, PostgreSQL reads it; converting to a date and back costs more than the
+#: rest of a row.
+_AS_TEXT = frozenset({"held_on", "received_on", "responded_on", "start_on", "due_on"})
+
+
 def _converter(column: Any) -> Callable[[Any], Any] | None:
     """The plan keeps dates and times as ISO text (as it compares them): back to values."""
     if isinstance(column.type, Date):
@@ -162,9 +168,12 @@ def _converter(column: Any) -> Callable[[Any], Any] | None:
 def _new_rows(
     table: Table, base: dict[str, Any], rows: list[PlannedRow], ids: dict[tuple[str, str], int]
 ) -> list[dict[str, Any]]:
-    """The table rows of new planned rows: the table's defaults, then the plan's values."""
+    """The table rows of new planned rows: the table's defaults, then the plan's values.
+
+    Dates stay ISO text, as the drivers take them (see :data:`_AS_TEXT`).
+    """
     names = [n for n in rows[0].values if n in table.c]
-    convert = [(n, _converter(table.c[n])) for n in names]
+    convert = [(n, None if n in _AS_TEXT else _converter(table.c[n])) for n in names]
     out = []
     for planned in rows:
         values = planned.values
@@ -195,7 +204,8 @@ def _write_rows(
     if new:
         own = {"position": 0} if entity == "milestone" else {"program_id": program_id}
         base = column_defaults(table) | own
-        created = insert_ids(session, table, _new_rows(table, base, new, ids))
+        dates = _AS_TEXT.intersection(table.c.keys())
+        created = insert_ids(session, table, _new_rows(table, base, new, ids), encoded=dates)
         for planned, new_id in zip(new, created, strict=True):
             ids[(planned.resource, planned.decidim_id)] = new_id
             planned.existing_id = new_id
