@@ -58,14 +58,23 @@ def executemany(
     if marks is None:
         conn.execute(insert(table), list(rows))
         return
-    names = list(rows[0])
     converters: list[tuple[str, Any, bool, Any]] = []
-    for name in names:
-        kind = table.c[name].type
+    for name in rows[0]:
+        column = table.c[name]
+        kind = column.type
         process = None if name in encoded else kind.dialect_impl(dialect).bind_processor(dialect)
         first = rows[0][name]
         same = all(map(is_, map(itemgetter(name), rows), repeat(first)))
         converters.append((name, process, same, process(first) if process else first))
+    # A column NULL in every row and without a server default is left out: NULL all the
+    # same, and sqlite3 pays for each None it binds.
+    kept = [
+        c
+        for c in converters
+        if not (c[2] and c[3] is None and table.c[c[0]].server_default is None)
+    ]
+    converters = kept or converters
+    names = [name for name, *_rest in converters]
     quote = dialect.identifier_preparer.quote
     into = f"{dialect.identifier_preparer.format_table(table)} ({', '.join(map(quote, names))})"
     copy = _copier(conn, into)

@@ -97,9 +97,37 @@ def _parsed_parts(html: str) -> list[str]:
     return parser.parts
 
 
+#: A start or end tag with nothing but its name (``<p>``, ``</b>``): most of Decidim's.
+_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
+
+
+def _bare_tag_parts(html: str) -> list[str] | None:
+    """:func:`_fast_parts` for markup made of bare tags only, none hiding text: split
+    at once instead of read tag by tag. None for any other markup."""
+    pieces = _BARE_TAG.split(html)  # text, "/" or "", name, text, …
+    if html.count("<") != len(pieces) // 3:  # a "<" that opens no bare tag
+        return None
+    decode = unescape if "&" in html else str
+    parts: list[str] = []
+    for index in range(2, len(pieces), 3):
+        if text := pieces[index - 2]:
+            parts.append(decode(text))
+        tag = pieces[index].lower()
+        if tag in _HIDDEN:
+            return None
+        if tag in _BLOCKS:
+            parts.append("\n")
+    if pieces[-1]:
+        parts.append(decode(pieces[-1]))
+    return parts
+
+
 def _fast_parts(html: str) -> list[str] | None:
     """What :class:`_Text` collects from ``html``, for the markup ``_MARKUP`` reads; None
     when it meets any other, for the parser to read."""
+    bare = _bare_tag_parts(html)
+    if bare is not None:
+        return bare
     parts: list[str] = []
     hidden = 0
     at = 0
