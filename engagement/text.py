@@ -22,6 +22,15 @@ def strip_controls(text: str) -> str:
     return text if text.isprintable() else _CONTROLS.sub("", text)
 
 
+def has_controls(text: str) -> bool:
+    """Whether :func:`strip_controls` would change ``text``.
+
+    >>> has_controls("Ana\\tMaría\\n"), has_controls("Ana\\x00")
+    (False, True)
+    """
+    return _CONTROLS.search(text) is not None
+
+
 def name_key(name: str) -> str:
     """Return the form under which two names count as the same.
 

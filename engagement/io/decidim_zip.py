@@ -120,10 +120,9 @@ def read_decidim_zip(name: str, data: bytes) -> DecidimExport:
             raise MixedDecidimHosts(name=name, hosts=", ".join(sorted(hosts)))
         texts = {entity: _inflate(archive, info, name) for entity, info in wanted.items()}
     separator = _separator(texts)
-    tables = {
-        entity: _table(f"{name}:{entity}", entity, text, separator)
-        for entity, text in texts.items()
-    }
+    tables = {}
+    for entity in list(texts):  # each text let go once read: half the memory at the peak
+        tables[entity] = _table(f"{name}:{entity}", entity, texts.pop(entity), separator)
     return DecidimExport(
         name=name,
         host=hosts.pop(),
@@ -201,10 +200,13 @@ def _table(label: str, entity: str, text: str, separator: str) -> DecidimTable:
         rows: list[dict[str, str]] = []
         for number, cells in enumerate(reader, start=2):
             budget.row(len(cells), number)
-            budget.texts(max((len(c) for c in cells), default=0), sum(len(c) for c in cells))
-            rows.append(
-                {h: restore_guarded(c) for h, c in zip(header, cells, strict=False) if c != ""}
-            )
+            lengths = list(map(len, cells))
+            budget.texts(max(lengths, default=0), sum(lengths))
+            row = {h: c for h, c in zip(header, cells, strict=False) if c}
+            # One scan of the row for a guard quote opening a cell; rare, then cell by cell.
+            if "\x1f'" in "\x1f" + "\x1f".join(cells):
+                row = {h: restore_guarded(c) for h, c in row.items()}
+            rows.append(row)
     except csv.Error as exc:
         raise Damaged(name=label) from exc
     if not header or header == ("",):

@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from engagement.model import Principal
 from engagement.storage.base import utcnow
+from engagement.storage.bulk import executemany, json_text
 from engagement.storage.models import AuditEntry, Program
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def json_safe(value: Any) -> Any:
     """Dates and tuples as JSON-safe values, so that old → new survives storage."""
+    if type(value) in _PLAIN:  # most values: checked first, an import has many
+        return value
+    if type(value) is dict:  # and most changes: a plain dict, before the ABC check
+        return {str(k): v if type(v) in _PLAIN else json_safe(v) for k, v in value.items()}
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [json_safe(v) for v in value]
     if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
+        return {str(k): v if type(v) in _PLAIN else json_safe(v) for k, v in value.items()}
     return value
 
 
@@ -61,6 +68,54 @@ def record(
         session.execute(
             update(Program)
             .where(Program.id == program_id)
+            .values(data_version=Program.data_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+#: :meth:`BatchLog.note`'s shape, for the writers that take it.
+Note = Callable[[str, int, str, Mapping[str, Any]], None]
+
+
+class BatchLog:
+    """The audit entries of one import batch, collected while its rows are written.
+
+    An import writes thousands of rows: their entries go in with one ``executemany``
+    (:meth:`write`), which also bumps the program's data version once, in the same
+    transaction.
+    """
+
+    def __init__(self, by: Principal, program_id: int, batch_id: int) -> None:
+        #: The time of every entry, and the import's ``updated_at``.
+        self.at = utcnow()
+        self.entries: list[dict[str, Any]] = []
+        self._common = {
+            "at": self.at,
+            "username": by.username,
+            "program_id": program_id,
+            "batch_id": batch_id,
+        }
+
+    def note(self, entity: str, entity_id: int, action: str, changes: Mapping[str, Any]) -> None:
+        """One entry: ``changes`` is made JSON-safe here."""
+        self.entries.append(
+            {
+                **self._common,
+                "entity": entity,
+                "entity_id": entity_id,
+                "action": action,
+                # As JSON text already: the entries of a big import stay out of the
+                # garbage collector's way (see bulk.executemany).
+                "changes": json_text(json_safe(changes)),
+            }
+        )
+
+    def write(self, session: Session) -> None:
+        entries = cast(Table, AuditEntry.__table__)
+        executemany(session.connection(), entries, self.entries, encoded={"changes"})
+        session.execute(
+            update(Program)
+            .where(Program.id == self._common["program_id"])
             .values(data_version=Program.data_version + 1)
             .execution_options(synchronize_session=False)
         )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from engagement.errors import ConcurrentEdit, DatabaseUnavailable, EngagementError
-from engagement.text import strip_controls
+from engagement.text import has_controls, strip_controls
 
 _BEGIN_OPTION = "tejido_begin"
 #: Begin mode of :meth:`Database.one_statement` on SQLite: no BEGIN at all.
@@ -57,8 +57,40 @@ def _strip_controls_on_write(engine: Engine) -> None:
         _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool
     ) -> tuple[str, Any]:
         if many and isinstance(parameters, list | tuple):
-            return statement, [_clean_parameters(p) for p in parameters]
+            return statement, clean_parameter_sets(parameters)
         return statement, _clean_parameters(parameters)
+
+
+def clean_parameter_sets(many: list[Any] | tuple[Any, ...]) -> Any:
+    """An executemany's parameter sets with no control character in their texts: the
+    rule of the hook above, also for the writes that pass beside it (PostgreSQL's
+    ``COPY`` in :mod:`engagement.storage.bulk`)."""
+    if not _any_controls(many):
+        return many
+    return [_clean_parameters(p) for p in many]
+
+
+def _any_controls(many: list[Any] | tuple[Any, ...], chunk: int = 2000) -> bool:
+    """Whether any text in an executemany's parameter sets (or a batched statement's
+    flat values) holds a control character:
+    one scan of the joined texts per chunk of rows, not a check per value (an import
+    passes tens of thousands of rows, almost always clean)."""
+    for start in range(0, len(many), chunk):
+        texts = [
+            value
+            for row in many[start : start + chunk]
+            for value in (
+                row.values()
+                if isinstance(row, dict)
+                else row
+                if isinstance(row, list | tuple)
+                else (row,)
+            )
+            if isinstance(value, str)
+        ]
+        if has_controls("".join(texts)):
+            return True
+    return False
 
 
 def _clean_parameters(parameters: Any) -> Any:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engagement.io.decidim_zip import entry_entity, restore_guarded
 from engagement.services.exchange.decidim_values import (
+    _fast_parts,
+    _parsed_parts,
     plain_text,
     response_of,
     split_organizations,
@@ -15,6 +19,9 @@ from engagement.services.exchange.decidim_values import (
     translated,
     utc_time,
 )
+
+_ENDS = ("", " ", " x")
+_ATTRS = ("", " class='x'", ' a="1"', " b=c", " d", ' e = "f>g"', "/", " /", " a=b/", "\xa0c=1")
 
 
 @pytest.mark.parametrize(
@@ -66,6 +73,8 @@ def test_result_statuses_map_by_name_else_by_progress(
         ("2024-07-19 18:30:00", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
         ("2024-07-19 11:30:00 -0700", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
         ("2024-07-20 00:00:00 +05:30", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
+        ("2024-07-19T18:30:00.25Z", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
+        (" 2024-07-19 18:30:00 UTC\n", dt.datetime(2024, 7, 19, 18, 30, tzinfo=dt.UTC)),
         ("", None),
         ("mañana", None),
         ("2024-02-30 10:00:00 UTC", None),
@@ -90,11 +99,42 @@ def test_html_becomes_plain_text(html: str, expected: str) -> None:
     assert plain_text(html) == expected
 
 
+_PIECES = st.sampled_from(
+    [
+        *(f"<{t}{a}>" for t in ("p", "B", "br", "li", "script", "style", "iframe") for a in _ATTRS),
+        *(f"</{t}{s}>" for t in ("p", "b", "BR", "script", "Style", "iframe") for s in _ENDS),
+        *("<!--c-->", "<!--", "-->", "<", ">", "<>", "</>", "<!x>", "<?pi>", "<!DOCTYPE html>"),
+        *("&amp;", "&", "&#233;", "&#x41", "&notin;", "&am", "p;", "\r\n", "\n\n\n", " ", "\xa0"),
+        *("Hola", "más luz", "a&b", "\x0b", "\u2028"),
+    ]
+)
+
+
+@settings(max_examples=2000)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_markup_read_without_the_parser_reads_as_the_parser_reads_it(html: str) -> None:
+    """The fast reading (most of Decidim's rich text) never differs from HTMLParser's."""
+    fast = _fast_parts(html)
+    assert fast is None or "".join(fast) == "".join(_parsed_parts(html))
+
+
+def test_plain_markup_is_read_without_the_parser() -> None:
+    html = "<p class='x'>Más <b>luz</b><br/></p><!-- n --><script>x</script>"
+    assert "".join(_fast_parts(html) or ["(parser)"]) == "\nMás luz\n\n\n"
+    assert _fast_parts("a < b") is None
+
+
 def test_translated_fields_prefer_the_language_then_the_first_non_empty() -> None:
     row = {"title/en": "", "title/es-MX": "Foro", "title/machine_translations/en": "Forum"}
     assert translated(row, "title", "es") == "Foro"
     assert translated(row, "title", "en") == "Foro"
     assert translated({"title": "Solo"}, "title", "es") == "Solo"
+    # With the table's header (the planner's way): the same choice, whatever cells a
+    # row leaves empty.
+    header = ("id", "title/en", "title/es-MX", "title/machine_translations/en")
+    assert translated(row, "title", "es", header) == "Foro"
+    assert translated({"title/en": "Forum"}, "title", "es", header) == "Forum"
+    assert translated({"id": "1"}, "title", "es", header) == ""
 
 
 def test_organisations_split_on_commas_and_line_breaks() -> None:

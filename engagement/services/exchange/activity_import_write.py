@@ -8,9 +8,7 @@ module depends on it, never the other way round.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from engagement.errors import Problem, ValidationFailed
@@ -28,7 +26,7 @@ from engagement.services.registry.actors import insert_actor
 from engagement.services.tracking.activities import activity_fields
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, Attendance, AuditEntry, ImportBatch, Program
+from engagement.storage.models import Activity, Attendance, ImportBatch
 from engagement.storage.queries.programs import get_program
 from engagement.text import name_key
 from engagement.values import AttendanceRole, Sentiment
@@ -53,42 +51,19 @@ def write_plan(
     )
     session.add(batch)
     session.flush()
-    log: list[dict[str, Any]] = []
-    now = utcnow()
-
-    def note(entity: str, entity_id: int, action: str, changes: dict[str, Any]) -> None:
-        log.append(
-            {
-                "at": now,
-                "username": by.username,
-                "program_id": program_id,
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "changes": audit.json_safe(changes),
-                "batch_id": batch.id,
-            }
-        )
-
+    log = audit.BatchLog(by, program_id, batch.id)
     actor_ids = {
         name_key(name): insert_actor(session, by, program_id, {"name": name}, batch.id).id
         for name in plan.missing_actors
     }
-    ids = _write_activities(session, program_id, plan, note)
-    _write_attendance(session, plan, ids, actor_ids, note)
-    if log:
-        session.execute(insert(AuditEntry), log)
-    session.execute(
-        update(Program)
-        .where(Program.id == program_id)
-        .values(data_version=Program.data_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    ids = _write_activities(session, program_id, plan, log.note)
+    _write_attendance(session, plan, ids, actor_ids, log.note)
+    log.write(session)
     return ActivityImportOutcome(batch.id, counts, list(plan.missing_actors))
 
 
 def _write_activities(
-    session: Session, program_id: int, plan: ActivityPlan, note: Any
+    session: Session, program_id: int, plan: ActivityPlan, note: audit.Note
 ) -> dict[Key, int]:
     ids: dict[Key, int] = {}
     for planned in plan.activities:
@@ -117,7 +92,7 @@ def _write_attendance(
     plan: ActivityPlan,
     ids: dict[Key, int],
     actor_ids: dict[str, int],
-    note: Any,
+    note: audit.Note,
 ) -> None:
     new_rows: list[Attendance] = []
     for planned in plan.attendance:

@@ -25,10 +25,9 @@ from sqlalchemy.orm import Session
 from engagement.i18n import t
 from engagement.io.decidim_zip import DecidimExport
 from engagement.model import Principal, ProgramInfo, Term
-from engagement.services import audit
 from engagement.services.access.permissions import Action, require
+from engagement.services.exchange.decidim_match import load_links, match
 from engagement.services.exchange.decidim_plan import (
-    _MODELS,
     DecidimOptions,
     DecidimPlan,
     DecidimPreview,
@@ -38,12 +37,13 @@ from engagement.services.exchange.decidim_plan import (
 from engagement.services.exchange.decidim_values import (
     a_date,
     count_of,
+    first_filled,
+    locale_columns,
     plain_text,
     progress_of,
     response_of,
     split_organizations,
     status_of,
-    translated,
     true,
     utc_time,
 )
@@ -51,7 +51,6 @@ from engagement.storage.db import Database
 from engagement.storage.models import (
     DEFAULT_TIME_ZONE,
     Actor,
-    DecidimLink,
     Program,
 )
 from engagement.storage.queries.programs import get_program
@@ -93,6 +92,7 @@ def make_plan(
             planner.child_result(row)
             parents.add(row["parent/id"])
     planner.own_progress(parents)
+    match(session, planner.plan, planner.links)
     return planner.plan
 
 
@@ -119,14 +119,7 @@ class _Planner:
             time_zone=zone_name,
         )
         self.today = dt.date.today()
-        self.links = {
-            (link.resource, link.decidim_id): link
-            for link in session.scalars(
-                select(DecidimLink).where(
-                    DecidimLink.program_id == program.id, DecidimLink.host == export.host
-                )
-            )
-        }
+        self.links = load_links(session, program.id, export.host)
         self.actors: dict[str, tuple[int, str]] = {
             key: (actor_id, name)
             for key, actor_id, name in session.execute(
@@ -136,6 +129,18 @@ class _Planner:
             )
         }
         self.kind = _meeting_type(program.activity_types)
+        self.headers = {entity: table.header for entity, table in export.tables.items()}
+        #: Each translated field's columns, found once per file (see :func:`locale_columns`).
+        self.columns: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        self.stages = [(s.id, s.closed_on) for s in program.stages]
+        self.dated = any(closed_on for _id, closed_on in self.stages)
+        self.current_stage = next(
+            (stage_id for stage_id, closed_on in self.stages if closed_on is None),
+            self.stages[-1][0] if self.stages else None,
+        )
+        #: Looked up once each: authors' names (never stored), answer states.
+        self.authors: dict[str, int | None] = {}
+        self.responses: dict[str, str | None] = {}
         self.results: set[str] = set()
         self.progress_rows: dict[str, dict[str, str]] = {}
 
@@ -143,25 +148,31 @@ class _Planner:
     def stage_for(self, day: dt.date | None) -> int | None:
         if self.options.stage_id is not None:
             return self.options.stage_id
-        stages = list(self.program.stages)
-        if not stages:
+        if not self.stages:
             return None
-        dated = [s for s in stages if s.closed_on]
         start = self.program.start_date
-        if day is not None and dated and (start is None or day >= start):
-            for stage in stages:
-                if stage.closed_on is None or day <= stage.closed_on:
-                    return stage.id
+        if day is not None and self.dated and (start is None or day >= start):
+            for stage_id, closed_on in self.stages:
+                if closed_on is None or day <= closed_on:
+                    return stage_id
         self.plan.stage_defaulted += 1
-        current = next((s for s in stages if s.closed_on is None), stages[-1])
-        return current.id
+        return self.current_stage
 
     # --- rows ----------------------------------------------------------------------
+    def tr(self, row: dict[str, str], field: str, entity: str) -> str:
+        """A translated field in the options' language (as :func:`translated` finds it)."""
+        known = self.columns.setdefault(entity, {})
+        columns = known.get(field)
+        if columns is None:
+            header = self.headers.get(entity, ())
+            columns = known[field] = locale_columns(header, field, self.lang)
+        return first_filled(row, columns, field)
+
     def skip(self, resource: str, row: dict[str, str], label: str, reason: str) -> None:
         self.plan.skipped.append(Skipped(resource, row.get("id", ""), label, reason))
 
     def meeting(self, row: dict[str, str]) -> None:
-        title = translated(row, "title", self.lang)[:300]
+        title = self.tr(row, "title", "meetings")[:300]
         if not row.get("id"):
             return self.skip("meeting", row, title, "no_id")
         if row.get("published") and not true(row["published"]):
@@ -188,9 +199,9 @@ class _Planner:
             "end_time": end_local.strftime("%H:%M:%S")
             if end_local and end_local.date() == local.date()
             else None,
-            "place": _place(row, self.lang)[:300],
+            "place": _place(row, self.tr(row, "location", "meetings"))[:300],
             "headcount": _headcount(row),
-            "summary": _summary(row, self.lang),
+            "summary": _summary(row, self.lang, self.tr(row, "description", "meetings")),
             "stage_id": stage,
             "activity_type_id": self.kind,
         }
@@ -207,7 +218,7 @@ class _Planner:
         return [self.actors[k][1] for k in keys]
 
     def proposal(self, row: dict[str, str]) -> None:
-        title = plain_text(translated(row, "title", self.lang))
+        title = plain_text(self.tr(row, "title", "proposals"))
         if not row.get("id"):
             return self.skip("proposal", row, title, "no_id")
         state = row.get("state", "")
@@ -216,14 +227,14 @@ class _Planner:
         published = utc_time(row.get("published_at", ""))
         if published is None:
             return self.skip("proposal", row, title, "unpublished")
-        body = plain_text(translated(row, "body", self.lang))
+        body = plain_text(self.tr(row, "body", "proposals"))
         text = f"{title}\n\n{body}".strip() if body and body != title else title
         if not text:
             return self.skip("proposal", row, title, "no_title")
         received = published.astimezone(self.zone).date()
         values: dict[str, Any] = {
             "text": text,
-            "topic": translated(row, "category/name", self.lang)[:200],
+            "topic": self.tr(row, "category/name", "proposals")[:200],
             "received_on": received.isoformat(),
             "stage_id": self.stage_for(received),
             "actor_id": self.author(row),
@@ -232,13 +243,15 @@ class _Planner:
             "responded_on": None,
         }
         if state and state not in ("not_answered", "withdrawn"):
-            response = response_of(state, self.options.states)
+            if state not in self.responses:
+                self.responses[state] = response_of(state, self.options.states)
+            response = self.responses[state]
             if response is None:
                 self.plan.unmapped_states[state] = self.plan.unmapped_states.get(state, 0) + 1
             answered = utc_time(row.get("answered_at", ""))
             values |= {
                 "response": response,
-                "reasoning": plain_text(translated(row, "answer", self.lang)),
+                "reasoning": plain_text(self.tr(row, "answer", "proposals")),
                 "responded_on": answered.astimezone(self.zone).date().isoformat()
                 if answered
                 else None,
@@ -253,24 +266,26 @@ class _Planner:
         name = row.get("author/name", "")
         if not name or "," in name:  # several co-authors: anonymous citizens
             return None
-        found = self.actors.get(name_key(name))
-        return found[0] if found else None
+        if name not in self.authors:
+            found = self.actors.get(name_key(name))
+            self.authors[name] = found[0] if found else None
+        return self.authors[name]
 
     def result(self, row: dict[str, str]) -> None:
-        title = translated(row, "title", self.lang)[:300]
+        title = self.tr(row, "title", "results")[:300]
         if not row.get("id") or not title:
             return self.skip("result", row, title, "no_id" if not row.get("id") else "no_title")
         progress = progress_of(row.get("progress", ""))
         status, by_name = status_of(
-            row.get("status/key", ""), translated(row, "status/name", self.lang), progress
+            row.get("status/key", ""), self.tr(row, "status/name", "results"), progress
         )
         if not by_name:
-            key = row.get("status/key") or translated(row, "status/name", self.lang) or "—"
+            key = row.get("status/key") or self.tr(row, "status/name", "results") or "—"
             self.plan.statuses_from_progress[key] = self.plan.statuses_from_progress.get(key, 0) + 1
         start = a_date(row.get("start_date", ""))
         values = {
             "title": title,
-            "description": plain_text(translated(row, "description", self.lang)),
+            "description": plain_text(self.tr(row, "description", "results")),
             "start_on": start.isoformat() if start else None,
             "due_on": _iso(a_date(row.get("end_date", ""))),
             "status": status,
@@ -286,7 +301,7 @@ class _Planner:
         self.add(PlannedRow("result", row["id"], title, values, proposals=proposals))
 
     def child_result(self, row: dict[str, str]) -> None:
-        title = translated(row, "title", self.lang)[:300]
+        title = self.tr(row, "title", "results")[:300]
         parent = row.get("parent/id", "")
         if parent not in self.results and ("result", parent) not in self.links:
             return self.skip("child_result", row, title, "no_parent")
@@ -320,50 +335,16 @@ class _Planner:
                 )
             )
 
-    # --- against what is there -------------------------------------------------------
     def add(self, planned: PlannedRow) -> None:
-        link = self.links.get((planned.resource, planned.decidim_id))
-        if link is not None:
-            current = self.current(planned.entity, link.entity_id)
-            if current is not None:
-                planned.existing_id, planned.link_id = link.entity_id, link.id
-                compare(planned, link.imported, current)
         self.plan.rows.append(planned)
-
-    def current(self, entity: str, entity_id: int) -> dict[str, Any] | None:
-        model = _MODELS[entity]
-        row = self.session.get(model, entity_id)
-        if row is None or getattr(row, "deleted_at", None) is not None:
-            return None
-        return {
-            k: audit.json_safe({"v": getattr(row, k)})["v"]
-            for k in model.__table__.c.keys()  # noqa: SIM118 (names, not columns)
-            if k not in ("id", "version")
-        }
-
-
-def compare(planned: PlannedRow, imported: dict[str, Any], current: dict[str, Any]) -> None:
-    """Fill in what changed in the file and what was edited in Tejido since the import."""
-    for name, new in planned.values.items():
-        if name not in current:  # computed (a commitment's own progress)
-            if imported.get(name) != new:
-                planned.changes[name] = [imported.get(name), new]
-            continue
-        last, now = imported.get(name), current[name]
-        if now != last and name in imported:
-            if new != last and new != now:
-                planned.conflicts[name] = [now, new]
-        elif new != now:
-            planned.changes[name] = [now, new]
-    planned.outcome = "updated" if planned.changes else "unchanged"
 
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _place(row: dict[str, str], lang: str) -> str:
-    parts = [row.get("address", "").strip(), translated(row, "location", lang).strip()]
+def _place(row: dict[str, str], location: str) -> str:
+    parts = [row.get("address", "").strip(), location.strip()]
     return " · ".join(p for p in parts if p)
 
 
@@ -377,8 +358,8 @@ def _headcount(row: dict[str, str]) -> int | None:
     return count
 
 
-def _summary(row: dict[str, str], lang: str) -> str:
-    text = plain_text(translated(row, "description", lang))
+def _summary(row: dict[str, str], lang: str, description: str) -> str:
+    text = plain_text(description)
     contributions = count_of(row.get("contributions_count", row.get("contributions", "")))
     if contributions:
         text = f"{text}\n\n{_contributions_line(lang, contributions)}".strip()

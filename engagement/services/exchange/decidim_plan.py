@@ -42,7 +42,7 @@ class DecidimOptions:
     states: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class PlannedRow:
     resource: str
     decidim_id: str
@@ -57,6 +57,10 @@ class PlannedRow:
     organisations: tuple[str, ...] = ()
     proposals: tuple[str, ...] = ()
     parent: str = ""
+    #: The values the last import wrote (from its link), for the link's update.
+    imported: dict[str, Any] | None = None
+    #: Child results whose parent came in an earlier download: its commitment's id.
+    parent_id: int | None = None
 
     @property
     def entity(self) -> str:
@@ -90,15 +94,16 @@ class DecidimPlan:
     time_zone: str = DEFAULT_TIME_ZONE
 
     def counts(self) -> list[dict[str, Any]]:
-        out = []
-        for resource in RESOURCES:
-            row: dict[str, Any] = {"resource": resource} | dict.fromkeys(OUTCOMES, 0)
-            for planned in self.rows:
-                if planned.resource == resource:
-                    row[planned.outcome] += 1
-            row["skipped"] = sum(1 for s in self.skipped if s.resource == resource)
-            out.append(row)
-        return out
+        table: dict[str, dict[str, Any]] = {
+            r: {"resource": r} | dict.fromkeys(OUTCOMES, 0) for r in RESOURCES
+        }
+        for planned in self.rows:
+            if planned.resource in table:
+                table[planned.resource][planned.outcome] += 1
+        for skipped in self.skipped:
+            if skipped.resource in table:
+                table[skipped.resource]["skipped"] += 1
+        return list(table.values())
 
     @property
     def conflicts(self) -> list[PlannedRow]:

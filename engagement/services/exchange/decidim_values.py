@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 from engagement.text import clean_name, name_key
@@ -70,33 +71,156 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-@functools.lru_cache(maxsize=65536)
-def plain_text(html: str) -> str:
-    """The text of an HTML fragment: tags dropped, entities decoded, never rendered.
+#: The markup :func:`plain_text` reads without a parser: start tags with well-formed
+#: attributes, end tags and comments. Each is read exactly as ``HTMLParser`` reads it;
+#: anything else (a bare ``<``, ``<!DOCTYPE``, an unclosed tag…) goes to the parser.
+_MARKUP = re.compile(
+    r"""<(?:
+        (?P<start>[a-zA-Z][a-zA-Z0-9]*)
+            (?:[\t\n\r\f\ ]+[^\s/>"'=]+
+                (?:[\t\n\r\f\ ]*=[\t\n\r\f\ ]*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*
+            [\t\n\r\f\ ]*(?P<empty>/?)>
+        |/\s*(?P<end>[a-zA-Z][-.a-zA-Z0-9:_]*)\s*>
+        |!--.*?--\s*>
+    )""",
+    re.VERBOSE | re.DOTALL,
+)
+_BLANK_LINES = re.compile(r"\n{3,}")
+_RAW_TEXT = {"script", "style"}  # their content is text up to their end tag
+_RAW_END = {tag: re.compile(rf"</\s*{tag}\s*>", re.IGNORECASE) for tag in _RAW_TEXT}
 
-    Cached: the preview and the write read the same file.
-    """
-    if "<" not in html and "&" not in html:
-        return html.replace("\r\n", "\n").strip()
+
+def _parsed_parts(html: str) -> list[str]:
     parser = _Text()
     parser.feed(html)
     parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return parser.parts
 
 
-def translated(row: dict[str, str], field: str, lang: str) -> str:
-    """A translated field in ``lang`` (``es`` matches ``es-MX``), or the first non-empty."""
-    prefix = f"{field}/"
-    found = ""
-    for column, value in row.items():
-        if not column.startswith(prefix) or "machine_translations" in column or not value:
-            continue
-        locale = column.rsplit("/", 1)[1].lower()
-        if locale == lang or locale.startswith(f"{lang}-"):
+#: A start or end tag with nothing but its name (``<p>``, ``</b>``): most of Decidim's.
+_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
+
+
+def _bare_tag_parts(html: str) -> list[str] | None:
+    """:func:`_fast_parts` for markup made of bare tags only, none hiding text: split
+    at once instead of read tag by tag. None for any other markup."""
+    pieces = _BARE_TAG.split(html)  # text, "/" or "", name, text, …
+    if html.count("<") != len(pieces) // 3:  # a "<" that opens no bare tag
+        return None
+    decode = unescape if "&" in html else str
+    parts: list[str] = []
+    for index in range(2, len(pieces), 3):
+        if text := pieces[index - 2]:
+            parts.append(decode(text))
+        tag = pieces[index].lower()
+        if tag in _HIDDEN:
+            return None
+        if tag in _BLOCKS:
+            parts.append("\n")
+    if pieces[-1]:
+        parts.append(decode(pieces[-1]))
+    return parts
+
+
+def _fast_parts(html: str) -> list[str] | None:
+    """What :class:`_Text` collects from ``html``, for the markup ``_MARKUP`` reads; None
+    when it meets any other, for the parser to read."""
+    bare = _bare_tag_parts(html)
+    if bare is not None:
+        return bare
+    parts: list[str] = []
+    hidden = 0
+    at = 0
+    while (lt := html.find("<", at)) >= 0:
+        if lt > at and not hidden:
+            parts.append(unescape(html[at:lt]))
+        found = _MARKUP.match(html, lt)
+        if found is None:
+            return None
+        at = found.end()
+        tag = (found["start"] or found["end"] or "").lower()
+        if found["start"]:
+            if tag in _HIDDEN:
+                hidden += 1
+            elif tag in _BLOCKS:
+                parts.append("\n")
+            if not found["empty"] and tag in _RAW_TEXT:
+                closing = _RAW_END[tag].search(html, at)
+                if closing is None:  # never closed: the rest is its content, hidden
+                    return parts
+                at = closing.end()
+                hidden = max(0, hidden - 1)
+                continue
+        if found["end"] or found["empty"]:
+            if tag in _HIDDEN:
+                hidden = max(0, hidden - 1)
+            elif tag in _BLOCKS:
+                parts.append("\n")
+    if at < len(html) and not hidden:
+        parts.append(unescape(html[at:]))
+    return parts
+
+
+@functools.lru_cache(maxsize=4096)
+def plain_text(html: str) -> str:
+    """The text of an HTML fragment: tags dropped, entities decoded, never rendered.
+
+    Decidim's rich text is read by a regular expression where it is plain markup (fast:
+    an import reads tens of thousands of cells), by ``HTMLParser`` otherwise; both give
+    the same text. Cached for the few cells that repeat (titles, statuses).
+    """
+    if "<" not in html and "&" not in html:
+        return html.replace("\r\n", "\n").strip()
+    parts = _fast_parts(html)
+    if parts is None:
+        parts = _parsed_parts(html)
+    text = "\n".join([" ".join(line.split()) for line in "".join(parts).splitlines()])
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
+
+
+def translated(
+    row: dict[str, str], field: str, lang: str, header: tuple[str, ...] | None = None
+) -> str:
+    """A translated field in ``lang`` (``es`` matches ``es-MX``), or the first non-empty.
+
+    ``header``: the table's columns, in order (the row's own keys when not given).
+    """
+    columns = locale_columns(tuple(row) if header is None else header, field, lang)
+    return first_filled(row, columns, field)
+
+
+def first_filled(
+    row: dict[str, str], columns: tuple[tuple[str, ...], tuple[str, ...]], field: str
+) -> str:
+    """The first non-empty cell of ``columns`` (:func:`locale_columns`), else ``field``'s."""
+    for column in columns[0]:
+        if value := row.get(column):
             return value
-        found = found or value
-    return found or row.get(field, "")
+    for column in columns[1]:
+        if value := row.get(column):
+            return value
+    return row.get(field, "")
+
+
+@functools.lru_cache(maxsize=256)
+def locale_columns(
+    header: tuple[str, ...], field: str, lang: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The columns of a translated field: those in ``lang``, then all (machine
+    translations left out), each in the header's order.
+
+    >>> locale_columns(("id", "title/en", "title/es-MX", "title/machine_translations/en"),
+    ...                "title", "es")
+    (('title/es-MX',), ('title/en', 'title/es-MX'))
+    """
+    prefix = f"{field}/"
+    every = tuple(c for c in header if c.startswith(prefix) and "machine_translations" not in c)
+    preferred = tuple(
+        c
+        for c in every
+        if (locale := c.rsplit("/", 1)[1].lower()) == lang or locale.startswith(f"{lang}-")
+    )
+    return preferred, every
 
 
 _TIME = re.compile(
@@ -107,20 +231,23 @@ _TIME = re.compile(
 
 def utc_time(text: str) -> dt.datetime | None:
     """A Decidim time as an aware datetime: ``… UTC``, ``… -0700`` or no zone (UTC, 0.27)."""
-    found = _TIME.match(text.strip())
+    text = text.strip()
+    found = _TIME.match(text)
     if found is None:
         return None
-    year, month, day, hour, minute, second, zone = found.groups()
-    offset = dt.timedelta(0)
+    zone = found[7]
+    try:
+        if text.isascii() and zone in (None, "UTC", "Z"):
+            # The usual case, at C speed: the first 19 characters are the date and time.
+            return dt.datetime.fromisoformat(f"{text[:19]}+00:00")
+        moment = dt.datetime(*map(int, found.groups()[:6]))  # type: ignore[arg-type]
+    except ValueError:
+        return None
     if zone and zone not in ("UTC", "Z"):
         digits = zone.replace(":", "")
         offset = dt.timedelta(hours=int(digits[1:3]), minutes=int(digits[3:5]))
-        offset = -offset if digits[0] == "-" else offset
-    try:
-        moment = dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
-    except ValueError:
-        return None
-    return (moment - offset).replace(tzinfo=dt.UTC)
+        moment -= -offset if digits[0] == "-" else offset
+    return moment.replace(tzinfo=dt.UTC)
 
 
 def a_date(text: str) -> dt.date | None:

@@ -1,6 +1,7 @@
 """Write a Decidim import: the plan made again inside one write transaction, then every
-row as part of one ImportBatch with an audit entry each, so that
-:func:`engagement.services.exchange.imports.undo_import` takes it all back.
+record as part of one ImportBatch with an audit entry each, so that
+:func:`engagement.services.exchange.imports.undo_import` takes it all back (a record's
+Decidim key goes with it). Rows, keys and entries go in with one ``executemany`` each.
 
 Conflicting fields (edited in Tejido since the last import) are left as Tejido has them.
 """
@@ -8,11 +9,12 @@ Conflicting fields (edited in Tejido since the last import) are left as Tejido h
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Date, Table, Time, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from engagement.errors import Problem, ValidationFailed
@@ -29,12 +31,11 @@ from engagement.services.exchange.decidim_plan import (
     PlannedRow,
 )
 from engagement.services.registry.actors import insert_actor
-from engagement.storage.base import utcnow
+from engagement.storage.bulk import column_defaults, executemany, insert_ids, json_text
 from engagement.storage.db import Database
 from engagement.storage.models import (
     Actor,
     Attendance,
-    AuditEntry,
     CommitmentInput,
     DecidimLink,
     ImportBatch,
@@ -43,8 +44,14 @@ from engagement.storage.models import (
 from engagement.storage.queries.programs import get_program
 from engagement.text import name_key
 
-_DATES = {"held_on", "received_on", "responded_on", "start_on", "due_on"}
-_TIMES = {"start_time", "end_time"}
+#: What a created row's audit entry names, besides its Decidim id: the row itself holds
+#: the rest, and any later change records its old value (as in every import).
+_SUMMARY = {
+    "activity": ("title", "held_on"),
+    "input": ("received_on", "response"),
+    "commitment": ("title", "status"),
+    "milestone": ("title", "progress"),
+}
 #: The order rows are written in: parents before what points at them.
 _ORDER = ("meeting", "proposal", "result", "child_result", "result_progress")
 
@@ -52,9 +59,6 @@ _ORDER = ("meeting", "proposal", "result", "child_result", "result_progress")
 def _table(model: Any) -> Table:
     """A model's table, for Core inserts (an ORM bulk insert drops None values)."""
     return cast(Table, model.__table__)
-
-
-Note = Callable[[str, int, str, dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -116,154 +120,139 @@ def apply_decidim_import(
 def _write(
     session: Session, by: Principal, program_id: int, export: DecidimExport, plan: DecidimPlan
 ) -> DecidimOutcome:
+    counts = plan.counts()
     batch = ImportBatch(
         program_id=program_id,
         username=by.username,
         filename=export.name[:500],
         layout="decidim",
         formats=["zip"],
-        summary={"host": plan.host, "release": plan.release, "counts": plan.counts()}
+        summary={"host": plan.host, "release": plan.release, "counts": counts}
         | {"new_actors": list(plan.missing_actors)},
     )
     session.add(batch)
     session.flush()
-    log: list[dict[str, Any]] = []
-    now = utcnow()
-
-    def note(entity: str, entity_id: int, action: str, changes: dict[str, Any]) -> None:
-        log.append(
-            {
-                "at": now,
-                "username": by.username,
-                "program_id": program_id,
-                "entity": entity,
-                "entity_id": entity_id,
-                "action": action,
-                "changes": audit.json_safe(changes),
-                "batch_id": batch.id,
-            }
-        )
-
+    log = audit.BatchLog(by, program_id, batch.id)
     actor_ids = {
         name_key(name): insert_actor(session, by, program_id, {"name": name}, batch.id).id
         for name in plan.missing_actors
     }
+    by_resource: dict[str, list[PlannedRow]] = {resource: [] for resource in _ORDER}
+    for planned in plan.rows:
+        by_resource[planned.resource].append(planned)
     ids: dict[tuple[str, str], int] = {}
     for resource in _ORDER:
-        rows = [r for r in plan.rows if r.resource == resource]
-        _write_rows(session, program_id, plan.host, rows, ids, note, now)
-    _write_attendance(session, program_id, plan, ids, actor_ids, note)
-    _write_inputs_of_commitments(session, program_id, plan, ids)
-    _write_links(session, program_id, plan, ids, note)
-    if log:
-        session.execute(insert(_table(AuditEntry)), log)
-    session.execute(
-        update(Program)
-        .where(Program.id == program_id)
-        .values(data_version=Program.data_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return DecidimOutcome(batch.id, plan.counts(), list(plan.missing_actors), len(plan.conflicts))
+        _write_rows(session, program_id, by_resource[resource], ids, log)
+    _write_attendance(session, program_id, by_resource["meeting"], ids, actor_ids, log.note)
+    _write_inputs_of_commitments(session, program_id, plan.host, by_resource["result"], ids)
+    _write_links(session, program_id, plan, ids, log.note)
+    log.write(session)
+    return DecidimOutcome(batch.id, counts, list(plan.missing_actors), len(plan.conflicts))
 
 
-def _typed(name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name in _DATES:
-        return dt.date.fromisoformat(value)
-    if name in _TIMES:
-        return dt.time.fromisoformat(value)
-    return value
+#: Date columns written from the plan's ISO text as it is: SQLite stores dates as that
+#: very text, PostgreSQL reads it; converting to a date and back costs more than the
+#: rest of a row.
+_AS_TEXT = frozenset({"held_on", "received_on", "responded_on", "start_on", "due_on"})
 
 
-def _columns(
-    planned: PlannedRow, program_id: int, ids: dict[tuple[str, str], int]
-) -> dict[str, Any]:
-    model = _MODELS[planned.entity]
-    values = {k: _typed(k, v) for k, v in planned.values.items() if k in model.__table__.c}
-    if planned.entity == "milestone":
-        values["commitment_id"] = ids[("result", planned.parent)]
-        values["position"] = 0
-    else:
-        values["program_id"] = program_id
-    return values
+def _converter(column: Any) -> Callable[[Any], Any] | None:
+    """The plan keeps dates and times as ISO text (as it compares them): back to values."""
+    if isinstance(column.type, Date):
+        return dt.date.fromisoformat
+    if isinstance(column.type, Time):
+        return dt.time.fromisoformat
+    return None
+
+
+def _new_rows(
+    table: Table, base: dict[str, Any], rows: list[PlannedRow], ids: dict[tuple[str, str], int]
+) -> list[dict[str, Any]]:
+    """The table rows of new planned rows: the table's defaults, then the plan's values.
+
+    Dates stay ISO text, as the drivers take them (see :data:`_AS_TEXT`).
+    """
+    names = [n for n in rows[0].values if n in table.c]
+    convert = [(n, None if n in _AS_TEXT else _converter(table.c[n])) for n in names]
+    out = []
+    for planned in rows:
+        values = planned.values
+        row = base | {
+            n: values[n] if to is None or values[n] is None else to(values[n]) for n, to in convert
+        }
+        if planned.entity == "milestone":
+            row["commitment_id"] = ids.get(("result", planned.parent), planned.parent_id)
+        out.append(row)
+    return out
 
 
 def _write_rows(
     session: Session,
     program_id: int,
-    host: str,
     rows: list[PlannedRow],
     ids: dict[tuple[str, str], int],
-    note: Note,
-    now: dt.datetime,
+    log: audit.BatchLog,
 ) -> None:
     if not rows:
         return
-    model = _MODELS[rows[0].entity]
+    entity = rows[0].entity
+    table = _table(_MODELS[entity])
     for planned in rows:
         if planned.existing_id is not None:
             ids[(planned.resource, planned.decidim_id)] = planned.existing_id
-    if rows[0].resource == "child_result":
-        _known_parents(session, program_id, host, rows, ids)
     new = [r for r in rows if r.existing_id is None]
     if new:
-        # The table, not the ORM entity: an ORM bulk insert leaves out None values, so
-        # an unknown headcount would take the column's default, 0.
-        table = model.__table__
-        created = session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [_columns(r, program_id, ids) for r in new],
-        ).scalars()
+        own = {"position": 0} if entity == "milestone" else {"program_id": program_id}
+        base = column_defaults(table) | own
+        dates = _AS_TEXT.intersection(table.c.keys())
+        created = insert_ids(session, table, _new_rows(table, base, new, ids), encoded=dates)
         for planned, new_id in zip(new, created, strict=True):
             ids[(planned.resource, planned.decidim_id)] = new_id
             planned.existing_id = new_id
-            note(planned.entity, new_id, "create", planned.values)
-    for planned in rows:
-        wanted = {k: v[1] for k, v in planned.changes.items() if k in model.__table__.c}
-        if planned.outcome != "updated" or planned.existing_id in {None} or not wanted:
-            continue
-        values = {k: _typed(k, v) for k, v in wanted.items()}
-        if "version" in model.__table__.c:
-            values["version"] = model.version + 1
-        values["updated_at"] = now
-        session.execute(update(model).where(model.id == planned.existing_id).values(values))
-        changes = {k: planned.changes[k] for k in wanted}
-        note(planned.entity, planned.existing_id or 0, "update", changes)
+            summary = {k: planned.values[k] for k in _SUMMARY[entity] if k in planned.values}
+            log.note(entity, new_id, "create", {"decidim_id": planned.decidim_id} | summary)
+    _update_rows(session, table, entity, [r for r in rows if r.outcome == "updated"], log)
 
 
-def _known_parents(
-    session: Session,
-    program_id: int,
-    host: str,
-    rows: list[PlannedRow],
-    ids: dict[tuple[str, str], int],
+def _update_rows(
+    session: Session, table: Table, entity: str, rows: list[PlannedRow], log: audit.BatchLog
 ) -> None:
-    """Children whose parent came in an earlier download: their parent's commitment id."""
-    wanted = {r.parent for r in rows if ("result", r.parent) not in ids}
-    if not wanted:
-        return
-    found = session.execute(
-        select(DecidimLink.decidim_id, DecidimLink.entity_id).where(
-            DecidimLink.program_id == program_id,
-            DecidimLink.host == host,
-            DecidimLink.resource == "result",
-            DecidimLink.decidim_id.in_(sorted(wanted)),
+    """The fields that changed in the file since the last import (conflicts are kept as
+    Tejido has them), one ``executemany`` per set of changed fields."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    for planned in rows:
+        wanted = sorted(k for k in planned.changes if k in table.c)
+        if planned.existing_id is None or not wanted:
+            continue
+        values = {"_id": planned.existing_id}
+        for name in wanted:
+            new, to = planned.changes[name][1], _converter(table.c[name])
+            values[name] = new if to is None or new is None else to(new)
+        groups[tuple(wanted)].append(values)
+        log.note(entity, planned.existing_id, "update", {k: planned.changes[k] for k in wanted})
+    stamps: dict[str, Any] = {"updated_at": log.at}
+    if "version" in table.c:
+        stamps["version"] = table.c.version + 1
+    for names, params in groups.items():
+        stmt = (
+            update(table)
+            .where(table.c.id == bindparam("_id"))
+            .values({n: bindparam(n) for n in names} | stamps)
         )
-    )
-    for decidim_id, entity_id in found:
-        ids[("result", decidim_id)] = entity_id
+        session.connection().execute(stmt, params)
 
 
 def _write_attendance(
     session: Session,
     program_id: int,
-    plan: DecidimPlan,
+    meetings: list[PlannedRow],
     ids: dict[tuple[str, str], int],
     actor_ids: dict[str, int],
-    note: Note,
+    note: audit.Note,
 ) -> None:
-    activities = sorted({ids[("meeting", r.decidim_id)] for r in plan.rows if r.organisations})
+    activities = sorted({ids[("meeting", r.decidim_id)] for r in meetings if r.organisations})
+    if not activities:
+        return
     present: set[tuple[int, int]] = set()
     for chunk in _chunks(activities):
         present |= {
@@ -282,21 +271,18 @@ def _write_attendance(
         ).all()
     )
     wanted: list[tuple[int, int]] = []
-    for planned in plan.rows:
-        activity_id = ids.get(("meeting", planned.decidim_id))
-        if planned.resource != "meeting" or activity_id is None:
-            continue
+    for planned in meetings:
+        activity_id = ids[("meeting", planned.decidim_id)]
         for name in planned.organisations:
             actor_id = actor_ids.get(name_key(name)) or registry.get(name_key(name))
             if actor_id is not None and (activity_id, actor_id) not in present:
                 present.add((activity_id, actor_id))
                 wanted.append((activity_id, actor_id))
-    if not wanted:
-        return
-    created = session.execute(
-        insert(_table(Attendance)).returning(_table(Attendance).c.id, sort_by_parameter_order=True),
-        [{"activity_id": a, "actor_id": b, "role": "participant"} for a, b in wanted],
-    ).scalars()
+    table = _table(Attendance)
+    base = column_defaults(table) | {"role": "participant"}
+    created = insert_ids(
+        session, table, [base | {"activity_id": a, "actor_id": b} for a, b in wanted]
+    )
     for (activity_id, actor_id), new_id in zip(wanted, created, strict=True):
         changes = {"activity_id": activity_id, "actor_id": actor_id, "role": "participant"}
         note("attendance", new_id, "create", changes)
@@ -309,20 +295,23 @@ def _chunks(items: list[int], size: int = 5000) -> list[list[int]]:
 def _write_inputs_of_commitments(
     session: Session,
     program_id: int,
-    plan: DecidimPlan,
+    host: str,
+    results: list[PlannedRow],
     ids: dict[tuple[str, str], int],
 ) -> None:
     """Links from commitments to the inputs of their ``proposal_urls`` (new ones only)."""
+    commitments = sorted({ids[("result", r.decidim_id)] for r in results if r.proposals})
+    if not commitments:
+        return
     proposals = dict(
         session.execute(
             select(DecidimLink.decidim_id, DecidimLink.entity_id).where(
                 DecidimLink.program_id == program_id,
-                DecidimLink.host == plan.host,
+                DecidimLink.host == host,
                 DecidimLink.resource == "proposal",
             )
         ).all()
     ) | {key: value for (resource, key), value in ids.items() if resource == "proposal"}
-    commitments = sorted({ids[("result", r.decidim_id)] for r in plan.rows if r.proposals})
     present: set[tuple[int, int]] = set()
     for chunk in _chunks(commitments):
         present |= {
@@ -334,15 +323,14 @@ def _write_inputs_of_commitments(
             )
         }
     wanted = []
-    for planned in (r for r in plan.rows if r.resource == "result"):
+    for planned in results:
         commitment_id = ids[("result", planned.decidim_id)]
         for proposal in planned.proposals:
             input_id = proposals.get(proposal)
             if input_id is not None and (commitment_id, input_id) not in present:
                 present.add((commitment_id, input_id))
                 wanted.append({"commitment_id": commitment_id, "input_id": input_id})
-    if wanted:
-        session.execute(insert(_table(CommitmentInput)), wanted)
+    executemany(session.connection(), _table(CommitmentInput), wanted)
 
 
 def _write_links(
@@ -350,39 +338,40 @@ def _write_links(
     program_id: int,
     plan: DecidimPlan,
     ids: dict[tuple[str, str], int],
-    note: Note,
+    note: audit.Note,
 ) -> None:
     """Remember what each row became and the values written, for the next download."""
-    new: list[PlannedRow] = []
+    new = [r for r in plan.rows if r.link_id is None]
+    changed = []
     for planned in plan.rows:
-        if planned.link_id is None:
-            new.append(planned)
+        if planned.link_id is None or not planned.changes:
             continue
-        if not planned.changes:
-            continue
-        link = session.get(DecidimLink, planned.link_id)
-        assert link is not None
-        written = dict(link.imported) | {k: v[1] for k, v in planned.changes.items()}
-        note("decidim_link", link.id, "update", {"imported": [link.imported, written]})
-        link.imported = written
+        before = planned.imported or {}
+        written = before | {k: v[1] for k, v in planned.changes.items()}
+        note("decidim_link", planned.link_id, "update", {"imported": [before, written]})
+        changed.append({"_id": planned.link_id, "imported": written})
+    if changed:
+        links = _table(DecidimLink)
+        stmt = update(links).where(links.c.id == bindparam("_id"))
+        session.connection().execute(stmt.values(imported=bindparam("imported")), changed)
     if not new:
         return
-    created = session.execute(
-        insert(_table(DecidimLink)).returning(
-            _table(DecidimLink).c.id, sort_by_parameter_order=True
-        ),
+    base = {"program_id": program_id, "host": plan.host}
+    # No audit entry each: a key is bookkeeping, named by its record's own entry, and
+    # undo removes it with the record.
+    executemany(
+        session.connection(),
+        _table(DecidimLink),
         [
-            {
-                "program_id": program_id,
-                "host": plan.host,
+            base
+            | {
                 "resource": r.resource,
                 "decidim_id": r.decidim_id,
                 "entity": r.entity,
                 "entity_id": ids[(r.resource, r.decidim_id)],
-                "imported": r.values,
+                "imported": json_text(r.values),
             }
             for r in new
         ],
-    ).scalars()
-    for planned, new_id in zip(new, created, strict=True):
-        note("decidim_link", new_id, "create", {"decidim_id": planned.decidim_id})
+        encoded={"imported"},
+    )

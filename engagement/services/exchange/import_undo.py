@@ -1,5 +1,7 @@
 """Undo an import: remove what it created, set back what it changed.
 
+The Decidim keys (``decidim_link``) of the records it created are removed with them.
+
 An undo is refused when anything the import wrote was changed since (by a person or a
 later import) or is used by a record the import did not create (a tie added by hand to
 an imported actor, say): undoing then would silently destroy later work.
@@ -31,7 +33,7 @@ from engagement.model import Principal
 from engagement.services.access.permissions import Action, require
 from engagement.storage.base import Base, utcnow
 from engagement.storage.db import Database
-from engagement.storage.models import AuditEntry, ImportBatch, Program
+from engagement.storage.models import AuditEntry, DecidimLink, ImportBatch, Program
 from engagement.text import name_key
 
 _CHUNK = 5000
@@ -216,6 +218,13 @@ def _revert(
             continue
         for chunk in _chunks(ids):
             session.execute(delete(table).where(table.c.id.in_(chunk)))
+            # A Decidim key names its record by entity and id (no foreign key): it goes
+            # with the record, so that the next download brings the row in afresh.
+            session.execute(
+                delete(DecidimLink).where(
+                    DecidimLink.entity == table.name, DecidimLink.entity_id.in_(chunk)
+                )
+            )
         for entity_id in sorted(ids):
             note(table.name, entity_id, {"deleted": [False, True]})
     if log:

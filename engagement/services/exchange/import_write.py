@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from engagement.model import Principal
@@ -22,6 +20,7 @@ from engagement.services import audit
 from engagement.services.exchange.import_model import NewTerm, Plan, Ref, RowUpdate
 from engagement.services.registry.terms import new_term
 from engagement.storage.base import utcnow
+from engagement.storage.bulk import executemany, insert_ids
 from engagement.storage.models import Actor, Assessment, AuditEntry, Program, Relationship
 
 ACTOR_TABLE: Table = Actor.__table__  # type: ignore[assignment]
@@ -124,31 +123,12 @@ class Writer:
             )
             self.refs[ref] = term.id
 
-    def _insert(self, table: Table, rows: Sequence[dict[str, Any]]) -> list[int]:
-        """Insert rows; their new ids, in order."""
-        if not rows:
-            return []
-        if self.session.get_bind().dialect.name != "sqlite":
-            stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            return list(self.session.execute(stmt, list(rows)).scalars())
-        # SQLite: a plain executemany is cheaper than INSERT … RETURNING in batches. The
-        # write lock (BEGIN IMMEDIATE) is held, so the rows above the highest id before the
-        # insert are exactly ours, in insertion order.
-        before = self.session.scalar(select(func.max(table.c.id))) or 0
-        executemany(self.session.connection(), table, rows)
-        found = list(
-            self.session.scalars(select(table.c.id).where(table.c.id > before).order_by(table.c.id))
-        )
-        if len(found) != len(rows):
-            raise RuntimeError(f"{table.name}: inserted {len(rows)} rows, found {len(found)}")
-        return found
-
     def _insert_actors(self, inserts: list[dict[str, Any]]) -> None:
         rows = []
         for values in inserts:
             row = _ACTOR_DEFAULTS | self._resolved(values)
             rows.append(row | self.stamps)
-        ids = self._insert(ACTOR_TABLE, rows)
+        ids = insert_ids(self.session, ACTOR_TABLE, rows)
         for actor_id, values, row in zip(ids, inserts, rows, strict=True):
             self.refs[Ref("actor", values["name_key"])] = actor_id
             self._log("actor", actor_id, "create", _summary(row, ACTOR_SUMMARY))
@@ -156,7 +136,7 @@ class Writer:
     def _insert_ties(self, inserts: list[dict[str, Any]]) -> None:
         start = _TIE_DEFAULTS | self.stamps
         rows = [start | self._resolved(values) for values in inserts]
-        for actor_id, row in zip(self._insert(TIE_TABLE, rows), rows, strict=True):
+        for actor_id, row in zip(insert_ids(self.session, TIE_TABLE, rows), rows, strict=True):
             self._log("relationship", actor_id, "create", _summary(row, TIE_SUMMARY))
 
     def _insert_assessments(self, inserts: list[dict[str, Any]]) -> None:
@@ -164,7 +144,7 @@ class Writer:
             self._resolved(values) | {"created_at": self.now, "created_by": self.by.username}
             for values in inserts
         ]
-        for score_id, row in zip(self._insert(SCORE_TABLE, rows), rows, strict=True):
+        for score_id, row in zip(insert_ids(self.session, SCORE_TABLE, rows), rows, strict=True):
             self._log("assessment", score_id, "create", _summary(row, SCORE_SUMMARY))
 
     @property
@@ -201,47 +181,6 @@ class Writer:
                 )
             )
             self.session.connection().execute(stmt, rows)
-
-
-def executemany(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """``INSERT`` many rows (all with the same keys) through the driver's executemany.
-
-    The same as Core's ``conn.execute(insert(table), rows)``, every value converted by its
-    column type's own bind processor, minus Core's per-row bookkeeping; a value that is
-    the same object in every row (the import's time, user, program) is converted once.
-    """
-    if not rows:
-        return
-    dialect = conn.dialect
-    marks = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(dialect.paramstyle)
-    if marks is None:
-        conn.execute(insert(table), list(rows))
-        return
-    names = list(rows[0])
-    first = rows[0]
-    varying: list[tuple[int, str, Any]] = []
-    template: list[Any] = []
-    for index, name in enumerate(names):
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if all(row[name] is first[name] for row in rows):
-            value = first[name]
-            template.append(process(value) if process else value)
-        else:
-            template.append(None)
-            varying.append((index, name, process))
-    params = []
-    for row in rows:
-        values = list(template)
-        for index, name, process in varying:
-            value = row[name]
-            values[index] = process(value) if process else value
-        params.append(tuple(values))
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "  # noqa: S608
-        f"({', '.join(quote(n) for n in names)}) VALUES ({', '.join([marks] * len(names))})"
-    )
-    conn.exec_driver_sql(sql, params)
 
 
 def _summary(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
