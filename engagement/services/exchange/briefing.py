@@ -24,7 +24,7 @@ from engagement.i18n import t
 from engagement.io.marks import ExportMark
 from engagement.model import Principal, ProgramInfo, Term
 from engagement.palette import sector_colours
-from engagement.services.coalition import maps
+from engagement.services.coalition import maps, network
 from engagement.services.exchange.briefing_model import (
     Briefing,
     Check,
@@ -112,7 +112,10 @@ def briefing_data(
     whole = view.coalition()
     players, more = key_players(whole.graph, placed, program, lang)
     positions = _positions(view)
-    nodes, edges = network_map(whole.graph, view.measures(), positions, colours, state)
+    # The brokers are ranked from these measures, not from ``view.brokers()``, which
+    # computes every measure again.
+    measures = view.measures()
+    nodes, edges = network_map(whole.graph, measures, positions, colours, state)
     mark = ExportMark.now(
         program.name, by.username, presentation=presentation, personal=False, restricted=see
     )
@@ -146,7 +149,7 @@ def briefing_data(
         key_players_more=more,
         nodes=nodes,
         edges=edges,
-        brokers=brokers(view.brokers().actors, whole.graph, program, lang),
+        brokers=brokers(network.broker_ranking(measures), whole.graph, program, lang),
         movement_since=moved_since,
         toward=toward,
         away=away,

@@ -75,10 +75,9 @@ def key_players(
     found = []
     for row in wanted.head(MAX_KEY_PLAYERS).to_dict("records"):
         actor_id = int(row["id"])
+        openers = [s for s in supporters[:DOOR_OPENERS] if s != actor_id]
         reach = (
-            nx.single_source_dijkstra(acquainted, actor_id, weight="cost")
-            if actor_id in acquainted
-            else None
+            paths.cheapest_chains(acquainted, actor_id, openers) if actor_id in acquainted else None
         )
         allies = tuple(
             str(shown[n]) for n in sorted(_friends(graph, actor_id) if actor_id in graph else ())
@@ -103,7 +102,7 @@ def key_players(
                 engagement=str(words["current"] or t("grid.not_rated", lang)),
                 desired=str(words["desired"] or t("grid.not_rated", lang)),
                 advice=tuple(plain(t(key, lang, **words)) for key in approach.keys),
-                doors=_doors(reach, supporters, actor_id, shown, acquainted, lang),
+                doors=_doors(reach, shown, acquainted, lang),
             )
         )
     return tuple(found), max(0, len(wanted) - MAX_KEY_PLAYERS)
@@ -111,25 +110,21 @@ def key_players(
 
 def _doors(
     reach: tuple[dict[Hashable, float], dict[Hashable, list[Hashable]]] | None,
-    supporters: list[int],
-    target: int,
     shown: Mapping[Hashable, object],
     acquainted: nx.Graph,
     lang: str,
 ) -> tuple[str, ...]:
     """Up to two sentences: which supporters can reach the actor, and through whom.
 
-    ``reach`` holds the cheapest chains from the actor to everyone (one Dijkstra over the
-    acquaintance graph, as :func:`engagement.analysis.paths.introduction_paths` weighs
-    them: fewest steps, then the strongest ties).
+    ``reach`` holds the cheapest chains from the actor to the supporters tried as door
+    openers, in their order (:func:`engagement.analysis.paths.cheapest_chains` over the
+    acquaintance graph, weighed as :func:`engagement.analysis.paths.introduction_paths`
+    weighs them: fewest steps, then the strongest ties).
     """
     if reach is None:
         return ()
     cost, routes = reach
-    openers = sorted(
-        (s for s in supporters[:DOOR_OPENERS] if s != target and s in cost),
-        key=lambda s: cost[s],
-    )
+    openers = sorted(cost, key=lambda s: cost[s])
     found = []
     for source in openers[:2]:
         chain = tuple(reversed(routes[source]))
