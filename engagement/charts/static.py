@@ -9,7 +9,9 @@ own DejaVu Sans is used, the font the PDF embeds, so nothing depends on system f
 from __future__ import annotations
 
 import io
+import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +41,15 @@ MARKER_RADIUS = 3.2
 NAME_LINES = 3
 #: Names written on a chart at most; past that the markers stay unnamed.
 MAX_NAMES = 60
+#: Numbers of markers with no room for their name (bold, beside or on the marker).
+NUMBER_SIZE = NAME_SIZE - 1
+#: A crowded grid numbers this many actors at most, and at most this many in one cell,
+#: as circles of this radius, centres this far apart, numbers of this size (points).
+CROWDED_SHOWN = 40
+PER_CELL = 20
+CIRCLE_RADIUS = 5.6
+CIRCLE_PITCH = 13.0
+CIRCLE_FONT = 6.5
 
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
@@ -52,7 +63,10 @@ class Chart:
     """``(number, name)`` of markers numbered instead of named."""
     named: int
     unnamed: int = 0
-    """Markers left without name or number past :data:`MAX_NAMES`."""
+    """Actors left without name or number (past :data:`MAX_NAMES`, or not drawn on a
+    crowded grid)."""
+    crowded: bool = False
+    """Drawn crowded: counts per cell and numbered circles, no names."""
 
 
 def _figure(height_in: float) -> tuple[Figure, Any, float, float]:
@@ -72,24 +86,29 @@ def _svg(fig: Figure) -> str:
 
 
 def _place(
-    markers: list[labels.Marker], width: float, height: float
-) -> tuple[labels.Layout, list[labels.Label]]:
-    """Names first; then the numbers of those with no room, as short labels of their own."""
+    markers: list[labels.Marker], width: float, height: float, cross_plain: bool = False
+) -> labels.Layout:
+    """Names first; a marker with no room for its name gets its number beside it."""
     plot = labels.Box(0, 0, width, height)
-    layout = labels.place_labels(markers, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES)
-    by_key = {m.key: m for m in markers}
-    taken = [
-        labels.Obstacle(by_key[a.key].x + a.dx, by_key[a.key].y + a.dy, a.width, a.height)
-        for a in layout.labels
-    ]
-    numbered = [
-        labels.Marker(k, by_key[k].x, by_key[k].y, by_key[k].radius, str(n))
-        for k, n in layout.numbered
-    ]
-    others = [labels.Marker(m.key, m.x, m.y, m.radius) for m in markers]
-    second = labels.place_labels([*numbered, *others], plot=plot, font_size=NAME_SIZE - 1,
-                                 obstacles=taken)  # fmt: skip
-    return layout, list(second.labels)
+    return labels.place_labels(
+        markers, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES, number_size=NUMBER_SIZE,
+        cross_plain=cross_plain,
+    )  # fmt: skip
+
+
+def _write_all(
+    ax: Any, markers: Mapping[int, labels.Marker], layout: labels.Layout, to_data: Any
+) -> None:
+    """Names, numbers beside their markers, and numbers with no room on the markers."""
+    _write(ax, markers, layout.labels, to_data, NAME_SIZE)
+    _write(ax, markers, layout.numbers, to_data, NUMBER_SIZE, bold=True)
+    for key, number in layout.on_marker():
+        ax.annotate(
+            str(number), xy=to_data(markers[key]), ha="center", va="center",
+            fontsize=NUMBER_SIZE - 1.5, fontfamily=FONT, fontweight="bold", color="#222222",
+            annotation_clip=False, zorder=4,
+            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "#222222", "lw": 0.4},
+        )  # fmt: skip
 
 
 def _write(ax: Any, markers: Mapping[int, labels.Marker], found: Sequence[labels.Label],
@@ -113,9 +132,53 @@ def grid_svg(
     quadrant_names: Mapping[str, str],
     axis_names: tuple[str, str],
     legend: Mapping[str, str],
+    cells: Sequence[tuple[int, int, int]] = (),
 ) -> Chart:
-    """The power/interest grid: tinted quadrants, markers by sector colour, every name."""
+    """The power/interest grid: tinted quadrants, markers by sector colour, every name.
+
+    ``points`` come most powerful (then most interested) first; ``cells`` are
+    ``(power, interest, actors)`` of every actor on the grid, when there are more than the
+    points. Past :data:`MAX_NAMES` actors, or :data:`PER_CELL` in one cell, the grid is
+    drawn crowded (see :func:`_crowded`): a name or number per marker could no longer be
+    read.
+    """
     fig, ax, width, height = _figure(GRID_HEIGHT_IN)
+    _grid_frame(ax, threshold, axis_names)
+    del quadrant_names  # the quadrants are named in the table beside the chart
+    counts = cells or _cells_of(points)
+    if (
+        sum(n for _, _, n in counts) > MAX_NAMES
+        or max((n for *_, n in counts), default=0) > PER_CELL
+    ):
+        key, unnamed, colours = _crowded(ax, points, counts)
+        _legend(fig, {name: c for name, c in legend.items() if c in colours})
+        return Chart(_svg(fig), key, 0, unnamed, crowded=True)
+
+    def to_px(x: float, y: float) -> tuple[float, float]:
+        return ((x - X_RANGE[0]) / 5 * width, (y - Y_RANGE[0]) / 5 * height)
+
+    markers = {}
+    for p in points:
+        px, py = to_px(p.x, p.y)
+        text = labels.label_text(p.name, max_lines=NAME_LINES)
+        markers[p.id] = labels.Marker(p.id, px, py, MARKER_RADIUS + 0.6, text)
+    ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
+               c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
+               zorder=3)  # fmt: skip
+    layout = _place(list(markers.values()), width, height)
+
+    def to_data(m: labels.Marker) -> tuple[float, float]:
+        return (m.x / width * 5 + X_RANGE[0], m.y / height * 5 + Y_RANGE[0])
+
+    _write_all(ax, markers, layout, to_data)
+    _legend(fig, legend)
+    names = {p.id: p.name for p in points}
+    key = tuple((n, names[k]) for k, n in layout.numbered)
+    return Chart(_svg(fig), key, len(layout.labels), len(layout.unlabelled))
+
+
+def _grid_frame(ax: Any, threshold: int, axis_names: tuple[str, str]) -> None:
+    """Axes, tinted quadrants and the threshold lines."""
     ax.set_xlim(*X_RANGE)
     ax.set_ylim(*Y_RANGE)
     line = threshold - 0.5
@@ -136,29 +199,69 @@ def grid_svg(
     ax.set_xlabel(axis_names[1] + " →", fontsize=8, fontfamily=FONT)
     ax.set_ylabel(axis_names[0] + " →", fontsize=8, fontfamily=FONT)
 
-    def to_px(x: float, y: float) -> tuple[float, float]:
-        return ((x - X_RANGE[0]) / 5 * width, (y - Y_RANGE[0]) / 5 * height)
 
-    markers = {}
+def _cells_of(points: Sequence[GridPoint]) -> tuple[tuple[int, int, int], ...]:
+    found = Counter((p.power, p.interest) for p in points)
+    return tuple((power, interest, n) for (power, interest), n in found.items())
+
+
+def _crowded(
+    ax: Any, points: Sequence[GridPoint], cells: Sequence[tuple[int, int, int]]
+) -> tuple[tuple[tuple[int, str], ...], int, set[str]]:
+    """A crowded grid: in each cell, how many actors it holds; the first actors (at most
+    :data:`CROWDED_SHOWN`, :data:`PER_CELL` a cell) as circles carrying their number,
+    side by side so that no number covers another. Returns the key, how many actors
+    are left without a number, and the colours drawn."""
+    for power, interest, n in cells:
+        ax.text(interest + 0.46, power - 0.46, _count(n), ha="right", va="bottom",
+                fontsize=6.5, fontfamily=FONT, color="#555555", zorder=2)  # fmt: skip
+    by_cell: dict[tuple[int, int], list[GridPoint]] = {}
+    shown: list[GridPoint] = []
     for p in points:
-        px, py = to_px(p.x, p.y)
-        text = labels.label_text(p.name, max_lines=NAME_LINES)
-        markers[p.id] = labels.Marker(p.id, px, py, MARKER_RADIUS + 0.6, text)
-    ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
-               c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
-               zorder=3)  # fmt: skip
-    layout, numbers = _place(list(markers.values()), width, height)
+        here = by_cell.setdefault((p.power, p.interest), [])
+        if len(shown) < CROWDED_SHOWN and len(here) < PER_CELL:
+            here.append(p)
+            shown.append(p)
+    where = {}
+    for (power, interest), members in by_cell.items():
+        if not members:
+            continue
+        for p, (dx, dy) in zip(members, _circle_offsets(len(members)), strict=True):
+            where[p.id] = (interest + dx, power + 0.06 + dy)
+    ax.scatter([where[p.id][0] for p in shown], [where[p.id][1] for p in shown],
+               s=(2 * CIRCLE_RADIUS) ** 2, c=[p.colour for p in shown], edgecolors="white",
+               linewidths=0.5, zorder=3)  # fmt: skip
+    for number, p in enumerate(shown, start=1):
+        ax.text(*where[p.id], str(number), ha="center", va="center_baseline",
+                fontsize=CIRCLE_FONT if number < 100 else CIRCLE_FONT - 1, fontfamily=FONT,
+                fontweight="bold", color=_ink(p.colour), zorder=4)  # fmt: skip
+    key = tuple((number, p.name) for number, p in enumerate(shown, start=1))
+    total = sum(n for _, _, n in cells)
+    return key, total - len(shown), {p.colour for p in shown}
 
-    def to_data(m: labels.Marker) -> tuple[float, float]:
-        return (m.x / width * 5 + X_RANGE[0], m.y / height * 5 + Y_RANGE[0])
 
-    _write(ax, markers, layout.labels, to_data, NAME_SIZE)
-    _write(ax, markers, numbers, to_data, NAME_SIZE - 1, bold=True)
-    _legend(fig, legend)
-    del quadrant_names  # the quadrants are named in the table beside the chart
-    names = {p.id: p.name for p in points}
-    key = tuple((n, names[k]) for k, n in layout.numbered)
-    return Chart(_svg(fig), key, len(layout.labels), len(layout.unlabelled))
+def _circle_offsets(n: int) -> list[tuple[float, float]]:
+    """Offsets (data units) of ``n`` circles in one cell: rows of at most five, centred."""
+    cols = min(n, 5)
+    rows = math.ceil(n / cols)
+    step_x = CIRCLE_PITCH / (WIDTH_IN * 72 * _AXES[2] / 5)
+    step_y = CIRCLE_PITCH / (GRID_HEIGHT_IN * 72 * _AXES[3] / 5)
+    found = []
+    for index in range(n):
+        row, col = divmod(index, cols)
+        in_row = min(cols, n - row * cols)
+        found.append(((col - (in_row - 1) / 2) * step_x, ((rows - 1) / 2 - row) * step_y))
+    return found
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _ink(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour``."""
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return "#111111" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "#FFFFFF"
 
 
 def _legend(fig: Figure, colours: Mapping[str, str], extra: Sequence[Line2D] = ()) -> None:
@@ -217,9 +320,8 @@ def network_svg(
         )
         for n in ranked
     }
-    layout, numbers = _place(list(markers.values()), width, height)
-    _write(ax, markers, layout.labels, lambda m: (m.x, m.y), NAME_SIZE)
-    _write(ax, markers, numbers, lambda m: (m.x, m.y), NAME_SIZE - 1, bold=True)
+    layout = _place(list(markers.values()), width, height, cross_plain=True)
+    _write_all(ax, markers, layout, lambda m: (m.x, m.y))
     ties = [
         Line2D([], [], color="#BBBBBB", lw=1, label=tie_names[0]),
         Line2D([], [], color="#CC3311", lw=1, ls="--", label=tie_names[1]),

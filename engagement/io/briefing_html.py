@@ -2,8 +2,8 @@
 
 No script, no external style, font or image: the charts are inline SVG, the style sheet
 is in the page. Every piece of user text is HTML-escaped. Printing from a browser gives
-the same sections as the PDF, each starting on a new page, with the page number in the
-margin where the browser supports CSS page-margin boxes.
+the same sections as the PDF, the long ones starting on a new page, with the page number
+in the margin where the browser supports CSS page-margin boxes.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ footer {{ color: #555; font-size: .85em; border-top: 1px solid #ccc; margin-top:
 @media print {{
   body {{ max-width: none; margin: 0; padding: 0; font-size: 9.5pt; }}
   section {{ break-before: page; }}
-  section.cover {{ break-before: auto; }}
-  h1, h2 {{ break-after: avoid; }}
+  section.cover, section.flow {{ break-before: auto; }}
+  h1, h2, .lead-in {{ break-after: avoid; }}
   tr, figure, li {{ break-inside: avoid; }}
   thead {{ display: table-header-group; }}
 }}
@@ -68,13 +68,17 @@ class Html:
     """The markup :mod:`engagement.io.briefing_text` writes sections with, for HTML."""
 
     def heading(self, key: str, lang: str) -> str:
-        return f"</section>\n<section>\n<h1>{e(t(key, lang))}</h1>\n"
+        flow = ' class="flow"' if key in text.FLOWING else ""
+        return f"</section>\n<section{flow}>\n<h1>{e(t(key, lang))}</h1>\n"
 
     def subheading(self, value: str) -> str:
         return f"<h2>{e(value)}</h2>\n"
 
     def para(self, value: str) -> str:
         return f"<p>{e(value)}</p>\n"
+
+    def lead_in(self, value: str) -> str:
+        return f'<p class="lead-in">{e(value)}</p>\n'
 
     def note(self, value: str) -> str:
         return f'<p class="note">{e(value)}</p>\n'

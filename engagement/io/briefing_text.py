@@ -28,10 +28,22 @@ SECTION_KEYS = (
 )  # fmt: skip
 
 
+#: Sections that follow the one before on the same page when there is room (short
+#: ones); every other section starts a page.
+FLOWING = {"briefing.section.movement", "briefing.section.heard", "briefing.section.commitments"}
+
+
 class Writer(Protocol):
-    def heading(self, key: str, lang: str) -> str: ...
+    def heading(self, key: str, lang: str) -> str:
+        """A section's title; it starts a page unless ``key`` is in :data:`FLOWING`."""
+        ...
+
     def subheading(self, value: str) -> str: ...
     def para(self, value: str) -> str: ...
+    def lead_in(self, value: str) -> str:
+        """A short line introducing what follows, never left alone at a page's foot."""
+        ...
+
     def note(self, value: str) -> str: ...
     def items(self, values: Iterable[str]) -> str: ...
     def table(
@@ -120,15 +132,24 @@ def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
     yield w.para(t("briefing.coalition.intro", lang))
     if b.grid:
         yield w.figure("grid", t("briefing.coalition.grid_title", lang))
-    if len(b.grid) < b.grid_total:
+    if grid.crowded:
         yield w.note(
-            t("briefing.coalition.grid_capped", lang, shown=len(b.grid), total=b.grid_total)
-        )
-    if grid.unnamed:
-        yield w.note(t("briefing.coalition.capped", lang, shown=grid.named + len(grid.key)))
+            t("briefing.coalition.crowded", lang, total=_number(b.grid_total),
+              shown=len(grid.key))
+        )  # fmt: skip
+    else:
+        if len(b.grid) < b.grid_total:
+            yield w.note(
+                t("briefing.coalition.grid_capped", lang, shown=len(b.grid), total=b.grid_total)
+            )
+        if grid.unnamed:
+            yield w.note(t("briefing.coalition.capped", lang, shown=grid.named + len(grid.key)))
     if grid.key:
         yield w.subheading(t("briefing.coalition.key", lang))
-        yield w.note(t("briefing.coalition.key_help", lang))
+        help_key = (
+            "briefing.coalition.crowded_key" if grid.crowded else "briefing.coalition.key_help"
+        )
+        yield w.note(t(help_key, lang))
         header = (t("briefing.column.number", lang), t("briefing.column.actor", lang))
         yield w.table(header, grid.key, "(auto, 1fr)")
     if b.unassessed:
@@ -158,9 +179,9 @@ def _key_players(b: Briefing, w: Writer) -> Iterator[str]:
             t("briefing.key.standing", lang, power=player.power, interest=player.interest,
               current=player.engagement, desired=player.desired)
         )  # fmt: skip
-        yield w.para(t("briefing.key.approach", lang) + ":")
+        yield w.lead_in(t("briefing.key.approach", lang) + ":")
         yield w.items(player.advice)
-        yield w.para(t("briefing.key.doors", lang) + ":")
+        yield w.lead_in(t("briefing.key.doors", lang) + ":")
         yield w.items(player.doors or (t("briefing.key.no_doors", lang),))
     if b.key_players_more:
         yield w.note(t("briefing.key.more", lang, count=b.key_players_more))

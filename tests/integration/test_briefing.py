@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -12,11 +13,11 @@ import pypdf
 import pytest
 
 from engagement.cli import main
-from engagement.model import Principal
+from engagement.model import AssessmentInput, Principal
 from engagement.services.access import users
 from engagement.services.exchange import briefing, demo
 from engagement.services.exchange.briefing_export import build_briefing
-from engagement.services.registry import actors, programs
+from engagement.services.registry import actors, assessments, programs
 from engagement.services.tracking import snapshots
 from engagement.storage.db import Database
 from engagement.values import CommitmentStatus, InputResponse
@@ -39,10 +40,15 @@ SECTIONS_ES = [
 
 def pdf_text(data: bytes) -> str:
     """Every page's text, soft hyphens and hyphenation breaks undone, spaces collapsed."""
+    return " ".join(page_texts(data))
+
+
+def page_texts(data: bytes) -> list[str]:
+    """Each page's text, normalised as :func:`pdf_text` does."""
     reader = pypdf.PdfReader(io.BytesIO(data))
-    raw = "\n".join(page.extract_text() for page in reader.pages)
-    raw = raw.replace("\u00ad\n", "").replace("\u00ad", "").replace("-\n", "-")
-    return re.sub(r"\s+", " ", raw)
+    raw = [page.extract_text() for page in reader.pages]
+    raw = [r.replace("\u00ad\n", "").replace("\u00ad", "").replace("-\n", "-") for r in raw]
+    return [re.sub(r"\s+", " ", r) for r in raw]
 
 
 def run(db_url: str, *args: str) -> tuple[int, str]:
@@ -277,3 +283,31 @@ def test_a_snapshot_and_a_stage_set_the_scope(demo_url: str, demo_db: Database) 
     )  # fmt: skip
     assert "Coalición según la instantánea" in text and taken[-1].name in text
     assert "Co-diseño" in text and "Desde la instantánea hasta hoy" in text
+
+
+def test_a_large_coalition_stays_short_and_legible(db: Database) -> None:
+    """Eighty actors, thirty of them powerful and resisting: the grid is drawn crowded
+    (counts and numbered circles, every number in the key), the risks name the most
+    powerful fifteen and count the rest, and the short sections share a page."""
+    program = programs.create_program(db, ADMIN, "Gran coalición")
+    stage = program.stages[0].id
+    rows = []
+    for i in range(80):
+        actor = actors.add_actor(db, ADMIN, program.id, {"name": f"Actor {i:03d}"})
+        power, level = (5 if i < 10 else 4, 2) if i < 30 else (2, 3)
+        rows.append(AssessmentInput(actor.id, stage, dt.date(2024, 2, 1), power, 3, level, 4, 3))
+    assessments.record_assessments(db, ADMIN, program.id, rows)
+    data = briefing.briefing_data(db, ADMIN, program.id)
+    resisting = data.risks["resisting"]
+    assert len(resisting) == briefing.MAX_RISKS
+    assert list(resisting[:10]) == [f"Actor {i:03d}" for i in range(10)]  # power 5 first
+    assert resisting[-1] == f"…y {30 - briefing.MAX_RISKS + 1} más: véalos en Tejido."
+    _, pdf, _ = build_briefing(db, ADMIN, program.id)
+    pages = page_texts(pdf)
+    text = " ".join(pages)
+    assert "Hay 80 actores evaluados en el mapa" in text and "círculos numerados" in text
+    key = text[text.index("2.1. Clave de números del mapa") : text.index("2.2. Actores por")]
+    assert all(f"Actor {i:03d}" in key for i in range(10))
+    short = [p for p in pages if "5. Movimiento" in p]
+    assert short and "6. Lo que escuchamos" in short[0] and "7. Compromisos" in short[0]
+

@@ -44,6 +44,8 @@ from engagement.values import OPEN_COMMITMENTS
 
 #: Actors on the grid (and in the key table) at most; the most powerful first.
 MAX_GRID = 400
+#: Lines of one kind of risk at most (the most pressing first); the rest are counted.
+MAX_RISKS = 15
 
 
 def find_scope(
@@ -161,6 +163,7 @@ def briefing_data(
         sources=_sources(program, len(kept), lang, as_of),
         empty=placed.empty and not figures.activities and not figures.inputs_received,
         grid_total=len(placed),
+        grid_cells=_cells(placed),
         node_total=len(whole.graph),
     )
 
@@ -230,6 +233,13 @@ def _grid_points(
         )
         for r in ordered.to_dict("records")
     )
+
+
+def _cells(placed: pd.DataFrame) -> tuple[tuple[int, int, int], ...]:
+    """How many actors each (power, interest) cell of the grid holds."""
+    counts = placed.groupby(["power", "interest"]).size().reset_index(name="actors")
+    rows = zip(counts["power"], counts["interest"], counts["actors"], strict=True)
+    return tuple((int(p), int(i), int(n)) for p, i, n in rows)
 
 
 def _stance(
@@ -397,12 +407,21 @@ def _risks(
         if (i.days_waiting or 0) > limit
     ]
     red = [t(f"ogp.{c.key}.title", lang) for c in checks if c.status == "red"]
+    resisting = resisting.sort_values(["power", "interest"], ascending=False, kind="stable")
     return {
-        "resisting": tuple(str(n) for n in resisting["name"]),
-        "commitments": tuple(late),
-        "inputs": tuple(unanswered),
+        "resisting": _capped([str(n) for n in resisting["name"]], lang),
+        "commitments": _capped(late, lang),
+        "inputs": _capped(unanswered, lang),
         "ogp": tuple(red),
     }
+
+
+def _capped(lines: list[str], lang: str) -> tuple[str, ...]:
+    """At most :data:`MAX_RISKS` lines, the last saying how many more there are."""
+    if len(lines) <= MAX_RISKS:
+        return tuple(lines)
+    shown = MAX_RISKS - 1
+    return (*lines[:shown], t("briefing.risks.more", lang, count=len(lines) - shown))
 
 
 def _short(text: str, length: int = 90) -> str:

@@ -34,6 +34,7 @@ def charts(b: Briefing) -> tuple[Chart, Chart | None]:
         quadrant_names=b.quadrant_names,
         axis_names=(t("grid.axis.power", lang), t("grid.axis.interest", lang)),
         legend=legend,
+        cells=b.grid_cells,
     )
     if not b.nodes or not b.edges:
         return grid, None

@@ -138,5 +138,7 @@ class Briefing:
     empty: bool = False
     grid_total: int = 0
     """Actors on the grid, of whom the most powerful :data:`grid` are drawn."""
+    grid_cells: tuple[tuple[int, int, int], ...] = ()
+    """``(power, interest, actors)`` of every cell of the grid holding actors."""
     node_total: int = 0
     """Actors on the network, of whom the most connected :data:`nodes` are drawn."""

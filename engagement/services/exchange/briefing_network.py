@@ -35,6 +35,8 @@ MAX_NODES = 600
 MAX_EDGES = 3000
 LABELLED = 12
 MAX_BROKERS = 6
+#: A broker's sectors are named up to this many; past that they are counted.
+MAX_SECTORS_NAMED = 4
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -216,11 +218,12 @@ def brokers(
         )
         lines.append(
             t(
-                "briefing.broker",
+                "briefing.broker" if len(reached) <= MAX_SECTORS_NAMED else "briefing.broker_many",
                 lang,
                 name=shown[node],
                 sector=sectors.get(str(row["sector"]), t("grid.no_sector", lang)),
                 sectors=", ".join(reached),
+                count=len(reached),
                 role=t(f"analysis.column.{role.value}", lang).lower(),
                 help=t(f"analysis.help.{role.value}", lang).rstrip(".").lower(),
             )
