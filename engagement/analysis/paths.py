@@ -144,13 +144,15 @@ def cheapest_chains(
     before: dict[Hashable, Hashable] = {}
     order = count()
     fringe: list[tuple[float, int, Hashable]] = [(0, next(order), source)]
+    # networkx's own adjacency dicts: its read-only views cost more than the search.
+    adjacency = G._adj
     while fringe and wanted:
         cost, _, node = heappop(fringe)
         if node in done:
             continue
         done[node] = cost
         wanted.discard(node)
-        for other, data in G.adj[node].items():
+        for other, data in adjacency[node].items():
             further = cost + data.get(weight, 1)
             if other not in done and (other not in seen or further < seen[other]):
                 seen[other] = further

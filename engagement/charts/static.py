@@ -18,9 +18,10 @@ from typing import Any
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
 from engagement.charts import labels
 from engagement.services.exchange.briefing_model import GridPoint, MapNode
@@ -254,6 +255,14 @@ def _circle_offsets(n: int) -> list[tuple[float, float]]:
     return found
 
 
+def _lines(segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+           **style: Any) -> PathPatch:  # fmt: skip
+    """Segments as one path: one SVG element for thousands of ties, not one each."""
+    vertices = [point for segment in segments for point in segment]
+    codes = [Path.MOVETO, Path.LINETO] * len(segments)
+    return PathPatch(Path(vertices or [(0, 0)], codes or None), fill=False, zorder=1, **style)
+
+
 def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -302,14 +311,15 @@ def network_svg(
     ax.set_ylim(0, height)
     plain = [(where[u], where[v]) for u, v, c in edges if not c]
     conflict = [(where[u], where[v]) for u, v, c in edges if c]
-    ax.add_collection(LineCollection(plain, colors="#BBBBBB", linewidths=0.35, zorder=1))
-    ax.add_collection(
-        LineCollection(conflict, colors="#CC3311", linewidths=0.6, linestyles="--", zorder=1)
-    )
-    radius = {n.id: 1.6 + 3.4 * (n.degree / top) ** 0.5 for n in nodes}
-    ax.scatter([where[n.id][0] for n in nodes], [where[n.id][1] for n in nodes],
-               s=[(2 * radius[n.id]) ** 2 for n in nodes], c=[n.colour for n in nodes],
-               edgecolors="white", linewidths=0.4, zorder=2)  # fmt: skip
+    ax.add_patch(_lines(plain, edgecolor="#BBBBBB", linewidth=0.35))
+    ax.add_patch(_lines(conflict, edgecolor="#CC3311", linewidth=0.6, linestyle="--"))
+    # Sizes in steps of half a point: markers of one size share one SVG shape.
+    radius = {n.id: round(2 * (1.6 + 3.4 * (n.degree / top) ** 0.5)) / 2 for n in nodes}
+    for size in sorted(set(radius.values())):
+        same = [n for n in nodes if radius[n.id] == size]
+        ax.scatter([where[n.id][0] for n in same], [where[n.id][1] for n in same],
+                   s=(2 * size) ** 2, c=[n.colour for n in same], edgecolors="white",
+                   linewidths=0.4, zorder=2)  # fmt: skip
     ranked = sorted(nodes, key=lambda n: (not n.labelled, -n.degree))
     markers = {
         n.id: labels.Marker(

@@ -310,4 +310,3 @@ def test_a_large_coalition_stays_short_and_legible(db: Database) -> None:
     assert all(f"Actor {i:03d}" in key for i in range(10))
     short = [p for p in pages if "5. Movimiento" in p]
     assert short and "6. Lo que escuchamos" in short[0] and "7. Compromisos" in short[0]
-
