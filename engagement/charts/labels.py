@@ -71,13 +71,16 @@ class Box:
 
 @dataclass(frozen=True)
 class Marker:
-    """A marker at ``(x, y)`` with ``radius``; ``text`` is the name to write (may be '')."""
+    """A marker at ``(x, y)`` with ``radius``; ``text`` is the name to write (may be '');
+    ``other_texts`` the same name wrapped otherwise, tried in turn when ``text`` finds no
+    room."""
 
     key: int
     x: float
     y: float
     radius: float
     text: str = ""
+    other_texts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,23 @@ def text_size(text: str, font_size: float) -> tuple[float, float]:
     lines = text.split("\n")
     width = max(sum(char_width(c) for c in line) for line in lines) * font_size
     return round(width, 6), round(len(lines) * LINE_HEIGHT * font_size, 6)
+
+
+def label_shapes(name: str, max_lines: int = MAX_LINES) -> tuple[str, tuple[str, ...]]:
+    """A name as :func:`label_text` writes it, and the same name wrapped in fewer, longer
+    lines, to try when the first finds no room.
+
+    Examples
+    --------
+    >>> first, others = label_shapes("Alcaldía Municipal de La Antigua Guatemala", max_lines=3)
+    >>> first.splitlines()
+    ['Alcaldía Municipal', 'de La Antigua', 'Guatemala']
+    >>> [o.splitlines() for o in others]
+    [['Alcaldía Municipal de La', 'Antigua Guatemala']]
+    """
+    first = label_text(name, max_lines=max_lines)
+    wider = label_text(name, chars=LINE_CHARS + 8, max_lines=max(1, max_lines - 1))
+    return first, (() if wider == first or ("…" in wider and "…" not in first) else (wider,))
 
 
 def label_text(name: str, chars: int = LINE_CHARS, max_lines: int = MAX_LINES) -> str:
@@ -289,7 +309,7 @@ def place_labels(
     padding: float = 1.5,
     placed: Sequence[tuple[Marker, Label]] = (),
     number_size: float | None = None,
-    cross_plain: bool = False,
+    cover_plain: bool = False,
 ) -> Layout:
     """Names for ``markers``, in their order of priority (the first are placed first).
 
@@ -299,9 +319,9 @@ def place_labels(
     without text are obstacles only. With ``number_size``, a marker whose name finds no
     room gets its number written beside it at that size, placed at once so that names of
     lower priority cannot take its room (else the caller writes numbers on the markers).
-    With ``cross_plain``, markers without text are kept clear of names only: leaders may
-    cross them and names may sit near them (a network map's many small dots, where the
-    names belong to the large central markers).
+    With ``cover_plain``, markers without text are no obstacle: names (on their halo) may
+    cover them and leaders cross them. On a network map of hundreds of anonymous dots,
+    the names of the few central actors matter more than the dots beneath them.
 
     Examples
     --------
@@ -311,13 +331,15 @@ def place_labels(
     ([(1, False)], ())
     """
     xs, ys = x_scales, y_scales
-    index, dots, under = _Index(xs, ys), _Index(xs, ys), _Index(xs, ys)
+    index, dots = _Index(xs, ys), _Index(xs, ys)
     own: dict[int, _Shape] = {}
     for m in markers:
+        if cover_plain and not m.text:
+            continue
         own[m.key] = _Shape(m.x, m.y, -m.radius, -m.radius, m.radius, m.radius)
-        for kept in (under,) if cross_plain and not m.text else (index, dots):
-            kept.add(own[m.key])
-    room = _Room(plot, index, dots, under, own, padding)
+        index.add(own[m.key])
+        dots.add(own[m.key])
+    room = _Room(plot, index, dots, own, padding)
     for o in obstacles:
         half_w, half_h = o.width / 2, o.height / 2
         index.add(_Shape(o.x, o.y, -half_w, -half_h, half_w, half_h))
@@ -334,7 +356,8 @@ def place_labels(
         if max_labels is not None and len(labels) + len(numbered) >= max_labels:
             unlabelled.append(marker.key)
             continue
-        found = room.place(marker, marker.text, font_size)
+        texts = dict.fromkeys((marker.text, *marker.other_texts))
+        found = next(filter(None, (room.place(marker, text, font_size) for text in texts)), None)
         if found is not None:
             labels.append(found)
             continue
@@ -348,13 +371,11 @@ def place_labels(
 @dataclass
 class _Room:
     """What is taken on the chart: every shape names and leaders keep clear of
-    (``index``), the markers names keep their distance from (``dots``), and markers
-    only names may not cover (``under``)."""
+    (``index``), and the markers names keep their distance from (``dots``)."""
 
     plot: Box
     index: _Index
     dots: _Index
-    under: _Index
     own: dict[int, _Shape]
     padding: float
 
@@ -368,8 +389,6 @@ class _Room:
             dx, dy = round(dx, 3), round(dy, 3)
             box, *line = _label_shapes(marker, dx, dy, width, height, leader)
             if not _inside(box, self.plot, index.xs, index.ys) or index.clashes(box):
-                continue
-            if self.under.clashes(box):
                 continue
             if any(index.clashes(piece) for piece in line):
                 continue

@@ -87,13 +87,13 @@ def _svg(fig: Figure) -> str:
 
 
 def _place(
-    markers: list[labels.Marker], width: float, height: float, cross_plain: bool = False
+    markers: list[labels.Marker], width: float, height: float, cover_plain: bool = False
 ) -> labels.Layout:
     """Names first; a marker with no room for its name gets its number beside it."""
     plot = labels.Box(0, 0, width, height)
     return labels.place_labels(
         markers, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES, number_size=NUMBER_SIZE,
-        cross_plain=cross_plain,
+        cover_plain=cover_plain,
     )  # fmt: skip
 
 
@@ -161,8 +161,8 @@ def grid_svg(
     markers = {}
     for p in points:
         px, py = to_px(p.x, p.y)
-        text = labels.label_text(p.name, max_lines=NAME_LINES)
-        markers[p.id] = labels.Marker(p.id, px, py, MARKER_RADIUS + 0.6, text)
+        text, others = labels.label_shapes(p.name, max_lines=NAME_LINES)
+        markers[p.id] = labels.Marker(p.id, px, py, MARKER_RADIUS + 0.6, text, others)
     ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
                c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
                zorder=3)  # fmt: skip
@@ -326,11 +326,11 @@ def network_svg(
             n.id,
             *where[n.id],
             radius[n.id] + 0.5,
-            labels.label_text(n.name, max_lines=NAME_LINES) if n.labelled else "",
+            *(labels.label_shapes(n.name, max_lines=NAME_LINES) if n.labelled else ("", ())),
         )
         for n in ranked
     }
-    layout = _place(list(markers.values()), width, height, cross_plain=True)
+    layout = _place(list(markers.values()), width, height, cover_plain=True)
     _write_all(ax, markers, layout, lambda m: (m.x, m.y))
     ties = [
         Line2D([], [], color="#BBBBBB", lw=1, label=tie_names[0]),

@@ -189,6 +189,8 @@ def test_no_internal_code_appears(demo_url: str, demo_db: Database) -> None:
         if lang == "en":  # plain English words that are also codes
             found -= ENGLISH_WORDS
         assert not found, (lang, found)
+        keys = re.findall(r"\b[a-z_]+\.[a-z_]+\.[a-z_.]+\b", text)  # catalog keys
+        assert not keys, (lang, keys)
     english = pdf_text(briefing_pdf(demo_url, "briefing", "--program", ANTIGUA, "--lang", "en"))
     assert "1. At a glance" in english and "Page 1 of" in english
 

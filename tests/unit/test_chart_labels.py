@@ -232,3 +232,15 @@ def test_text_size_grows_with_lines_and_letters() -> None:
     one, two = text_size("Mmm", 10), text_size("Mmm\nMmm", 10)
     assert two[1] == pytest.approx(2 * one[1]) and two[0] == one[0]
     assert text_size("WWW", 10)[0] > text_size("iii", 10)[0]
+
+
+def test_names_may_cover_plain_markers_when_asked() -> None:
+    """A network map: a named hub among many anonymous dots gets its name beside it."""
+    dots = [Marker(100 + i, 300 + 9 * (i % 12), 200 + 9 * (i // 12), 2.5) for i in range(144)]
+    hub = Marker(1, 350, 250, 6, "Alcaldía Municipal")
+    strict = place_labels([hub, *dots], plot=PLOT, font_size=8)
+    covering = place_labels([hub, *dots], plot=PLOT, font_size=8, cover_plain=True)
+    assert not any(label.key == 1 and not label.leader for label in strict.labels)
+    (label,) = covering.labels
+    assert label.key == 1 and not label.leader
+    assert not label_box(hub, label).overlaps(marker_box(hub))

@@ -316,8 +316,9 @@ def _inputs(
     if stage_id is not None:
         received = received[received["stage_id"] == stage_id]
     # The read layer leaves a source the reader may not see unnamed, like an anonymous one.
-    unnamed = (
-        "briefing.inputs.anonymous" if view.visibility.restricted else "briefing.inputs.unnamed"
+    unnamed = t(
+        "briefing.inputs.anonymous" if view.visibility.restricted else "briefing.inputs.unnamed",
+        lang,
     )
     answered: list[InputRow] = []
     pending: list[InputRow] = []
