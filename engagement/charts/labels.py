@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 #: Space between a marker's edge and its name, in display units.
@@ -307,18 +307,19 @@ def place_labels(
     y_scales: tuple[float, float] = (1.0, 1.0),
     max_labels: int | None = None,
     padding: float = 1.5,
-    placed: Sequence[tuple[Marker, Label]] = (),
     number_size: float | None = None,
     cover_plain: bool = False,
+    on_marker: Collection[int] = (),
 ) -> Layout:
     """Names for ``markers``, in their order of priority (the first are placed first).
 
     ``plot`` is the area labels must stay in, with its left-bottom corner at (0, 0) so it
-    scales with the markers; ``obstacles`` are further boxes no label may cover, and
-    ``placed`` names already written (with their leaders) by an earlier call. Markers
+    scales with the markers; ``obstacles`` are further boxes no label may cover. Markers
     without text are obstacles only. With ``number_size``, a marker whose name finds no
     room gets its number written beside it at that size, placed at once so that names of
     lower priority cannot take its room (else the caller writes numbers on the markers).
+    Markers in ``on_marker`` are numbered at once, neither name nor number placed: the
+    caller writes the number on the marker, drawn (and given here) large enough for it.
     With ``cover_plain``, markers without text are no obstacle: names (on their halo) may
     cover them and leaders cross them. On a network map of hundreds of anonymous dots,
     the names of the few central actors matter more than the dots beneath them.
@@ -343,9 +344,6 @@ def place_labels(
     for o in obstacles:
         half_w, half_h = o.width / 2, o.height / 2
         index.add(_Shape(o.x, o.y, -half_w, -half_h, half_w, half_h))
-    for m, label in placed:
-        for shape in _label_shapes(m, label.dx, label.dy, label.width, label.height, label.leader):
-            index.add(shape)
     labels: list[Label] = []
     numbered: list[tuple[int, int]] = []
     numbers: list[Label] = []
@@ -355,6 +353,9 @@ def place_labels(
             continue
         if max_labels is not None and len(labels) + len(numbered) >= max_labels:
             unlabelled.append(marker.key)
+            continue
+        if marker.key in on_marker:
+            numbered.append((marker.key, len(numbered) + 1))
             continue
         texts = dict.fromkeys((marker.text, *marker.other_texts))
         found = next(filter(None, (room.place(marker, text, font_size) for text in texts)), None)

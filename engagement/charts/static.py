@@ -13,7 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import matplotlib
@@ -44,8 +44,12 @@ NAME_LINES = 3
 MAX_NAMES = 60
 #: Numbers of markers with no room for their name (bold, beside or on the marker).
 NUMBER_SIZE = NAME_SIZE - 1
+#: Tries at placing names, each with the markers that got no room for their number turned
+#: into numbered circles beforehand.
+PLACE_TRIES = 4
 #: A crowded grid numbers this many actors at most, and at most this many in one cell,
-#: as circles of this radius, centres this far apart, numbers of this size (points).
+#: as circles of this radius, centres this far apart, numbers of this size (points); a
+#: marker with no room for its number beside it is drawn as such a circle.
 CROWDED_SHOWN = 40
 PER_CELL = 20
 CIRCLE_RADIUS = 5.6
@@ -89,27 +93,54 @@ def _svg(fig: Figure) -> str:
 def _place(
     markers: list[labels.Marker], width: float, height: float, cover_plain: bool = False
 ) -> labels.Layout:
-    """Names first; a marker with no room for its name gets its number beside it."""
+    """Names first; a marker with no room for its name gets its number beside it, else
+    becomes a circle with its number inside. Each circle is then an obstacle from the
+    start of a new try, so that no name or leader crosses it."""
     plot = labels.Box(0, 0, width, height)
-    return labels.place_labels(
-        markers, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES, number_size=NUMBER_SIZE,
-        cover_plain=cover_plain,
-    )  # fmt: skip
+    circled: set[int] = set()
+    for _ in range(PLACE_TRIES):
+        shaped = [
+            replace(m, radius=max(m.radius, CIRCLE_RADIUS + 0.5)) if m.key in circled else m
+            for m in markers
+        ]
+        layout = labels.place_labels(
+            shaped, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES,
+            number_size=NUMBER_SIZE, cover_plain=cover_plain, on_marker=circled,
+        )  # fmt: skip
+        more = {key for key, _ in layout.on_marker()} - circled
+        if not more:
+            break
+        circled |= more
+    return layout
 
 
 def _write_all(
-    ax: Any, markers: Mapping[int, labels.Marker], layout: labels.Layout, to_data: Any
+    ax: Any,
+    markers: Mapping[int, labels.Marker],
+    layout: labels.Layout,
+    to_data: Any,
+    colours: Mapping[int, str],
 ) -> None:
-    """Names, numbers beside their markers, and numbers with no room on the markers."""
+    """Names, numbers beside their markers, and circles carrying the other numbers."""
     _write(ax, markers, layout.labels, to_data, NAME_SIZE)
     _write(ax, markers, layout.numbers, to_data, NUMBER_SIZE, bold=True)
-    for key, number in layout.on_marker():
-        ax.annotate(
-            str(number), xy=to_data(markers[key]), ha="center", va="center",
-            fontsize=NUMBER_SIZE - 1.5, fontfamily=FONT, fontweight="bold", color="#222222",
-            annotation_clip=False, zorder=4,
-            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "#222222", "lw": 0.4},
-        )  # fmt: skip
+    circled = layout.on_marker()
+    _circles(ax, [to_data(markers[k]) for k, _ in circled], [colours[k] for k, _ in circled],
+             [n for _, n in circled])  # fmt: skip
+
+
+def _circles(
+    ax: Any, where: Sequence[tuple[float, float]], colours: Sequence[str], numbers: Sequence[int]
+) -> None:
+    """Markers large enough to carry their number inside, in ink that reads on them."""
+    if not where:
+        return
+    ax.scatter([x for x, _ in where], [y for _, y in where], s=(2 * CIRCLE_RADIUS) ** 2,
+               c=list(colours), edgecolors="white", linewidths=0.5, zorder=3.5)  # fmt: skip
+    for (x, y), colour, number in zip(where, colours, numbers, strict=True):
+        ax.text(x, y, str(number), ha="center", va="center_baseline",
+                fontsize=CIRCLE_FONT if number < 100 else CIRCLE_FONT - 1, fontfamily=FONT,
+                fontweight="bold", color=_ink(colour), zorder=4)  # fmt: skip
 
 
 def _write(ax: Any, markers: Mapping[int, labels.Marker], found: Sequence[labels.Label],
@@ -171,7 +202,7 @@ def grid_svg(
     def to_data(m: labels.Marker) -> tuple[float, float]:
         return (m.x / width * 5 + X_RANGE[0], m.y / height * 5 + Y_RANGE[0])
 
-    _write_all(ax, markers, layout, to_data)
+    _write_all(ax, markers, layout, to_data, {p.id: p.colour for p in points})
     _legend(fig, legend)
     names = {p.id: p.name for p in points}
     key = tuple((n, names[k]) for k, n in layout.numbered)
@@ -229,13 +260,8 @@ def _crowded(
             continue
         for p, (dx, dy) in zip(members, _circle_offsets(len(members)), strict=True):
             where[p.id] = (interest + dx, power + 0.06 + dy)
-    ax.scatter([where[p.id][0] for p in shown], [where[p.id][1] for p in shown],
-               s=(2 * CIRCLE_RADIUS) ** 2, c=[p.colour for p in shown], edgecolors="white",
-               linewidths=0.5, zorder=3)  # fmt: skip
-    for number, p in enumerate(shown, start=1):
-        ax.text(*where[p.id], str(number), ha="center", va="center_baseline",
-                fontsize=CIRCLE_FONT if number < 100 else CIRCLE_FONT - 1, fontfamily=FONT,
-                fontweight="bold", color=_ink(p.colour), zorder=4)  # fmt: skip
+    _circles(ax, [where[p.id] for p in shown], [p.colour for p in shown],
+             list(range(1, len(shown) + 1)))  # fmt: skip
     key = tuple((number, p.name) for number, p in enumerate(shown, start=1))
     total = sum(n for _, _, n in cells)
     return key, total - len(shown), {p.colour for p in shown}
@@ -331,7 +357,7 @@ def network_svg(
         for n in ranked
     }
     layout = _place(list(markers.values()), width, height, cover_plain=True)
-    _write_all(ax, markers, layout, lambda m: (m.x, m.y))
+    _write_all(ax, markers, layout, lambda m: (m.x, m.y), {n.id: n.colour for n in nodes})
     ties = [
         Line2D([], [], color="#BBBBBB", lw=1, label=tie_names[0]),
         Line2D([], [], color="#CC3311", lw=1, ls="--", label=tie_names[1]),

@@ -216,9 +216,11 @@ def _movement(b: Briefing, w: Writer) -> Iterator[str]:
         return
     header = tuple(t(f"briefing.column.{k}", lang) for k in ("actor", "before", "after"))
     for key, moves in (("toward", b.toward), ("away", b.away)):
+        yield w.subheading(t(f"briefing.movement.{key}", lang))
         if moves:
-            yield w.subheading(t(f"briefing.movement.{key}", lang))
             yield w.table(header, [(m.name, m.before, m.after) for m in moves], "(1fr, auto, auto)")
+        else:
+            yield w.para(t(f"briefing.movement.nobody_{key}", lang))
 
 
 def _heard(b: Briefing, w: Writer) -> Iterator[str]:
@@ -233,7 +235,7 @@ def _heard(b: Briefing, w: Writer) -> Iterator[str]:
             t(f"briefing.column.{k}", lang) for k in ("received", "source", "input", "days")
         )
         rows = [(_date(i.received_on), i.source, i.text, str(i.days_waiting)) for i in b.pending]
-        yield w.table(header, rows, "(auto, 1fr, 2fr, auto)")
+        yield w.table(header, rows, "(auto, 1.4fr, 2fr, auto)")
         yield w.note(t("briefing.inputs.days_note", lang, date=_date(b.as_of)))
     else:
         yield w.para(t("briefing.inputs.no_pending", lang))
@@ -246,7 +248,7 @@ def _heard(b: Briefing, w: Writer) -> Iterator[str]:
         yield w.table(
             [t(f"briefing.column.{k}", lang) for k in columns],
             answered,
-            "(auto, 1fr, 2fr, auto, 2fr)",
+            "(auto, 1.4fr, 2fr, auto, 2fr)",
         )
     else:
         yield w.para(t("briefing.inputs.no_answered", lang))

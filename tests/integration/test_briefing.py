@@ -312,3 +312,18 @@ def test_a_large_coalition_stays_short_and_legible(db: Database) -> None:
     assert all(f"Actor {i:03d}" in key for i in range(10))
     short = [p for p in pages if "5. Movimiento" in p]
     assert short and "6. Lo que escuchamos" in short[0] and "7. Compromisos" in short[0]
+
+
+def test_movement_says_who_moved_each_way_or_that_nobody_did(
+    demo_url: str, demo_db: Database
+) -> None:
+    program = programs.find_program(demo_db, ANTIGUA)
+    data = briefing.briefing_data(demo_db, ADMIN, program.id)
+    text = pdf_text(briefing_pdf(demo_url, "briefing", "--program", ANTIGUA))
+    section = text[text.index("5. Movimiento") : text.index("6. Lo que escuchamos")]
+    assert data.toward and all(m.name in section for m in data.toward)
+    assert "Se acercaron al apoyo" in section and "Se alejaron del apoyo" in section
+    if data.away:
+        assert all(m.name in section for m in data.away)
+    else:
+        assert "Nadie se alejó del apoyo." in section
