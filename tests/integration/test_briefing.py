@@ -14,13 +14,16 @@ import pytest
 
 from engagement.cli import main
 from engagement.model import AssessmentInput, Principal
+from engagement.services import readcache
 from engagement.services.access import users
 from engagement.services.exchange import briefing, demo
 from engagement.services.exchange.briefing_export import build_briefing
 from engagement.services.registry import actors, assessments, programs
 from engagement.services.tracking import snapshots
-from engagement.storage.db import Database
+from engagement.storage import migrate
+from engagement.storage.db import Database, make_engine
 from engagement.values import CommitmentStatus, InputResponse
+from tests.support.databases import private_pg_database
 
 ADMIN = Principal("ana")
 ANTIGUA = "Impulso Local — Antigua Guatemala 2024"
@@ -57,14 +60,27 @@ def run(db_url: str, *args: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The two demo programs, a lead, a viewer and a user with no role."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The two demo programs, a lead, a viewer and a user with no role, on each backend
+    (PostgreSQL: a database of the module's own, which other tests' emptying never
+    touches)."""
+    if request.param == "postgresql":
+        for url in private_pg_database():
+            yield _with_demo(url)
+        return
     url = f"sqlite:///{tmp_path_factory.mktemp('briefing') / 'demo.db'}"
-    db = Database.from_url(url)
-    from engagement.storage import migrate
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield _with_demo(url)
 
-    migrate.upgrade(db.engine)
+
+def _with_demo(url: str) -> str:
+    readcache.clear_cache()
+    db = Database.from_url(url)
     demo.load_demos(db, ADMIN)
     program = programs.find_program(db, ANTIGUA)
     for name, role in (("lidia", "lead"), ("victor", "viewer"), ("nadia", None)):
@@ -72,7 +88,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if role:
             users.set_role(db, ADMIN, name, program.id, role)
     db.dispose()
-    yield url
+    return url
 
 
 @pytest.fixture(scope="module")
