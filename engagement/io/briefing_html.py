@@ -37,6 +37,11 @@ body {{ font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 10.5p
   color: #222; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }}
 h1 {{ color: #332288; font-size: 1.5rem; margin-top: 2.5rem; }}
 h2 {{ font-size: 1.1rem; margin: 1.4rem 0 .4rem; }}
+body {{ counter-reset: section; }}
+section:not(.cover) h1 {{ counter-increment: section; counter-reset: part; }}
+section:not(.cover) h1::before {{ content: counter(section) ". "; }}
+section:not(.cover) h2 {{ counter-increment: part; }}
+section:not(.cover) h2::before {{ content: counter(section) "." counter(part) ". "; }}
 .cover h1 {{ font-size: 2rem; margin-top: 4rem; }}
 .kicker {{ color: #555; }}
 .notice {{ background: #FFF4D6; padding: .6rem; border-radius: 4px; }}
