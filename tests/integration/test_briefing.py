@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import io
 import json
@@ -12,6 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from engagement.analysis.brokerage import ROLES, BrokerageRole
 from engagement.cli import main
 from engagement.model import AssessmentInput, Principal
 from engagement.services import readcache
@@ -20,6 +22,7 @@ from engagement.services.exchange import briefing, demo
 from engagement.services.exchange.briefing_export import build_briefing
 from engagement.services.registry import actors, assessments, programs
 from engagement.services.tracking import snapshots
+from engagement.services.view import program_view
 from engagement.storage import migrate
 from engagement.storage.db import Database, make_engine
 from engagement.values import CommitmentStatus, InputResponse
@@ -343,3 +346,28 @@ def test_movement_says_who_moved_each_way_or_that_nobody_did(
         assert all(m.name in section for m in data.away)
     else:
         assert "Nadie se alejó del apoyo." in section
+
+
+def test_brokers_say_which_sectors_they_join_as_the_brokers_page_counts(
+    demo_db: Database,
+) -> None:
+    program = programs.find_program(demo_db, ANTIGUA)
+    data = briefing.briefing_data(demo_db, ADMIN, program.id)
+    page = program_view(demo_db, ADMIN, program.id).brokers()
+    sectors = {s.key: s.label("es") for s in program.sectors}
+    assert data.brokers
+    for line, row in zip(data.brokers, page.actors.to_dict("records"), strict=False):
+        role = max(ROLES, key=lambda r: (row[r.value], -ROLES.index(r)))
+        assert line.startswith(f"{row['name']} (") and f"Papel principal: {role_name(role)}" in line
+        pairs = page.pairs[(page.pairs["id"] == row["id"]) & (page.pairs["role"] == role.value)]
+        totals: collections.Counter[frozenset[str]] = collections.Counter()
+        for x, y, n in zip(pairs["from_sector"], pairs["to_sector"], pairs["paths"], strict=True):
+            totals[frozenset((sectors[x], sectors[y]))] += int(n)
+        (top, _), *_ = totals.most_common(1)
+        a, b = sorted(top) if len(top) == 2 else (next(iter(top)),) * 2
+        assert (f"{a} con {b}" in line or f"{b} con {a}" in line) if a != b else a in line
+
+
+def role_name(role: BrokerageRole) -> str:
+    return {"liaison": "enlace", "gatekeeper": "portero", "representative": "representante",
+            "coordinator": "coordinador", "itinerant": "itinerante"}[role.value]  # fmt: skip

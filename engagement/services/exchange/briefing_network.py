@@ -18,7 +18,7 @@ import networkx as nx
 import pandas as pd
 
 from engagement.analysis import paths, profiles
-from engagement.analysis.brokerage import ROLES
+from engagement.analysis.brokerage import ROLES, brokered_groups
 from engagement.analysis.graph import acquaintance_graph
 from engagement.frameworks import EngagementLevel
 from engagement.i18n import t
@@ -35,8 +35,8 @@ MAX_NODES = 600
 MAX_EDGES = 3000
 LABELLED = 12
 MAX_BROKERS = 6
-#: A broker's sectors are named up to this many; past that they are counted.
-MAX_SECTORS_NAMED = 4
+#: Pairs of sectors named for a broker at most; past that they are counted.
+MAX_PAIRS = 3
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -202,30 +202,51 @@ def brokers(
     """The main brokers, one sentence each: who connects which sectors, in what role.
 
     ``ranked`` is :attr:`engagement.services.coalition.network.Brokers.actors` (most brokerage
-    first), the brokers page's own ranking.
+    first), the brokers page's own ranking; the sectors are those its open two-paths
+    join in its main role (:func:`engagement.analysis.brokerage.brokered_groups`), the
+    most travelled first.
     """
     shown = _shown(graph)
     sectors = {s.key: s.label(lang) for s in program.sectors}
+    top = ranked.head(MAX_BROKERS).to_dict("records")
+    pairs = brokered_groups(graph, "sector", brokers=[int(r["id"]) for r in top])
     lines = []
-    for row in ranked.head(MAX_BROKERS).to_dict("records"):
+    for row in top:
         node = int(row["id"])
         role = max(ROLES, key=lambda r: (row[r.value], -ROLES.index(r)))
-        reached = sorted(
-            {
-                sectors.get(str(graph.nodes[n].get("sector")), t("grid.no_sector", lang))
-                for n in _friends(graph, node)
-            }
-        )
-        lines.append(
-            t(
-                "briefing.broker" if len(reached) <= MAX_SECTORS_NAMED else "briefing.broker_many",
-                lang,
-                name=shown[node],
-                sector=sectors.get(str(row["sector"]), t("grid.no_sector", lang)),
-                sectors=", ".join(reached),
-                count=len(reached),
-                role=t(f"analysis.column.{role.value}", lang).lower(),
-                help=t(f"analysis.help.{role.value}", lang).rstrip(".").lower(),
+        own = pairs[(pairs["broker"] == node) & (pairs["role"] == role.value)]
+        joined = _joined(own, sectors, lang)
+        words = {
+            "name": shown[node],
+            "sector": sectors.get(str(row["sector"]), t("grid.no_sector", lang)),
+            "role": t(f"analysis.column.{role.value}", lang).lower(),
+            "help": t(f"analysis.help.{role.value}", lang).rstrip(".").lower(),
+        }
+        if joined:
+            lines.append(t("briefing.broker", lang, pairs=joined, **words))
+        else:  # a broker without a sector: the sectors it is tied to
+            reached = {sectors.get(str(graph.nodes[n].get("sector")), t("grid.no_sector", lang))
+                       for n in _friends(graph, node)}  # fmt: skip
+            lines.append(
+                t("briefing.broker_ties", lang, sectors=", ".join(sorted(reached)), **words)
             )
-        )
     return tuple(lines)
+
+
+def _joined(found: pd.DataFrame, sectors: dict[str, str], lang: str) -> str:
+    """The sector pairs a broker joins, the most travelled first (a pair counted once
+    whichever way the ties run), at most :data:`MAX_PAIRS` and how many more."""
+    totals: dict[tuple[str, str], int] = {}
+    for a, b, n in zip(found["from_group"], found["to_group"], found["paths"], strict=True):
+        pair = (str(min(a, b)), str(max(a, b)))
+        totals[pair] = totals.get(pair, 0) + int(n)
+    ordered = sorted(totals, key=lambda p: (-totals[p], p))
+    named = [
+        t("briefing.broker.within", lang, sector=sectors.get(a, a))
+        if a == b
+        else t("briefing.broker.pair", lang, a=sectors.get(a, a), b=sectors.get(b, b))
+        for a, b in ordered[:MAX_PAIRS]
+    ]
+    if len(ordered) > MAX_PAIRS:
+        named.append(t("briefing.broker.more", lang, count=len(ordered) - MAX_PAIRS))
+    return "; ".join(named)
