@@ -15,6 +15,7 @@ import pytest
 
 from engagement.analysis.brokerage import ROLES, BrokerageRole
 from engagement.cli import main
+from engagement.i18n import t
 from engagement.model import AssessmentInput, Principal
 from engagement.services import readcache
 from engagement.services.access import users
@@ -371,3 +372,10 @@ def test_brokers_say_which_sectors_they_join_as_the_brokers_page_counts(
 def role_name(role: BrokerageRole) -> str:
     return {"liaison": "enlace", "gatekeeper": "portero", "representative": "representante",
             "coordinator": "coordinador", "itinerant": "itinerante"}[role.value]  # fmt: skip
+
+
+def test_the_glossary_names_the_broker_roles_as_the_brokers_are_named() -> None:
+    for lang in ("es", "en"):
+        glossary = t("briefing.glossary.brokers", lang)
+        for role in ROLES:
+            assert t(f"analysis.column.{role.value}", lang).lower() in glossary, (lang, role)
