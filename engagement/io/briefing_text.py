@@ -129,8 +129,10 @@ def _glance(b: Briefing, w: Writer) -> Iterator[str]:
 def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
     lang = b.lang
     yield w.heading("briefing.section.coalition", lang)
-    yield w.para(t("briefing.coalition.intro", lang))
-    if b.grid:
+    if not b.grid:
+        yield w.para(t("briefing.coalition.none", lang))
+    else:
+        yield w.para(t("briefing.coalition.intro", lang))
         yield w.figure("grid", t("briefing.coalition.grid_title", lang))
     if grid.crowded:
         yield w.note(
@@ -159,18 +161,20 @@ def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
     rows = [(b.quadrant_names[q], str(b.quadrant_counts[q])) for q in order]
     header = (t("briefing.column.quadrant", lang), t("briefing.column.actors", lang))
     yield w.table(header, rows, "(1fr, auto)")
-    yield w.subheading(t("briefing.coalition.stance", lang))
-    stance = tuple(
-        t(f"briefing.column.{k}", lang) for k in ("sector", "support", "neutral", "resist", "other")
-    )
-    yield w.table(stance, b.sector_stance, "(1fr, auto, auto, auto, auto)")
+    if b.sector_stance:
+        yield w.subheading(t("briefing.coalition.stance", lang))
+        keys = ("sector", "support", "neutral", "resist", "other")
+        stance = tuple(t(f"briefing.column.{k}", lang) for k in keys)
+        yield w.table(stance, b.sector_stance, "(1fr, auto, auto, auto, auto)")
 
 
 def _key_players(b: Briefing, w: Writer) -> Iterator[str]:
     lang = b.lang
     yield w.heading("briefing.section.key_players", lang)
     if not b.key_players:
-        yield w.para(t("briefing.key.none", lang))
+        powerful = any(p.power >= b.threshold for p in b.grid)
+        why = "none" if powerful else "no_powerful" if b.grid else "unassessed"
+        yield w.para(t(f"briefing.key.{why}", lang))
         return
     yield w.para(t("briefing.key.intro", lang))
     for player in b.key_players:

@@ -20,7 +20,7 @@ from engagement.model import AssessmentInput, Principal
 from engagement.services import readcache
 from engagement.services.access import users
 from engagement.services.exchange import briefing, demo
-from engagement.services.exchange.briefing_export import build_briefing
+from engagement.services.exchange.briefing_export import build_briefing, charts
 from engagement.services.registry import actors, assessments, programs
 from engagement.services.tracking import snapshots
 from engagement.services.view import program_view
@@ -379,3 +379,22 @@ def test_the_glossary_names_the_broker_roles_as_the_brokers_are_named() -> None:
         glossary = t("briefing.glossary.brokers", lang)
         for role in ROLES:
             assert t(f"analysis.column.{role.value}", lang).lower() in glossary, (lang, role)
+
+
+def test_a_scope_with_nobody_assessed_says_so(demo_url: str, demo_db: Database) -> None:
+    """Co-design as the April snapshot froze it: nobody assessed in that stage yet."""
+    program = programs.find_program(demo_db, ANTIGUA)
+    first = min(snapshots.list_snapshots(demo_db, program.id), key=lambda s: s.taken_at)
+    args = ["briefing", "--program", ANTIGUA, "--stage", "Co-diseño", "--snapshot", first.name]
+    text = pdf_text(briefing_pdf(demo_url, *args))
+    coalition = text[text.index("2. La coalición") : text.index("4. La red")]
+    assert "Todavía no hay actores con poder e interés evaluados en este alcance" in coalition
+    assert "Sin actores evaluados en este alcance no se puede saber" in coalition
+    assert "Todos los actores con poder alto ya apoyan" not in coalition
+    assert "Apoyo, neutralidad y resistencia por sector" not in coalition  # no empty table
+    day = f"{first.taken_at:%d/%m/%Y}"
+    assert text.count(day) == text.count(first.name)  # the day once, not twice
+    stage = next(s.id for s in program.stages if s.key == "co_design")
+    data = briefing.briefing_data(demo_db, ADMIN, program.id, stage_id=stage, snapshot_id=first.id)
+    _, network = charts(data)
+    assert network is not None and "Gobierno municipal" in network.svg  # the map's legend

@@ -26,6 +26,7 @@ from engagement.model import Principal, ProgramInfo, Term
 from engagement.palette import sector_colours
 from engagement.services.coalition import maps, network
 from engagement.services.exchange.briefing_model import (
+    NO_SECTOR_COLOUR,
     Briefing,
     Check,
     CommitmentRow,
@@ -145,7 +146,7 @@ def briefing_data(
         quadrant_names={q.value: t(q.key, lang) for q in Quadrant},
         quadrant_counts={q.value: n for q, n in grid_service.quadrant_counts(placed).items()},
         sector_stance=_stance(placed, sector_names, lang),
-        sector_colours=colours,
+        sector_legend=_legend(sector_names, colours, lang),
         unassessed=int((~grid_service.is_assessed(coalition_now)).sum()),
         key_players=players,
         key_players_more=more,
@@ -187,8 +188,12 @@ def _snapshot_state(view: ProgramView, kept: list[Any], snapshot_id: int | None)
 
 
 def _snapshot_name(kept: list[Any], snapshot_id: int | None) -> str | None:
+    """The snapshot's name, with the day it was taken unless the name already says it."""
     found = [s for s in kept if s.id == snapshot_id]
-    return f"{found[0].name} ({found[0].taken_at:%d/%m/%Y})" if found else None
+    if not found:
+        return None
+    name, day = found[0].name, f"{found[0].taken_at:%d/%m/%Y}"
+    return name if day in name else f"{name} ({day})"
 
 
 def _positions(view: ProgramView) -> Mapping[int, tuple[float, float]]:
@@ -216,6 +221,13 @@ def _colours(program: ProgramInfo) -> dict[str, str]:
     return sector_colours([s.key for s in program.sectors])
 
 
+def _legend(
+    sector_names: Mapping[str, str], colours: Mapping[str, str], lang: str
+) -> dict[str, str]:
+    found = {name: colours.get(key, NO_SECTOR_COLOUR) for key, name in sector_names.items()}
+    return found | {t("grid.no_sector", lang): NO_SECTOR_COLOUR}
+
+
 def _grid_points(
     placed: pd.DataFrame, sector_names: Mapping[str, str], colours: Mapping[str, str], lang: str
 ) -> tuple[GridPoint, ...]:
@@ -225,7 +237,7 @@ def _grid_points(
             id=int(r["id"]),
             name=str(r["name"]),
             sector=sector_names.get(r["sector"], t("grid.no_sector", lang)),
-            colour=colours.get(r["sector"], "#BBBBBB"),
+            colour=colours.get(r["sector"], NO_SECTOR_COLOUR),
             power=int(r["power"]),
             interest=int(r["interest"]),
             x=float(r["x"]),

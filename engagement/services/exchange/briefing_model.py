@@ -16,6 +16,8 @@ from engagement.tracking import Figures
 
 FORMATS = ("pdf", "html")
 PAPERS = ("a4", "letter")
+#: The colour of actors with no sector, on the grid and the map.
+NO_SECTOR_COLOUR = "#BBBBBB"
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ class Briefing:
     quadrant_names: dict[str, str]
     quadrant_counts: dict[str, int]
     sector_stance: tuple[tuple[str, int, int, int, int], ...]
-    sector_colours: dict[str, str]
+    sector_legend: dict[str, str]
+    """Sector name -> colour, in the program's order (then actors with no sector)."""
     unassessed: int
     key_players: tuple[KeyPlayer, ...]
     key_players_more: int

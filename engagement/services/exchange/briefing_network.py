@@ -24,7 +24,7 @@ from engagement.frameworks import EngagementLevel
 from engagement.i18n import t
 from engagement.model import ProgramInfo
 from engagement.services.coalition import network
-from engagement.services.exchange.briefing_model import KeyPlayer, MapNode
+from engagement.services.exchange.briefing_model import NO_SECTOR_COLOUR, KeyPlayer, MapNode
 
 #: Key players listed at most (the most powerful first); the rest are counted.
 MAX_KEY_PLAYERS = 12
@@ -175,7 +175,7 @@ def network_map(
         MapNode(
             id=int(n),
             name=str(shown[n]),
-            colour=colours.get(str(graph.nodes[n].get("sector")), "#BBBBBB"),
+            colour=colours.get(str(graph.nodes[n].get("sector")), NO_SECTOR_COLOUR),
             x=float(positions[n][0]),
             y=float(positions[n][1]),
             degree=float(graph.degree(n)),
