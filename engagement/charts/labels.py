@@ -39,11 +39,12 @@ _RINGS = (0.0, 0.8, 1.6, 2.6, 3.8, 5.2, 6.8, 8.6, 10.6, 12.8, 15.0)
 _ANGLES_NEAR = 8
 _ANGLES_FAR = 24
 _BUCKET = 64.0
-#: Length of the pieces a leader is checked in, and half their thickness.
+#: Length of the pieces a leader is checked in, and half their thickness (which keeps a
+#: leader clear of what it passes).
 _PIECE = 4.0
-_HALF_LINE = 0.6
-#: A name written next to its marker keeps this far from every other marker (as a share
-#: of the font size), so that it is plainly the name of its own.
+_HALF_LINE = 1.2
+#: A name keeps this far from every marker but its own (as a share of the font size), so
+#: that it is plainly the name of its own, beside its marker or at the end of its leader.
 _CLEAR = 0.5
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)\s*$")
 #: Width of characters as a share of the font size, wide enough for Verdana and DejaVu Sans.
@@ -393,7 +394,7 @@ class _Room:
                 continue
             if any(index.clashes(piece) for piece in line):
                 continue
-            if not leader and self.dots.clashes(_grown(box, clear), self.own.get(marker.key)):
+            if self.dots.clashes(_grown(box, clear), self.own.get(marker.key)):
                 continue
             index.add(box)
             for piece in line:
@@ -467,7 +468,7 @@ def leader_segment(
     --------
     >>> label = Label(1, "Ana", 30.0, 0.0, 20.0, 10.0, True)
     >>> leader_segment(Marker(1, 0, 0, 5), label)
-    ((5.6, 0.0), (20.0, 0.0))
+    ((6.2, 0.0), (20.0, 0.0))
     """
     span = _leader_span(marker, label.dx, label.dy, label.width, label.height)
     if not label.leader or span is None:

@@ -85,8 +85,8 @@ class Html:
     def lead_in(self, value: str) -> str:
         return f'<p class="lead-in">{e(value)}</p>\n'
 
-    def note(self, value: str) -> str:
-        return f'<p class="note">{e(value)}</p>\n'
+    def note(self, value: str, *, lead_in: bool = False) -> str:
+        return f'<p class="note{" lead-in" if lead_in else ""}">{e(value)}</p>\n'
 
     def items(self, values: Iterable[str]) -> str:
         return "<ul>" + "".join(f"<li>{e(v)}</li>" for v in values) + "</ul>\n"

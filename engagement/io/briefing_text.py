@@ -44,7 +44,10 @@ class Writer(Protocol):
         """A short line introducing what follows, never left alone at a page's foot."""
         ...
 
-    def note(self, value: str) -> str: ...
+    def note(self, value: str, *, lead_in: bool = False) -> str:
+        """A small note; with ``lead_in``, kept on the page of what follows it."""
+        ...
+
     def items(self, values: Iterable[str]) -> str: ...
     def table(
         self, header: Sequence[str], rows: Iterable[Sequence[object]], widths: str
@@ -151,7 +154,7 @@ def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
         help_key = (
             "briefing.coalition.crowded_key" if grid.crowded else "briefing.coalition.key_help"
         )
-        yield w.note(t(help_key, lang))
+        yield w.note(t(help_key, lang), lead_in=True)
         header = (t("briefing.column.number", lang), t("briefing.column.actor", lang))
         yield w.table(header, grid.key, "(auto, 1fr)")
     if b.unassessed:

@@ -132,8 +132,9 @@ class Typst:
     def lead_in(self, value: str) -> str:
         return f"#block(sticky: true)[{s(value)}]\n"
 
-    def note(self, value: str) -> str:
-        return f"#text(8.5pt, fill: luma(80))[{s(value)}]\n\n"
+    def note(self, value: str, *, lead_in: bool = False) -> str:
+        text = f"#text(8.5pt, fill: luma(80))[{s(value)}]"
+        return f"#block(sticky: true)[{text}]\n" if lead_in else f"{text}\n\n"
 
     def items(self, values: Iterable[str]) -> str:
         return _list(values) + "\n"
