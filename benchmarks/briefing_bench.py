@@ -1,7 +1,7 @@
 """Briefing speed: the PDF of the demo program and of a 5,000-actor program.
 
 Each side is timed interleaved ``--repeat`` times in one process (medians reported; the
-ratio is the median of per-round ratios):
+ratio is the median of per-round ratios, and in brackets the ratio of the best times):
 
 * **demo**: the whole PDF briefing of *Impulso Local — Antigua Guatemala 2024* (data,
   both charts, Typst), against a **one-page document with one chart from the same
@@ -15,7 +15,12 @@ ratio is the median of per-round ratios):
   2x.
 
 ``load`` is the one-minute load average at the end: compare ratios only between runs of
-similar load. Usage: ``python benchmarks/briefing_bench.py [--size 5000] [--repeat 3]``.
+similar load. The cold analysis runs on both cores (betweenness in its helper process
+while this one computes the other measures), the rest of the briefing on one: the busier
+the machine, the less the analysis gains from the second core, and the *lower* the
+5,000-actor ratio. The goal is judged on a quiet machine.
+
+Usage: ``python benchmarks/briefing_bench.py [--size 5000] [--repeat 3]``.
 """
 
 from __future__ import annotations
@@ -75,7 +80,7 @@ def rounds(
         b.append(timed(second))
     ratios = [x / y for x, y in zip(a, b, strict=True)]
     return {"pdf": statistics.median(a), "base": statistics.median(b),
-            "ratio": statistics.median(ratios)}  # fmt: skip
+            "ratio": statistics.median(ratios), "best": min(a) / min(b)}  # fmt: skip
 
 
 def demo_case(folder: Path, repeat: int) -> dict[str, float]:
@@ -137,10 +142,10 @@ def main() -> None:
         big = big_case(folder, args.size, args.repeat)
     print("| case | briefing PDF (s) | yardstick (s) | ratio | goal |")
     print("|---|---|---|---|---|")
-    print(f"| demo (54 actors) vs one page, one chart | {small['pdf']:.2f} | "
-          f"{small['base']:.2f} | {small['ratio']:.2f}x | <= 2x |")  # fmt: skip
-    print(f"| {args.size:,} actors vs cold analysis | {big['pdf']:.2f} | {big['base']:.2f} | "
-          f"{big['ratio']:.2f}x | <= 2x |")  # fmt: skip
+    for case, found in (("demo (54 actors) vs one page, one chart", small),
+                        (f"{args.size:,} actors vs cold analysis", big)):  # fmt: skip
+        print(f"| {case} | {found['pdf']:.2f} | {found['base']:.2f} | "
+              f"{found['ratio']:.2f}x ({found['best']:.2f}x) | <= 2x |")  # fmt: skip
     print(f"\nload {os.getloadavg()[0]:.2f}")
 
 

@@ -20,7 +20,7 @@ an end without one, are not classified (the group is unknown).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping
 from enum import StrEnum
 
 import networkx as nx
@@ -118,7 +118,9 @@ BROKERED_COLUMNS = ["broker", "role", "from_group", "to_group", "paths"]
 
 
 def brokered_groups(
-    G: nx.Graph, group: str | Mapping[Hashable, Hashable] = "sector"
+    G: nx.Graph,
+    group: str | Mapping[Hashable, Hashable] = "sector",
+    brokers: Collection[Hashable] | None = None,
 ) -> pd.DataFrame:
     """Which groups each broker connects, and in which role: one row per broker, role
     and ordered pair of groups (a's group, b's group) with the open two-paths counted.
@@ -129,6 +131,8 @@ def brokered_groups(
         Directed or undirected; only positive ties count.
     group : str or mapping
         As in :func:`brokerage_roles`.
+    brokers : collection of nodes, optional
+        Only these brokers (the same rows as for all, far faster on a large graph).
 
     Returns
     -------
@@ -155,45 +159,58 @@ def brokered_groups(
         return pd.DataFrame(columns=BROKERED_COLUMNS)
     names = sorted({str(x) for x in labels if x is not None and not _is_missing(x)})
     originals = {str(x): x for x in labels if x is not None and not _is_missing(x)}
-    paths = np.rint(_open_paths(ig, codes, k)).astype(np.int64)
+    wanted = set(brokers) if brokers is not None else None
+    kept = np.array(
+        [i for i, v in enumerate(ig.nodes) if wanted is None or v in wanted], dtype=np.int64
+    )
+    paths = np.rint(_open_paths(ig, codes, k, kept)).astype(np.int64)
     rows = []
-    for v, a, b in zip(*np.nonzero(paths > 0), strict=True):
+    for row, a, b in zip(*np.nonzero(paths > 0), strict=True):
+        v = int(kept[row])
         if codes[v] < 0:
             continue
         role = brokerage_role(int(a), int(codes[v]), int(b))
-        rows.append((int(v), ROLES.index(role), int(a), int(b)))
+        rows.append((v, ROLES.index(role), int(a), int(b), int(paths[row, a, b])))
     rows.sort()
     return pd.DataFrame(
         [
-            (ig.nodes[v], ROLES[r].value, originals[names[a]], originals[names[b]], paths[v, a, b])
-            for v, r, a, b in rows
+            (ig.nodes[v], ROLES[r].value, originals[names[a]], originals[names[b]], count)
+            for v, r, a, b, count in rows
         ],
         columns=BROKERED_COLUMNS,
     ).astype({"paths": "int64"})
 
 
-def _open_paths(ig: IndexedGraph, codes: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.float64]:
-    """[v, g, h]: open two-paths a -> v -> b with a in group g and b in group h.
+def _open_paths(
+    ig: IndexedGraph,
+    codes: npt.NDArray[np.int64],
+    k: int,
+    rows: npt.NDArray[np.int64] | None = None,
+) -> npt.NDArray[np.float64]:
+    """[v, g, h]: open two-paths a -> v -> b with a in group g and b in group h, for the
+    brokers v at positions ``rows`` (default: every node), in that order.
 
     Per broker v, these are all two-paths (in-neighbours x out-neighbours by group)
     minus those with a = b (reciprocated ties) minus the closed ones (a -> b exists),
     all obtained with sparse products.
     """
     n = ig.n
-    A = ig.adjacency()
+    A = ig.adjacency().tocsr()
+    into = A.T.tocsr() if rows is None else A.T.tocsr()[rows]  # [v, a]: a -> v
+    out = A if rows is None else A[rows]  # [v, b]: v -> b
     S = csr_array((np.ones(n), (np.arange(n), np.maximum(codes, 0))), shape=(n, k))
     S = S.multiply((codes >= 0).astype(np.float64)[:, None]).tocsr()
-    from_group = (A.T @ S).toarray()  # [v, g]: in-neighbours of v in group g
-    to_group = (A @ S).toarray()  # [v, g]: out-neighbours of v in group g
+    from_group = (into @ S).toarray()  # [v, g]: in-neighbours of v in group g
+    to_group = (out @ S).toarray()  # [v, g]: out-neighbours of v in group g
     paths = from_group[:, :, None] * to_group[:, None, :]
-    mutual = (A.multiply(A.T) @ S).toarray()
+    mutual = (into.multiply(out) @ S).toarray()
     paths[:, np.arange(k), np.arange(k)] -= mutual
     for g in range(k):
         in_g = (codes == g).astype(np.float64)
         A_g = A.multiply(in_g[None, :]).tocsr()
-        # [a, v]: a -> v, and the number of b in g with a -> b and v -> b (closed paths)
-        closed = (A_g @ A_g.T).multiply(A).tocsr()
-        paths[:, :, g] -= (closed.T @ S).toarray()
+        # [v, a]: a -> v, and the number of b in g with a -> b and v -> b (closed paths)
+        closed = ((A_g if rows is None else A_g[rows]) @ A_g.T).multiply(into).tocsr()
+        paths[:, :, g] -= (closed @ S).toarray()
     found: npt.NDArray[np.float64] = np.asarray(paths, dtype=np.float64)
     return found
 

@@ -8,6 +8,10 @@ written next to its marker is moved further out with a leader line; when even th
 fails (a crowded cell), the marker gets a number and the caller lists the numbers in a
 key beside the chart. Past ``max_labels`` the remaining markers stay unlabelled.
 
+A leader is as much in the way as a name: it may cross no other name, marker, leader or
+obstacle, or a reader could not tell which marker a name belongs to. Each leader is
+checked as a chain of short pieces that cover the line drawn from the marker to its name.
+
 A browser stretches a chart to the page's width, while text keeps its size in pixels.
 Each label is therefore an offset from its marker, and the no-overlap test is made for
 a range of horizontal and vertical scales of the marker positions (``x_scales``,
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
 #: Space between a marker's edge and its name, in display units.
@@ -35,6 +39,13 @@ _RINGS = (0.0, 0.8, 1.6, 2.6, 3.8, 5.2, 6.8, 8.6, 10.6, 12.8, 15.0)
 _ANGLES_NEAR = 8
 _ANGLES_FAR = 24
 _BUCKET = 64.0
+#: Length of the pieces a leader is checked in, and half their thickness (which keeps a
+#: leader clear of what it passes).
+_PIECE = 4.0
+_HALF_LINE = 1.2
+#: A name keeps this far from every marker but its own (as a share of the font size), so
+#: that it is plainly the name of its own, beside its marker or at the end of its leader.
+_CLEAR = 0.5
 _ACRONYM = re.compile(r"\(([^()]{2,12})\)\s*$")
 #: Width of characters as a share of the font size, wide enough for Verdana and DejaVu Sans.
 _NARROW = set("iljtfrI.,;:'!|() ")
@@ -61,17 +72,17 @@ class Box:
 
 @dataclass(frozen=True)
 class Marker:
-    """A marker at ``(x, y)`` with ``radius``; ``text`` is the name to write (may be '').
-
-    ``numbered``: the name cannot be written whole (see :func:`whole`), so the marker
-    gets a number and the name is read in the key beside the chart, never cut.
-    """
+    """A marker at ``(x, y)`` with ``radius``; ``text`` is the name to write (may be '');
+    ``other_texts`` the same name wrapped otherwise, tried in turn when ``text`` finds no
+    room. ``numbered``: the name cannot be written whole (see :func:`whole`), so the
+    marker gets a number and the name is read in the key beside the chart, never cut."""
 
     key: int
     x: float
     y: float
     radius: float
     text: str = ""
+    other_texts: tuple[str, ...] = ()
     numbered: bool = False
 
 
@@ -110,6 +121,14 @@ class Layout:
     """``(marker key, number)`` of markers numbered instead of named, numbers from 1."""
     unlabelled: tuple[int, ...]
     """Markers past ``max_labels``: no name, no number."""
+    numbers: tuple[Label, ...] = ()
+    """Where the numbers are written beside their markers (with ``number_size``); a
+    numbered marker without one here carries its number on the marker itself."""
+
+    def on_marker(self) -> tuple[tuple[int, int], ...]:
+        """``(marker key, number)`` of the numbers to write on the markers themselves."""
+        beside = {label.key for label in self.numbers}
+        return tuple((k, n) for k, n in self.numbered if k not in beside)
 
     def number_of(self, key: int) -> int | None:
         return dict(self.numbered).get(key)
@@ -137,6 +156,36 @@ def text_size(text: str, font_size: float) -> tuple[float, float]:
     lines = text.split("\n")
     width = max(sum(char_width(c) for c in line) for line in lines) * font_size
     return round(width, 6), round(len(lines) * LINE_HEIGHT * font_size, 6)
+
+
+def whole(name: str, text: str) -> bool:
+    """Whether ``text`` (from :func:`label_text`) writes all of ``name``: wrapped, or as
+    the acronym the name ends with, but not cut with "…".
+
+    >>> whole("Alcaldía Municipal", label_text("Alcaldía Municipal"))
+    True
+    >>> name = "Asociación de hoteles y restaurantes del centro histórico"
+    >>> whole(name, label_text(name)), whole(name, label_text(name, max_lines=4))
+    (False, True)
+    """
+    return "…" not in text or "…" in name
+
+
+def label_shapes(name: str, max_lines: int = MAX_LINES) -> tuple[str, tuple[str, ...]]:
+    """A name as :func:`label_text` writes it, and the same name wrapped in fewer, longer
+    lines, to try when the first finds no room.
+
+    Examples
+    --------
+    >>> first, others = label_shapes("Alcaldía Municipal de La Antigua Guatemala", max_lines=3)
+    >>> first.splitlines()
+    ['Alcaldía Municipal', 'de La Antigua', 'Guatemala']
+    >>> [o.splitlines() for o in others]
+    [['Alcaldía Municipal de La', 'Antigua Guatemala']]
+    """
+    first = label_text(name, max_lines=max_lines)
+    wider = label_text(name, chars=LINE_CHARS + 8, max_lines=max(1, max_lines - 1))
+    return first, (() if wider == first or ("…" in wider and "…" not in first) else (wider,))
 
 
 def label_text(name: str, chars: int = LINE_CHARS, max_lines: int = MAX_LINES) -> str:
@@ -173,19 +222,6 @@ def label_text(name: str, chars: int = LINE_CHARS, max_lines: int = MAX_LINES) -
         rest = " ".join(lines[max_lines - 1 :])
         lines = [*lines[: max_lines - 1], rest[: chars - 1].rstrip() + "…"]
     return "\n".join(line if len(line) <= chars else line[: chars - 1] + "…" for line in lines)
-
-
-def whole(name: str, text: str) -> bool:
-    """Whether ``text`` (from :func:`label_text`) writes all of ``name``: wrapped, or as
-    the acronym the name ends with, but not cut with "…".
-
-    >>> whole("Alcaldía Municipal", label_text("Alcaldía Municipal"))
-    True
-    >>> name = "Asociación de hoteles y restaurantes del centro histórico"
-    >>> whole(name, label_text(name)), whole(name, label_text(name, max_lines=4))
-    (False, True)
-    """
-    return "…" not in text or "…" in name
 
 
 @dataclass(frozen=True)
@@ -228,7 +264,7 @@ class _Index:
 
     def __init__(self, xs: tuple[float, float], ys: tuple[float, float]) -> None:
         self.xs, self.ys = xs, ys
-        self.buckets: dict[tuple[int, int], list[_Shape]] = {}
+        self.buckets: dict[tuple[int, int], list[tuple[_Shape, Box]]] = {}
 
     def _cells(self, box: Box) -> list[tuple[int, int]]:
         columns = range(math.floor(box.left / _BUCKET), math.floor(box.right / _BUCKET) + 1)
@@ -236,18 +272,25 @@ class _Index:
         return [(i, j) for i in columns for j in rows]
 
     def add(self, shape: _Shape) -> None:
-        for cell in self._cells(shape.swept(self.xs, self.ys)):
-            self.buckets.setdefault(cell, []).append(shape)
+        swept = shape.swept(self.xs, self.ys)
+        for cell in self._cells(swept):
+            self.buckets.setdefault(cell, []).append((shape, swept))
 
-    def clashes(self, shape: _Shape) -> bool:
-        cells = self._cells(shape.swept(self.xs, self.ys))
+    def clashes(self, shape: _Shape, ignore: _Shape | None = None) -> bool:
+        """Whether ``shape`` overlaps a shape of the index (other than ``ignore``) at some
+        scale. Shapes whose boxes swept over the scales are apart are apart at every scale:
+        that test is made first, as it is the cheap one."""
+        swept = shape.swept(self.xs, self.ys)
+        cells = self._cells(swept)
         seen: set[int] = set()
         for cell in cells:
-            for other in self.buckets.get(cell, ()):
+            for other, box in self.buckets.get(cell, ()):
                 if len(cells) > 1:
                     if id(other) in seen:
                         continue
                     seen.add(id(other))
+                if not swept.overlaps(box) or other is ignore:
+                    continue
                 if not _apart(shape, other, self.xs, self.ys):
                     return True
         return False
@@ -280,12 +323,22 @@ def place_labels(
     y_scales: tuple[float, float] = (1.0, 1.0),
     max_labels: int | None = None,
     padding: float = 1.5,
+    number_size: float | None = None,
+    cover_plain: bool = False,
+    on_marker: Collection[int] = (),
 ) -> Layout:
     """Names for ``markers``, in their order of priority (the first are placed first).
 
     ``plot`` is the area labels must stay in, with its left-bottom corner at (0, 0) so it
     scales with the markers; ``obstacles`` are further boxes no label may cover. Markers
-    without text are obstacles only.
+    without text are obstacles only. With ``number_size``, a marker whose name finds no
+    room gets its number written beside it at that size, placed at once so that names of
+    lower priority cannot take its room (else the caller writes numbers on the markers).
+    Markers in ``on_marker`` are numbered at once, neither name nor number placed: the
+    caller writes the number on the marker, drawn (and given here) large enough for it.
+    With ``cover_plain``, markers without text are no obstacle: names (on their halo) may
+    cover them and leaders cross them. On a network map of hundreds of anonymous dots,
+    the names of the few central actors matter more than the dots beneath them.
 
     Examples
     --------
@@ -295,14 +348,21 @@ def place_labels(
     ([(1, False)], ())
     """
     xs, ys = x_scales, y_scales
-    index = _Index(xs, ys)
+    index, dots = _Index(xs, ys), _Index(xs, ys)
+    own: dict[int, _Shape] = {}
     for m in markers:
-        index.add(_Shape(m.x, m.y, -m.radius, -m.radius, m.radius, m.radius))
+        if cover_plain and not m.text:
+            continue
+        own[m.key] = _Shape(m.x, m.y, -m.radius, -m.radius, m.radius, m.radius)
+        index.add(own[m.key])
+        dots.add(own[m.key])
+    room = _Room(plot, index, dots, own, padding)
     for o in obstacles:
         half_w, half_h = o.width / 2, o.height / 2
         index.add(_Shape(o.x, o.y, -half_w, -half_h, half_w, half_h))
     labels: list[Label] = []
     numbered: list[tuple[int, int]] = []
+    numbers: list[Label] = []
     unlabelled: list[int] = []
     for marker in markers:
         if not marker.text:
@@ -310,34 +370,127 @@ def place_labels(
         if max_labels is not None and len(labels) + len(numbered) >= max_labels:
             unlabelled.append(marker.key)
             continue
-        if marker.numbered:
+        if marker.key in on_marker:
             numbered.append((marker.key, len(numbered) + 1))
             continue
-        width, height = text_size(marker.text, font_size)
-        width, height = width + 2 * padding, height + 2 * padding
-        found = _place_one(marker, width, height, font_size, plot, index)
-        if found is None:
-            numbered.append((marker.key, len(numbered) + 1))
+        texts = {} if marker.numbered else dict.fromkeys((marker.text, *marker.other_texts))
+        found = next(filter(None, (room.place(marker, text, font_size) for text in texts)), None)
+        if found is not None:
+            labels.append(found)
             continue
-        dx, dy, leader = found
-        labels.append(Label(marker.key, marker.text, dx, dy, width, height, leader))
-    return Layout(tuple(labels), tuple(numbered), tuple(unlabelled))
+        numbered.append((marker.key, len(numbered) + 1))
+        if number_size is not None:
+            number = room.place(marker, str(len(numbered)), number_size)
+            numbers += [number] if number else []
+    return Layout(tuple(labels), tuple(numbered), tuple(unlabelled), tuple(numbers))
 
 
-def _place_one(
-    marker: Marker, width: float, height: float, font_size: float, plot: Box, index: _Index
-) -> tuple[float, float, bool] | None:
-    for exact_dx, exact_dy, leader in _candidates(marker, width, height, font_size):
-        # Rounded before the test, so the place kept is the place that was checked.
-        dx, dy = round(exact_dx, 3), round(exact_dy, 3)
-        shape = _Shape(
-            marker.x, marker.y, dx - width / 2, dy - height / 2, dx + width / 2, dy + height / 2
-        )
-        if not _inside(shape, plot, index.xs, index.ys) or index.clashes(shape):
-            continue
-        index.add(shape)
-        return dx, dy, leader
-    return None
+@dataclass
+class _Room:
+    """What is taken on the chart: every shape names and leaders keep clear of
+    (``index``), and the markers names keep their distance from (``dots``)."""
+
+    plot: Box
+    index: _Index
+    dots: _Index
+    own: dict[int, _Shape]
+    padding: float
+
+    def place(self, marker: Marker, text: str, font_size: float) -> Label | None:
+        """``text`` written for ``marker`` at the first free place, nearest first (and
+        the place taken); None if there is none."""
+        width, height = text_size(text, font_size)
+        width, height = width + 2 * self.padding, height + 2 * self.padding
+        index, clear = self.index, _CLEAR * font_size
+        for dx, dy, leader in _candidates(marker, width, height, font_size):
+            dx, dy = round(dx, 3), round(dy, 3)
+            box, *line = _label_shapes(marker, dx, dy, width, height, leader)
+            if not _inside(box, self.plot, index.xs, index.ys) or index.clashes(box):
+                continue
+            if any(index.clashes(piece) for piece in line):
+                continue
+            if self.dots.clashes(_grown(box, clear), self.own.get(marker.key)):
+                continue
+            index.add(box)
+            for piece in line:
+                index.add(piece)
+            return Label(marker.key, text, dx, dy, width, height, leader)
+        return None
+
+
+def _grown(shape: _Shape, by: float) -> _Shape:
+    return _Shape(
+        shape.x, shape.y, shape.left - by, shape.bottom - by, shape.right + by, shape.top + by
+    )
+
+
+def _label_shapes(
+    marker: Marker, dx: float, dy: float, width: float, height: float, leader: bool
+) -> list[_Shape]:
+    """A name's box, then (with a leader) the pieces of its leader."""
+    box = _Shape(
+        marker.x, marker.y, dx - width / 2, dy - height / 2, dx + width / 2, dy + height / 2
+    )
+    return [box, *_leader_pieces(marker, dx, dy, width, height)] if leader else [box]
+
+
+def _leader_span(
+    marker: Marker, dx: float, dy: float, width: float, height: float
+) -> tuple[float, float, float, float] | None:
+    """The leader as ``(ux, uy, start, end)``: the line from the marker's centre toward
+    the name's centre (unit vector ``ux, uy``), drawn from ``start`` (where it leaves the
+    marker's box) to ``end`` (where it enters the name's box); None if they touch."""
+    length = math.hypot(dx, dy)
+    if length == 0:
+        return None
+    ux, uy = dx / length, dy / length
+    start = marker.radius / max(abs(ux), abs(uy)) + _HALF_LINE
+    inside_label = min(
+        width / 2 / abs(ux) if ux else math.inf, height / 2 / abs(uy) if uy else math.inf
+    )
+    end = length - inside_label
+    return (ux, uy, start, end) if end > start else None
+
+
+def _leader_pieces(
+    marker: Marker, dx: float, dy: float, width: float, height: float
+) -> list[_Shape]:
+    """Short boxes that together cover the leader's drawn line."""
+    span = _leader_span(marker, dx, dy, width, height)
+    if span is None:
+        return []
+    ux, uy, start, end = span
+    count = math.ceil((end - start) / _PIECE)
+    pieces = []
+    for i in range(count):
+        a = start + (end - start) * i / count
+        b = start + (end - start) * (i + 1) / count
+        xs, ys = sorted((a * ux, b * ux)), sorted((a * uy, b * uy))
+        pieces.append(
+            _Shape(marker.x, marker.y, xs[0] - _HALF_LINE, ys[0] - _HALF_LINE,
+                   xs[1] + _HALF_LINE, ys[1] + _HALF_LINE)
+        )  # fmt: skip
+    return pieces
+
+
+def leader_segment(
+    marker: Marker, label: Label, x_scale: float = 1.0, y_scale: float = 1.0
+) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The drawn part of ``label``'s leader (from the marker's box to the name's box) when
+    the marker positions are scaled; None without a leader.
+
+    Examples
+    --------
+    >>> label = Label(1, "Ana", 30.0, 0.0, 20.0, 10.0, True)
+    >>> leader_segment(Marker(1, 0, 0, 5), label)
+    ((6.2, 0.0), (20.0, 0.0))
+    """
+    span = _leader_span(marker, label.dx, label.dy, label.width, label.height)
+    if not label.leader or span is None:
+        return None
+    ux, uy, start, end = span
+    x, y = marker.x * x_scale, marker.y * y_scale
+    return (x + start * ux, y + start * uy), (x + end * ux, y + end * uy)
 
 
 def _inside(shape: _Shape, plot: Box, xs: tuple[float, float], ys: tuple[float, float]) -> bool:

@@ -9,16 +9,19 @@ own DejaVu Sans is used, the font the PDF embeds, so nothing depends on system f
 from __future__ import annotations
 
 import io
+import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
 
 from engagement.charts import labels
 from engagement.services.exchange.briefing_model import GridPoint, MapNode
@@ -39,6 +42,19 @@ MARKER_RADIUS = 3.2
 NAME_LINES = 3
 #: Names written on a chart at most; past that the markers stay unnamed.
 MAX_NAMES = 60
+#: Numbers of markers with no room for their name (bold, beside or on the marker).
+NUMBER_SIZE = NAME_SIZE - 1
+#: Tries at placing names, each with the markers that got no room for their number turned
+#: into numbered circles beforehand.
+PLACE_TRIES = 4
+#: A crowded grid numbers this many actors at most, and at most this many in one cell,
+#: as circles of this radius, centres this far apart, numbers of this size (points); a
+#: marker with no room for its number beside it is drawn as such a circle.
+CROWDED_SHOWN = 40
+PER_CELL = 20
+CIRCLE_RADIUS = 5.6
+CIRCLE_PITCH = 13.0
+CIRCLE_FONT = 6.5
 
 
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
@@ -52,7 +68,10 @@ class Chart:
     """``(number, name)`` of markers numbered instead of named."""
     named: int
     unnamed: int = 0
-    """Markers left without name or number past :data:`MAX_NAMES`."""
+    """Actors left without name or number (past :data:`MAX_NAMES`, or not drawn on a
+    crowded grid)."""
+    crowded: bool = False
+    """Drawn crowded: counts per cell and numbered circles, no names."""
 
 
 def _figure(height_in: float) -> tuple[Figure, Any, float, float]:
@@ -72,24 +91,56 @@ def _svg(fig: Figure) -> str:
 
 
 def _place(
-    markers: list[labels.Marker], width: float, height: float
-) -> tuple[labels.Layout, list[labels.Label]]:
-    """Names first; then the numbers of those with no room, as short labels of their own."""
+    markers: list[labels.Marker], width: float, height: float, cover_plain: bool = False
+) -> labels.Layout:
+    """Names first; a marker with no room for its name gets its number beside it, else
+    becomes a circle with its number inside. Each circle is then an obstacle from the
+    start of a new try, so that no name or leader crosses it."""
     plot = labels.Box(0, 0, width, height)
-    layout = labels.place_labels(markers, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES)
-    by_key = {m.key: m for m in markers}
-    taken = [
-        labels.Obstacle(by_key[a.key].x + a.dx, by_key[a.key].y + a.dy, a.width, a.height)
-        for a in layout.labels
-    ]
-    numbered = [
-        labels.Marker(k, by_key[k].x, by_key[k].y, by_key[k].radius, str(n))
-        for k, n in layout.numbered
-    ]
-    others = [labels.Marker(m.key, m.x, m.y, m.radius) for m in markers]
-    second = labels.place_labels([*numbered, *others], plot=plot, font_size=NAME_SIZE - 1,
-                                 obstacles=taken)  # fmt: skip
-    return layout, list(second.labels)
+    circled: set[int] = set()
+    for _ in range(PLACE_TRIES):
+        shaped = [
+            replace(m, radius=max(m.radius, CIRCLE_RADIUS + 0.5)) if m.key in circled else m
+            for m in markers
+        ]
+        layout = labels.place_labels(
+            shaped, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES,
+            number_size=NUMBER_SIZE, cover_plain=cover_plain, on_marker=circled,
+        )  # fmt: skip
+        more = {key for key, _ in layout.on_marker()} - circled
+        if not more:
+            break
+        circled |= more
+    return layout
+
+
+def _write_all(
+    ax: Any,
+    markers: Mapping[int, labels.Marker],
+    layout: labels.Layout,
+    to_data: Any,
+    colours: Mapping[int, str],
+) -> None:
+    """Names, numbers beside their markers, and circles carrying the other numbers."""
+    _write(ax, markers, layout.labels, to_data, NAME_SIZE)
+    _write(ax, markers, layout.numbers, to_data, NUMBER_SIZE, bold=True)
+    circled = layout.on_marker()
+    _circles(ax, [to_data(markers[k]) for k, _ in circled], [colours[k] for k, _ in circled],
+             [n for _, n in circled])  # fmt: skip
+
+
+def _circles(
+    ax: Any, where: Sequence[tuple[float, float]], colours: Sequence[str], numbers: Sequence[int]
+) -> None:
+    """Markers large enough to carry their number inside, in ink that reads on them."""
+    if not where:
+        return
+    ax.scatter([x for x, _ in where], [y for _, y in where], s=(2 * CIRCLE_RADIUS) ** 2,
+               c=list(colours), edgecolors="white", linewidths=0.5, zorder=3.5)  # fmt: skip
+    for (x, y), colour, number in zip(where, colours, numbers, strict=True):
+        ax.text(x, y, str(number), ha="center", va="center_baseline",
+                fontsize=CIRCLE_FONT if number < 100 else CIRCLE_FONT - 1, fontfamily=FONT,
+                fontweight="bold", color=_ink(colour), zorder=4)  # fmt: skip
 
 
 def _write(ax: Any, markers: Mapping[int, labels.Marker], found: Sequence[labels.Label],
@@ -113,9 +164,55 @@ def grid_svg(
     quadrant_names: Mapping[str, str],
     axis_names: tuple[str, str],
     legend: Mapping[str, str],
+    cells: Sequence[tuple[int, int, int]] = (),
 ) -> Chart:
-    """The power/interest grid: tinted quadrants, markers by sector colour, every name."""
+    """The power/interest grid: tinted quadrants, markers by sector colour, every name.
+
+    ``points`` come most powerful (then most interested) first; ``cells`` are
+    ``(power, interest, actors)`` of every actor on the grid, when there are more than the
+    points. Past :data:`MAX_NAMES` actors, or :data:`PER_CELL` in one cell, the grid is
+    drawn crowded (see :func:`_crowded`): a name or number per marker could no longer be
+    read.
+    """
     fig, ax, width, height = _figure(GRID_HEIGHT_IN)
+    _grid_frame(ax, threshold, axis_names)
+    del quadrant_names  # the quadrants are named in the table beside the chart
+    counts = cells or _cells_of(points)
+    if (
+        sum(n for _, _, n in counts) > MAX_NAMES
+        or max((n for *_, n in counts), default=0) > PER_CELL
+    ):
+        key, unnamed, colours = _crowded(ax, points, counts)
+        _legend(fig, {name: c for name, c in legend.items() if c in colours})
+        return Chart(_svg(fig), key, 0, unnamed, crowded=True)
+
+    def to_px(x: float, y: float) -> tuple[float, float]:
+        return ((x - X_RANGE[0]) / 5 * width, (y - Y_RANGE[0]) / 5 * height)
+
+    markers = {}
+    for p in points:
+        px, py = to_px(p.x, p.y)
+        text, others = labels.label_shapes(p.name, max_lines=NAME_LINES)
+        markers[p.id] = labels.Marker(
+            p.id, px, py, MARKER_RADIUS + 0.6, text, others, not labels.whole(p.name, text)
+        )
+    ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
+               c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
+               zorder=3)  # fmt: skip
+    layout = _place(list(markers.values()), width, height)
+
+    def to_data(m: labels.Marker) -> tuple[float, float]:
+        return (m.x / width * 5 + X_RANGE[0], m.y / height * 5 + Y_RANGE[0])
+
+    _write_all(ax, markers, layout, to_data, {p.id: p.colour for p in points})
+    _legend(fig, legend)
+    names = {p.id: p.name for p in points}
+    key = tuple((n, names[k]) for k, n in layout.numbered)
+    return Chart(_svg(fig), key, len(layout.labels), len(layout.unlabelled))
+
+
+def _grid_frame(ax: Any, threshold: int, axis_names: tuple[str, str]) -> None:
+    """Axes, tinted quadrants and the threshold lines."""
     ax.set_xlim(*X_RANGE)
     ax.set_ylim(*Y_RANGE)
     line = threshold - 0.5
@@ -136,31 +233,72 @@ def grid_svg(
     ax.set_xlabel(axis_names[1] + " →", fontsize=8, fontfamily=FONT)
     ax.set_ylabel(axis_names[0] + " →", fontsize=8, fontfamily=FONT)
 
-    def to_px(x: float, y: float) -> tuple[float, float]:
-        return ((x - X_RANGE[0]) / 5 * width, (y - Y_RANGE[0]) / 5 * height)
 
-    markers = {}
+def _cells_of(points: Sequence[GridPoint]) -> tuple[tuple[int, int, int], ...]:
+    found = Counter((p.power, p.interest) for p in points)
+    return tuple((power, interest, n) for (power, interest), n in found.items())
+
+
+def _crowded(
+    ax: Any, points: Sequence[GridPoint], cells: Sequence[tuple[int, int, int]]
+) -> tuple[tuple[tuple[int, str], ...], int, set[str]]:
+    """A crowded grid: in each cell, how many actors it holds; the first actors (at most
+    :data:`CROWDED_SHOWN`, :data:`PER_CELL` a cell) as circles carrying their number,
+    side by side so that no number covers another. Returns the key, how many actors
+    are left without a number, and the colours drawn."""
+    for power, interest, n in cells:
+        ax.text(interest + 0.46, power - 0.46, _count(n), ha="right", va="bottom",
+                fontsize=6.5, fontfamily=FONT, color="#555555", zorder=2)  # fmt: skip
+    by_cell: dict[tuple[int, int], list[GridPoint]] = {}
+    shown: list[GridPoint] = []
     for p in points:
-        px, py = to_px(p.x, p.y)
-        text = labels.label_text(p.name, max_lines=NAME_LINES)
-        markers[p.id] = labels.Marker(
-            p.id, px, py, MARKER_RADIUS + 0.6, text, numbered=not labels.whole(p.name, text)
-        )
-    ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
-               c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
-               zorder=3)  # fmt: skip
-    layout, numbers = _place(list(markers.values()), width, height)
+        here = by_cell.setdefault((p.power, p.interest), [])
+        if len(shown) < CROWDED_SHOWN and len(here) < PER_CELL:
+            here.append(p)
+            shown.append(p)
+    where = {}
+    for (power, interest), members in by_cell.items():
+        if not members:
+            continue
+        for p, (dx, dy) in zip(members, _circle_offsets(len(members)), strict=True):
+            where[p.id] = (interest + dx, power + 0.06 + dy)
+    _circles(ax, [where[p.id] for p in shown], [p.colour for p in shown],
+             list(range(1, len(shown) + 1)))  # fmt: skip
+    key = tuple((number, p.name) for number, p in enumerate(shown, start=1))
+    total = sum(n for _, _, n in cells)
+    return key, total - len(shown), {p.colour for p in shown}
 
-    def to_data(m: labels.Marker) -> tuple[float, float]:
-        return (m.x / width * 5 + X_RANGE[0], m.y / height * 5 + Y_RANGE[0])
 
-    _write(ax, markers, layout.labels, to_data, NAME_SIZE)
-    _write(ax, markers, numbers, to_data, NAME_SIZE - 1, bold=True)
-    _legend(fig, legend)
-    del quadrant_names  # the quadrants are named in the table beside the chart
-    names = {p.id: p.name for p in points}
-    key = tuple((n, names[k]) for k, n in layout.numbered)
-    return Chart(_svg(fig), key, len(layout.labels), len(layout.unlabelled))
+def _circle_offsets(n: int) -> list[tuple[float, float]]:
+    """Offsets (data units) of ``n`` circles in one cell: rows of at most five, centred."""
+    cols = min(n, 5)
+    rows = math.ceil(n / cols)
+    step_x = CIRCLE_PITCH / (WIDTH_IN * 72 * _AXES[2] / 5)
+    step_y = CIRCLE_PITCH / (GRID_HEIGHT_IN * 72 * _AXES[3] / 5)
+    found = []
+    for index in range(n):
+        row, col = divmod(index, cols)
+        in_row = min(cols, n - row * cols)
+        found.append(((col - (in_row - 1) / 2) * step_x, ((rows - 1) / 2 - row) * step_y))
+    return found
+
+
+def _lines(segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
+           **style: Any) -> PathPatch:  # fmt: skip
+    """Segments as one path: one SVG element for thousands of ties, not one each."""
+    vertices = [point for segment in segments for point in segment]
+    codes = [Path.MOVETO, Path.LINETO] * len(segments)
+    return PathPatch(Path(vertices or [(0, 0)], codes or None), fill=False, zorder=1, **style)
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _ink(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour``."""
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return "#111111" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "#FFFFFF"
 
 
 def _legend(fig: Figure, colours: Mapping[str, str], extra: Sequence[Line2D] = ()) -> None:
@@ -201,27 +339,27 @@ def network_svg(
     ax.set_ylim(0, height)
     plain = [(where[u], where[v]) for u, v, c in edges if not c]
     conflict = [(where[u], where[v]) for u, v, c in edges if c]
-    ax.add_collection(LineCollection(plain, colors="#BBBBBB", linewidths=0.35, zorder=1))
-    ax.add_collection(
-        LineCollection(conflict, colors="#CC3311", linewidths=0.6, linestyles="--", zorder=1)
-    )
-    radius = {n.id: 1.6 + 3.4 * (n.degree / top) ** 0.5 for n in nodes}
-    ax.scatter([where[n.id][0] for n in nodes], [where[n.id][1] for n in nodes],
-               s=[(2 * radius[n.id]) ** 2 for n in nodes], c=[n.colour for n in nodes],
-               edgecolors="white", linewidths=0.4, zorder=2)  # fmt: skip
+    ax.add_patch(_lines(plain, edgecolor="#BBBBBB", linewidth=0.35))
+    ax.add_patch(_lines(conflict, edgecolor="#CC3311", linewidth=0.6, linestyle="--"))
+    # Sizes in steps of half a point: markers of one size share one SVG shape.
+    radius = {n.id: round(2 * (1.6 + 3.4 * (n.degree / top) ** 0.5)) / 2 for n in nodes}
+    for size in sorted(set(radius.values())):
+        same = [n for n in nodes if radius[n.id] == size]
+        ax.scatter([where[n.id][0] for n in same], [where[n.id][1] for n in same],
+                   s=(2 * size) ** 2, c=[n.colour for n in same], edgecolors="white",
+                   linewidths=0.4, zorder=2)  # fmt: skip
     ranked = sorted(nodes, key=lambda n: (not n.labelled, -n.degree))
     markers = {
         n.id: labels.Marker(
             n.id,
             *where[n.id],
             radius[n.id] + 0.5,
-            labels.label_text(n.name, max_lines=NAME_LINES) if n.labelled else "",
+            *(labels.label_shapes(n.name, max_lines=NAME_LINES) if n.labelled else ("", ())),
         )
         for n in ranked
     }
-    layout, numbers = _place(list(markers.values()), width, height)
-    _write(ax, markers, layout.labels, lambda m: (m.x, m.y), NAME_SIZE)
-    _write(ax, markers, numbers, lambda m: (m.x, m.y), NAME_SIZE - 1, bold=True)
+    layout = _place(list(markers.values()), width, height, cover_plain=True)
+    _write_all(ax, markers, layout, lambda m: (m.x, m.y), {n.id: n.colour for n in nodes})
     ties = [
         Line2D([], [], color="#BBBBBB", lw=1, label=tie_names[0]),
         Line2D([], [], color="#CC3311", lw=1, ls="--", label=tie_names[1]),

@@ -2,8 +2,8 @@
 
 No script, no external style, font or image: the charts are inline SVG, the style sheet
 is in the page. Every piece of user text is HTML-escaped. Printing from a browser gives
-the same sections as the PDF, each starting on a new page, with the page number in the
-margin where the browser supports CSS page-margin boxes.
+the same sections as the PDF, the long ones starting on a new page, with the page number
+in the margin where the browser supports CSS page-margin boxes.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ body {{ font-family: "DejaVu Sans", Verdana, Arial, sans-serif; font-size: 10.5p
   color: #222; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }}
 h1 {{ color: #332288; font-size: 1.5rem; margin-top: 2.5rem; }}
 h2 {{ font-size: 1.1rem; margin: 1.4rem 0 .4rem; }}
+body {{ counter-reset: section; }}
+section:not(.cover) h1 {{ counter-increment: section; counter-reset: part; }}
+section:not(.cover) h1::before {{ content: counter(section) ". "; }}
+section:not(.cover) h2 {{ counter-increment: part; }}
+section:not(.cover) h2::before {{ content: counter(section) "." counter(part) ". "; }}
 .cover h1 {{ font-size: 2rem; margin-top: 4rem; }}
 .kicker {{ color: #555; }}
 .notice {{ background: #FFF4D6; padding: .6rem; border-radius: 4px; }}
@@ -56,8 +61,8 @@ footer {{ color: #555; font-size: .85em; border-top: 1px solid #ccc; margin-top:
 @media print {{
   body {{ max-width: none; margin: 0; padding: 0; font-size: 9.5pt; }}
   section {{ break-before: page; }}
-  section.cover {{ break-before: auto; }}
-  h1, h2 {{ break-after: avoid; }}
+  section.cover, section.flow {{ break-before: auto; }}
+  h1, h2, .lead-in {{ break-after: avoid; }}
   tr, figure, li {{ break-inside: avoid; }}
   thead {{ display: table-header-group; }}
 }}
@@ -68,7 +73,8 @@ class Html:
     """The markup :mod:`engagement.io.briefing_text` writes sections with, for HTML."""
 
     def heading(self, key: str, lang: str) -> str:
-        return f"</section>\n<section>\n<h1>{e(t(key, lang))}</h1>\n"
+        flow = ' class="flow"' if key in text.FLOWING else ""
+        return f"</section>\n<section{flow}>\n<h1>{e(t(key, lang))}</h1>\n"
 
     def subheading(self, value: str) -> str:
         return f"<h2>{e(value)}</h2>\n"
@@ -76,8 +82,11 @@ class Html:
     def para(self, value: str) -> str:
         return f"<p>{e(value)}</p>\n"
 
-    def note(self, value: str) -> str:
-        return f'<p class="note">{e(value)}</p>\n'
+    def lead_in(self, value: str) -> str:
+        return f'<p class="lead-in">{e(value)}</p>\n'
+
+    def note(self, value: str, *, lead_in: bool = False) -> str:
+        return f'<p class="note{" lead-in" if lead_in else ""}">{e(value)}</p>\n'
 
     def items(self, values: Iterable[str]) -> str:
         return "<ul>" + "".join(f"<li>{e(v)}</li>" for v in values) + "</ul>\n"

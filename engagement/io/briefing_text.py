@@ -28,11 +28,26 @@ SECTION_KEYS = (
 )  # fmt: skip
 
 
+#: Sections that follow the one before on the same page when there is room (short
+#: ones); every other section starts a page.
+FLOWING = {"briefing.section.movement", "briefing.section.heard", "briefing.section.commitments"}
+
+
 class Writer(Protocol):
-    def heading(self, key: str, lang: str) -> str: ...
+    def heading(self, key: str, lang: str) -> str:
+        """A section's title; it starts a page unless ``key`` is in :data:`FLOWING`."""
+        ...
+
     def subheading(self, value: str) -> str: ...
     def para(self, value: str) -> str: ...
-    def note(self, value: str) -> str: ...
+    def lead_in(self, value: str) -> str:
+        """A short line introducing what follows, never left alone at a page's foot."""
+        ...
+
+    def note(self, value: str, *, lead_in: bool = False) -> str:
+        """A small note; with ``lead_in``, kept on the page of what follows it."""
+        ...
+
     def items(self, values: Iterable[str]) -> str: ...
     def table(
         self, header: Sequence[str], rows: Iterable[Sequence[object]], widths: str
@@ -117,18 +132,29 @@ def _glance(b: Briefing, w: Writer) -> Iterator[str]:
 def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
     lang = b.lang
     yield w.heading("briefing.section.coalition", lang)
-    yield w.para(t("briefing.coalition.intro", lang))
-    if b.grid:
+    if not b.grid:
+        yield w.para(t("briefing.coalition.none", lang))
+    else:
+        yield w.para(t("briefing.coalition.intro", lang))
         yield w.figure("grid", t("briefing.coalition.grid_title", lang))
-    if len(b.grid) < b.grid_total:
+    if grid.crowded:
         yield w.note(
-            t("briefing.coalition.grid_capped", lang, shown=len(b.grid), total=b.grid_total)
-        )
-    if grid.unnamed:
-        yield w.note(t("briefing.coalition.capped", lang, shown=grid.named + len(grid.key)))
+            t("briefing.coalition.crowded", lang, total=_number(b.grid_total),
+              shown=len(grid.key))
+        )  # fmt: skip
+    else:
+        if len(b.grid) < b.grid_total:
+            yield w.note(
+                t("briefing.coalition.grid_capped", lang, shown=len(b.grid), total=b.grid_total)
+            )
+        if grid.unnamed:
+            yield w.note(t("briefing.coalition.capped", lang, shown=grid.named + len(grid.key)))
     if grid.key:
         yield w.subheading(t("briefing.coalition.key", lang))
-        yield w.note(t("briefing.coalition.key_help", lang))
+        help_key = (
+            "briefing.coalition.crowded_key" if grid.crowded else "briefing.coalition.key_help"
+        )
+        yield w.note(t(help_key, lang), lead_in=True)
         header = (t("briefing.column.number", lang), t("briefing.column.actor", lang))
         yield w.table(header, grid.key, "(auto, 1fr)")
     if b.unassessed:
@@ -138,18 +164,20 @@ def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
     rows = [(b.quadrant_names[q], str(b.quadrant_counts[q])) for q in order]
     header = (t("briefing.column.quadrant", lang), t("briefing.column.actors", lang))
     yield w.table(header, rows, "(1fr, auto)")
-    yield w.subheading(t("briefing.coalition.stance", lang))
-    stance = tuple(
-        t(f"briefing.column.{k}", lang) for k in ("sector", "support", "neutral", "resist", "other")
-    )
-    yield w.table(stance, b.sector_stance, "(1fr, auto, auto, auto, auto)")
+    if b.sector_stance:
+        yield w.subheading(t("briefing.coalition.stance", lang))
+        keys = ("sector", "support", "neutral", "resist", "other")
+        stance = tuple(t(f"briefing.column.{k}", lang) for k in keys)
+        yield w.table(stance, b.sector_stance, "(1fr, auto, auto, auto, auto)")
 
 
 def _key_players(b: Briefing, w: Writer) -> Iterator[str]:
     lang = b.lang
     yield w.heading("briefing.section.key_players", lang)
     if not b.key_players:
-        yield w.para(t("briefing.key.none", lang))
+        powerful = any(p.power >= b.threshold for p in b.grid)
+        why = "none" if powerful else "no_powerful" if b.grid else "unassessed"
+        yield w.para(t(f"briefing.key.{why}", lang))
         return
     yield w.para(t("briefing.key.intro", lang))
     for player in b.key_players:
@@ -158,9 +186,9 @@ def _key_players(b: Briefing, w: Writer) -> Iterator[str]:
             t("briefing.key.standing", lang, power=player.power, interest=player.interest,
               current=player.engagement, desired=player.desired)
         )  # fmt: skip
-        yield w.para(t("briefing.key.approach", lang) + ":")
+        yield w.lead_in(t("briefing.key.approach", lang) + ":")
         yield w.items(player.advice)
-        yield w.para(t("briefing.key.doors", lang) + ":")
+        yield w.lead_in(t("briefing.key.doors", lang) + ":")
         yield w.items(player.doors or (t("briefing.key.no_doors", lang),))
     if b.key_players_more:
         yield w.note(t("briefing.key.more", lang, count=b.key_players_more))
@@ -195,9 +223,11 @@ def _movement(b: Briefing, w: Writer) -> Iterator[str]:
         return
     header = tuple(t(f"briefing.column.{k}", lang) for k in ("actor", "before", "after"))
     for key, moves in (("toward", b.toward), ("away", b.away)):
+        yield w.subheading(t(f"briefing.movement.{key}", lang))
         if moves:
-            yield w.subheading(t(f"briefing.movement.{key}", lang))
             yield w.table(header, [(m.name, m.before, m.after) for m in moves], "(1fr, auto, auto)")
+        else:
+            yield w.para(t(f"briefing.movement.nobody_{key}", lang))
 
 
 def _heard(b: Briefing, w: Writer) -> Iterator[str]:
@@ -212,7 +242,7 @@ def _heard(b: Briefing, w: Writer) -> Iterator[str]:
             t(f"briefing.column.{k}", lang) for k in ("received", "source", "input", "days")
         )
         rows = [(_date(i.received_on), i.source, i.text, str(i.days_waiting)) for i in b.pending]
-        yield w.table(header, rows, "(auto, 1fr, 2fr, auto)")
+        yield w.table(header, rows, "(auto, 1.4fr, 2fr, auto)")
         yield w.note(t("briefing.inputs.days_note", lang, date=_date(b.as_of)))
     else:
         yield w.para(t("briefing.inputs.no_pending", lang))
@@ -225,7 +255,7 @@ def _heard(b: Briefing, w: Writer) -> Iterator[str]:
         yield w.table(
             [t(f"briefing.column.{k}", lang) for k in columns],
             answered,
-            "(auto, 1fr, 2fr, auto, 2fr)",
+            "(auto, 1.4fr, 2fr, auto, 2fr)",
         )
     else:
         yield w.para(t("briefing.inputs.no_answered", lang))

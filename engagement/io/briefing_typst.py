@@ -50,7 +50,8 @@ def _para(value: str) -> str:
 
 
 def _heading(key: str, lang: str) -> str:
-    return f"= {s(t(key, lang))}\n"
+    page = "" if key in text.FLOWING else "#pagebreak(weak: true)\n"
+    return f"{page}= {s(t(key, lang))}\n"
 
 
 def _date(day: dt.date | None) -> str:
@@ -73,8 +74,8 @@ def source(b: Briefing, grid: Chart, network: Chart | None, paper: str) -> str:
         f"column-gutter: 12pt, [{s(b.mark.sentence(lang))}], [{s(before)}#counter(page).display()"
         f"{s(middle)}#str(counter(page).final().first()){s(after)}])])\n",
         '#set heading(numbering: "1.")\n',
-        "#show heading.where(level: 1): it => { pagebreak(weak: true); "
-        'set text(15pt, fill: rgb("#332288")); block(below: 0.8em, it) }\n',
+        '#show heading.where(level: 1): it => { set text(15pt, fill: rgb("#332288")); '
+        "block(above: 2em, below: 0.8em, sticky: true, it) }\n",
         "#show heading.where(level: 2): it => block(sticky: true, text(11pt, it))\n",
         _cover(b),
         *text.sections(b, grid, network, Typst()),
@@ -128,8 +129,12 @@ class Typst:
     def para(self, value: str) -> str:
         return _para(value)
 
-    def note(self, value: str) -> str:
-        return f"#text(8.5pt, fill: luma(80))[{s(value)}]\n\n"
+    def lead_in(self, value: str) -> str:
+        return f"#block(sticky: true)[{s(value)}]\n"
+
+    def note(self, value: str, *, lead_in: bool = False) -> str:
+        text = f"#text(8.5pt, fill: luma(80))[{s(value)}]"
+        return f"#block(sticky: true)[{text}]\n" if lead_in else f"{text}\n\n"
 
     def items(self, values: Iterable[str]) -> str:
         return _list(values) + "\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+import datetime as dt
 import io
 import json
 import re
@@ -11,15 +13,21 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from engagement.analysis.brokerage import ROLES, BrokerageRole
 from engagement.cli import main
-from engagement.i18n import grouped
-from engagement.model import Principal
+from engagement.i18n import grouped, t
+from engagement.model import AssessmentInput, Principal
+from engagement.services import readcache
 from engagement.services.access import users
 from engagement.services.exchange import briefing, demo
-from engagement.services.exchange.briefing_export import build_briefing
-from engagement.services.registry import actors, programs
-from engagement.storage.db import Database
+from engagement.services.exchange.briefing_export import build_briefing, charts
+from engagement.services.registry import actors, assessments, programs
+from engagement.services.tracking import snapshots
+from engagement.services.view import program_view
+from engagement.storage import migrate
+from engagement.storage.db import Database, make_engine
 from engagement.values import CommitmentStatus, InputResponse
+from tests.support.databases import private_pg_database
 from tests.support.reads import read_all
 
 ADMIN = Principal("ana")
@@ -40,10 +48,15 @@ SECTIONS_ES = [
 
 def pdf_text(data: bytes) -> str:
     """Every page's text, soft hyphens and hyphenation breaks undone, spaces collapsed."""
+    return " ".join(page_texts(data))
+
+
+def page_texts(data: bytes) -> list[str]:
+    """Each page's text, normalised as :func:`pdf_text` does."""
     reader = pypdf.PdfReader(io.BytesIO(data))
-    raw = "\n".join(page.extract_text() for page in reader.pages)
-    raw = raw.replace("\u00ad\n", "").replace("\u00ad", "").replace("-\n", "-")
-    return re.sub(r"\s+", " ", raw)
+    raw = [page.extract_text() for page in reader.pages]
+    raw = [r.replace("\u00ad\n", "").replace("\u00ad", "").replace("-\n", "-") for r in raw]
+    return [re.sub(r"\s+", " ", r) for r in raw]
 
 
 def run(db_url: str, *args: str) -> tuple[int, str]:
@@ -52,14 +65,27 @@ def run(db_url: str, *args: str) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The two demo programs, a lead, a viewer and a user with no role."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def demo_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The two demo programs, a lead, a viewer and a user with no role, on each backend
+    (PostgreSQL: a database of the module's own, which other tests' emptying never
+    touches)."""
+    if request.param == "postgresql":
+        for url in private_pg_database():
+            yield _with_demo(url)
+        return
     url = f"sqlite:///{tmp_path_factory.mktemp('briefing') / 'demo.db'}"
-    db = Database.from_url(url)
-    from engagement.storage import migrate
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield _with_demo(url)
 
-    migrate.upgrade(db.engine)
+
+def _with_demo(url: str) -> str:
+    readcache.clear_cache()
+    db = Database.from_url(url)
     demo.load_demos(db, ADMIN)
     program = programs.find_program(db, ANTIGUA)
     for name, role in (("lidia", "lead"), ("victor", "viewer"), ("nadia", None)):
@@ -67,7 +93,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if role:
             users.set_role(db, ADMIN, name, program.id, role)
     db.dispose()
-    yield url
+    return url
 
 
 @pytest.fixture(scope="module")
@@ -184,6 +210,8 @@ def test_no_internal_code_appears(demo_url: str, demo_db: Database) -> None:
         if lang == "en":  # plain English words that are also codes
             found -= ENGLISH_WORDS
         assert not found, (lang, found)
+        keys = re.findall(r"\b[a-z_]+\.[a-z_]+\.[a-z_.]+\b", text)  # catalog keys
+        assert not keys, (lang, keys)
     english = pdf_text(briefing_pdf(demo_url, "briefing", "--program", ANTIGUA, "--lang", "en"))
     assert "1. At a glance" in english and "Page 1 of" in english
 
@@ -278,3 +306,96 @@ def test_a_snapshot_and_a_stage_set_the_scope(demo_url: str, demo_db: Database) 
     )  # fmt: skip
     assert "Coalición según la instantánea" in text and taken[-1].name in text
     assert "Co-diseño" in text and "Desde la instantánea hasta hoy" in text
+
+
+def test_a_large_coalition_stays_short_and_legible(db: Database) -> None:
+    """Eighty actors, thirty of them powerful and resisting: the grid is drawn crowded
+    (counts and numbered circles, every number in the key), the risks name the most
+    powerful fifteen and count the rest, and the short sections share a page."""
+    program = programs.create_program(db, ADMIN, "Gran coalición")
+    stage = program.stages[0].id
+    rows = []
+    for i in range(80):
+        actor = actors.add_actor(db, ADMIN, program.id, {"name": f"Actor {i:03d}"})
+        power, level = (5 if i < 10 else 4, 2) if i < 30 else (2, 3)
+        rows.append(AssessmentInput(actor.id, stage, dt.date(2024, 2, 1), power, 3, level, 4, 3))
+    assessments.record_assessments(db, ADMIN, program.id, rows)
+    data = briefing.briefing_data(db, ADMIN, program.id)
+    resisting = data.risks["resisting"]
+    assert len(resisting) == briefing.MAX_RISKS
+    assert list(resisting[:10]) == [f"Actor {i:03d}" for i in range(10)]  # power 5 first
+    assert resisting[-1] == f"…y {30 - briefing.MAX_RISKS + 1} más: véalos en Tejido."
+    _, pdf, _ = build_briefing(db, ADMIN, program.id)
+    pages = page_texts(pdf)
+    text = " ".join(pages)
+    assert "Hay 80 actores evaluados en el mapa" in text and "círculos numerados" in text
+    key = text[text.index("2.1. Clave de números del mapa") : text.index("2.2. Actores por")]
+    assert all(f"Actor {i:03d}" in key for i in range(10))
+    short = [p for p in pages if "5. Movimiento" in p]
+    assert short and "6. Lo que escuchamos" in short[0] and "7. Compromisos" in short[0]
+
+
+def test_movement_says_who_moved_each_way_or_that_nobody_did(
+    demo_url: str, demo_db: Database
+) -> None:
+    program = programs.find_program(demo_db, ANTIGUA)
+    data = briefing.briefing_data(demo_db, ADMIN, program.id)
+    text = pdf_text(briefing_pdf(demo_url, "briefing", "--program", ANTIGUA))
+    section = text[text.index("5. Movimiento") : text.index("6. Lo que escuchamos")]
+    assert data.toward and all(m.name in section for m in data.toward)
+    assert "Se acercaron al apoyo" in section and "Se alejaron del apoyo" in section
+    if data.away:
+        assert all(m.name in section for m in data.away)
+    else:
+        assert "Nadie se alejó del apoyo." in section
+
+
+def test_brokers_say_which_sectors_they_join_as_the_brokers_page_counts(
+    demo_db: Database,
+) -> None:
+    program = programs.find_program(demo_db, ANTIGUA)
+    data = briefing.briefing_data(demo_db, ADMIN, program.id)
+    page = program_view(demo_db, ADMIN, program.id).brokers()
+    sectors = {s.key: s.label("es") for s in program.sectors}
+    assert data.brokers
+    for line, row in zip(data.brokers, page.actors.to_dict("records"), strict=False):
+        role = max(ROLES, key=lambda r: (row[r.value], -ROLES.index(r)))
+        assert line.startswith(f"{row['name']} (") and f"Papel principal: {role_name(role)}" in line
+        pairs = page.pairs[(page.pairs["id"] == row["id"]) & (page.pairs["role"] == role.value)]
+        totals: collections.Counter[frozenset[str]] = collections.Counter()
+        for x, y, n in zip(pairs["from_sector"], pairs["to_sector"], pairs["paths"], strict=True):
+            totals[frozenset((sectors[x], sectors[y]))] += int(n)
+        (top, _), *_ = totals.most_common(1)
+        a, b = sorted(top) if len(top) == 2 else (next(iter(top)),) * 2
+        assert (f"{a} con {b}" in line or f"{b} con {a}" in line) if a != b else a in line
+
+
+def role_name(role: BrokerageRole) -> str:
+    return {"liaison": "enlace", "gatekeeper": "portero", "representative": "representante",
+            "coordinator": "coordinador", "itinerant": "itinerante"}[role.value]  # fmt: skip
+
+
+def test_the_glossary_names_the_broker_roles_as_the_brokers_are_named() -> None:
+    for lang in ("es", "en"):
+        glossary = t("briefing.glossary.brokers", lang)
+        for role in ROLES:
+            assert t(f"analysis.column.{role.value}", lang).lower() in glossary, (lang, role)
+
+
+def test_a_scope_with_nobody_assessed_says_so(demo_url: str, demo_db: Database) -> None:
+    """Co-design as the April snapshot froze it: nobody assessed in that stage yet."""
+    program = programs.find_program(demo_db, ANTIGUA)
+    first = min(snapshots.list_snapshots(demo_db, program.id), key=lambda s: s.taken_at)
+    args = ["briefing", "--program", ANTIGUA, "--stage", "Co-diseño", "--snapshot", first.name]
+    text = pdf_text(briefing_pdf(demo_url, *args))
+    coalition = text[text.index("2. La coalición") : text.index("4. La red")]
+    assert "Todavía no hay actores con poder e interés evaluados en este alcance" in coalition
+    assert "Sin actores evaluados en este alcance no se puede saber" in coalition
+    assert "Todos los actores con poder alto ya apoyan" not in coalition
+    assert "Apoyo, neutralidad y resistencia por sector" not in coalition  # no empty table
+    day = f"{first.taken_at:%d/%m/%Y}"
+    assert text.count(day) == text.count(first.name)  # the day once, not twice
+    stage = next(s.id for s in program.stages if s.key == "co_design")
+    data = briefing.briefing_data(demo_db, ADMIN, program.id, stage_id=stage, snapshot_id=first.id)
+    _, network = charts(data)
+    assert network is not None and "Gobierno municipal" in network.svg  # the map's legend

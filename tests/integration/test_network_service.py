@@ -8,6 +8,7 @@ import io
 import json
 import time
 
+import pandas as pd
 import pytest
 
 from engagement.analysis.measures import MEASURE_COLUMNS
@@ -179,6 +180,21 @@ def test_balance_gaps_and_key_players(db: Database) -> None:
     assert {"sector_a", "sector_b"} <= set(gaps.columns)
     communities = view(db, ids["program"]).communities()
     assert communities["actors"].sum() == 5
+
+
+def test_brokers_ranked_from_measures_already_computed(db: Database) -> None:
+    """The briefing ranks brokers from the measures it has (one analysis, not two): the
+    same table as the brokers page's."""
+    demo.load_demos(db, LEAD)
+    program = programs.find_program(db, "Impulso Local — Antigua Guatemala 2024")
+    seen = view(db, program.id)
+    page = seen.brokers().actors
+    assert len(page) > 3
+    pd.testing.assert_frame_equal(network.broker_ranking(seen.measures()), page)
+    found = seen.coalition()
+    again = network.brokers(found, seen.measures())
+    pd.testing.assert_frame_equal(again.actors, page)
+    pd.testing.assert_frame_equal(again.pairs, seen.brokers().pairs)
 
 
 def run(db_url: str, *args: str) -> tuple[int, str]:

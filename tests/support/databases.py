@@ -25,9 +25,9 @@ from engagement.storage.db import Database, make_engine
 PG_ENV = "TEJIDO_TEST_POSTGRES_URL"
 
 
-@pytest.fixture(scope="session")
-def pg_base_url() -> Iterator[str]:
-    """A migrated, private PostgreSQL database for this test session."""
+def private_pg_database() -> Iterator[str]:
+    """A migrated PostgreSQL database of its own (dropped at the end); skips the test
+    unless TEJIDO_TEST_POSTGRES_URL is set."""
     url = os.environ.get(PG_ENV)
     if not url:
         pytest.skip(f"{PG_ENV} is not set: PostgreSQL tests skipped")
@@ -43,6 +43,12 @@ def pg_base_url() -> Iterator[str]:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_base_url() -> Iterator[str]:
+    """A migrated, private PostgreSQL database for this test session."""
+    yield from private_pg_database()
 
 
 def _truncate_pg(url: str) -> None:

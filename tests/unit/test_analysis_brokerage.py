@@ -6,9 +6,16 @@ import collections
 import random
 
 import networkx as nx
+import pandas as pd
 import pytest
 
-from engagement.analysis.brokerage import ROLES, BrokerageRole, brokerage_role, brokerage_roles
+from engagement.analysis.brokerage import (
+    ROLES,
+    BrokerageRole,
+    brokerage_role,
+    brokerage_roles,
+    brokered_groups,
+)
 
 # (group of a, group of broker v, group of b) -> role, exactly as frameworks.md defines them.
 ROLE_TABLE = [
@@ -134,3 +141,15 @@ def test_brokered_groups_of_an_empty_graph_is_an_empty_table() -> None:
     from engagement.analysis.brokerage import BROKERED_COLUMNS, brokered_groups
 
     assert brokered_groups(nx.DiGraph(), {}).columns.tolist() == BROKERED_COLUMNS
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_brokered_groups_of_some_brokers_are_their_rows_of_the_whole_table(seed: int) -> None:
+    G = nx.gnp_random_graph(60, 0.08, seed=seed, directed=True)
+    groups = {v: "abcd"[v % 4] for v in G}
+    whole = brokered_groups(G, groups)
+    some = [5, 17, 42, 3]
+    found = brokered_groups(G, groups, brokers=some)
+    expected = whole[whole["broker"].isin(some)].reset_index(drop=True)
+    assert not found.empty
+    pd.testing.assert_frame_equal(found, expected)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import networkx as nx
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engagement.analysis.graph import coalition_graph
-from engagement.analysis.paths import introduction_paths
+from engagement.analysis.paths import cheapest_chains, introduction_paths
 
 NAMES = ["Municipalidad", "ONU-Hábitat", "Embajada", "Prensa", "Cámara", "ONG", "Aislado"]
 
@@ -110,3 +114,27 @@ def test_no_chain_same_actor_and_unknown_actor() -> None:
     assert introduction_paths(G, 0, 0) == []
     with pytest.raises(nx.NodeNotFound):
         introduction_paths(G, 0, 99)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    size=st.integers(2, 40),
+    seed=st.integers(0, 10_000),
+    picks=st.lists(st.integers(0, 39), min_size=1, max_size=6),
+)
+def test_cheapest_chains_stop_early_with_dijkstras_answer(
+    size: int, seed: int, picks: list[int]
+) -> None:
+    """Costs 1 + a small weakness term (as the briefing weighs ties): many equal costs,
+    so the chains must also break ties as networkx does."""
+    rng = random.Random(seed)
+    G = nx.gnm_random_graph(size, rng.randint(0, 3 * size), seed=seed)
+    for _, _, data in G.edges(data=True):
+        data["cost"] = 1.0 + 0.01 * rng.choice([0, 0, 1, 2])
+    targets = [p for p in picks if p != 0]
+    cost, chains = cheapest_chains(G, 0, targets)
+    full_cost, full_chains = nx.single_source_dijkstra(G, 0, weight="cost")
+    reached = [t for t in targets if t in full_cost]
+    assert list(cost) == list(dict.fromkeys(reached))
+    assert cost == {t: full_cost[t] for t in reached}
+    assert chains == {t: full_chains[t] for t in reached}

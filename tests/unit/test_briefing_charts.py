@@ -4,6 +4,7 @@ key when crowded (a 5,000-actor program still gives a legible grid and map)."""
 from __future__ import annotations
 
 import random
+import re
 
 from engagement.analysis.grid import spread_positions
 from engagement.charts import static
@@ -44,11 +45,36 @@ def test_a_small_grid_names_everyone_as_vector_text() -> None:
     assert "<metadata" not in chart.svg
 
 
-def test_a_crowded_grid_is_capped_with_a_key() -> None:
-    chart = draw_grid(grid_points(400))
-    assert chart.named + len(chart.key) == static.MAX_NAMES
-    assert chart.key and chart.unnamed == 400 - static.MAX_NAMES
+def test_a_crowded_grid_counts_every_cell_and_numbers_the_first_actors() -> None:
+    points = grid_points(400)
+    points.sort(key=lambda p: (-p.power, -p.interest))  # as the briefing gives them
+    cells = [(5, 5, 1200), *((p, i, 10) for p in range(1, 6) for i in range(1, 5))]
+    chart = static.grid_svg(
+        points, threshold=3, quadrant_names={}, axis_names=("Poder", "Interés"),
+        legend={"Sector": "#332288"}, cells=cells,
+    )  # fmt: skip
+    assert chart.crowded and chart.named == 0
+    assert len(chart.key) == static.CROWDED_SHOWN
+    assert chart.unnamed == 1400 - static.CROWDED_SHOWN
     assert [n for n, _ in chart.key] == list(range(1, len(chart.key) + 1))
+    top = [p.name for p in points if (p.power, p.interest) == (5, 5)][: static.PER_CELL]
+    assert [name for _, name in chart.key[: len(top)]] == top  # at most PER_CELL a cell
+    assert ">1.200</text>" in chart.svg and ">10</text>" in chart.svg  # every cell counted
+
+
+def test_a_cell_fuller_than_its_numbers_can_be_written_makes_the_grid_crowded() -> None:
+    def one_cell(n: int) -> list[GridPoint]:
+        spread = spread_positions([(5, 5)] * n)
+        return [
+            GridPoint(i, f"Actor {i}", "Sector", "#332288", 5, 5, x, y)
+            for i, (x, y) in enumerate(spread)
+        ]
+
+    chart = draw_grid(one_cell(static.PER_CELL))
+    assert not chart.crowded and chart.named + len(chart.key) == static.PER_CELL
+    assert chart.named  # names where there is room, numbers for the rest
+    chart = draw_grid(one_cell(static.PER_CELL + 1))
+    assert chart.crowded and len(chart.key) == static.PER_CELL and chart.unnamed == 1
 
 
 def test_the_network_names_its_central_actors_only() -> None:
@@ -60,5 +86,13 @@ def test_the_network_names_its_central_actors_only() -> None:
     edges = [(rng.randrange(600), rng.randrange(600), rng.random() < 0.05) for _ in range(1500)]
     chart = static.network_svg(nodes, edges, legend={"Sector": "#44AA99"},
                                tie_names=("Vínculo", "Conflicto"))  # fmt: skip
-    assert chart.named + len(chart.key) == 12
+    assert chart.named == 12 and not chart.key  # names may cover the anonymous dots
     assert "Conflicto" in chart.svg and "<image" not in chart.svg
+
+
+def test_every_number_of_the_key_is_written_on_the_chart() -> None:
+    """Numbers beside their markers where there is room, else on the marker itself."""
+    for n in (60, 400):
+        chart = draw_grid(grid_points(n))
+        bold = re.findall(r'<text style="[^"]*font-weight: 700[^"]*"[^>]*>(\d+)</text>', chart.svg)
+        assert sorted(bold, key=int) == [str(number) for number, _ in chart.key]

@@ -148,7 +148,7 @@ class Brokers:
     pairs: pd.DataFrame
 
 
-def brokers(found: Coalition) -> Brokers:
+def brokers(found: Coalition, measures: pd.DataFrame | None = None) -> Brokers:
     """The coalition's brokers (Gould-Fernandez roles, sectors as groups).
 
     ``actors`` has :data:`BROKER_COLUMNS` (sector keys; role counts; betweenness,
@@ -156,16 +156,24 @@ def brokers(found: Coalition) -> Brokers:
     :data:`BROKERED_COLUMNS`: for a gatekeeper, ``from_sector`` is the outsider's
     sector and ``to_sector`` its own; for a representative the reverse; for a liaison
     the two sectors it links; for coordinators and itinerants both are the sector of
-    the actors it links.
+    the actors it links. ``measures``: :func:`actor_measures` of ``found`` if the
+    caller has them already (they are the costly part: every measure of the coalition).
     """
-    measures = actor_measures(found)
-    ranked = measures[measures["brokerage_total"] > 0].sort_values(
-        ["brokerage_total", "name"], ascending=[False, True], key=_casefold
-    )
+    if measures is None:
+        measures = actor_measures(found)
     pairs = brokerage.brokered_groups(found.graph, "sector").rename(
         columns={"broker": "id", "from_group": "from_sector", "to_group": "to_sector"}
     )
-    return Brokers(ranked[BROKER_COLUMNS].reset_index(drop=True), pairs[BROKERED_COLUMNS])
+    return Brokers(broker_ranking(measures), pairs[BROKERED_COLUMNS])
+
+
+def broker_ranking(measures: pd.DataFrame) -> pd.DataFrame:
+    """:attr:`Brokers.actors` from :func:`actor_measures`: actors with at least one open
+    two-path, most brokerage first, then by name; :data:`BROKER_COLUMNS`."""
+    ranked = measures[measures["brokerage_total"] > 0].sort_values(
+        ["brokerage_total", "name"], ascending=[False, True], key=_casefold
+    )
+    return ranked[BROKER_COLUMNS].reset_index(drop=True)
 
 
 def _casefold(column: pd.Series) -> pd.Series:

@@ -24,8 +24,9 @@ from engagement.i18n import t
 from engagement.io.marks import ExportMark
 from engagement.model import Principal, ProgramInfo, Term
 from engagement.palette import sector_colours
-from engagement.services.coalition import maps
+from engagement.services.coalition import maps, network
 from engagement.services.exchange.briefing_model import (
+    NO_SECTOR_COLOUR,
     Briefing,
     Check,
     CommitmentRow,
@@ -43,6 +44,8 @@ from engagement.values import OPEN_COMMITMENTS
 
 #: Actors on the grid (and in the key table) at most; the most powerful first.
 MAX_GRID = 400
+#: Lines of one kind of risk at most (the most pressing first); the rest are counted.
+MAX_RISKS = 15
 
 
 def find_scope(
@@ -111,7 +114,10 @@ def briefing_data(
     whole = view.coalition()
     players, more = key_players(whole.graph, placed, program, lang)
     positions = _positions(view)
-    nodes, edges = network_map(whole.graph, view.measures(), positions, colours, state)
+    # The brokers are ranked from these measures, not from ``view.brokers()``, which
+    # computes every measure again.
+    measures = view.measures()
+    nodes, edges = network_map(whole.graph, measures, positions, colours, state)
     mark = ExportMark.now(
         program.name, by.username, presentation=presentation, personal=False, restricted=see
     )
@@ -139,13 +145,13 @@ def briefing_data(
         quadrant_names={q.value: t(q.key, lang) for q in Quadrant},
         quadrant_counts={q.value: n for q, n in grid_service.quadrant_counts(placed).items()},
         sector_stance=_stance(placed, sector_names, lang),
-        sector_colours=colours,
+        sector_legend=_legend(sector_names, colours, lang),
         unassessed=int((~grid_service.is_assessed(coalition_now)).sum()),
         key_players=players,
         key_players_more=more,
         nodes=nodes,
         edges=edges,
-        brokers=brokers(view.brokers().actors, whole.graph, program, lang),
+        brokers=brokers(network.broker_ranking(measures), whole.graph, program, lang),
         movement_since=moved_since,
         toward=toward,
         away=away,
@@ -157,6 +163,7 @@ def briefing_data(
         sources=_sources(program, len(kept), lang, as_of),
         empty=placed.empty and not figures.activities and not figures.inputs_received,
         grid_total=len(placed),
+        grid_cells=_cells(placed),
         node_total=len(whole.graph),
     )
 
@@ -180,8 +187,12 @@ def _snapshot_state(view: ProgramView, kept: list[Any], snapshot_id: int | None)
 
 
 def _snapshot_name(kept: list[Any], snapshot_id: int | None) -> str | None:
+    """The snapshot's name, with the day it was taken unless the name already says it."""
     found = [s for s in kept if s.id == snapshot_id]
-    return f"{found[0].name} ({found[0].taken_at:%d/%m/%Y})" if found else None
+    if not found:
+        return None
+    name, day = found[0].name, f"{found[0].taken_at:%d/%m/%Y}"
+    return name if day in name else f"{name} ({day})"
 
 
 def _positions(view: ProgramView) -> Mapping[int, tuple[float, float]]:
@@ -206,6 +217,13 @@ def _colours(program: ProgramInfo) -> dict[str, str]:
     return sector_colours([s.key for s in program.sectors])
 
 
+def _legend(
+    sector_names: Mapping[str, str], colours: Mapping[str, str], lang: str
+) -> dict[str, str]:
+    found = {name: colours.get(key, NO_SECTOR_COLOUR) for key, name in sector_names.items()}
+    return found | {t("grid.no_sector", lang): NO_SECTOR_COLOUR}
+
+
 def _grid_points(
     placed: pd.DataFrame, sector_names: Mapping[str, str], colours: Mapping[str, str], lang: str
 ) -> tuple[GridPoint, ...]:
@@ -215,7 +233,7 @@ def _grid_points(
             id=int(r["id"]),
             name=str(r["name"]),
             sector=sector_names.get(r["sector"], t("grid.no_sector", lang)),
-            colour=colours.get(r["sector"], "#BBBBBB"),
+            colour=colours.get(r["sector"], NO_SECTOR_COLOUR),
             power=int(r["power"]),
             interest=int(r["interest"]),
             x=float(r["x"]),
@@ -223,6 +241,13 @@ def _grid_points(
         )
         for r in ordered.to_dict("records")
     )
+
+
+def _cells(placed: pd.DataFrame) -> tuple[tuple[int, int, int], ...]:
+    """How many actors each (power, interest) cell of the grid holds."""
+    counts = placed.groupby(["power", "interest"]).size().reset_index(name="actors")
+    rows = zip(counts["power"], counts["interest"], counts["actors"], strict=True)
+    return tuple((int(p), int(i), int(n)) for p, i, n in rows)
 
 
 def _stance(
@@ -299,8 +324,9 @@ def _inputs(
     if stage_id is not None:
         received = received[received["stage_id"] == stage_id]
     # The read layer leaves a source the reader may not see unnamed, like an anonymous one.
-    unnamed = (
-        "briefing.inputs.anonymous" if view.visibility.restricted else "briefing.inputs.unnamed"
+    unnamed = t(
+        "briefing.inputs.anonymous" if view.visibility.restricted else "briefing.inputs.unnamed",
+        lang,
     )
     answered: list[InputRow] = []
     pending: list[InputRow] = []
@@ -390,12 +416,21 @@ def _risks(
         if (i.days_waiting or 0) > limit
     ]
     red = [t(f"ogp.{c.key}.title", lang) for c in checks if c.status == "red"]
+    resisting = resisting.sort_values(["power", "interest"], ascending=False, kind="stable")
     return {
-        "resisting": tuple(str(n) for n in resisting["name"]),
-        "commitments": tuple(late),
-        "inputs": tuple(unanswered),
+        "resisting": _capped([str(n) for n in resisting["name"]], lang),
+        "commitments": _capped(late, lang),
+        "inputs": _capped(unanswered, lang),
         "ogp": tuple(red),
     }
+
+
+def _capped(lines: list[str], lang: str) -> tuple[str, ...]:
+    """At most :data:`MAX_RISKS` lines, the last saying how many more there are."""
+    if len(lines) <= MAX_RISKS:
+        return tuple(lines)
+    shown = MAX_RISKS - 1
+    return (*lines[:shown], t("briefing.risks.more", lang, count=len(lines) - shown))
 
 
 def _short(text: str, length: int = 90) -> str:

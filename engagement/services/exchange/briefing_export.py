@@ -27,13 +27,14 @@ def charts(b: Briefing) -> tuple[Chart, Chart | None]:
     """The grid and network charts of a briefing (no network chart without ties)."""
     lang = b.lang
     used = {p.sector for p in b.grid}
-    legend = {name: colour for name, colour in _sector_legend(b).items() if name in used}
+    legend = {name: colour for name, colour in b.sector_legend.items() if name in used}
     grid = static.grid_svg(
         b.grid,
         threshold=b.threshold,
         quadrant_names=b.quadrant_names,
         axis_names=(t("grid.axis.power", lang), t("grid.axis.interest", lang)),
         legend=legend,
+        cells=b.grid_cells,
     )
     if not b.nodes or not b.edges:
         return grid, None
@@ -46,18 +47,10 @@ def charts(b: Briefing) -> tuple[Chart, Chart | None]:
     return grid, network
 
 
-def _sector_legend(b: Briefing) -> dict[str, str]:
-    return {p.sector: p.colour for p in b.grid}
-
-
 def _map_legend(b: Briefing) -> dict[str, str]:
-    by_colour = {p.colour: p.sector for p in b.grid}
-    found: dict[str, str] = {}
-    for node in b.nodes:
-        name = by_colour.get(node.colour)
-        if name:
-            found.setdefault(name, node.colour)
-    return found
+    """The sectors whose colours the map shows, in the program's order."""
+    drawn = {node.colour for node in b.nodes}
+    return {name: colour for name, colour in b.sector_legend.items() if colour in drawn}
 
 
 def filename(program_name: str, lang: str, fmt: str, presentation: bool, today: dt.date) -> str:

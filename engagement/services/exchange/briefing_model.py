@@ -16,6 +16,8 @@ from engagement.tracking import Figures
 
 FORMATS = ("pdf", "html")
 PAPERS = ("a4", "letter")
+#: The colour of actors with no sector, on the grid and the map.
+NO_SECTOR_COLOUR = "#BBBBBB"
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ class Briefing:
     quadrant_names: dict[str, str]
     quadrant_counts: dict[str, int]
     sector_stance: tuple[tuple[str, int, int, int, int], ...]
-    sector_colours: dict[str, str]
+    sector_legend: dict[str, str]
+    """Sector name -> colour, in the program's order (then actors with no sector)."""
     unassessed: int
     key_players: tuple[KeyPlayer, ...]
     key_players_more: int
@@ -138,5 +141,7 @@ class Briefing:
     empty: bool = False
     grid_total: int = 0
     """Actors on the grid, of whom the most powerful :data:`grid` are drawn."""
+    grid_cells: tuple[tuple[int, int, int], ...] = ()
+    """``(power, interest, actors)`` of every cell of the grid holding actors."""
     node_total: int = 0
     """Actors on the network, of whom the most connected :data:`nodes` are drawn."""

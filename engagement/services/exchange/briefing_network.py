@@ -18,13 +18,13 @@ import networkx as nx
 import pandas as pd
 
 from engagement.analysis import paths, profiles
-from engagement.analysis.brokerage import ROLES
+from engagement.analysis.brokerage import ROLES, brokered_groups
 from engagement.analysis.graph import acquaintance_graph
 from engagement.frameworks import EngagementLevel
 from engagement.i18n import t
 from engagement.model import ProgramInfo
 from engagement.services.coalition import network
-from engagement.services.exchange.briefing_model import KeyPlayer, MapNode
+from engagement.services.exchange.briefing_model import NO_SECTOR_COLOUR, KeyPlayer, MapNode
 
 #: Key players listed at most (the most powerful first); the rest are counted.
 MAX_KEY_PLAYERS = 12
@@ -35,6 +35,8 @@ MAX_NODES = 600
 MAX_EDGES = 3000
 LABELLED = 12
 MAX_BROKERS = 6
+#: Pairs of sectors named for a broker at most; past that they are counted.
+MAX_PAIRS = 3
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -75,10 +77,9 @@ def key_players(
     found = []
     for row in wanted.head(MAX_KEY_PLAYERS).to_dict("records"):
         actor_id = int(row["id"])
+        openers = [s for s in supporters[:DOOR_OPENERS] if s != actor_id]
         reach = (
-            nx.single_source_dijkstra(acquainted, actor_id, weight="cost")
-            if actor_id in acquainted
-            else None
+            paths.cheapest_chains(acquainted, actor_id, openers) if actor_id in acquainted else None
         )
         allies = tuple(
             str(shown[n]) for n in sorted(_friends(graph, actor_id) if actor_id in graph else ())
@@ -103,7 +104,7 @@ def key_players(
                 engagement=str(words["current"] or t("grid.not_rated", lang)),
                 desired=str(words["desired"] or t("grid.not_rated", lang)),
                 advice=tuple(plain(t(key, lang, **words)) for key in approach.keys),
-                doors=_doors(reach, supporters, actor_id, shown, acquainted, lang),
+                doors=_doors(reach, shown, acquainted, lang),
             )
         )
     return tuple(found), max(0, len(wanted) - MAX_KEY_PLAYERS)
@@ -111,25 +112,21 @@ def key_players(
 
 def _doors(
     reach: tuple[dict[Hashable, float], dict[Hashable, list[Hashable]]] | None,
-    supporters: list[int],
-    target: int,
     shown: Mapping[Hashable, object],
     acquainted: nx.Graph,
     lang: str,
 ) -> tuple[str, ...]:
     """Up to two sentences: which supporters can reach the actor, and through whom.
 
-    ``reach`` holds the cheapest chains from the actor to everyone (one Dijkstra over the
-    acquaintance graph, as :func:`engagement.analysis.paths.introduction_paths` weighs
-    them: fewest steps, then the strongest ties).
+    ``reach`` holds the cheapest chains from the actor to the supporters tried as door
+    openers, in their order (:func:`engagement.analysis.paths.cheapest_chains` over the
+    acquaintance graph, weighed as :func:`engagement.analysis.paths.introduction_paths`
+    weighs them: fewest steps, then the strongest ties).
     """
     if reach is None:
         return ()
     cost, routes = reach
-    openers = sorted(
-        (s for s in supporters[:DOOR_OPENERS] if s != target and s in cost),
-        key=lambda s: cost[s],
-    )
+    openers = sorted(cost, key=lambda s: cost[s])
     found = []
     for source in openers[:2]:
         chain = tuple(reversed(routes[source]))
@@ -178,7 +175,7 @@ def network_map(
         MapNode(
             id=int(n),
             name=str(shown[n]),
-            colour=colours.get(str(graph.nodes[n].get("sector")), "#BBBBBB"),
+            colour=colours.get(str(graph.nodes[n].get("sector")), NO_SECTOR_COLOUR),
             x=float(positions[n][0]),
             y=float(positions[n][1]),
             degree=float(graph.degree(n)),
@@ -205,29 +202,51 @@ def brokers(
     """The main brokers, one sentence each: who connects which sectors, in what role.
 
     ``ranked`` is :attr:`engagement.services.coalition.network.Brokers.actors` (most brokerage
-    first), the brokers page's own ranking.
+    first), the brokers page's own ranking; the sectors are those its open two-paths
+    join in its main role (:func:`engagement.analysis.brokerage.brokered_groups`), the
+    most travelled first.
     """
     shown = _shown(graph)
     sectors = {s.key: s.label(lang) for s in program.sectors}
+    top = ranked.head(MAX_BROKERS).to_dict("records")
+    pairs = brokered_groups(graph, "sector", brokers=[int(r["id"]) for r in top])
     lines = []
-    for row in ranked.head(MAX_BROKERS).to_dict("records"):
+    for row in top:
         node = int(row["id"])
         role = max(ROLES, key=lambda r: (row[r.value], -ROLES.index(r)))
-        reached = sorted(
-            {
-                sectors.get(str(graph.nodes[n].get("sector")), t("grid.no_sector", lang))
-                for n in _friends(graph, node)
-            }
-        )
-        lines.append(
-            t(
-                "briefing.broker",
-                lang,
-                name=shown[node],
-                sector=sectors.get(str(row["sector"]), t("grid.no_sector", lang)),
-                sectors=", ".join(reached),
-                role=t(f"analysis.column.{role.value}", lang).lower(),
-                help=t(f"analysis.help.{role.value}", lang).rstrip(".").lower(),
+        own = pairs[(pairs["broker"] == node) & (pairs["role"] == role.value)]
+        joined = _joined(own, sectors, lang)
+        words = {
+            "name": shown[node],
+            "sector": sectors.get(str(row["sector"]), t("grid.no_sector", lang)),
+            "role": t(f"analysis.column.{role.value}", lang).lower(),
+            "help": t(f"analysis.help.{role.value}", lang).rstrip(".").lower(),
+        }
+        if joined:
+            lines.append(t("briefing.broker", lang, pairs=joined, **words))
+        else:  # a broker without a sector: the sectors it is tied to
+            reached = {sectors.get(str(graph.nodes[n].get("sector")), t("grid.no_sector", lang))
+                       for n in _friends(graph, node)}  # fmt: skip
+            lines.append(
+                t("briefing.broker_ties", lang, sectors=", ".join(sorted(reached)), **words)
             )
-        )
     return tuple(lines)
+
+
+def _joined(found: pd.DataFrame, sectors: dict[str, str], lang: str) -> str:
+    """The sector pairs a broker joins, the most travelled first (a pair counted once
+    whichever way the ties run), at most :data:`MAX_PAIRS` and how many more."""
+    totals: dict[tuple[str, str], int] = {}
+    for a, b, n in zip(found["from_group"], found["to_group"], found["paths"], strict=True):
+        pair = (str(min(a, b)), str(max(a, b)))
+        totals[pair] = totals.get(pair, 0) + int(n)
+    ordered = sorted(totals, key=lambda p: (-totals[p], p))
+    named = [
+        t("briefing.broker.within", lang, sector=sectors.get(a, a))
+        if a == b
+        else t("briefing.broker.pair", lang, a=sectors.get(a, a), b=sectors.get(b, b))
+        for a, b in ordered[:MAX_PAIRS]
+    ]
+    if len(ordered) > MAX_PAIRS:
+        named.append(t("briefing.broker.more", lang, count=len(ordered) - MAX_PAIRS))
+    return "; ".join(named)
