@@ -22,7 +22,6 @@ from engagement.services.access import users
 from engagement.services.exchange import briefing, demo
 from engagement.services.exchange.briefing_export import build_briefing, charts
 from engagement.services.registry import actors, assessments, programs
-from engagement.services.tracking import snapshots
 from engagement.services.view import program_view
 from engagement.storage import migrate
 from engagement.storage.db import Database, make_engine
@@ -385,7 +384,8 @@ def test_the_glossary_names_the_broker_roles_as_the_brokers_are_named() -> None:
 def test_a_scope_with_nobody_assessed_says_so(demo_url: str, demo_db: Database) -> None:
     """Co-design as the April snapshot froze it: nobody assessed in that stage yet."""
     program = programs.find_program(demo_db, ANTIGUA)
-    first = min(snapshots.list_snapshots(demo_db, program.id), key=lambda s: s.taken_at)
+    reader = program_view(demo_db, Principal("cli"), program.id)
+    first = min(reader.snapshots(), key=lambda s: s.taken_at)
     args = ["briefing", "--program", ANTIGUA, "--stage", "Co-diseño", "--snapshot", first.name]
     text = pdf_text(briefing_pdf(demo_url, *args))
     coalition = text[text.index("2. La coalición") : text.index("4. La red")]
