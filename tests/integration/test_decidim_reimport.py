@@ -17,6 +17,8 @@ from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.services.registry import programs
 from engagement.services.tracking import activities, commitments, inputs
 from engagement.storage.db import Database
+from engagement.storage.queries import activities as stored
+from engagement.storage.queries import tracking
 from tests.support.decidim_zips import HOST, decidim_zip, meeting, proposal, result
 
 ANA = Principal("ana")
@@ -45,11 +47,11 @@ def apply(db: Database, program: ProgramInfo, data: bytes) -> Any:
 
 def test_rows_deleted_in_tejido_stay_deleted(db: Database, program: ProgramInfo) -> None:
     apply(db, program, download())
-    meetings = activities.activities_frame(db, program.id).set_index("title")
+    meetings = stored.activities_frame(db, program.id).set_index("title")
     activities.delete_activity(db, ANA, int(meetings.loc["Asamblea barrial 1", "id"]))
-    received = inputs.inputs_frame(db, program.id)
+    received = tracking.inputs_frame(db, program.id)
     inputs.delete_input(db, ANA, int(received["id"].min()))
-    promised = commitments.commitments_frame(db, program.id).set_index("title")
+    promised = tracking.commitments_frame(db, program.id).set_index("title")
     commitments.delete_commitment(db, ANA, int(promised.loc["Resultado 30", "id"]))
     # A later download with an answer changed everywhere.
     preview = apply(db, program, download(**{"answer/es": "<p>Respuesta nueva</p>"}))
@@ -63,9 +65,9 @@ def test_rows_deleted_in_tejido_stay_deleted(db: Database, program: ProgramInfo)
     counts = {r["resource"]: r for r in preview.plan.counts()}
     assert counts["meeting"]["unchanged"] == 1 and counts["proposal"]["updated"] == 2
     assert counts["result"]["unchanged"] == 1
-    assert list(activities.activities_frame(db, program.id)["title"]) == ["Asamblea barrial 2"]
-    assert sorted(inputs.inputs_frame(db, program.id)["reasoning"]) == ["Respuesta nueva"] * 2
-    assert list(commitments.commitments_frame(db, program.id)["title"]) == ["Resultado 40"]
+    assert list(stored.activities_frame(db, program.id)["title"]) == ["Asamblea barrial 2"]
+    assert sorted(tracking.inputs_frame(db, program.id)["reasoning"]) == ["Respuesta nueva"] * 2
+    assert list(tracking.commitments_frame(db, program.id)["title"]) == ["Resultado 40"]
 
 
 def test_matching_a_download_takes_the_same_queries_for_few_rows_or_many(
@@ -90,6 +92,6 @@ def test_text_from_the_file_is_stored_without_control_characters(
     db: Database, program: ProgramInfo
 ) -> None:
     apply(db, program, download(1, **{"body/es": "<p>Luz\x1b[31m en\x00 la calle</p>"}))
-    assert list(inputs.inputs_frame(db, program.id)["text"]) == [
+    assert list(tracking.inputs_frame(db, program.id)["text"]) == [
         "Más luminarias 1\n\nLuz[31m en la calle"
     ]

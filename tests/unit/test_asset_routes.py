@@ -11,6 +11,7 @@ import asyncio
 import gzip
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -23,7 +24,9 @@ from engagement.web import asset_routes
 def _get(path: str, *, accept: str = "") -> Response:
     headers = [(b"accept-encoding", accept.encode())] if accept else []
     scope = {"type": "http", "method": "GET", "path": path, "headers": headers, "query_string": b""}
-    return asyncio.run(asset_routes.serve_asset(Request(scope)))
+    # On a thread of its own: a browser test in the same worker may hold a running loop.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, asset_routes.serve_asset(Request(scope))).result()
 
 
 def test_the_bundle_is_named_by_its_content_and_holds_vis_network_and_our_code() -> None:
