@@ -86,7 +86,8 @@ def grid_names(
         key = int(row["id"])
         x, y = to_px(float(row["x"]), float(row["y"]))
         radius = diameters.get(key, marker_size) / 2 + 1
-        markers[key] = labels.Marker(key, x, y, radius, labels.label_text(str(row["name"])))
+        text, others = labels.label_shapes(str(row["name"]))
+        markers[key] = labels.Marker(key, x, y, radius, text, others)
     obstacles = []
     for x, y, text, size in titles:
         w, h = labels.text_size(text, size)

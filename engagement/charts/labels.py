@@ -36,7 +36,7 @@ LINE_CHARS = 18
 MAX_LINES = 2
 #: Leader lengths tried, as multiples of the font size (0: the name touches its marker).
 _RINGS = (0.0, 0.8, 1.6, 2.6, 3.8, 5.2, 6.8, 8.6, 10.6, 12.8, 15.0)
-_ANGLES_NEAR = 8
+_ANGLES_NEAR = 32
 _ANGLES_FAR = 24
 _BUCKET = 64.0
 #: Length of the pieces a leader is checked in, and half their thickness (which keeps a

@@ -24,6 +24,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from engagement.charts import labels
+from engagement.palette import ink
 from engagement.services.exchange.briefing_model import GridPoint, MapNode
 
 matplotlib.rcParams["svg.fonttype"] = "none"
@@ -140,7 +141,7 @@ def _circles(
     for (x, y), colour, number in zip(where, colours, numbers, strict=True):
         ax.text(x, y, str(number), ha="center", va="center_baseline",
                 fontsize=CIRCLE_FONT if number < 100 else CIRCLE_FONT - 1, fontfamily=FONT,
-                fontweight="bold", color=_ink(colour), zorder=4)  # fmt: skip
+                fontweight="bold", color=ink(colour), zorder=4)  # fmt: skip
 
 
 def _write(ax: Any, markers: Mapping[int, labels.Marker], found: Sequence[labels.Label],
@@ -291,12 +292,6 @@ def _lines(segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
 
 def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
-
-
-def _ink(colour: str) -> str:
-    """Black or white, whichever reads better on ``colour``."""
-    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return "#111111" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "#FFFFFF"
 
 
 def _legend(fig: Figure, colours: Mapping[str, str], extra: Sequence[Line2D] = ()) -> None:
