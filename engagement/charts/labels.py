@@ -429,8 +429,8 @@ class _Room:
         width, height = width + 2 * self.padding, height + 2 * self.padding
         index, clear = self.index, _CLEAR * font_size
         dxs, dys = _places(marker, width, height, font_size)
-        inside = _inside(marker, dxs, dys, width, height, self.plot, index.xs, index.ys)
-        free = index.free(_swept_boxes(marker, dxs, dys, width, height, index.xs, index.ys))
+        swept, inside = _screened(marker, dxs, dys, (width, height), self.plot, index.xs, index.ys)
+        free = index.free(swept)
         # At one scale a box that is not surely free clashes; else it is tested exactly.
         tried = np.flatnonzero(inside & free if index.exact else inside)
         for at in tried.tolist():
@@ -454,23 +454,6 @@ class _Room:
 def _grown(shape: _Shape, by: float) -> _Shape:
     return _Shape(
         shape.x, shape.y, shape.left - by, shape.bottom - by, shape.right + by, shape.top + by
-    )
-
-
-def _swept_boxes(
-    marker: Marker,
-    dxs: npt.NDArray[np.float64],
-    dys: npt.NDArray[np.float64],
-    width: float,
-    height: float,
-    xs: tuple[float, float],
-    ys: tuple[float, float],
-) -> npt.NDArray[np.float64]:
-    """The swept boxes of a name of ``width`` x ``height`` centred at each place."""
-    x0, x1 = sorted((marker.x * xs[0], marker.x * xs[1]))
-    y0, y1 = sorted((marker.y * ys[0], marker.y * ys[1]))
-    return np.column_stack(
-        (x0 + dxs - width / 2, y0 + dys - height / 2, x1 + dxs + width / 2, y1 + dys + height / 2)
     )
 
 
@@ -539,25 +522,31 @@ def leader_segment(
     return (x + start * ux, y + start * uy), (x + end * ux, y + end * uy)
 
 
-def _inside(
+def _screened(
     marker: Marker,
     dxs: npt.NDArray[np.float64],
     dys: npt.NDArray[np.float64],
-    width: float,
-    height: float,
+    size: tuple[float, float],
     plot: Box,
     xs: tuple[float, float],
     ys: tuple[float, float],
-) -> npt.NDArray[np.bool_]:
-    """Whether a name centred at each place stays in ``plot`` at both ends of the scales."""
-    found = np.ones(len(dxs), dtype=bool)
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """For a name of ``size`` centred at each place: its box swept over the scales (rows
+    of left, bottom, right, top), and whether it stays in ``plot`` at both ends."""
+    width, height = size
+    inside = np.ones(len(dxs), dtype=bool)
     for scale in xs:
         left = marker.x * scale + dxs - width / 2
-        found &= (left >= plot.left * scale) & (left + width <= plot.right * scale)
+        inside &= (left >= plot.left * scale) & (left + width <= plot.right * scale)
     for scale in ys:
         bottom = marker.y * scale + dys - height / 2
-        found &= (bottom >= plot.bottom * scale) & (bottom + height <= plot.top * scale)
-    return found
+        inside &= (bottom >= plot.bottom * scale) & (bottom + height <= plot.top * scale)
+    x0, x1 = sorted((marker.x * xs[0], marker.x * xs[1]))
+    y0, y1 = sorted((marker.y * ys[0], marker.y * ys[1]))
+    swept = np.column_stack(
+        (x0 + dxs - width / 2, y0 + dys - height / 2, x1 + dxs + width / 2, y1 + dys + height / 2)
+    )
+    return swept, inside
 
 
 def label_box(marker: Marker, label: Label, x_scale: float = 1.0, y_scale: float = 1.0) -> Box:
