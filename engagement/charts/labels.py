@@ -254,6 +254,7 @@ class _Index:
         self.xs, self.ys = xs, ys
         self.buckets: dict[tuple[int, int], list[tuple[_Shape, Box]]] = {}
         self._boxes: list[tuple[float, float, float, float]] = []
+        self._shapes: list[_Shape] = []
         self._held: npt.NDArray[np.float64] | None = None
         #: At one scale, boxes that overlap clash: no finer test is needed.
         self.exact = xs[0] == xs[1] and ys[0] == ys[1]
@@ -268,12 +269,15 @@ class _Index:
         for cell in self._cells(swept):
             self.buckets.setdefault(cell, []).append((shape, swept))
         self._boxes.append((swept.left, swept.bottom, swept.right, swept.top))
+        self._shapes.append(shape)
         self._held = None
 
-    def free(self, boxes: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    def free(
+        self, boxes: npt.NDArray[np.float64], ignore: _Shape | None = None
+    ) -> npt.NDArray[np.bool_]:
         """For each swept box (rows of left, bottom, right, top), whether it overlaps the
-        swept box of no shape here: then it is apart from all of them at every scale.
-        One array test for all of a marker's candidate places at once."""
+        swept box of no shape here (but ``ignore``): then it is apart from all of them at
+        every scale. One array test for all of a marker's candidate places at once."""
         if not self._boxes:
             return np.ones(len(boxes), dtype=bool)
         if self._held is None:
@@ -285,6 +289,8 @@ class _Index:
             | (mine[..., 3] <= held[..., 1])
             | (held[..., 3] <= mine[..., 1])
         )
+        if ignore is not None:
+            apart[:, [i for i, shape in enumerate(self._shapes) if shape is ignore]] = True
         found: npt.NDArray[np.bool_] = np.asarray(apart.all(axis=1), dtype=bool)
         return found
 
@@ -430,15 +436,17 @@ class _Room:
         index, clear = self.index, _CLEAR * font_size
         dxs, dys = _places(marker, width, height, font_size)
         swept, inside = _screened(marker, dxs, dys, (width, height), self.plot, index.xs, index.ys)
+        own = self.own.get(marker.key)
         free = index.free(swept)
+        clear_of = self.dots.free(swept + np.array([-clear, -clear, clear, clear]), own)
         # At one scale a box that is not surely free clashes; else it is tested exactly.
-        tried = np.flatnonzero(inside & free if index.exact else inside)
+        tried = np.flatnonzero(inside & free & clear_of if index.exact else inside)
         for at in tried.tolist():
             dx, dy, leader = float(dxs[at]), float(dys[at]), bool(_LEADER[at])
             box = _label_box(marker, dx, dy, width, height)
             if not free[at] and index.clashes(box):
                 continue
-            if self.dots.clashes(_grown(box, clear), self.own.get(marker.key)):
+            if not clear_of[at] and self.dots.clashes(_grown(box, clear), own):
                 continue
             # the leader last: the costliest test, made only for a free place
             line = _leader_pieces(marker, dx, dy, width, height) if leader else []
