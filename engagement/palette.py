@@ -65,3 +65,15 @@ def sector_colours(sector_keys: Sequence[str]) -> dict[str, str]:
             index = free.pop(0) if free else len(colours) % len(TOL_MUTED)
             colours[key] = TOL_MUTED[index]
     return colours
+
+
+def ink(colour: str) -> str:
+    """Black or white, whichever reads better on ``colour`` (a #RRGGBB hex).
+
+    Examples
+    --------
+    >>> ink("#332288"), ink("#DDCC77")
+    ('#FFFFFF', '#000000')
+    """
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#FFFFFF"

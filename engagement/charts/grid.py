@@ -21,7 +21,7 @@ from engagement.analysis.grid import MoveStatus
 from engagement.charts import grid_names
 from engagement.frameworks import EngagementLevel, Quadrant
 from engagement.i18n import t
-from engagement.palette import ENGAGEMENT_COLOURS
+from engagement.palette import ENGAGEMENT_COLOURS, ink
 
 #: Colour of actors with no sector or no engagement rating.
 UNKNOWN_COLOUR = "#BBBBBB"
@@ -272,7 +272,7 @@ def grid_figure(
                 name=name,
                 text=grid_names.number_texts(names, ids) if names else None,
                 textposition="middle center",
-                textfont={"size": 9, "color": _ink(colour), "family": grid_names.FONT_FAMILY},
+                textfont={"size": 9, "color": ink(colour), "family": grid_names.FONT_FAMILY},
                 cliponaxis=False,
                 customdata=[[i] for i in ids],
                 hovertext=hover,
@@ -320,12 +320,6 @@ def name_placement(
     return grid_names.grid_names(
         placed, diameters, marker_size=MARKER_SIZE, titles=titles, titled=titled
     )
-
-
-def _ink(colour: str) -> str:
-    """Black or white, whichever reads better on ``colour`` (a #RRGGBB hex)."""
-    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    return "#000000" if 0.299 * red + 0.587 * green + 0.114 * blue > 150 else "#FFFFFF"
 
 
 def movement_figure(

@@ -91,8 +91,7 @@ def grid_names(
         x, y = to_px(float(row["x"]), float(row["y"]))
         radius = diameters.get(key, marker_size) / 2 + 1
         name = str(row["name"])
-        text = labels.label_text(name, max_lines=NAME_LINES)
-        markers[key] = labels.Marker(key, x, y, radius, text, numbered=not labels.whole(name, text))
+        markers[key] = labels.named_marker(key, x, y, radius, name, NAME_LINES)
     obstacles = []
     for x, y, text, size in titles:
         w, h = labels.text_size(text, size)

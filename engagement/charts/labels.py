@@ -24,8 +24,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 #: Space between a marker's edge and its name, in display units.
 GAP = 2.0
@@ -36,7 +39,7 @@ LINE_CHARS = 18
 MAX_LINES = 2
 #: Leader lengths tried, as multiples of the font size (0: the name touches its marker).
 _RINGS = (0.0, 0.8, 1.6, 2.6, 3.8, 5.2, 6.8, 8.6, 10.6, 12.8, 15.0)
-_ANGLES_NEAR = 8
+_ANGLES_NEAR = 32
 _ANGLES_FAR = 24
 _BUCKET = 64.0
 #: Length of the pieces a leader is checked in, and half their thickness (which keeps a
@@ -158,6 +161,22 @@ def text_size(text: str, font_size: float) -> tuple[float, float]:
     return round(width, 6), round(len(lines) * LINE_HEIGHT * font_size, 6)
 
 
+def named_marker(
+    key: int, x: float, y: float, radius: float, name: str, max_lines: int = MAX_LINES
+) -> Marker:
+    """A marker whose name is tried only in shapes that write it whole; when none does,
+    the marker is numbered and the name read whole in the key.
+
+    >>> named_marker(1, 0, 0, 5, "Red").text, named_marker(2, 0, 0, 5, "x" * 80).numbered
+    ('Red', True)
+    """
+    first, others = label_shapes(name, max_lines=max_lines)
+    shapes = [text for text in (first, *others) if whole(name, text)]
+    if not shapes:
+        return Marker(key, x, y, radius, first, (), numbered=True)
+    return Marker(key, x, y, radius, shapes[0], tuple(shapes[1:]))
+
+
 def whole(name: str, text: str) -> bool:
     """Whether ``text`` (from :func:`label_text`) writes all of ``name``: wrapped, or as
     the acronym the name ends with, but not cut with "…".
@@ -265,6 +284,11 @@ class _Index:
     def __init__(self, xs: tuple[float, float], ys: tuple[float, float]) -> None:
         self.xs, self.ys = xs, ys
         self.buckets: dict[tuple[int, int], list[tuple[_Shape, Box]]] = {}
+        self._boxes: list[tuple[float, float, float, float]] = []
+        self._shapes: list[_Shape] = []
+        self._held: npt.NDArray[np.float64] | None = None
+        #: At one scale, boxes that overlap clash: no finer test is needed.
+        self.exact = xs[0] == xs[1] and ys[0] == ys[1]
 
     def _cells(self, box: Box) -> list[tuple[int, int]]:
         columns = range(math.floor(box.left / _BUCKET), math.floor(box.right / _BUCKET) + 1)
@@ -275,6 +299,31 @@ class _Index:
         swept = shape.swept(self.xs, self.ys)
         for cell in self._cells(swept):
             self.buckets.setdefault(cell, []).append((shape, swept))
+        self._boxes.append((swept.left, swept.bottom, swept.right, swept.top))
+        self._shapes.append(shape)
+        self._held = None
+
+    def free(
+        self, boxes: npt.NDArray[np.float64], ignore: _Shape | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """For each swept box (rows of left, bottom, right, top), whether it overlaps the
+        swept box of no shape here (but ``ignore``): then it is apart from all of them at
+        every scale. One array test for all of a marker's candidate places at once."""
+        if not self._boxes:
+            return np.ones(len(boxes), dtype=bool)
+        if self._held is None:
+            self._held = np.array(self._boxes)
+        held, mine = self._held[None, :, :], boxes[:, None, :]
+        apart = (
+            (mine[..., 2] <= held[..., 0])
+            | (held[..., 2] <= mine[..., 0])
+            | (mine[..., 3] <= held[..., 1])
+            | (held[..., 3] <= mine[..., 1])
+        )
+        if ignore is not None:
+            apart[:, [i for i, shape in enumerate(self._shapes) if shape is ignore]] = True
+        found: npt.NDArray[np.bool_] = np.asarray(apart.all(axis=1), dtype=bool)
+        return found
 
     def clashes(self, shape: _Shape, ignore: _Shape | None = None) -> bool:
         """Whether ``shape`` overlaps a shape of the index (other than ``ignore``) at some
@@ -296,21 +345,35 @@ class _Index:
         return False
 
 
-def _candidates(
-    marker: Marker, width: float, height: float, font_size: float
-) -> Iterator[tuple[float, float, bool]]:
-    """Label centres ``(dx, dy)`` around a marker, nearest first; True when a leader is
-    needed (the box does not touch the marker)."""
+def _directions() -> tuple[npt.NDArray[np.float64], ...]:
+    """Where names are tried around a marker, nearest first: for each place, its distance
+    past the marker (in font sizes), the direction's cosine and sine, which side of the
+    point the name's box lies on along x and y (-1, 0, 1), and whether it needs a leader
+    (the box does not touch the marker)."""
+    rows = []
     for ring, distance in enumerate(_RINGS):
-        reach = marker.radius + GAP + distance * font_size
         count = _ANGLES_NEAR if ring == 0 else _ANGLES_FAR
         for step in range(count):
             angle = 2 * math.pi * step / count
             cos, sin = math.cos(angle), math.sin(angle)
-            px, py = reach * cos, reach * sin
-            dx = px + width / 2 if cos > 0.3 else px - width / 2 if cos < -0.3 else px
-            dy = py + height / 2 if sin > 0.3 else py - height / 2 if sin < -0.3 else py
-            yield dx, dy, ring > 0
+            side_x = 1.0 if cos > 0.3 else -1.0 if cos < -0.3 else 0.0
+            side_y = 1.0 if sin > 0.3 else -1.0 if sin < -0.3 else 0.0
+            rows.append((distance, cos, sin, side_x, side_y, float(ring > 0)))
+    return tuple(np.array(column) for column in zip(*rows, strict=True))
+
+
+_DISTANCE, _COS, _SIN, _SIDE_X, _SIDE_Y, _LEADER = _directions()
+
+
+def _places(
+    marker: Marker, width: float, height: float, font_size: float
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The centres ``(dx, dy)`` of a name tried around ``marker``, in :func:`_directions`
+    order."""
+    reach = marker.radius + GAP + _DISTANCE * font_size
+    dx = reach * _COS + _SIDE_X * (width / 2)
+    dy = reach * _SIN + _SIDE_Y * (height / 2)
+    return np.round(dx, 3), np.round(dy, 3)
 
 
 def place_labels(
@@ -402,14 +465,23 @@ class _Room:
         width, height = text_size(text, font_size)
         width, height = width + 2 * self.padding, height + 2 * self.padding
         index, clear = self.index, _CLEAR * font_size
-        for dx, dy, leader in _candidates(marker, width, height, font_size):
-            dx, dy = round(dx, 3), round(dy, 3)
-            box, *line = _label_shapes(marker, dx, dy, width, height, leader)
-            if not _inside(box, self.plot, index.xs, index.ys) or index.clashes(box):
+        dxs, dys = _places(marker, width, height, font_size)
+        swept, inside = _screened(marker, dxs, dys, (width, height), self.plot, index.xs, index.ys)
+        own = self.own.get(marker.key)
+        free = index.free(swept)
+        clear_of = self.dots.free(swept + np.array([-clear, -clear, clear, clear]), own)
+        # At one scale a box that is not surely free clashes; else it is tested exactly.
+        tried = np.flatnonzero(inside & free & clear_of if index.exact else inside)
+        for at in tried.tolist():
+            dx, dy, leader = float(dxs[at]), float(dys[at]), bool(_LEADER[at])
+            box = _label_box(marker, dx, dy, width, height)
+            if not free[at] and index.clashes(box):
                 continue
+            if not clear_of[at] and self.dots.clashes(_grown(box, clear), own):
+                continue
+            # the leader last: the costliest test, made only for a free place
+            line = _leader_pieces(marker, dx, dy, width, height) if leader else []
             if any(index.clashes(piece) for piece in line):
-                continue
-            if self.dots.clashes(_grown(box, clear), self.own.get(marker.key)):
                 continue
             index.add(box)
             for piece in line:
@@ -424,14 +496,10 @@ def _grown(shape: _Shape, by: float) -> _Shape:
     )
 
 
-def _label_shapes(
-    marker: Marker, dx: float, dy: float, width: float, height: float, leader: bool
-) -> list[_Shape]:
-    """A name's box, then (with a leader) the pieces of its leader."""
-    box = _Shape(
+def _label_box(marker: Marker, dx: float, dy: float, width: float, height: float) -> _Shape:
+    return _Shape(
         marker.x, marker.y, dx - width / 2, dy - height / 2, dx + width / 2, dy + height / 2
     )
-    return [box, *_leader_pieces(marker, dx, dy, width, height)] if leader else [box]
 
 
 def _leader_span(
@@ -493,16 +561,31 @@ def leader_segment(
     return (x + start * ux, y + start * uy), (x + end * ux, y + end * uy)
 
 
-def _inside(shape: _Shape, plot: Box, xs: tuple[float, float], ys: tuple[float, float]) -> bool:
-    for s in xs:
-        left, right = shape.span_x(s)
-        if left < plot.left * s or right > plot.right * s:
-            return False
-    for s in ys:
-        bottom, top = shape.span_y(s)
-        if bottom < plot.bottom * s or top > plot.top * s:
-            return False
-    return True
+def _screened(
+    marker: Marker,
+    dxs: npt.NDArray[np.float64],
+    dys: npt.NDArray[np.float64],
+    size: tuple[float, float],
+    plot: Box,
+    xs: tuple[float, float],
+    ys: tuple[float, float],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """For a name of ``size`` centred at each place: its box swept over the scales (rows
+    of left, bottom, right, top), and whether it stays in ``plot`` at both ends."""
+    width, height = size
+    inside = np.ones(len(dxs), dtype=bool)
+    for scale in xs:
+        left = marker.x * scale + dxs - width / 2
+        inside &= (left >= plot.left * scale) & (left + width <= plot.right * scale)
+    for scale in ys:
+        bottom = marker.y * scale + dys - height / 2
+        inside &= (bottom >= plot.bottom * scale) & (bottom + height <= plot.top * scale)
+    x0, x1 = sorted((marker.x * xs[0], marker.x * xs[1]))
+    y0, y1 = sorted((marker.y * ys[0], marker.y * ys[1]))
+    swept = np.column_stack(
+        (x0 + dxs - width / 2, y0 + dys - height / 2, x1 + dxs + width / 2, y1 + dys + height / 2)
+    )
+    return swept, inside
 
 
 def label_box(marker: Marker, label: Label, x_scale: float = 1.0, y_scale: float = 1.0) -> Box:

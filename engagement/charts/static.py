@@ -24,6 +24,7 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
 from engagement.charts import labels
+from engagement.palette import ink
 from engagement.services.exchange.briefing_model import GridPoint, MapNode
 
 matplotlib.rcParams["svg.fonttype"] = "none"
@@ -140,7 +141,7 @@ def _circles(
     for (x, y), colour, number in zip(where, colours, numbers, strict=True):
         ax.text(x, y, str(number), ha="center", va="center_baseline",
                 fontsize=CIRCLE_FONT if number < 100 else CIRCLE_FONT - 1, fontfamily=FONT,
-                fontweight="bold", color=_ink(colour), zorder=4)  # fmt: skip
+                fontweight="bold", color=ink(colour), zorder=4)  # fmt: skip
 
 
 def _write(ax: Any, markers: Mapping[int, labels.Marker], found: Sequence[labels.Label],
@@ -192,10 +193,7 @@ def grid_svg(
     markers = {}
     for p in points:
         px, py = to_px(p.x, p.y)
-        text, others = labels.label_shapes(p.name, max_lines=NAME_LINES)
-        markers[p.id] = labels.Marker(
-            p.id, px, py, MARKER_RADIUS + 0.6, text, others, not labels.whole(p.name, text)
-        )
+        markers[p.id] = labels.named_marker(p.id, px, py, MARKER_RADIUS + 0.6, p.name, NAME_LINES)
     ax.scatter([p.x for p in points], [p.y for p in points], s=(2 * MARKER_RADIUS) ** 2,
                c=[p.colour for p in points], edgecolors="white", linewidths=0.5,
                zorder=3)  # fmt: skip
@@ -293,12 +291,6 @@ def _lines(segments: Sequence[tuple[tuple[float, float], tuple[float, float]]],
 
 def _count(n: int) -> str:
     return f"{n:,}".replace(",", ".")
-
-
-def _ink(colour: str) -> str:
-    """Black or white, whichever reads better on ``colour``."""
-    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return "#111111" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "#FFFFFF"
 
 
 def _legend(fig: Figure, colours: Mapping[str, str], extra: Sequence[Line2D] = ()) -> None:
