@@ -113,7 +113,9 @@ def test_every_name_on_the_grid_can_be_read_at_1366(
         "() => [...document.querySelectorAll('.js-plotly-plot .textpoint text')]"
         ".filter((t) => t.textContent.trim()).length"
     )
-    assert len(names) >= 25, len(names)
+    # Only whole names are written (22 and 24 of the demos); the others are numbered and
+    # written whole in the key beside the chart, never cut with "…".
+    assert len(names) >= 20, len(names)
     assert len(markers) >= 50
     for i, a in enumerate(names):
         assert a["size"] >= 11
