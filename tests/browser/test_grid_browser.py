@@ -42,10 +42,29 @@ def plot_position(page: Page, x: float, y: float) -> tuple[float, float]:
     return found[0], found[1]
 
 
-def click_point(page: Page, x: float, y: float) -> None:
-    px, py = plot_position(page, x, y)
+def settled_position(page: Page, x: float, y: float) -> tuple[float, float]:
+    """Where a data point is once the chart stops moving: the page may still be laying
+    out when the chart first draws (a scroll bar appears, the chart takes the new width),
+    and a point read too early is a few pixels beside its marker."""
+    where = plot_position(page, x, y)
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        again = plot_position(page, x, y)
+        if again == where:
+            break
+        where = again
+    return where
+
+
+def click_point(page: Page, x: float, y: float, hover: str = "") -> None:
+    """Click a marker; with ``hover``, first wait until its hover label shows that text,
+    so the click lands on the marker and not beside it."""
+    px, py = settled_position(page, x, y)
     page.mouse.move(px, py)
-    page.wait_for_timeout(300)
+    if hover:
+        expect(page.locator(".hoverlayer .hovertext").first).to_contain_text(hover)
+    else:
+        page.wait_for_timeout(300)
     page.mouse.click(px, py)
     wait_for_rerun(page)
 
@@ -92,8 +111,8 @@ def test_clicking_an_actor_opens_its_panel(
     page: Page, live_app: LiveApp, screenshot: Callable[[str], Path]
 ) -> None:
     goto(page, live_app, "grid", program=live_app.antigua_id)
-    click_point(page, 5, 5)  # the mayor's office: power 5, interest 5, alone in its cell
     heading = "Alcaldía Municipal de La Antigua Guatemala"
+    click_point(page, 5, 5, hover=heading)  # power 5, interest 5, alone in its cell
     expect(page.get_by_role("heading", name=heading)).to_be_visible()
     expect(page.get_by_text("Gestionar de cerca.", exact=False).first).to_be_visible()
     page.get_by_role("tab", name="Vínculos").click()
@@ -138,7 +157,7 @@ def test_hostile_names_stay_text_on_hover_and_click(
 ) -> None:
     program_id = next(iter(hostile_app.programs.values()))
     goto(page, hostile_app, "grid", program=program_id)
-    px, py = plot_position(page, 1, 5)  # the hostile actor: power 5, interest 1
+    px, py = settled_position(page, 1, 5)  # the hostile actor: power 5, interest 1
     page.mouse.move(px, py)
     hover = page.locator(".hoverlayer .hovertext").first
     expect(hover).to_contain_text(XSS)  # shown as typed, not as an image tag

@@ -28,6 +28,8 @@ from engagement.tracking import ActivityInput, Attendee
 
 LEAD = Principal("lead")
 TODAY = dt.date.today()
+# the whole module runs on TODAY, even across midnight (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("same_day")
 EARLY, LATE = TODAY - dt.timedelta(days=60), TODAY - dt.timedelta(days=5)
 ON = MapStyle(co_participation=True)
 

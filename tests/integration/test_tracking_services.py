@@ -38,6 +38,8 @@ from tests.support.reads import read_all
 
 ANA = Principal("ana")
 TODAY = dt.date.today()
+# the whole module runs on TODAY, even across midnight (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("same_day")
 
 
 @pytest.fixture

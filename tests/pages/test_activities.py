@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import ProgramInfo
@@ -19,6 +20,8 @@ from tests.pages.conftest import USER
 from tests.pages.tracking_support import metrics, table
 
 TODAY = dt.date.today()
+# the whole module runs on TODAY, even across midnight (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("same_day")
 
 
 def stage(program: ProgramInfo, key: str) -> int:

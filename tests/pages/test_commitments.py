@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import ProgramInfo
@@ -18,6 +19,8 @@ from tests.pages.tracking_support import metrics, table
 from tests.support.reads import read_all
 
 TODAY = dt.date.today()
+# the whole module runs on TODAY, even across midnight (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("same_day")
 
 
 def click(at: AppTest, label: str) -> AppTest:

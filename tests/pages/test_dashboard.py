@@ -18,6 +18,8 @@ from tests.pages.conftest import USER
 from tests.pages.tracking_support import metrics, table
 
 TODAY = dt.date.today()
+# the whole module runs on TODAY, even across midnight (tests/conftest.py)
+pytestmark = pytest.mark.usefixtures("same_day")
 
 
 def show(at: AppTest, section: str) -> None:
