@@ -51,7 +51,7 @@ PLACE_TRIES = 4
 #: A crowded grid numbers this many actors at most, and at most this many in one cell,
 #: as circles of this radius, centres this far apart, numbers of this size (points); a
 #: marker with no room for its number beside it is drawn as such a circle.
-CROWDED_SHOWN = 40
+CROWDED_SHOWN = 99
 PER_CELL = 20
 CIRCLE_RADIUS = 5.6
 CIRCLE_PITCH = 13.0

@@ -137,7 +137,9 @@ def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
     else:
         yield w.para(t("briefing.coalition.intro", lang))
         yield w.figure("grid", t("briefing.coalition.grid_title", lang))
-    if grid.crowded:
+    if grid.crowded and not grid.unnamed:
+        yield w.note(t("briefing.coalition.crowded_all", lang, total=_number(b.grid_total)))
+    elif grid.crowded:
         yield w.note(
             t("briefing.coalition.crowded", lang, total=_number(b.grid_total),
               shown=len(grid.key))
@@ -151,9 +153,12 @@ def _coalition(b: Briefing, grid: Chart, w: Writer) -> Iterator[str]:
             yield w.note(t("briefing.coalition.capped", lang, shown=grid.named + len(grid.key)))
     if grid.key:
         yield w.subheading(t("briefing.coalition.key", lang))
-        help_key = (
-            "briefing.coalition.crowded_key" if grid.crowded else "briefing.coalition.key_help"
-        )
+        if not grid.crowded:
+            help_key = "briefing.coalition.key_help"
+        elif grid.unnamed:
+            help_key = "briefing.coalition.crowded_key"
+        else:
+            help_key = "briefing.coalition.crowded_key_all"
         yield w.note(t(help_key, lang), lead_in=True)
         header = (t("briefing.column.number", lang), t("briefing.column.actor", lang))
         yield w.table(header, grid.key, "(auto, 1fr)")

@@ -334,6 +334,25 @@ def test_a_large_coalition_stays_short_and_legible(db: Database) -> None:
     assert short and "6. Lo que escuchamos" in short[0] and "7. Compromisos" in short[0]
 
 
+def test_a_crowded_grid_of_fewer_than_a_hundred_numbers_every_actor(db: Database) -> None:
+    """Seventy actors, no cell fuller than its circles: too many names to write beside
+    the points, so every actor is a numbered circle and every name is in the key."""
+    program = programs.create_program(db, ADMIN, "Setenta")
+    stage = program.stages[0].id
+    rows = []
+    for i in range(70):
+        actor = actors.add_actor(db, ADMIN, program.id, {"name": f"Actor {i:03d}"})
+        power, interest = 1 + i % 5, 1 + (i // 5) % 5
+        rows.append(AssessmentInput(actor.id, stage, dt.date(2024, 2, 1), power, interest, 3, 4, 3))
+    assessments.record_assessments(db, ADMIN, program.id, rows)
+    _, pdf, _ = build_briefing(db, ADMIN, program.id)
+    text = " ".join(page_texts(pdf))
+    assert "cada actor aparece como un círculo numerado" in text
+    assert "los 70 de más poder" not in text
+    key = text[text.index("2.1. Clave de números del mapa") : text.index("2.2. Actores por")]
+    assert all(f"Actor {i:03d}" in key for i in range(70))
+
+
 def test_movement_says_who_moved_each_way_or_that_nobody_did(
     demo_url: str, demo_db: Database
 ) -> None:

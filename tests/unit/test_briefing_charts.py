@@ -60,6 +60,17 @@ def test_a_crowded_grid_counts_every_cell_and_numbers_the_first_actors() -> None
     assert ">1.200</text>" in chart.svg and ">10</text>" in chart.svg  # every cell counted
 
 
+def test_a_crowded_grid_numbers_every_actor_up_to_two_digits() -> None:
+    """Past the names a chart can hold, up to 99 actors are all numbered (two digits fit
+    a circle); only past that are the least powerful and interested left as counts."""
+    assert static.CROWDED_SHOWN == 99
+    chart = draw_grid(grid_points(static.CROWDED_SHOWN))
+    assert chart.crowded and chart.unnamed == 0
+    assert [n for n, _ in chart.key] == list(range(1, 100))
+    chart = draw_grid(grid_points(static.CROWDED_SHOWN + 1))
+    assert chart.crowded and len(chart.key) == 99 and chart.unnamed == 1
+
+
 def test_a_cell_fuller_than_its_numbers_can_be_written_makes_the_grid_crowded() -> None:
     def one_cell(n: int) -> list[GridPoint]:
         spread = spread_positions([(5, 5)] * n)
