@@ -6,7 +6,7 @@ from engagement.ui import state
 from engagement.ui.auth import require_sign_in
 from engagement.ui.i18n import tr
 from engagement.ui.outage import surviving_outages
-from engagement.ui.print_css import print_styles
+from engagement.ui.page_css import page_styles
 from engagement.ui.rights import TrackingRights, tracking_rights
 from engagement.ui.session_gate import guard_streamlit
 from engagement.ui.sidebar import declare_language, init_from_url, render_sidebar
@@ -19,7 +19,7 @@ guard_streamlit()
 st.set_page_config(page_title="Tejido", page_icon="🧶", layout="wide")
 init_from_url()  # before sign-in: ?lang=en gives an English sign-in screen
 declare_language()
-print_styles()
+page_styles()
 
 
 def app_pages(rights: TrackingRights) -> dict[str, list[st.Page]]:

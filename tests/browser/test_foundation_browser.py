@@ -58,6 +58,19 @@ def test_home_shows_the_demo_program_in_spanish(page: Page, live_app: LiveApp) -
     assert "Actors" not in nav
 
 
+def test_the_title_starts_near_the_top_at_a_laptops_height(page: Page, live_app: LiveApp) -> None:
+    """At 1366x768 the content starts below the app's header, not a sixth of the window
+    further down (Streamlit's own padding put the title at about 135 px)."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    goto(page, live_app, program=live_app.antigua_id)
+    expect(page.get_by_role("heading", name=ANTIGUA_NAME)).to_be_visible()
+    # the page's style sheet arrives with the run; wait for the layout it gives
+    top = """() => { const h = document.querySelector('[data-testid="stMain"] h1');
+                     const y = h && h.getBoundingClientRect().top;
+                     return y !== null && y >= 40 && y <= 90 ? y : false; }"""
+    assert page.wait_for_function(top, timeout=15_000).json_value()
+
+
 def test_switching_language_translates_the_navigation(page: Page, live_app: LiveApp) -> None:
     goto(page, live_app, program=live_app.antigua_id)
     sidebar = page.locator("[data-testid='stSidebar']")
