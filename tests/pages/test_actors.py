@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 
 import pandas as pd
@@ -523,3 +524,18 @@ def test_presentation_mode_is_read_only(
     at.run()
     assert any(i.startswith("Modo presentación") for i in _texts(at, "info"))
     assert not [b for b in at.button if b.key == "actors.add.submit"]
+
+
+def test_the_registry_opens_with_room_for_whole_names(
+    open_page: Callable[..., AppTest], program: ProgramInfo, registry: dict[str, int]
+) -> None:
+    """At a laptop's width the name takes the room the territory had: half the demo
+    programs' names are longer than 38 characters, and 400 px holds about 55."""
+    at = _open(open_page, program)
+    table = next(d for d in at.dataframe if d.key == "actors.table")
+    assert list(table.proto.column_order) == ["name", "sector", "engagement", "assessed_on"]
+    name = json.loads(table.proto.columns)["name"]
+    assert name["pinned"] and name["width"] >= 400
+    at.toggle(key="actors.table.more").set_value(True).run()
+    table = next(d for d in at.dataframe if d.key == "actors.table")
+    assert "territory" in table.proto.column_order
