@@ -53,7 +53,16 @@ CASES = [
         ("Asociación de Artesanos", "de Ñuñoa y Peñalolén"),
         id="accents",
     ),
+    pytest.param("x" * 48, ("x" * 24, "x" * 24), id="single-word-of-exactly-two-lines"),
+    pytest.param(
+        "ab " + "x" * 48 + " cd", ("ab", "x" * 26, "x" * 22 + " cd"), id="long-word-between-short"
+    ),
     pytest.param("𝐀" * 30, ("𝐀" * 24, "𝐀" * 6), id="characters-beyond-16-bits"),
+    pytest.param(
+        "Asociación " + "𝐀" * 30 + " Tepic",
+        ("Asociación", "𝐀" * 24, "𝐀" * 6 + " Tepic"),
+        id="long-word-beyond-16-bits-between-short",
+    ),
     pytest.param(
         "<img src=x onerror=alert(1)>",
         ("<img src=x", "onerror=alert(1)>"),

@@ -9,51 +9,86 @@ var TEJIDO_SPACES = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029
 
 /*
  * The whole of a name on at most maxLines lines, broken between words: the lines of
- * engagement.text.wrap_name (the same rule, step by step; a browser test compares them).
- * Lengths count characters (code points), as Python does.
+ * engagement.text.wrap_name (the same rule; a browser test compares them on a table).
+ * Lengths count characters (code points), as Python does. Widths are tried on word
+ * lengths alone and the lines written once, at the width found: a map wraps hundreds.
  */
 function tejidoWrapName(name, chars, maxLines) {
   "use strict";
-  var words = String(name).split(TEJIDO_SPACES).filter(function (w) { return w !== ""; })
-    .map(function (w) { return Array.from(w); });
+  var words = String(name).split(TEJIDO_SPACES).filter(function (w) { return w !== ""; });
+  var sizes = words.map(function (w) { return /[\uD800-\uDFFF]/.test(w) ? Array.from(w).length : w.length; });
   var length = words.length ? words.length - 1 : 0;
   var longest = 0;
-  words.forEach(function (w) {
-    length += w.length;
-    longest = Math.max(longest, w.length);
+  sizes.forEach(function (n) {
+    length += n;
+    longest = Math.max(longest, n);
   });
-  if (length <= chars) {
-    return words.length ? [words.map(function (w) { return w.join(""); }).join(" ")] : [];
-  }
-  var lines = Math.min(maxLines, tejidoGreedyLines(words, chars).length);
+  if (length <= chars) return words.length ? [words.join(" ")] : [];
+  var lines = Math.min(maxLines, tejidoLineCount(sizes, chars));
   // No line of `lines` lines can be shorter: each break between them saves one space.
   var width = Math.max(Math.min(longest, chars), Math.ceil((length - lines + 1) / lines));
-  var found = tejidoGreedyLines(words, width);
-  while (found.length > lines) found = tejidoGreedyLines(words, ++width);
-  return found;
+  while (tejidoLineCount(sizes, width) > lines) width++;
+  return tejidoLines(words, sizes, width);
 }
 
-// Words (arrays of characters) filled into lines of at most `width` characters; a
-// longer word is cut into pieces of `width`, each on a line of its own but the last.
-function tejidoGreedyLines(words, width) {
+// How many lines words of these sizes fill at `width` characters a line; a longer word
+// is cut into pieces of `width`, each on a line of its own but the last.
+function tejidoLineCount(sizes, width) {
+  "use strict";
+  var count = 0;
+  var current = 0;  // characters on the line being filled (0: none yet)
+  for (var i = 0; i < sizes.length; i++) {
+    var n = sizes[i];
+    while (n > width) {
+      if (current) count++;
+      current = 0;
+      count++;
+      n -= width;
+    }
+    if (!current) current = n;
+    else if (current + 1 + n <= width) current += 1 + n;
+    else {
+      count++;
+      current = n;
+    }
+  }
+  return current ? count + 1 : count;
+}
+
+// The lines themselves, filled as tejidoLineCount counts them.
+function tejidoLines(words, sizes, width) {
   "use strict";
   var lines = [];
-  var current = [];
-  words.forEach(function (word) {
-    while (word.length > width) {
-      if (current.length) lines.push(current.join(""));
-      current = [];
-      lines.push(word.slice(0, width).join(""));
-      word = word.slice(width);
+  var current = "";
+  var size = 0;
+  for (var i = 0; i < words.length; i++) {
+    var word = words[i];
+    var n = sizes[i];
+    if (n > width) {
+      var letters = Array.from(word);
+      while (letters.length > width) {
+        if (size) lines.push(current);
+        current = "";
+        size = 0;
+        lines.push(letters.slice(0, width).join(""));
+        letters = letters.slice(width);
+      }
+      word = letters.join("");
+      n = letters.length;
     }
-    if (!current.length) current = word.slice();
-    else if (current.length + 1 + word.length <= width) current = current.concat([" "], word);
-    else {
-      lines.push(current.join(""));
-      current = word.slice();
+    if (!size) {
+      current = word;
+      size = n;
+    } else if (size + 1 + n <= width) {
+      current += " " + word;
+      size += 1 + n;
+    } else {
+      lines.push(current);
+      current = word;
+      size = n;
     }
-  });
-  if (current.length) lines.push(current.join(""));
+  }
+  if (size) lines.push(current);
   return lines;
 }
 
