@@ -75,3 +75,60 @@ def shorten(text: str, length: int) -> str:
     """
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def wrap_name(name: str, chars: int, max_lines: int = 3) -> tuple[str, ...]:
+    """The whole of ``name`` on at most ``max_lines`` lines, broken between words.
+
+    A name of at most ``chars`` characters stays on one line. A longer one takes as many
+    lines as greedy wrapping at ``chars`` gives (at most ``max_lines``), each as short as
+    that number of lines allows, so the lines come out of even length; a name too long
+    for ``max_lines`` lines of ``chars`` gets longer lines. Nothing is cut: only a word
+    longer than a line is broken (where the line ends, with nothing added). The drawing
+    code of the network map wraps names the same way (``tejidoWrapName`` in
+    ``engagement/maps/static/map_core.js``).
+
+    Examples
+    --------
+    >>> wrap_name("Alcaldía Municipal de La Antigua Guatemala", 22)
+    ('Alcaldía Municipal de', 'La Antigua Guatemala')
+    >>> wrap_name("  Vecinos   de\\nSan Bartolo ", 22)
+    ('Vecinos de San Bartolo',)
+    >>> wrap_name("Transparencia" * 3, 22)
+    ('TransparenciaTranspare', 'nciaTransparencia')
+    """
+    words = name.split()
+    text = " ".join(words)
+    if len(text) <= chars:
+        return (text,) if text else ()
+    lines = min(max_lines, len(_greedy_lines(words, chars)))
+    longest = max(len(word) for word in words)
+    # No line of `lines` lines can be shorter: each break between them saves one space.
+    width = max(min(longest, chars), -(-(len(text) - lines + 1) // lines))
+    while len(found := _greedy_lines(words, width)) > lines:
+        width += 1
+    return found
+
+
+def _greedy_lines(words: list[str], width: int) -> tuple[str, ...]:
+    """Words filled into lines of at most ``width`` characters; a longer word is cut into
+    pieces of ``width``, each on a line of its own but the last."""
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        while len(word) > width:
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if not current:
+            current = word
+        elif len(current) + 1 + len(word) <= width:
+            current = f"{current} {word}"
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return tuple(lines)

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from engagement.text import wrap_name
+
 #: Space between a marker's edge and its name, in display units.
 GAP = 2.0
 #: Line height as a share of the font size.
@@ -205,6 +207,29 @@ def label_shapes(name: str, max_lines: int = MAX_LINES) -> tuple[str, tuple[str,
     first = label_text(name, max_lines=max_lines)
     wider = label_text(name, chars=LINE_CHARS + 8, max_lines=max(1, max_lines - 1))
     return first, (() if wider == first or ("…" in wider and "…" not in first) else (wider,))
+
+
+def whole_shapes(name: str, max_lines: int = MAX_LINES) -> tuple[str, tuple[str, ...]]:
+    """A name written whole, wrapped between words on up to ``max_lines`` lines (longer
+    lines when it needs them, see :func:`engagement.text.wrap_name`; never cut, never
+    its acronym), and the same in fewer lines of up to ``LINE_CHARS + 8`` characters, to
+    try when the first finds no room.
+
+    Examples
+    --------
+    >>> first, others = whole_shapes("Alcaldía Municipal de La Antigua Guatemala", 3)
+    >>> first.splitlines()
+    ['Alcaldía', 'Municipal de La', 'Antigua Guatemala']
+    >>> [o.splitlines() for o in others]
+    [['Alcaldía Municipal de', 'La Antigua Guatemala']]
+    >>> whole_shapes("Instituto Nacional de Transparencia (INAI)", 3)[0].splitlines()
+    ['Instituto Nacional', 'de Transparencia', '(INAI)']
+    """
+    first = "\n".join(wrap_name(name, LINE_CHARS, max_lines))
+    lines = wrap_name(name, LINE_CHARS + 8, max(1, max_lines - 1))
+    wider = "\n".join(lines)
+    fits = all(len(line) <= LINE_CHARS + 8 for line in lines)
+    return first, ((wider,) if fits and wider != first else ())
 
 
 def label_text(name: str, chars: int = LINE_CHARS, max_lines: int = MAX_LINES) -> str:

@@ -311,7 +311,8 @@ def network_svg(
     legend: Mapping[str, str],
     tie_names: tuple[str, str],
 ) -> Chart:
-    """The network at its stored positions; the most central actors named (8 pt)."""
+    """The network at its stored positions; the most central actors named (8 pt), each
+    name whole on up to three lines, or numbered and keyed whole when it finds no room."""
     fig, ax, width, height = _figure(MAP_HEIGHT_IN)
     ax.set_axis_off()
     xs, ys = [n.x for n in nodes], [n.y for n in nodes]
@@ -346,7 +347,7 @@ def network_svg(
             n.id,
             *where[n.id],
             radius[n.id] + 0.5,
-            *(labels.label_shapes(n.name, max_lines=NAME_LINES) if n.labelled else ("", ())),
+            *(labels.whole_shapes(n.name, max_lines=NAME_LINES) if n.labelled else ("", ())),
         )
         for n in ranked
     }

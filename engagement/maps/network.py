@@ -8,8 +8,9 @@ a CDN. Our drawing code (``static/map_core.js``) takes the payload as JSON data 
 shows every text as text.
 
 Positions always come from the stored layout (physics never runs in the browser), and
-names are not vis-network labels: our label layer draws them at a readable size,
-most central actors first, and only where they overlap nothing (see ``names``).
+names are not vis-network labels: our label layer draws them whole (wrapped on up to
+three lines) at a readable size, most central actors first, and only where they
+overlap nothing (see ``map_payload``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from pyvis.network import Network
 
 from engagement.i18n import t
 from engagement.maps.layers import CO_PARTICIPATION_COLOUR, CO_PARTICIPATION_DASHES, CoTie
-from engagement.maps.view import CONFLICT_COLOUR, LABEL_LENGTH, TIE_COLOUR, LegendEntry, MapView
+from engagement.maps.view import (
+    CONFLICT_COLOUR,
+    LABEL_CHARS,
+    LABEL_LINES,
+    TIE_COLOUR,
+    LegendEntry,
+    MapView,
+)
 
 NODE_BORDER = "#34495E"
 SELECTED_BORDER = "#000000"
@@ -154,11 +162,12 @@ def map_payload(
     ``frame`` identifies the picture without positions and ``version`` with them, so
     the browser can move nodes in place after a saved drag instead of redrawing.
     ``order`` lists node ids most central first (by the sizing measure): the order in
-    which the label layer names actors. A node's name is the first line of its tooltip,
-    shortened to ``label_length`` characters as :func:`engagement.text.shorten` does
-    (not sent twice: the payload of a large map is what the page waits for). Without
-    ``height``
-    (pixels) the map takes the height of the window, less room for its toolbar.
+    which the label layer names actors. A node's name is the first line of its tooltip
+    (not sent twice: the payload of a large map is what the page waits for), written
+    whole, wrapped on lines of about ``label_chars`` characters, at most
+    ``label_lines`` lines, as :func:`engagement.text.wrap_name` wraps it (the browser
+    wraps only the names it tries to place, once each). Without ``height`` (pixels)
+    the map takes the height of the window, less room for its toolbar.
     """
     net = pyvis_network(view)
     nodes, edges = net.nodes, net.edges
@@ -175,7 +184,8 @@ def map_payload(
         "edges": edges,
         "options": options,
         "order": order,
-        "label_length": LABEL_LENGTH,
+        "label_chars": LABEL_CHARS,
+        "label_lines": LABEL_LINES,
         "legend": [{"label": e.label, "colour": e.colour, "kind": e.kind} for e in view.legend],
         "labels": {
             "fit": t("network.button.fit", lang),
@@ -198,7 +208,7 @@ def label_order(view: MapView) -> list[int]:
     Examples
     --------
     >>> from engagement.maps.view import MapNode
-    >>> node = lambda i, name, size: MapNode(i, name, "", "g", size, 0.0, 0.0, False, name)
+    >>> node = lambda i, name, size: MapNode(i, "", "g", size, 0.0, 0.0, False, name)
     >>> view = MapView((node(1, "Bea", 10.0), node(2, "Ana", 30.0), node(3, "Abel", 10.0)),
     ...                (), (), 3, 3, "degree", "sector")
     >>> label_order(view)

@@ -34,7 +34,10 @@ WIDTHS = {1: 1.0, 2: 2.5, 3: 4.5}
 MIN_SIZE, MAX_SIZE = 8.0, 30.0
 #: Communities beyond this many share one grey legend entry.
 COMMUNITY_COLOURS = 10
-LABEL_LENGTH = 32
+#: A name on the map: whole, wrapped between words on lines of about this many
+#: characters, at most this many lines (see :func:`engagement.text.wrap_name`).
+LABEL_CHARS = 24
+LABEL_LINES = 3
 NOTE_LENGTH = 240
 
 
@@ -53,14 +56,13 @@ class MapStyle:
 @dataclass(frozen=True)
 class MapNode:
     id: int
-    label: str
     title: str
     group: str
     size: float
     x: float
     y: float
     pinned: bool
-    #: The full name (``label`` may be shortened).
+    #: The full name (the drawing wraps it, see ``LABEL_CHARS``).
     name: str = ""
 
 
@@ -139,7 +141,6 @@ def build_view(
     nodes = tuple(
         MapNode(
             id=int(row["id"]),
-            label=shorten(str(row["name"]), LABEL_LENGTH),
             title=_node_title(words, row, values.get(int(row["id"]))),
             group=groups[int(row["id"])],
             size=sizes[int(row["id"])],

@@ -20,14 +20,17 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from engagement.maps import assets
+from engagement.maps.view import LABEL_CHARS, LABEL_LINES
 from engagement.model import AssessmentInput, Principal
 from engagement.services.registry import actors, assessments, programs, relationships
 from engagement.services.view import program_view
 from engagement.storage import migrate
 from engagement.storage.db import Database
 from engagement.storage.queries import registry as stored_registry
+from engagement.text import wrap_name
 from engagement.web import asset_routes
 from tests.browser.conftest import LiveApp, goto, running_app, wait_for_rerun
+from tests.support import name_wrapping
 from tests.support.streamlit_client import Run, StreamlitSession
 
 pytestmark = pytest.mark.browser
@@ -58,6 +61,15 @@ def actor_id(app: LiveApp, program: int, name: str) -> int:
     try:
         frame = stored_registry.actors_frame(db, program)
         return int(frame.loc[frame["name"] == name, "id"].iloc[0])
+    finally:
+        db.dispose()
+
+
+def actor_names(app: LiveApp, program: int) -> dict[int, str]:
+    db = Database.from_url(app.db_url)
+    try:
+        frame = stored_registry.actors_frame(db, program)
+        return dict(zip(frame["id"].astype(int), frame["name"].astype(str), strict=True))
     finally:
         db.dispose()
 
@@ -336,6 +348,8 @@ def test_downloads_png_and_an_offline_html_page(
 # --- legible at a laptop's size ----------------------------------------------------------
 
 LAPTOP_WIDTH, LAPTOP_HEIGHT = 1366, 768
+#: Pixels at least between two names (the drawing keeps 6).
+NAME_SPACE = 4
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -345,6 +359,10 @@ def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
         and a["y"] < b["y"] + b["h"] - 0.5
         and b["y"] < a["y"] + a["h"] - 0.5
     )
+
+
+def _grown(box: dict[str, float], by: float) -> dict[str, float]:
+    return {"x": box["x"] - by, "y": box["y"] - by, "w": box["w"] + 2 * by, "h": box["h"] + 2 * by}
 
 
 def _disc_meets_box(disc: dict[str, float], box: dict[str, float]) -> bool:
@@ -361,6 +379,42 @@ def _most_central(app: LiveApp, program: int) -> list[int]:
         return [int(i) for i in ranked["id"]]
     finally:
         db.dispose()
+
+
+def _assert_whole_names_in_their_boxes(
+    page: Page, labels: list[dict[str, Any]], names: dict[int, str]
+) -> None:
+    """Each label writes its actor's whole name as Python wraps it, and its box (the
+    space the label layer kept free) holds every line: as tall as its lines, as wide
+    as its widest line measured here, in the page, in the label's font."""
+    widths = page.evaluate(
+        """(labels) => labels.map((b) => {
+             const ctx = document.createElement("canvas").getContext("2d");
+             ctx.font = b.font;
+             return Math.max(...b.lines.map((line) => ctx.measureText(line).width));
+           })""",
+        labels,
+    )
+    for label, width in zip(labels, widths, strict=True):
+        assert label["lines"] == list(wrap_name(names[label["id"]], LABEL_CHARS, LABEL_LINES))
+        assert label["font"] == f"{label['px']}px sans-serif"
+        assert label["line_h"] >= label["px"]
+        assert label["h"] >= len(label["lines"]) * label["line_h"], label
+        assert label["w"] >= width - 0.5, (label, width)
+    assert any(len(x["lines"]) > 1 for x in labels), [x["text"] for x in labels]
+
+
+@pytest.mark.parametrize(("name", "expected"), name_wrapping.CASES)
+def test_the_drawing_code_wraps_names_as_python_does(
+    page: Page, name: str, expected: tuple[str, ...]
+) -> None:
+    page.set_content("<!DOCTYPE html><meta charset='utf-8'><body></body>")
+    page.add_script_tag(content=assets.map_core_js())
+    found = page.evaluate(
+        "([name, chars, lines]) => tejidoWrapName(name, chars, lines)",
+        [name, name_wrapping.CHARS, name_wrapping.LINES],
+    )
+    assert found == list(expected) == list(wrap_name(name, name_wrapping.CHARS))
 
 
 @pytest.mark.parametrize("which", ["antigua", "tepic"])
@@ -391,8 +445,10 @@ def test_at_a_laptop_size_names_are_readable_and_nothing_overlaps(
     )
     assert box["width"] >= room - 4
     assert box["height"] >= LAPTOP_HEIGHT - 110
-    # Names: readable (11 px or more), inside the map, none over another name or actor.
+    # Names: whole, readable (11 px or more), inside the map, none over another name or
+    # actor, each measured as the box its lines fill (a wrapped name is taller).
     assert len(labels) >= 15, [x["text"] for x in labels]
+    _assert_whole_names_in_their_boxes(page, labels, actor_names(live_app, program))
     for label in labels:
         assert label["px"] >= 11
         assert label["x"] >= 0 and label["x"] + label["w"] <= box["width"]
@@ -400,9 +456,13 @@ def test_at_a_laptop_size_names_are_readable_and_nothing_overlaps(
         for disc in nodes:
             if disc["id"] != label["id"]:
                 assert not _disc_meets_box(disc, label), (label["text"], disc["id"])
+    # Nor touches another: two names kept apart read as two, not as one taller name.
     for i, a in enumerate(labels):
         for b in labels[i + 1 :]:
-            assert not _overlap(a, b), (a["text"], b["text"])
+            assert not _overlap(_grown(a, NAME_SPACE / 2), _grown(b, NAME_SPACE / 2)), (
+                a["text"],
+                b["text"],
+            )
     named = {x["id"] for x in labels}
     central = _most_central(live_app, program)
     assert central[0] in named  # the most central actor is named

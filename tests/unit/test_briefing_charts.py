@@ -7,7 +7,7 @@ import random
 import re
 
 from engagement.analysis.grid import spread_positions
-from engagement.charts import static
+from engagement.charts import labels, static
 from engagement.services.exchange.briefing_model import GridPoint, MapNode
 
 XSS = "<script>alert(1)</script>"
@@ -105,3 +105,29 @@ def test_every_number_of_the_key_is_written_on_the_chart() -> None:
         chart = draw_grid(grid_points(n))
         bold = re.findall(r'<text style="[^"]*font-weight: 700[^"]*"[^>]*>(\d+)</text>', chart.svg)
         assert sorted(bold, key=int) == [str(number) for number, _ in chart.key]
+
+
+def test_the_network_writes_long_names_whole_never_as_an_acronym_or_cut() -> None:
+    names = {
+        0: "Instituto Nacional de Transparencia, Acceso a la Información y Protección de"
+        " Datos Personales (INAI)",
+        1: "Instituto Nacional de Transparencia (INAI)",
+        2: "Secretaría de Planificación y Programación de la Presidencia (SEGEPLAN)",
+    }
+    corners = {0: (0.0, 0.0), 1: (1.0, 0.0), 2: (0.5, 1.0)}
+    nodes = [MapNode(i, names[i], "#44AA99", *corners[i], 5, True) for i in names] + [
+        MapNode(10 + i, f"Actor {i}", "#44AA99", 0.5, i / 10, 1, False) for i in range(4)
+    ]
+    chart = static.network_svg(
+        nodes, [(0, 10, False), (1, 11, False)], legend={"Sector": "#44AA99"},
+        tie_names=("Vínculo", "Conflicto"),
+    )  # fmt: skip
+    assert chart.named == 3 and not chart.key  # room for all three
+    written = re.findall(r"<text\b[^>]*>([^<]*)</text>", chart.svg)
+    assert "…" not in "".join(written)
+    assert "INAI" not in written and "SEGEPLAN" not in written  # no acronym alone
+    for name in names.values():
+        first, others = labels.whole_shapes(name, static.NAME_LINES)
+        shapes = [first, *others]
+        assert any(all(line in written for line in s.splitlines()) for s in shapes), name
+        assert any(len(s.splitlines()) <= 3 for s in shapes)

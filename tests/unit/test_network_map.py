@@ -184,7 +184,23 @@ def test_the_map_never_runs_physics_and_names_the_most_central_first() -> None:
     assert all("label" not in n for n in payload["nodes"])  # names: the label layer's
     assert payload["order"][0] == 1  # the broker between the others comes first
     assert sorted(payload["order"]) == [1, 2, 3, 4]
-    assert payload["label_length"] == 32
+    # Names are wrapped whole in the browser (engagement.text.wrap_name), never cut here.
+    assert (payload["label_chars"], payload["label_lines"]) == (24, 3)
+    assert "label_length" not in payload
+
+
+def test_a_long_name_reaches_the_drawing_whole() -> None:
+    name = "Secretaría de Planificación y Programación de la Presidencia (SEGEPLAN)"
+    actors = _actors().assign(name=["Municipalidad", XSS, name, "Sin sector"])
+    view = build_view(
+        _program(), actors, _ties(), measures=_measures(),
+        positions=layout_positions([1, 2, 3, 4], []),
+    )  # fmt: skip
+    assert next(n for n in view.nodes if n.id == 3).name == name
+    payload = map_payload(view, title="M", lang="es")
+    node = next(n for n in payload["nodes"] if n["id"] == 3)
+    assert node["title"].splitlines()[0] == name  # the drawing's name, uncut
+    assert all("…" not in n["title"] for n in payload["nodes"])
 
 
 def test_a_dragged_node_is_pinned() -> None:

@@ -4,6 +4,94 @@
  * Every text from the payload is shown with textContent / canvas fillText or as a
  * vis-network string tooltip (shown with innerText): never parsed as HTML.
  */
+// Python's white space (str.split), so that names wrap here as in Python.
+var TEJIDO_SPACES = /[\t\n\v\f\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+
+/*
+ * The whole of a name on at most maxLines lines, broken between words: the lines of
+ * engagement.text.wrap_name (the same rule; a browser test compares them on a table).
+ * Lengths count characters (code points), as Python does. Widths are tried on word
+ * lengths alone and the lines written once, at the width found: a map wraps hundreds.
+ */
+function tejidoWrapName(name, chars, maxLines) {
+  "use strict";
+  var words = String(name).split(TEJIDO_SPACES).filter(function (w) { return w !== ""; });
+  var sizes = words.map(function (w) { return /[\uD800-\uDFFF]/.test(w) ? Array.from(w).length : w.length; });
+  var length = words.length ? words.length - 1 : 0;
+  var longest = 0;
+  sizes.forEach(function (n) {
+    length += n;
+    longest = Math.max(longest, n);
+  });
+  if (length <= chars) return words.length ? [words.join(" ")] : [];
+  var lines = Math.min(maxLines, tejidoLineCount(sizes, chars));
+  // No line of `lines` lines can be shorter: each break between them saves one space.
+  var width = Math.max(Math.min(longest, chars), Math.ceil((length - lines + 1) / lines));
+  while (tejidoLineCount(sizes, width) > lines) width++;
+  return tejidoLines(words, sizes, width);
+}
+
+// How many lines words of these sizes fill at `width` characters a line; a longer word
+// is cut into pieces of `width`, each on a line of its own but the last.
+function tejidoLineCount(sizes, width) {
+  "use strict";
+  var count = 0;
+  var current = 0;  // characters on the line being filled (0: none yet)
+  for (var i = 0; i < sizes.length; i++) {
+    var n = sizes[i];
+    while (n > width) {
+      if (current) count++;
+      current = 0;
+      count++;
+      n -= width;
+    }
+    if (!current) current = n;
+    else if (current + 1 + n <= width) current += 1 + n;
+    else {
+      count++;
+      current = n;
+    }
+  }
+  return current ? count + 1 : count;
+}
+
+// The lines themselves, filled as tejidoLineCount counts them.
+function tejidoLines(words, sizes, width) {
+  "use strict";
+  var lines = [];
+  var current = "";
+  var size = 0;
+  for (var i = 0; i < words.length; i++) {
+    var word = words[i];
+    var n = sizes[i];
+    if (n > width) {
+      var letters = Array.from(word);
+      while (letters.length > width) {
+        if (size) lines.push(current);
+        current = "";
+        size = 0;
+        lines.push(letters.slice(0, width).join(""));
+        letters = letters.slice(width);
+      }
+      word = letters.join("");
+      n = letters.length;
+    }
+    if (!size) {
+      current = word;
+      size = n;
+    } else if (size + 1 + n <= width) {
+      current += " " + word;
+      size += 1 + n;
+    } else {
+      lines.push(current);
+      current = word;
+      size = n;
+    }
+  }
+  if (size) lines.push(current);
+  return lines;
+}
+
 function tejidoMap(vis, host, payload, hooks) {
   "use strict";
   hooks = hooks || {};
@@ -49,14 +137,17 @@ function tejidoMap(vis, host, payload, hooks) {
   }
 
   // --- the label layer -------------------------------------------------------------
-  // Names are drawn here, not by vis-network: at a fixed, readable size on screen
-  // (LABEL_PX), most central actors first (payload.order), each only where it overlaps
-  // no other name and no other actor. Zooming in makes room, so more names appear; the
-  // hovered and the selected actor are always named.
+  // Names are drawn here, not by vis-network: whole, wrapped on up to three lines, at a
+  // fixed, readable size on screen (LABEL_PX), most central actors first (payload.order),
+  // each only where its whole box overlaps no other name and no other actor. Zooming in
+  // makes room, so more names appear; the hovered and the selected actor are always named.
   var LABEL_PX = 12;
   var LABEL_FONT = LABEL_PX + "px sans-serif";
   var LABEL_H = LABEL_PX + 4;
   var LABEL_GAP = 3;
+  // Space between two names: more than between the lines of one, so that two names
+  // never read as one.
+  var LABEL_SPACE = 6;
   var CELL = 48;
   // Names tried per placement: past the first 800 actors in view, few find room.
   var MAX_TRIED = 800;
@@ -103,15 +194,18 @@ function tejidoMap(vis, host, payload, hooks) {
       (cells[key] || (cells[key] = [])).push(b);
     });
   };
-  Grid.prototype.free = function (b, own) {
+  // Whether box b meets no disc (but its own actor's) and stays `space` px from every name.
+  Grid.prototype.free = function (b, own, space) {
     var cells = this.cells;
-    return this.cellsOf(b, function (key) {
+    var p = { x: b.x - space, y: b.y - space, w: b.w + 2 * space, h: b.h + 2 * space };
+    return this.cellsOf(p, function (key) {
       var list = cells[key];
       if (!list) return true;
       for (var i = 0; i < list.length; i++) {
         var o = list[i];
         if (o.id === own && o.disc) continue;
-        if (b.x < o.x + o.w && o.x < b.x + b.w && b.y < o.y + o.h && o.y < b.y + b.h) {
+        var q = o.disc ? b : p;
+        if (q.x < o.x + o.w && o.x < q.x + q.w && q.y < o.y + o.h && o.y < q.y + q.h) {
           if (!o.disc) return false;
           // A disc: the box meets it only if the box's nearest point is inside the circle.
           var nx = Math.min(Math.max(o.cx, b.x), b.x + b.w);
@@ -129,30 +223,32 @@ function tejidoMap(vis, host, payload, hooks) {
     return { id: node.id, cx: c.x, cy: c.y, r: r, x: c.x - r, y: c.y - r, w: 2 * r, h: 2 * r, disc: true };
   }
 
-  function candidates(d, w) {
-    // Below, above, right, left, then the four corners (touching the disc at 45°).
-    var h = LABEL_H;
+  function candidates(d, w, h) {
+    // Below, above, right, left, then the four corners (touching the disc at 45°); the
+    // lines of a name are centred below and above, flush towards the actor beside it.
     var r = d.r + LABEL_GAP;
     var c = r * 0.7071;
     return [
-      { x: d.cx - w / 2, y: d.cy + r },
-      { x: d.cx - w / 2, y: d.cy - r - h },
-      { x: d.cx + r, y: d.cy - h / 2 },
-      { x: d.cx - r - w, y: d.cy - h / 2 },
-      { x: d.cx + c, y: d.cy + c },
-      { x: d.cx - c - w, y: d.cy + c },
-      { x: d.cx + c, y: d.cy - c - h },
-      { x: d.cx - c - w, y: d.cy - c - h },
+      { x: d.cx - w / 2, y: d.cy + r, align: "center" },
+      { x: d.cx - w / 2, y: d.cy - r - h, align: "center" },
+      { x: d.cx + r, y: d.cy - h / 2, align: "left" },
+      { x: d.cx - r - w, y: d.cy - h / 2, align: "right" },
+      { x: d.cx + c, y: d.cy + c, align: "left" },
+      { x: d.cx - c - w, y: d.cy + c, align: "right" },
+      { x: d.cx + c, y: d.cy - c - h, align: "left" },
+      { x: d.cx - c - w, y: d.cy - c - h, align: "right" },
     ];
   }
 
-  // A node's name: the first line of its tooltip, shortened as engagement.text.shorten.
+  // A node's name: the first line of its tooltip, wrapped whole (tejidoWrapName), with
+  // the size of its box on screen. Worked out once per node, when first needed.
   function nameOf(node) {
     if (node._name !== undefined) return node._name;
-    var text = String(node.title || "").split("\n")[0].split(/\s+/).join(" ").trim();
-    var chars = Array.from(text);
-    var most = current.label_length || 32;
-    node._name = chars.length <= most ? text : chars.slice(0, most - 1).join("").trimEnd() + "\u2026";
+    var text = String(node.title || "").split("\n")[0];
+    var lines = tejidoWrapName(text, current.label_chars || 24, current.label_lines || 3);
+    var w = 0;
+    lines.forEach(function (line) { w = Math.max(w, textWidth(line)); });
+    node._name = { lines: lines, w: w, h: lines.length * LABEL_H };
     return node._name;
   }
 
@@ -175,12 +271,13 @@ function tejidoMap(vis, host, payload, hooks) {
       var d = discs[order[i]];
       if (!d || d.cx < 0 || d.cy < 0 || d.cx > v.width || d.cy > v.height) continue;
       tried++;
-      var text = nameOf(byId[order[i]]);
-      var w = textWidth(text);
-      var spots = candidates(d, w);
+      var name = nameOf(byId[order[i]]);
+      if (!name.lines.length) continue;
+      var spots = candidates(d, name.w, name.h);
       for (var k = 0; k < spots.length; k++) {
-        var b = { id: d.id, x: spots[k].x, y: spots[k].y, w: w, h: LABEL_H, text: text };
-        if (inView(b) && grid.free(b, d.id)) {
+        var s = spots[k];
+        var b = { id: d.id, x: s.x, y: s.y, w: name.w, h: name.h, lines: name.lines, align: s.align };
+        if (inView(b) && grid.free(b, d.id, LABEL_SPACE)) {
           grid.add(b);
           shown.push(b);
           break;
@@ -196,11 +293,14 @@ function tejidoMap(vis, host, payload, hooks) {
     for (var i = 0; i < layer.shown.length; i++) {
       if (layer.shown[i].id === node.id) return null;
     }
-    var text = nameOf(node);
-    if (!text) return null;
+    var name = nameOf(node);
+    if (!name.lines.length) return null;
     var d = nodeDisc(v, node, network.getPosition(node.id));
-    var w = textWidth(text);
-    return { id: node.id, x: d.cx - w / 2, y: d.cy + d.r + LABEL_GAP, w: w, h: LABEL_H, text: text };
+    // Below the actor, or above it near the bottom edge; kept inside the map's width.
+    var y = d.cy + d.r + LABEL_GAP;
+    if (y + name.h > v.height - 2) y = d.cy - d.r - LABEL_GAP - name.h;
+    var x = Math.max(2, Math.min(d.cx - name.w / 2, v.width - 2 - name.w));
+    return { id: node.id, x: x, y: y, w: name.w, h: name.h, lines: name.lines, align: "center" };
   }
 
   function drawLabel(ctx, b, boxed) {
@@ -210,13 +310,17 @@ function tejidoMap(vis, host, payload, hooks) {
       ctx.lineWidth = 1;
       ctx.fillRect(b.x - 3, b.y - 1, b.w + 6, b.h + 2);
       ctx.strokeRect(b.x - 3, b.y - 1, b.w + 6, b.h + 2);
-    } else {
+    }
+    var x = b.align === "center" ? b.x + b.w / 2 : b.align === "right" ? b.x + b.w : b.x;
+    ctx.textAlign = b.align;
+    if (!boxed) {
+      // A white halo under every line first, so no halo covers a line drawn before it.
       ctx.lineWidth = 3;
       ctx.strokeStyle = "rgba(255,255,255,0.9)";
-      ctx.strokeText(b.text, b.x, b.y + 2);
+      b.lines.forEach(function (line, i) { ctx.strokeText(line, x, b.y + 2 + i * LABEL_H); });
     }
     ctx.fillStyle = "#1B2631";
-    ctx.fillText(b.text, b.x, b.y + 2);
+    b.lines.forEach(function (line, i) { ctx.fillText(line, x, b.y + 2 + i * LABEL_H); });
   }
 
   function drawLabels(ctx) {
@@ -439,9 +543,13 @@ function tejidoMap(vis, host, payload, hooks) {
     network.moveTo({ position: network.getPosition(id), scale: scale, animation: false });
     return true;
   };
+  // Each shown name: its lines, its box (the space it was placed in) and its type size.
   root.tejidoLabels = function () {
     return layer.shown.map(function (b) {
-      return { id: b.id, text: b.text, x: b.x, y: b.y, w: b.w, h: b.h, px: LABEL_PX };
+      return {
+        id: b.id, text: b.lines.join("\n"), lines: b.lines.slice(), x: b.x, y: b.y, w: b.w,
+        h: b.h, px: LABEL_PX, font: LABEL_FONT, line_h: LABEL_H,
+      };
     });
   };
 
