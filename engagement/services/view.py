@@ -36,7 +36,7 @@ from engagement.services.audit_names import audit_names
 from engagement.services.coalition import network
 from engagement.services.coalition.layout_store import StoredLayout, graph_fingerprint, read_layout
 from engagement.services.coalition.tables import coalition_actors_from, coalition_ties_from
-from engagement.services.readcache import cached
+from engagement.services.readcache import cached, database_key
 from engagement.services.tracking import (
     changes,
     commitments,
@@ -111,10 +111,6 @@ def _read_layout(db: Database, program_id: int) -> tuple[str, StoredLayout] | No
         return read_layout(session, program_id)
 
 
-def _url(db: Database) -> str:
-    return db.engine.url.render_as_string(hide_password=True)
-
-
 def program_view(
     db: Database,
     by: Principal,
@@ -174,7 +170,7 @@ class ProgramView:
 
     def _key(self, what: str, *filters: Hashable, shared: bool = False) -> tuple[Hashable, ...]:
         seen = "raw" if shared else self.visibility.key
-        return (_url(self.db), self.program_id, self.stamp.data, seen, what, *filters)
+        return (database_key(self.db), self.program_id, self.stamp.data, seen, what, *filters)
 
     def _cached(self, what: str, compute: Callable[[], T], *filters: Hashable) -> T:
         return handed_out(cached(self._key(what, *filters), compute))
