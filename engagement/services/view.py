@@ -292,10 +292,14 @@ class ProgramView:
         return network.balance_table(self.coalition(stage_id=stage_id, on_date=on_date))
 
     def brokers(self, *, on_date: dt.date | None = None) -> network.Brokers:
-        """:func:`engagement.services.coalition.network.brokers` of the visible coalition."""
-        found = self._cached(
-            "brokers", lambda: network.brokers(self.coalition(on_date=on_date)), on_date
-        )
+        """:func:`engagement.services.coalition.network.brokers` of the visible coalition,
+        ranked from :meth:`measures` (kept): the measures are computed once for both."""
+
+        def compute() -> network.Brokers:
+            found = self.coalition(on_date=on_date)
+            return network.brokers(found, self.measures(on_date=on_date))
+
+        found = self._cached("brokers", compute, on_date)
         return network.Brokers(found.actors.copy(), found.pairs.copy())
 
     def sector_gaps(self, *, on_date: dt.date | None = None) -> pd.DataFrame:
