@@ -1,9 +1,10 @@
-"""SQL statements and sessions of one page run: the network page and the dashboard.
+"""SQL statements and sessions of one page run: the network page and the dashboard for a
+viewer, the team page ("Equipo y datos") for a lead and for an administrator.
 
 For each page, a synthetic program (``--actors`` actors, about 5 ties each, assessments,
 activities with attendance, inputs and commitments; one restricted citizen) is written
 to a temporary SQLite database, and the page is run with Streamlit's AppTest, signed in
-as a viewer of the program (password mode, so roles apply):
+as the reader (password mode, so roles apply):
 
 * **cold**: the page run with every cache of the process emptied first (Streamlit's,
   the database engine included, and the services' own), after signing in;
@@ -15,7 +16,8 @@ transaction: each is one read or write transaction). The app's own sign-in check
 sidebar are part of the page run and are counted too.
 
 Goals (issue 10): a warm rerun costs at most one small query for the program (its data
-version); a cold run reads the program in one session.
+version, and the accounts version, with the sign-in check); a cold run reads the program
+in one session.
 
 Usage: ``python benchmarks/query_count_bench.py [--actors 300]``. Runs against whatever
 ``engagement`` is importable (``PYTHONPATH=/path/to/other/tree`` measures another tree).
@@ -36,6 +38,17 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
+
+PASSWORD = "clave-de-medicion-1"
+#: Accounts with a role in the program besides the readers below.
+MEMBERS = 12
+READERS = {"visor": "viewer", "lider": "lead", "gestora": "administrator"}
+RUNS = (
+    ("app_pages/network.py", "visor"),
+    ("app_pages/dashboard.py", "visor"),
+    ("app_pages/team.py", "lider"),
+    ("app_pages/team.py", "gestora"),
+)
 
 
 class Counts:
@@ -107,10 +120,16 @@ def _build(url: str, size: int) -> tuple[int, str]:
         activities.record_activity(
             db, admin, program.id, ActivityInput(kind, stage, f"Taller {n}", day), present
         )
-    users.create_user(db, admin, "visor", "clave-del-visor-1")
+    for n in range(MEMBERS):  # a team to list on the team page
+        users.create_user(db, admin, f"miembro{n}", PASSWORD)
+        users.set_role(db, admin, f"miembro{n}", program.id, "facilitator")
+    users.create_user(db, admin, "visor", PASSWORD)
     users.set_role(db, admin, "visor", program.id, "viewer")
+    users.create_user(db, admin, "lider", PASSWORD)
+    users.set_role(db, admin, "lider", program.id, "lead")
+    users.create_user(db, admin, "gestora", PASSWORD, admin=True)
     db.dispose()
-    return program.id, "visor"
+    return program.id
 
 
 def measure(root: Path, page: str, program_id: int, viewer: str, counts: Counts) -> dict[str, Any]:
@@ -156,7 +175,7 @@ def _sign_in(at: Any, viewer: str) -> None:
     at.run()
     for _attempt in range(3):
         at.text_input(key="auth.username").input(viewer)
-        at.text_input(key="auth.password").input("clave-del-visor-1")
+        at.text_input(key="auth.password").input(PASSWORD)
         at.button[0].click()  # the form's submit button
         at.run()
         assert not at.exception, at.exception
@@ -183,16 +202,16 @@ def main() -> None:
             TEJIDO_AUTH="password",
             TEJIDO_USER="admin",
         )
-        program_id, viewer = _build(url, args.actors)
+        program_id = _build(url, args.actors)
         counts = Counts()
-        print(f"tree: {root}  actors: {args.actors}  (signed in as a viewer)\n")
-        print("| page | run | statements | sessions |")
-        print("|---|---|---:|---:|")
-        for page in ("app_pages/network.py", "app_pages/dashboard.py"):
-            found = measure(root, page, program_id, viewer, counts)
+        print(f"tree: {root}  actors: {args.actors}  members: {MEMBERS + 2}\n")
+        print("| page | reader | run | statements | sessions |")
+        print("|---|---|---|---:|---:|")
+        for page, reader in RUNS:
+            found = measure(root, page, program_id, reader, counts)
             for run in ("cold", "warm"):
                 statements, sessions, kinds = found[run]
-                print(f"| {page} | {run} | {statements} | {sessions} |")
+                print(f"| {page} | {READERS[reader]} | {run} | {statements} | {sessions} |")
                 if args.detail:
                     for kind, n in sorted(kinds.items(), key=lambda x: -x[1]):
                         print(f"|  | | {n} | {kind} |", file=sys.stderr)

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from engagement.charts import labels
+from engagement.charts import label_placement, labels, name_text
+from engagement.charts.label_boxes import Box
 
 FONT_SIZE = 11
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
@@ -94,12 +95,12 @@ def grid_names(
         markers[key] = labels.named_marker(key, x, y, radius, name, NAME_LINES)
     obstacles = []
     for x, y, text, size in titles:
-        w, h = labels.text_size(text, size)
+        w, h = name_text.text_size(text, size)
         obstacles.append(labels.Obstacle(*to_px(x, y), w + 6, h + 4))
     bottom, top = (to_px(0, v)[1] for v in LABELS_Y)
-    layout = labels.place_labels(
+    layout = label_placement.place_labels(
         list(markers.values()),
-        plot=labels.Box(0, bottom, width, top),
+        plot=Box(0, bottom, width, top),
         font_size=FONT_SIZE,
         obstacles=obstacles,
         x_scales=(1.0, WIDEST),

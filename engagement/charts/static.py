@@ -23,7 +23,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
-from engagement.charts import labels
+from engagement.charts import label_placement, labels, name_text
+from engagement.charts.label_boxes import Box
 from engagement.palette import ink
 from engagement.services.exchange.briefing_model import GridPoint, MapNode
 
@@ -97,14 +98,14 @@ def _place(
     """Names first; a marker with no room for its name gets its number beside it, else
     becomes a circle with its number inside. Each circle is then an obstacle from the
     start of a new try, so that no name or leader crosses it."""
-    plot = labels.Box(0, 0, width, height)
+    plot = Box(0, 0, width, height)
     circled: set[int] = set()
     for _ in range(PLACE_TRIES):
         shaped = [
             replace(m, radius=max(m.radius, CIRCLE_RADIUS + 0.5)) if m.key in circled else m
             for m in markers
         ]
-        layout = labels.place_labels(
+        layout = label_placement.place_labels(
             shaped, plot=plot, font_size=NAME_SIZE, max_labels=MAX_NAMES,
             number_size=NUMBER_SIZE, cover_plain=cover_plain, on_marker=circled,
         )  # fmt: skip
@@ -347,7 +348,7 @@ def network_svg(
             n.id,
             *where[n.id],
             radius[n.id] + 0.5,
-            *(labels.whole_shapes(n.name, max_lines=NAME_LINES) if n.labelled else ("", ())),
+            *(name_text.whole_shapes(n.name, max_lines=NAME_LINES) if n.labelled else ("", ())),
         )
         for n in ranked
     }

@@ -2,10 +2,11 @@
 
 Keys are tuples that start with the database, the program and its data version, then
 say what is cached: the visibility class of the reader (never the reader's name) and the
-filters. A write changes the data version, so nothing stale is ever served, and an entry
-at a newer version pushes out the program's older ones. This is the services' own cache,
-not Streamlit's: clearing Streamlit's caches (a "clear cache" message from any browser)
-does not touch it.
+filters. Reads of the accounts start with the database, ``"accounts"`` and the accounts
+version instead. A write changes the data version (or the accounts version), so nothing
+stale is ever served, and an entry at a newer version pushes out the older ones. This
+is the services' own cache, not Streamlit's: clearing Streamlit's caches (a "clear
+cache" message from any browser) does not touch it.
 
 Values are treated as read-only by everyone: frames are handed out as copies.
 """
@@ -17,6 +18,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+from engagement.storage.db import Database
+
 T = TypeVar("T")
 
 #: Most entries kept (least recently used go first).
@@ -25,6 +28,12 @@ ENTRIES = 256
 _CACHE: OrderedDict[tuple[Hashable, ...], object] = OrderedDict()
 _LOCK = threading.Lock()
 _COMPUTING: dict[tuple[Hashable, ...], threading.Lock] = {}
+
+
+def database_key(db: Database) -> str:
+    """The first part of every key: the database's URL (without its password), so that
+    every ``Database`` object on one database shares the entries."""
+    return db.engine.url.render_as_string(hide_password=True)
 
 
 def cached(key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:

@@ -47,6 +47,21 @@ class Membership(Base):
     __table_args__ = (UniqueConstraint("user_id", "program_id"),)
 
 
+class AccountsVersion(Base):
+    """One number that every write to accounts or roles raises, in the same transaction.
+
+    Reads of the accounts (the team page's members and candidates) are kept per version,
+    and the sign-in check that every page run makes brings the version back with it
+    (:mod:`engagement.storage.queries.accounts`). One row; a table, not a counter in
+    memory, so that every server on the database sees the same number.
+    """
+
+    __tablename__ = "accounts_version"
+
+    id: Mapped[intpk]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class SignInFailures(Base):
     """Failed sign-ins counted per account name and client, whether the account exists.
 

@@ -56,13 +56,18 @@ def current_principal() -> Principal | None:
 def _arrive() -> Account | None:
     settings = load_settings()
     if settings.auth == "none":
-        operator = Principal(settings.local_user)
-        return Account(operator, True, False, directory.every_program(database()))
+        return directory.local_account(database(), Principal(settings.local_user))
     if settings.auth == "password":
         found = _session()
         if found is None:
             return None
-        return Account(found.principal, True, found.must_change_password, found.programs)
+        return Account(
+            found.principal,
+            True,
+            found.must_change_password,
+            found.programs,
+            found.accounts_version,
+        )
     username = _username(settings.auth, settings.proxy_user_header)
     if not username:
         return None

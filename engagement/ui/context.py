@@ -54,6 +54,13 @@ def _listed(program_id: int) -> ProgramEntry | None:
     return next((p for p in (found.programs if found else ()) if p.id == program_id), None)
 
 
+def accounts_version() -> int | None:
+    """The accounts version as this run's sign-in check read it (``None``: nobody is
+    signed in, and the services read it themselves)."""
+    found = arrival()
+    return found.accounts_version if found else None
+
+
 def program_version(program_id: int) -> int:
     return view(program_id).stamp.data
 

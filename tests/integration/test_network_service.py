@@ -197,6 +197,32 @@ def test_brokers_ranked_from_measures_already_computed(db: Database) -> None:
     pd.testing.assert_frame_equal(again.pairs, seen.brokers().pairs)
 
 
+@pytest.mark.parametrize("first", ["brokers", "measures"])
+def test_the_brokers_view_computes_the_measures_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch, first: str
+) -> None:
+    """Issue 11: the brokers are ranked from the view's kept measures, not from a second
+    computation of every measure, whichever of the two a page asks for first."""
+    ids = build(db)
+    computed = []
+    measure = network.actor_measures
+
+    def counted(found: network.Coalition) -> pd.DataFrame:
+        computed.append(found)
+        return measure(found)
+
+    monkeypatch.setattr(network, "actor_measures", counted)
+    seen = view(db, ids["program"])
+    reads = [seen.brokers, seen.measures]
+    for read in reads if first == "brokers" else reads[::-1]:
+        read()
+    assert len(computed) == 1
+    pd.testing.assert_frame_equal(
+        seen.brokers().actors, network.broker_ranking(measure(seen.coalition()))
+    )
+    assert len(computed) == 1
+
+
 def run(db_url: str, *args: str) -> tuple[int, str]:
     out = io.StringIO()
     code = main(["--database-url", db_url, "--lang", "en", *args], out=out)

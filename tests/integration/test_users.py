@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 
 import pytest
 from sqlalchemy import select
@@ -17,10 +18,12 @@ from engagement.errors import (
     ValidationFailed,
 )
 from engagement.model import Principal
-from engagement.services.access import throttling, users
+from engagement.services.access import directory, sessions, throttling, users
+from engagement.services.exchange import backup
 from engagement.services.registry import programs
 from engagement.storage.access_models import UserAccount
 from engagement.storage.db import Database
+from engagement.storage.queries.accounts import read_accounts_version
 
 OPERATOR = Principal("cli")
 T0 = dt.datetime(2026, 11, 23, 9, 0, 0)
@@ -131,3 +134,65 @@ def test_cli_one_time_password_and_roles(db_url: str, db: Database) -> None:
     out = io.StringIO()
     main(["--database-url", db_url, "users"], out=out)
     assert out.getvalue().startswith("admin\tadmin\tAntigua: viewer")
+
+
+def test_every_write_to_accounts_or_roles_raises_the_accounts_version(db: Database) -> None:
+    """What the team page keeps per accounts version is read again after each of these,
+    on every server (the version is in the database, read with the sign-in check)."""
+    program = programs.create_program(db, OPERATOR, "Programa")
+    seen = [read_accounts_version(db)]
+    writes = [
+        lambda: users.create_user(db, OPERATOR, "ana", "clave-de-ana-1"),
+        lambda: users.set_role(db, OPERATOR, "ana", program.id, "mentor"),
+        lambda: users.set_role(db, OPERATOR, "ana", program.id, "lead"),
+        lambda: users.set_role(db, OPERATOR, "ana", program.id, None),
+        lambda: users.change_password(db, Principal("ana"), "clave-de-ana-1", "clave-nueva-2"),
+        lambda: users.set_active(db, OPERATOR, "ana", False),
+        lambda: users.set_active(db, OPERATOR, "ana", True),
+        lambda: users.invite_user(db, OPERATOR, "beto"),
+        lambda: backup.restore_program(
+            db,
+            OPERATOR,
+            {**backup.program_backup(db, OPERATOR, program.id), "members": [
+                {"username": "beto", "role": "viewer"}
+            ]},
+            name="Programa restaurado",
+            roles_by_name=True,
+        ),
+    ]  # fmt: skip
+    for write in writes:
+        write()
+        seen.append(read_accounts_version(db))
+    assert all(a < b for a, b in itertools.pairwise(seen)), seen
+    # Reads and sign-ins leave it as it is.
+    users.list_users(db)
+    users.authenticate(db, "ana", "clave-nueva-2")
+    assert read_accounts_version(db) == seen[-1]
+
+
+def test_the_sign_in_check_brings_the_accounts_version(db: Database) -> None:
+    users.create_user(db, OPERATOR, "ana", "clave-de-ana-1")
+    version = read_accounts_version(db)
+    operator = directory.local_account(db, Principal("local"))  # no program yet: one row
+    assert (operator.programs, operator.accounts_version) == ((), version)
+    program = programs.create_program(db, OPERATOR, "Programa")
+    users.set_role(db, OPERATOR, "ana", program.id, "viewer")
+    started = sessions.start(db, "ana", max_age_hours=1)
+    resolved = sessions.resolve(db, session_id=started.session_id, idle_minutes=60)
+    assert resolved is not None
+    assert resolved.accounts_version == read_accounts_version(db) > version
+    assert [p.id for p in resolved.programs] == [program.id]
+    found = directory.account(db, "ana")
+    assert found is not None and found.accounts_version == resolved.accounts_version
+    assert [p.id for p in directory.local_account(db, Principal("local")).programs] == [program.id]
+
+
+def test_a_restored_database_takes_an_accounts_version_it_never_had(db: Database) -> None:
+    users.create_user(db, OPERATOR, "ana", "clave-de-ana-1")
+    saved = backup.database_backup(db, OPERATOR)
+    for name in ("beto", "carla"):
+        users.create_user(db, OPERATOR, name, f"clave-de-{name}-1")
+    before = read_accounts_version(db)
+    backup.restore_database(db, OPERATOR, saved, replace=True)
+    assert read_accounts_version(db) > before
+    assert [u.username for u in users.list_users(db)] == ["ana"]

@@ -100,6 +100,24 @@ def test_an_edit_on_one_server_is_seen_on_the_other_in_every_view(
         assert "Mesa Técnica Multiservidor" in actors.text
 
 
+def test_an_account_made_on_one_server_is_on_the_others_team_page_at_once(
+    servers: list[Server], demo: tuple[str, Path, int]
+) -> None:
+    """The team page keeps the accounts per accounts version, which every write to
+    accounts or roles raises in the database: B's kept list never hides A's new member."""
+    a, b = servers
+    program = demo[2]
+    with StreamlitSession(a.base_url) as on_a, StreamlitSession(b.base_url) as on_b:
+        before = on_b.open("team", _query(program))  # B reads (and keeps) the accounts
+        assert not before.exceptions and "vecina-multi" not in before.text
+        page = on_a.open("team", _query(program))
+        on_a.set(page.widget("Username", "text_input"), "vecina-multi")
+        created = on_a.click(page.widget("Create account", "button"))
+        assert not created.exceptions and "vecina-multi" in created.text
+        after = on_b.open("team", _query(program))
+        assert any("vecina-multi" in t and "Viewer" in t for t in after.tables), after.tables
+
+
 def test_a_stale_edit_across_servers_is_refused_naming_who_and_when(
     servers: list[Server], demo: tuple[str, Path, int]
 ) -> None:

@@ -1,8 +1,9 @@
 """What a page run costs the database, counted in statements (never timed).
 
 Goals (issue 10): a rerun on unchanged data costs one statement in one session, the
-sign-in check that also brings the program's data stamp; a cold run (the services'
-read cache empty) reads the program in one session besides that check. SQLAlchemy's
+sign-in check that also brings the program's data stamp and the accounts version (the
+team page's members); a cold run (the services' read cache empty) reads the program in
+one session besides that check. SQLAlchemy's
 engine and session events count what reaches the database; ``BEGIN`` counts too.
 """
 
@@ -29,8 +30,14 @@ from tests.support.signin import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
-#: The pages each reader opens: the audit trail is not offered to viewers.
-OPENED = {"visor": [p for p in PAGES if not p.endswith("audit.py")], "mentora": PAGES}
+#: The pages each reader opens: the audit trail is not offered to viewers. A lead and an
+#: administrator also get the team tools (members, candidates, new accounts, backups).
+OPENED = {
+    "visor": [p for p in PAGES if not p.endswith("audit.py")],
+    "mentora": PAGES,
+    "lider": PAGES,
+    "admin": PAGES,
+}
 
 
 @dataclass

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -121,3 +123,76 @@ def test_mentors_see_their_role_but_not_the_team_tools(
     assert "Mentoría" in at.markdown[0].value
     assert "Solo quien lidera" in at.info[0].value
     assert not at.dataframe
+
+
+def _roles(at: AppTest) -> dict[str, str]:
+    """The members table as shown: username -> role (both as the page writes them)."""
+    table = at.dataframe[0].value
+    return dict(zip(table["Usuario"], table["Rol"], strict=True))
+
+
+def test_a_role_given_on_the_team_page_shows_in_the_very_next_run(
+    app_db: Database,
+    program: ProgramInfo,
+    open_page: Callable[..., AppTest],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The members and candidates are kept per accounts version (issue 10): a role given
+    here, or anywhere else (the command line, another server), is in the next run."""
+    monkeypatch.setenv("TEJIDO_AUTH", "password")
+    users.create_user(app_db, CLI, "lidia", "clave-de-lidia-1")
+    users.set_role(app_db, CLI, "lidia", program.id, "lead")
+    users.create_user(app_db, CLI, "beto", "clave-de-beto-1")
+    at = open_page(program_id=program.id)
+    sign_in(at, "lidia")
+    at.run()
+    at.switch_page("app_pages/team.py").run()
+    at.run()  # a warm run: the accounts come from the read cache
+    assert _roles(at) == {"lidia": "Liderazgo"}
+    at.selectbox(key="team.who").set_value("beto")
+    at.selectbox(key="team.role").set_value("mentor")
+    next(b for b in at.button if b.label == "Guardar rol").click().run()
+    assert _roles(at) == {"beto": "Mentoría", "lidia": "Liderazgo"}
+    users.set_role(app_db, CLI, "beto", program.id, "viewer")  # elsewhere
+    at.run()
+    assert _roles(at) == {"beto": "Consulta", "lidia": "Liderazgo"}
+    users.set_active(app_db, CLI, "beto", False)
+    at.run()
+    table = at.dataframe[0].value
+    assert list(table.loc[table["Usuario"] == "beto", "Activa"]) == [False]
+    users.create_user(app_db, CLI, "carla", "clave-de-carla-1")
+    at.run()
+    assert "carla" in at.selectbox(key="team.who").options
+
+
+def test_one_persons_data_is_read_when_its_download_is_clicked(
+    app_db: Database,
+    program: ProgramInfo,
+    open_page: Callable[..., AppTest],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The report is no read of every run: the button holds a writer Streamlit calls on
+    a click, and what it writes is the person's data as of then."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    deferred: dict[str, Callable[[], Any]] = {}
+    register = MediaFileManager.add_deferred
+
+    def spy(self: MediaFileManager, data: Callable[[], Any], *args: Any, **kw: Any) -> str:
+        file_id: str = register(self, data, *args, **kw)
+        deferred[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    citizen = next(s.id for s in program.sectors if s.key == "citizen")
+    rosa = actors.add_actor(app_db, CLI, program.id, {"name": "Doña Rosa", "sector_id": citizen})
+    at = open_page("app_pages/team.py", program_id=program.id)
+    at.selectbox(key="team.person").set_value(rosa.id).run()
+    button = next(
+        b.proto for b in at.get("download_button") if "team.download_person" in b.proto.id
+    )
+    assert button.deferred_file_id and not button.url
+    actors.update_actor(app_db, CLI, rosa.id, {"contact_phone": "5555-1234"}, rosa.version)
+    report = json.loads(deferred[button.deferred_file_id]())
+    assert report["actor"]["name"] == "Doña Rosa"
+    assert report["actor"]["contact_phone"] == "5555-1234"

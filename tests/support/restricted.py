@@ -36,6 +36,9 @@ class Restricted:
     activity: int
     viewer: Principal
     mentor: Principal
+    lead: Principal
+    #: An administrator with no role in the program (administrators may open every one).
+    admin: Principal
 
     def strings(self) -> tuple[str, ...]:
         """What no viewer may ever read."""
@@ -143,7 +146,10 @@ def build_restricted(db: Database, *, today: dt.date | None = None) -> Restricte
     snapshots.take_snapshot(db, OPERATOR, program.id, "Antes")
     viewer = _member(db, program.id, "visor", "viewer")
     mentor = _member(db, program.id, "mentora", "mentor")
-    return Restricted(program.id, hidden, muni, onu, call.id, viewer, mentor)
+    lead = _member(db, program.id, "lider", "lead")
+    users.create_user(db, OPERATOR, "admin", "clave-de-admin-1", admin=True)
+    admin = users.principal(users.get_user(db, "admin"))
+    return Restricted(program.id, hidden, muni, onu, call.id, viewer, mentor, lead, admin)
 
 
 def _member(db: Database, program_id: int, username: str, role: str) -> Principal:

@@ -7,7 +7,7 @@ import random
 import re
 
 from engagement.analysis.grid import spread_positions
-from engagement.charts import labels, static
+from engagement.charts import name_text, static
 from engagement.services.exchange.briefing_model import GridPoint, MapNode
 
 XSS = "<script>alert(1)</script>"
@@ -127,7 +127,7 @@ def test_the_network_writes_long_names_whole_never_as_an_acronym_or_cut() -> Non
     assert "…" not in "".join(written)
     assert "INAI" not in written and "SEGEPLAN" not in written  # no acronym alone
     for name in names.values():
-        first, others = labels.whole_shapes(name, static.NAME_LINES)
+        first, others = name_text.whole_shapes(name, static.NAME_LINES)
         shapes = [first, *others]
         assert any(all(line in written for line in s.splitlines()) for s in shapes), name
         assert any(len(s.splitlines()) <= 3 for s in shapes)

@@ -9,16 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engagement.analysis.grid import spread_positions
-from engagement.charts.labels import (
-    Box,
-    Marker,
-    Obstacle,
-    label_box,
-    label_text,
-    leader_segment,
-    place_labels,
-    text_size,
-)
+from engagement.charts.label_boxes import Box
+from engagement.charts.label_placement import place_labels
+from engagement.charts.labels import Marker, Obstacle, label_box, leader_segment
+from engagement.charts.name_text import label_text, text_size
 
 PLOT = Box(0, 0, 800, 500)
 

@@ -3,12 +3,13 @@
 Every page run checks its user again (a revoked session, a deactivated account or a
 removed role takes effect at the next action). The same statement lists the programs the
 account may open, with their names and data stamps: the sidebar's list and the read
-layer's version check come with the sign-in check, so a rerun on unchanged data costs
-that one statement and nothing else.
+layer's version check come with the sign-in check, and so does the accounts version
+that kept reads of accounts and roles depend on (the team page): a rerun on unchanged
+data costs that one statement and nothing else.
 
 :func:`with_programs` adds the account and its programs to a query whose ``FROM`` holds
 the account (the session check of :mod:`engagement.services.access.sessions`);
-:func:`account` and :func:`every_program` serve the single-sign-on and single-user modes.
+:func:`account` and :func:`local_account` serve the single-sign-on and single-user modes.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from engagement.services.access.credentials import username_key
 from engagement.storage.access_models import Membership, UserAccount
 from engagement.storage.db import Database
 from engagement.storage.models import MapLayout, Program
+from engagement.storage.queries.accounts import ACCOUNTS_VERSION
 from engagement.storage.queries.programs import Stamp
 
-#: Columns :func:`with_programs` adds: four of the account, five of each program.
-ADDED_COLUMNS = 9
+#: Columns :func:`with_programs` adds: five of the account, five of each program.
+ADDED_COLUMNS = 10
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ class Account:
     active: bool
     must_change_password: bool
     programs: tuple[ProgramEntry, ...]
+    #: The accounts version (:mod:`engagement.storage.queries.accounts`) as of the check.
+    accounts_version: int
 
 
 def with_programs(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
@@ -65,6 +69,7 @@ def with_programs(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
             UserAccount.active,
             UserAccount.is_admin,
             UserAccount.must_change_password,
+            ACCOUNTS_VERSION,
             Program.id,
             Program.name,
             Program.data_version,
@@ -80,7 +85,7 @@ def with_programs(query: Select[*tuple[Any, ...]]) -> Select[*tuple[Any, ...]]:
 
 def account_of(rows: Sequence[Sequence[Any]]) -> Account:
     """The account read by :func:`with_programs` (its columns are each row's last)."""
-    username, active, admin, must_change = rows[0][-ADDED_COLUMNS:][:4]
+    username, active, admin, must_change, accounts = rows[0][-ADDED_COLUMNS:][:5]
     programs, roles = [], []
     for row in rows:
         program_id, name, version, revision, role = row[-5:]
@@ -91,7 +96,7 @@ def account_of(rows: Sequence[Sequence[Any]]) -> Account:
         if role is not None:
             roles.append((int(program_id), role))
     principal = Principal(username, memberships=tuple(sorted(roles)), admin=bool(admin))
-    return Account(principal, bool(active), bool(must_change), tuple(programs))
+    return Account(principal, bool(active), bool(must_change), tuple(programs), int(accounts))
 
 
 def account(db: Database, username: str) -> Account | None:
@@ -105,13 +110,22 @@ def account(db: Database, username: str) -> Account | None:
     return account_of(rows) if rows else None
 
 
-def every_program(db: Database) -> tuple[ProgramEntry, ...]:
-    """Every program with its stamp, by name (the local operator may open them all)."""
+def local_account(db: Database, principal: Principal) -> Account:
+    """The local operator (single-user mode), who may open every program: the programs
+    by name with their stamps, and the accounts version, in one statement."""
+    stamp = select(ACCOUNTS_VERSION.label("accounts")).subquery()
     query = (
-        select(Program.id, Program.name, Program.data_version, MapLayout.revision)
+        select(stamp.c.accounts, Program.id, Program.name, Program.data_version, MapLayout.revision)
+        .select_from(stamp)
+        .outerjoin(Program, true())
         .outerjoin(MapLayout, MapLayout.program_id == Program.id)
         .order_by(Program.name, Program.id)
     )
     with db.one_statement() as session:
         rows = session.execute(query).all()
-    return tuple(ProgramEntry(int(i), n, Stamp(int(v), int(r or 0))) for i, n, v, r in rows)
+    programs = tuple(
+        ProgramEntry(int(i), n, Stamp(int(v), int(r or 0)))
+        for _, i, n, v, r in rows
+        if i is not None
+    )
+    return Account(principal, True, False, programs, int(rows[0][0]))

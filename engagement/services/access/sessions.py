@@ -11,8 +11,8 @@ A session is refused once it is revoked (sign-out, password change, deactivation
 for longer than the idle timeout, past its absolute expiry, or when its user is inactive.
 Roles are read from the database on every check, so removing a user's role in a program
 takes effect at their next action. The check is one statement, which also lists the
-programs the user may open with their data stamps: a page rerun on unchanged data needs
-no other.
+programs the user may open with their data stamps, and the accounts version: a page
+rerun on unchanged data needs no other.
 """
 
 from __future__ import annotations
@@ -81,7 +81,9 @@ class Resolved:
     #: True while the browser has not yet exchanged the hand-over code.
     handoff_pending: bool
     #: The programs the user may open, by name, each with its data stamp.
-    programs: tuple[ProgramEntry, ...] = ()
+    programs: tuple[ProgramEntry, ...]
+    #: The accounts version (what kept reads of accounts and roles depend on).
+    accounts_version: int
 
 
 def token_hash(token: str) -> str:
@@ -173,7 +175,12 @@ def resolve(
     if (now - last_seen_at).total_seconds() >= TOUCH_SECONDS:
         _touch(db, sid, now)
     return Resolved(
-        sid, account.principal, account.must_change_password, hashed is None, account.programs
+        sid,
+        account.principal,
+        account.must_change_password,
+        hashed is None,
+        account.programs,
+        account.accounts_version,
     )
 
 

@@ -1,7 +1,8 @@
 """A program's team and trail, as the audit and team pages show them.
 
 Reading the audit trail needs the right to see restricted data (it holds earlier values
-of contact fields): leads and mentors. Managing the team needs the lead role.
+of contact fields): leads and mentors. Managing the team needs the lead role; the team's
+accounts are read once per accounts version, like a program's data once per data version.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from engagement.services import audit
 from engagement.services.access import permissions, users
 from engagement.services.access.permissions import Action
 from engagement.services.audit_names import audit_names
+from engagement.services.readcache import cached, database_key
 from engagement.services.view import ProgramView, kept
 from engagement.storage.db import Database
 from engagement.storage.queries import audit as stored_audit
 from engagement.storage.queries import programs as stored_programs
+from engagement.storage.queries.accounts import read_accounts_version
 
 
 def audit_summary(view: ProgramView) -> pd.DataFrame:
@@ -98,24 +101,46 @@ def _program_audit(
     return log
 
 
-def team(db: Database, by: Principal, program_id: int) -> pd.DataFrame:
-    """Members of the program: username, name, role, active."""
+def team(
+    db: Database, by: Principal, program_id: int, *, accounts_version: int | None = None
+) -> pd.DataFrame:
+    """Members of the program: username, name, role, active.
+
+    ``accounts_version``: the accounts version already read (by the sign-in check of the
+    page run); ``None`` reads it. The accounts are read once per version (see
+    :func:`_accounts`).
+    """
     permissions.require(by, program_id, Action.MANAGE_PROGRAM)
     rows = [
         {
             "username": u.username,
             "display_name": u.display_name,
-            "role": dict(u.roles).get(program_id),
+            "role": dict(u.roles)[program_id],
             "active": u.active,
         }
-        for u in users.list_users(db, program_id)
+        for u in _accounts(db, accounts_version)
+        if program_id in dict(u.roles)
     ]
     return pd.DataFrame(rows, columns=["username", "display_name", "role", "active"])
 
 
-def candidates(db: Database, by: Principal, program_id: int) -> list[str]:
+def candidates(
+    db: Database, by: Principal, program_id: int, *, accounts_version: int | None = None
+) -> list[str]:
     """Active accounts not yet in the program, for the "add a member" chooser."""
     permissions.require(by, program_id, Action.MANAGE_PROGRAM)
     return [
-        u.username for u in users.list_users(db) if u.active and program_id not in dict(u.roles)
+        u.username
+        for u in _accounts(db, accounts_version)
+        if u.active and program_id not in dict(u.roles)
     ]
+
+
+def _accounts(db: Database, version: int | None) -> tuple[users.UserInfo, ...]:
+    """Every account by name with its roles, read once per accounts version and shared
+    by every reader: every write to accounts or roles raises the version
+    (:mod:`engagement.storage.queries.accounts`), on whichever server it is made, so a
+    role given shows at the next page run, and a rerun on unchanged accounts reads
+    nothing."""
+    current = read_accounts_version(db) if version is None else version
+    return cached((database_key(db), "accounts", current), lambda: tuple(users.list_users(db)))

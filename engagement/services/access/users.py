@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -40,6 +41,7 @@ from engagement.services.access.session_records import revoke_all
 from engagement.storage.access_models import Membership, UserAccount
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
+from engagement.storage.queries.accounts import raise_accounts_version
 from engagement.values import Role
 
 _HASHER = PasswordHasher()
@@ -63,6 +65,10 @@ def _info(session: Session, row: UserAccount) -> UserInfo:
     roles = session.execute(
         select(Membership.program_id, Membership.role).where(Membership.user_id == row.id)
     )
+    return _info_with(row, [(pid, role) for pid, role in roles])
+
+
+def _info_with(row: UserAccount, roles: Iterable[tuple[int, str]]) -> UserInfo:
     return UserInfo(
         id=row.id,
         username=row.username,
@@ -70,7 +76,7 @@ def _info(session: Session, row: UserAccount) -> UserInfo:
         is_admin=row.is_admin,
         active=row.active,
         must_change_password=row.must_change_password,
-        roles=tuple(sorted((pid, role) for pid, role in roles)),
+        roles=tuple(sorted(roles)),
         version=row.version,
     )
 
@@ -115,6 +121,7 @@ def create_user(
         session.add(row)
         session.flush()
         audit.record(session, by, None, "user", row.id, "create", {"username": key, "admin": admin})
+        raise_accounts_version(session)
         return _info(session, row)
 
 
@@ -231,6 +238,7 @@ def change_password(db: Database, by: Principal, current: str, new: str) -> User
         # A cookie copied earlier dies with the old password.
         revoke_all(session, row.id, "password_changed")
         audit.record(session, by, None, "user", row.id, "update", {"password": ["***", "***"]})
+        raise_accounts_version(session)
         return _info(session, row)
 
 
@@ -257,6 +265,7 @@ def set_role(
             member.role = Role(role)
         session.flush()
         audit.record(session, by, program_id, "membership", row.id, "update", {"role": [old, role]})
+        raise_accounts_version(session)
         return _info(session, row)
 
 
@@ -272,6 +281,7 @@ def set_active(db: Database, by: Principal, username: str, active: bool) -> User
             row.active = active
         if not active:
             revoke_all(session, row.id, "deactivated")
+        raise_accounts_version(session)
         return _info(session, row)
 
 
@@ -281,11 +291,17 @@ def get_user(db: Database, username: str) -> UserInfo:
 
 
 def list_users(db: Database, program_id: int | None = None) -> list[UserInfo]:
+    """Accounts by name (only those with a role in ``program_id``), in two statements."""
     with db.reading() as session:
         query = select(UserAccount).order_by(UserAccount.username)
         if program_id is not None:
             query = query.join(Membership).where(Membership.program_id == program_id)
-        return [_info(session, row) for row in session.scalars(query)]
+        rows = session.scalars(query).all()
+        roles: dict[int, list[tuple[int, str]]] = {}
+        members = select(Membership.user_id, Membership.program_id, Membership.role)
+        for user_id, pid, role in session.execute(members):
+            roles.setdefault(user_id, []).append((pid, role))
+        return [_info_with(row, roles.get(row.id, ())) for row in rows]
 
 
 def _get(session: Session, username: str) -> UserAccount:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from engagement.storage.base import Base, utcnow
 from engagement.storage.db import Database, is_sqlite
 from engagement.storage.models import AuditEntry, Program
 from engagement.storage.queries import programs as stored
+from engagement.storage.queries.accounts import ACCOUNTS_VERSION, raise_accounts_version
 from engagement.text import clean_name
 from engagement.values import Role
 
@@ -271,6 +273,7 @@ def restore_program(
 
 def _restore_roles(session: Session, by: Principal, program_id: int, members: Any) -> None:
     """Roles of a backup's members, by user name, for existing active accounts only."""
+    raise_accounts_version(session)
     for member in members if isinstance(members, list) else []:
         if not isinstance(member, dict) or member.get("role") not in Role.values():
             continue
@@ -362,7 +365,7 @@ def restore_database(
     if count and not replace:
         raise DatabaseNotEmpty(count=count)
     with db.writing() as session:
-        before = _data_versions(session)
+        before = _versions(session)
         for table in reversed(_tables()):
             session.execute(table.delete())
         for table in _tables():
@@ -375,20 +378,33 @@ def restore_database(
     readcache.clear_cache()  # ids and data versions start over: no entry may survive
 
 
-def _data_versions(session: Session) -> dict[int, int]:
-    return {int(i): int(v) for i, v in session.execute(select(Program.id, Program.data_version))}
+@dataclass(frozen=True)
+class _Versions:
+    """What cached reads of the database depend on: each program's data version, and
+    the accounts version."""
+
+    programs: dict[int, int]
+    accounts: int
 
 
-def _move_past(session: Session, before: dict[int, int]) -> None:
-    """Give every restored program a data version it never had: what any server (this
-    one or another on the same database) cached of the database replaced is never
-    served for the restored data."""
+def _versions(session: Session) -> _Versions:
+    programs = session.execute(select(Program.id, Program.data_version))
+    accounts = session.scalar(select(ACCOUNTS_VERSION)) or 0
+    return _Versions({int(i): int(v) for i, v in programs}, int(accounts))
+
+
+def _move_past(session: Session, before: _Versions) -> None:
+    """Give every restored program a data version it never had, and the accounts too:
+    what any server (this one or another on the same database) cached of the database
+    replaced is never served for the restored data."""
+    after = _versions(session)
     moved = [
-        {"id": program_id, "version": max(version, before.get(program_id, 0)) + 1}
-        for program_id, version in _data_versions(session).items()
+        {"id": program_id, "version": max(version, before.programs.get(program_id, 0)) + 1}
+        for program_id, version in after.programs.items()
     ]
     if moved:  # plain SQL: the restored rows keep their other columns (no onupdate stamps)
         session.execute(text("UPDATE program SET data_version = :version WHERE id = :id"), moved)
+    raise_accounts_version(session, past=before.accounts)
 
 
 def _insert_kept(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -477,7 +493,7 @@ def restore_sqlite_file(db: Database, by: Principal, path: Path, *, replace: boo
         if count and not replace:
             raise DatabaseNotEmpty(count=count)
         with db.reading() as session:
-            before = _data_versions(session)
+            before = _versions(session)
         db.engine.dispose()
         raw = db.engine.raw_connection()
         try:

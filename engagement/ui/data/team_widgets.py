@@ -32,7 +32,8 @@ def role_label(role: str | None) -> str:
 
 def members(user: Principal, program_id: int) -> None:
     st.subheader(tr("team.members"))
-    people = team.team(context.database(), user, program_id)
+    db, version = context.database(), context.accounts_version()
+    people = team.team(db, user, program_id, accounts_version=version)
     if people.empty:
         # Never "nobody has a role" beside "your role: Lead": say how this user leads.
         key = "team.no_members_single_user" if user.operator else "pages.team.no_members"
@@ -41,9 +42,8 @@ def members(user: Principal, program_id: int) -> None:
         shown = people.assign(role=people["role"].map(role_label))
         shown.columns = [tr(f"team.col.{c}") for c in shown.columns]
         st.dataframe(shown, hide_index=True, key="team.table")
-    choices = sorted(
-        set(people["username"]) | set(team.candidates(context.database(), user, program_id))
-    )
+    joining = team.candidates(db, user, program_id, accounts_version=version)
+    choices = sorted(set(people["username"]) | set(joining))
     if not choices:
         return
     with st.form("team.role_form", enter_to_submit=False):
@@ -56,9 +56,7 @@ def members(user: Principal, program_id: int) -> None:
         submitted = st.form_submit_button(tr("team.save_role"), type="primary")
     if submitted:
         with reporting():
-            users.set_role(
-                context.database(), user, who, program_id, None if role == NO_ROLE else role
-            )
+            users.set_role(db, user, who, program_id, None if role == NO_ROLE else role)
             state.flash("success", tr("team.role_saved", user=who, role=role_label(role)))
             st.rerun()
 
@@ -116,19 +114,24 @@ def personal_data(user: Principal, program_id: int) -> None:
     chosen = st.selectbox(
         tr("team.person"), list(names), format_func=names.__getitem__, key="team.person"
     )
-    with reporting():
-        report = privacy.person_report(context.database(), user, int(chosen))
-        st.download_button(
-            tr("team.download_person"),
-            data=json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
-            file_name=f"datos-personales-{chosen}.json",
-            mime="application/json",
-            key="team.download_person",
-        )
+    db = context.database()
+
+    def report() -> bytes:  # read when the button is clicked, not on every run
+        found = privacy.person_report(db, user, int(chosen))
+        return json.dumps(found, ensure_ascii=False, indent=1).encode("utf-8")
+
+    st.download_button(
+        tr("team.download_person"),
+        data=report,
+        file_name=f"datos-personales-{chosen}.json",
+        mime="application/json",
+        key="team.download_person",
+        on_click="ignore",
+    )
     sure = st.checkbox(tr("team.erase_confirm", name=names[chosen]), key="team.erase_sure")
     if st.button(tr("team.erase"), disabled=not sure, key="team.erase"):
         with reporting():
-            privacy.erase_person(context.database(), user, int(chosen))
+            privacy.erase_person(db, user, int(chosen))
             state.flash("success", tr("team.erased"))
             st.rerun()
 
