@@ -74,23 +74,28 @@ def _any_controls(many: list[Any] | tuple[Any, ...], chunk: int = 2000) -> bool:
     """Whether any text in an executemany's parameter sets (or a batched statement's
     flat values) holds a control character:
     one scan of the joined texts per chunk of rows, not a check per value (an import
-    passes tens of thousands of rows, almost always clean)."""
+    passes tens of thousands of rows, almost always clean). A chunk whose text is all
+    printable (JSON text is: it escapes the rest) is told so by one C pass."""
     for start in range(0, len(many), chunk):
-        texts = [
-            value
-            for row in many[start : start + chunk]
-            for value in (
-                row.values()
-                if isinstance(row, dict)
-                else row
-                if isinstance(row, list | tuple)
-                else (row,)
-            )
-            if isinstance(value, str)
-        ]
-        if has_controls("".join(texts)):
+        texts = [v for v in _flat_values(many[start : start + chunk]) if isinstance(v, str)]
+        joined = "".join(texts)
+        if not joined.isprintable() and has_controls(joined):
             return True
     return False
+
+
+def _flat_values(rows: list[Any] | tuple[Any, ...]) -> Iterator[Any]:
+    """The values of parameter sets: tuples, lists or dicts (all of one kind, as an
+    executemany passes them), else any mix of those and single values."""
+    kinds = set(map(type, rows))
+    if kinds <= {tuple, list}:
+        return itertools.chain.from_iterable(rows)
+    if kinds == {dict}:
+        return itertools.chain.from_iterable(map(dict.values, rows))
+    return itertools.chain.from_iterable(
+        row.values() if isinstance(row, dict) else row if isinstance(row, list | tuple) else (row,)
+        for row in rows
+    )
 
 
 def _clean_parameters(parameters: Any) -> Any:

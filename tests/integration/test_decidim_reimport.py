@@ -95,3 +95,20 @@ def test_text_from_the_file_is_stored_without_control_characters(
     assert list(tracking.inputs_frame(db, program.id)["text"]) == [
         "Más luminarias 1\n\nLuz[31m en la calle"
     ]
+
+
+def test_control_characters_import_cleanly_and_the_same_zip_again_changes_nothing(
+    db: Database, program: ProgramInfo
+) -> None:
+    ruled = {"title/es": "Más\x0b luz\x01", "body/es": "cuerpo\x01 uno", "answer/es": "sí\x0b"}
+    apply(db, program, download(2, **ruled))
+    texts = sorted(tracking.inputs_frame(db, program.id)["text"])
+    assert texts == ["Más luz\n\ncuerpo uno"] * 2
+    again = apply(db, program, download(2, **ruled))
+    counts = {r["resource"]: r for r in again.plan.counts()}
+    assert counts["proposal"]["unchanged"] == 2 and counts["proposal"]["updated"] == 0
+    assert not again.plan.conflicts and all(r.outcome == "unchanged" for r in again.plan.rows)
+    # A later download that changes a field holding them: an update, not a conflict.
+    later = apply(db, program, download(2, **(ruled | {"body/es": "cuerpo\x01 dos"})))
+    assert not later.plan.conflicts
+    assert {r["resource"]: r["updated"] for r in later.plan.counts()}["proposal"] == 2

@@ -8,11 +8,14 @@ from itertools import count
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import insert, select
 
 from engagement.model import Principal
 from engagement.services.exchange import exports, imports
 from engagement.services.registry import actors, programs, relationships
+from engagement.storage.base import utcnow
 from engagement.storage.db import Database
+from engagement.storage.models import AuditEntry
 from engagement.storage.queries import programs as stored_programs
 from engagement.storage.queries import registry as stored_registry
 from tests.support.kumu import csv_bytes
@@ -95,3 +98,27 @@ def test_imports_store_no_control_characters_and_exports_stay_xml(
         assert all(_clean(v) for v in frame[column]), frame[column].tolist()
     assert all(_clean(str(v)) for fields in frame["custom_fields"] for v in fields.values())
     _check_exports(db, pid)
+
+
+def test_bulk_writes_store_no_control_characters_in_any_chunk(db: Database) -> None:
+    """The engine's check reads every chunk of an executemany, rows as dicts (Core) or
+    tuples (driver SQL), text printable or holding line breaks."""
+    table = AuditEntry.__table__
+    rows = [
+        {"username": f"u{i}", "entity": "actor", "entity_id": i, "action": "create"}
+        | {"changes": {"note": "línea\nsiguiente" if i % 2 else "x"}}
+        for i in range(4500)
+    ]
+    rows[2300]["username"] = "u\x0bcolada"
+    rows[4400]["username"] = "\x85oculto\x1b"
+    with db.writing() as session:
+        session.execute(insert(table), rows)
+        sql = "INSERT INTO audit_entry (username, entity, entity_id, action, changes, at) "
+        marks = "(?, ?, ?, ?, ?, ?)" if db.engine.dialect.paramstyle == "qmark" else ""
+        marks = marks or "(%s, %s, %s, %s, %s, %s)"
+        tuples = [("v", "actor", i, "create", '{"a": 1}', utcnow()) for i in range(4500)]
+        tuples[4100] = ("v\x01", "actor", 1, "create", '{"a": 1}', utcnow())
+        session.connection().exec_driver_sql(sql + "VALUES " + marks, tuples)
+    with db.reading() as session:
+        names = session.scalars(select(AuditEntry.username)).all()
+    assert {"ucolada", "oculto", "v"} <= set(names) and all(_clean(n) for n in names)

@@ -9,10 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engagement.io.decidim_zip import entry_entity, restore_guarded
-from engagement.services.exchange.decidim_values import (
+from engagement.services.exchange.decidim_text import (
     _fast_parts,
     _parsed_parts,
     plain_text,
+    plain_texts,
+)
+from engagement.services.exchange.decidim_values import (
     response_of,
     split_organizations,
     status_of,
@@ -116,6 +119,39 @@ def test_markup_read_without_the_parser_reads_as_the_parser_reads_it(html: str) 
     """The fast reading (most of Decidim's rich text) never differs from HTMLParser's."""
     fast = _fast_parts(html)
     assert fast is None or "".join(fast) == "".join(_parsed_parts(html))
+
+
+#: Rich text as Decidim writes it, and white space of every kind around it.
+_CELL_PIECES = st.sampled_from(
+    [
+        *("<p>", "</p>", "<b>", "</B>", "<br>", "<BR/>", "<li>", "<H2>", "<h7>", "<em>"),
+        *("<script>", "</script>", "<p class='x'>", "<", ">", "&amp;", "&am", "p;"),
+        *(" ", "  ", "\n", "\n\n\n", "\r\n", "\r", "\t", "\xa0", "\x0b", "\u2028"),
+        *("Hola", "más luz", "\x00"),
+    ]
+)
+_CELLS = st.lists(st.lists(_CELL_PIECES, max_size=10).map("".join), max_size=8)
+
+
+@settings(max_examples=1000)
+@given(_CELLS)
+def test_a_column_read_at_once_reads_as_cell_by_cell(cells: list[str]) -> None:
+    """plain_texts joins cells to read them together: never a different text."""
+    assert plain_texts(cells) == [plain_text(c) for c in cells]
+
+
+def test_a_column_mixes_plain_markup_entities_and_hidden_text() -> None:
+    cells = ["<p>Uno</p>\n<p>dos  tres</p>", "sin  marcas ", "<b>a</b> &amp; b", "x<script>y"]
+    cells += ["", "<p>último</p>\n\n\n\n<p>fin</p>", "a < b"]
+    assert plain_texts(cells) == [
+        "Uno\n\ndos tres",
+        "sin  marcas",
+        "a & b",
+        "x",
+        "",
+        "último\n\nfin",
+        "a < b",
+    ]
 
 
 def test_plain_markup_is_read_without_the_parser() -> None:

@@ -34,12 +34,12 @@ from engagement.services.exchange.decidim_plan import (
     PlannedRow,
     Skipped,
 )
+from engagement.services.exchange.decidim_text import plain_text, plain_texts
 from engagement.services.exchange.decidim_values import (
     a_date,
     count_of,
     first_filled,
     locale_columns,
-    plain_text,
     progress_of,
     response_of,
     split_organizations,
@@ -54,7 +54,7 @@ from engagement.storage.models import (
     Program,
 )
 from engagement.storage.queries.programs import get_program
-from engagement.text import name_key
+from engagement.text import name_key, strip_controls
 
 
 def preview_decidim_import(
@@ -78,10 +78,14 @@ def make_plan(
     session: Session, program: ProgramInfo, export: DecidimExport, options: DecidimOptions
 ) -> DecidimPlan:
     planner = _Planner(session, program, export, options)
-    for row in export.rows("meetings"):
-        planner.meeting(row)
-    for row in export.rows("proposals"):
-        planner.proposal(row)
+    meetings = export.rows("meetings")
+    summaries = planner.texts(meetings, "meetings", "description")
+    for row, summary in zip(meetings, summaries, strict=True):
+        planner.meeting(row, summary)
+    proposals = export.rows("proposals")
+    texts = [planner.texts(proposals, "proposals", f) for f in ("title", "body", "answer")]
+    for row, title, body, answer in zip(proposals, *texts, strict=True):
+        planner.proposal(row, title, body, answer)
     results = export.rows("results")
     for row in results:
         if not row.get("parent/id"):
@@ -131,7 +135,11 @@ class _Planner:
         self.kind = _meeting_type(program.activity_types)
         self.headers = {entity: table.header for entity, table in export.tables.items()}
         #: Each translated field's columns, found once per file (see :func:`locale_columns`).
-        self.columns: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        self.columns: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        #: Whether a cell may hold control characters, which the database never stores:
+        #: then taken out of the values here, so that what the plan compares and its key
+        #: remembers is what the record holds.
+        self.controls = export.controls
         self.stages = [(s.id, s.closed_on) for s in program.stages]
         self.dated = any(closed_on for _id, closed_on in self.stages)
         self.current_stage = next(
@@ -161,17 +169,21 @@ class _Planner:
     # --- rows ----------------------------------------------------------------------
     def tr(self, row: dict[str, str], field: str, entity: str) -> str:
         """A translated field in the options' language (as :func:`translated` finds it)."""
-        known = self.columns.setdefault(entity, {})
-        columns = known.get(field)
+        columns = self.columns.get((entity, field))
         if columns is None:
             header = self.headers.get(entity, ())
-            columns = known[field] = locale_columns(header, field, self.lang)
+            columns = self.columns[entity, field] = locale_columns(header, field, self.lang)
         return first_filled(row, columns, field)
+
+    def texts(self, rows: tuple[dict[str, str], ...], entity: str, field: str) -> list[str]:
+        """A translated rich-text field of every row, as plain text (a column at once)."""
+        return plain_texts([self.tr(row, field, entity) for row in rows])
 
     def skip(self, resource: str, row: dict[str, str], label: str, reason: str) -> None:
         self.plan.skipped.append(Skipped(resource, row.get("id", ""), label, reason))
 
-    def meeting(self, row: dict[str, str]) -> None:
+    def meeting(self, row: dict[str, str], description: str) -> None:
+        """A meeting, its ``description`` already as plain text."""
         title = self.tr(row, "title", "meetings")[:300]
         if not row.get("id"):
             return self.skip("meeting", row, title, "no_id")
@@ -201,7 +213,7 @@ class _Planner:
             else None,
             "place": _place(row, self.tr(row, "location", "meetings"))[:300],
             "headcount": _headcount(row),
-            "summary": _summary(row, self.lang, self.tr(row, "description", "meetings")),
+            "summary": _summary(row, self.lang, description),
             "stage_id": stage,
             "activity_type_id": self.kind,
         }
@@ -217,8 +229,8 @@ class _Planner:
         keys = difflib.get_close_matches(name_key(name), list(self.actors), n=3, cutoff=0.75)
         return [self.actors[k][1] for k in keys]
 
-    def proposal(self, row: dict[str, str]) -> None:
-        title = plain_text(self.tr(row, "title", "proposals"))
+    def proposal(self, row: dict[str, str], title: str, body: str, answer: str) -> None:
+        """A proposal, its title, body and answer already as plain text."""
         if not row.get("id"):
             return self.skip("proposal", row, title, "no_id")
         state = row.get("state", "")
@@ -227,7 +239,6 @@ class _Planner:
         published = utc_time(row.get("published_at", ""))
         if published is None:
             return self.skip("proposal", row, title, "unpublished")
-        body = plain_text(self.tr(row, "body", "proposals"))
         text = f"{title}\n\n{body}".strip() if body and body != title else title
         if not text:
             return self.skip("proposal", row, title, "no_title")
@@ -249,13 +260,10 @@ class _Planner:
             if response is None:
                 self.plan.unmapped_states[state] = self.plan.unmapped_states.get(state, 0) + 1
             answered = utc_time(row.get("answered_at", ""))
-            values |= {
-                "response": response,
-                "reasoning": plain_text(self.tr(row, "answer", "proposals")),
-                "responded_on": answered.astimezone(self.zone).date().isoformat()
-                if answered
-                else None,
-            }
+            values["response"] = response
+            values["reasoning"] = answer
+            if answered:
+                values["responded_on"] = answered.astimezone(self.zone).date().isoformat()
         self.add(PlannedRow("proposal", row["id"], title[:120], values))
 
     def author(self, row: dict[str, str]) -> int | None:
@@ -336,6 +344,11 @@ class _Planner:
             )
 
     def add(self, planned: PlannedRow) -> None:
+        if self.controls:
+            planned.values = {
+                k: strip_controls(v) if isinstance(v, str) else v for k, v in planned.values.items()
+            }
+            planned.label = strip_controls(planned.label)
         self.plan.rows.append(planned)
 
 
@@ -358,8 +371,7 @@ def _headcount(row: dict[str, str]) -> int | None:
     return count
 
 
-def _summary(row: dict[str, str], lang: str, description: str) -> str:
-    text = plain_text(description)
+def _summary(row: dict[str, str], lang: str, text: str) -> str:
     contributions = count_of(row.get("contributions_count", row.get("contributions", "")))
     if contributions:
         text = f"{text}\n\n{_contributions_line(lang, contributions)}".strip()

@@ -21,161 +21,25 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from html import unescape
-from html.parser import HTMLParser
 
+from engagement.services.exchange.decidim_text import plain_text
 from engagement.text import clean_name, name_key
 from engagement.values import CommitmentStatus, InputResponse
 
-_BLOCKS = {
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "tr",
-    "blockquote",
-    "pre",
-    "table",
-}
-_HIDDEN = {"script", "style", "template", "iframe", "object"}
-
-
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIDDEN:
-            self.hidden += 1
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIDDEN:
-            self.hidden = max(0, self.hidden - 1)
-        elif tag in _BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.hidden:
-            self.parts.append(data)
-
-
-#: The markup :func:`plain_text` reads without a parser: start tags with well-formed
-#: attributes, end tags and comments. Each is read exactly as ``HTMLParser`` reads it;
-#: anything else (a bare ``<``, ``<!DOCTYPE``, an unclosed tag…) goes to the parser.
-_MARKUP = re.compile(
-    r"""<(?:
-        (?P<start>[a-zA-Z][a-zA-Z0-9]*)
-            (?:[\t\n\r\f\ ]+[^\s/>"'=]+
-                (?:[\t\n\r\f\ ]*=[\t\n\r\f\ ]*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*
-            [\t\n\r\f\ ]*(?P<empty>/?)>
-        |/\s*(?P<end>[a-zA-Z][-.a-zA-Z0-9:_]*)\s*>
-        |!--.*?--\s*>
-    )""",
-    re.VERBOSE | re.DOTALL,
-)
-_BLANK_LINES = re.compile(r"\n{3,}")
-_RAW_TEXT = {"script", "style"}  # their content is text up to their end tag
-_RAW_END = {tag: re.compile(rf"</\s*{tag}\s*>", re.IGNORECASE) for tag in _RAW_TEXT}
-
-
-def _parsed_parts(html: str) -> list[str]:
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    return parser.parts
-
-
-#: A start or end tag with nothing but its name (``<p>``, ``</b>``): most of Decidim's.
-_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
-
-
-def _bare_tag_parts(html: str) -> list[str] | None:
-    """:func:`_fast_parts` for markup made of bare tags only, none hiding text: split
-    at once instead of read tag by tag. None for any other markup."""
-    pieces = _BARE_TAG.split(html)  # text, "/" or "", name, text, …
-    if html.count("<") != len(pieces) // 3:  # a "<" that opens no bare tag
-        return None
-    decode = unescape if "&" in html else str
-    parts: list[str] = []
-    for index in range(2, len(pieces), 3):
-        if text := pieces[index - 2]:
-            parts.append(decode(text))
-        tag = pieces[index].lower()
-        if tag in _HIDDEN:
-            return None
-        if tag in _BLOCKS:
-            parts.append("\n")
-    if pieces[-1]:
-        parts.append(decode(pieces[-1]))
-    return parts
-
-
-def _fast_parts(html: str) -> list[str] | None:
-    """What :class:`_Text` collects from ``html``, for the markup ``_MARKUP`` reads; None
-    when it meets any other, for the parser to read."""
-    bare = _bare_tag_parts(html)
-    if bare is not None:
-        return bare
-    parts: list[str] = []
-    hidden = 0
-    at = 0
-    while (lt := html.find("<", at)) >= 0:
-        if lt > at and not hidden:
-            parts.append(unescape(html[at:lt]))
-        found = _MARKUP.match(html, lt)
-        if found is None:
-            return None
-        at = found.end()
-        tag = (found["start"] or found["end"] or "").lower()
-        if found["start"]:
-            if tag in _HIDDEN:
-                hidden += 1
-            elif tag in _BLOCKS:
-                parts.append("\n")
-            if not found["empty"] and tag in _RAW_TEXT:
-                closing = _RAW_END[tag].search(html, at)
-                if closing is None:  # never closed: the rest is its content, hidden
-                    return parts
-                at = closing.end()
-                hidden = max(0, hidden - 1)
-                continue
-        if found["end"] or found["empty"]:
-            if tag in _HIDDEN:
-                hidden = max(0, hidden - 1)
-            elif tag in _BLOCKS:
-                parts.append("\n")
-    if at < len(html) and not hidden:
-        parts.append(unescape(html[at:]))
-    return parts
-
-
-@functools.lru_cache(maxsize=4096)
-def plain_text(html: str) -> str:
-    """The text of an HTML fragment: tags dropped, entities decoded, never rendered.
-
-    Decidim's rich text is read by a regular expression where it is plain markup (fast:
-    an import reads tens of thousands of cells), by ``HTMLParser`` otherwise; both give
-    the same text. Cached for the few cells that repeat (titles, statuses).
-    """
-    if "<" not in html and "&" not in html:
-        return html.replace("\r\n", "\n").strip()
-    parts = _fast_parts(html)
-    if parts is None:
-        parts = _parsed_parts(html)
-    text = "\n".join([" ".join(line.split()) for line in "".join(parts).splitlines()])
-    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
+__all__ = [
+    "a_date",
+    "count_of",
+    "first_filled",
+    "locale_columns",
+    "plain_text",
+    "progress_of",
+    "response_of",
+    "split_organizations",
+    "status_of",
+    "translated",
+    "true",
+    "utc_time",
+]
 
 
 def translated(

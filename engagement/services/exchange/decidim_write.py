@@ -170,17 +170,26 @@ def _new_rows(
 ) -> list[dict[str, Any]]:
     """The table rows of new planned rows: the table's defaults, then the plan's values.
 
-    Dates stay ISO text, as the drivers take them (see :data:`_AS_TEXT`).
+    Dates stay ISO text, as the drivers take them (see :data:`_AS_TEXT`); a value that
+    is no column of the table is left out.
     """
-    names = [n for n in rows[0].values if n in table.c]
-    convert = [(n, None if n in _AS_TEXT else _converter(table.c[n])) for n in names]
+    first = rows[0].values
+    dropped = [n for n in first if n not in table.c]
+    convert = [
+        (n, to)
+        for n in first
+        if n in table.c and n not in _AS_TEXT and (to := _converter(table.c[n])) is not None
+    ]
+    milestones = rows[0].entity == "milestone"
     out = []
     for planned in rows:
-        values = planned.values
-        row = base | {
-            n: values[n] if to is None or values[n] is None else to(values[n]) for n, to in convert
-        }
-        if planned.entity == "milestone":
+        row = base | planned.values
+        for name in dropped:
+            del row[name]
+        for name, to in convert:
+            if row[name] is not None:
+                row[name] = to(row[name])
+        if milestones:
             row["commitment_id"] = ids.get(("result", planned.parent), planned.parent_id)
         out.append(row)
     return out
