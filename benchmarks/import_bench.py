@@ -106,9 +106,9 @@ def _database(url: str | None, folder: Path) -> Any:
     import openpyxl  # noqa: F401
     import pandas  # noqa: F401
 
-    import engagement.io.decidim_zip  # noqa: F401
-    import engagement.services.exchange.decidim_import  # noqa: F401
-    import engagement.services.exchange.decidim_write  # noqa: F401
+    import engagement.io.decidim_zip
+    import engagement.services.exchange.decidim_import
+    import engagement.services.exchange.decidim_write
     import engagement.services.exchange.imports  # noqa: F401
     from engagement.model import Principal
     from engagement.services.registry import programs
