@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit as st
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from engagement.model import Principal, ProgramInfo
@@ -60,3 +62,25 @@ def open_page(app_db: Database) -> Callable[..., AppTest]:
         return at
 
     return _open
+
+
+#: The file name each deferred download was registered with, by file id.
+FILE_NAMES: dict[str, str] = {}
+
+
+@pytest.fixture
+def deferred_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
+    """The file writers download buttons registered, by file id (Streamlit runs one when
+    its button is clicked); their file names in :data:`FILE_NAMES`."""
+    found: dict[str, Callable[[], Any]] = {}
+    register = MediaFileManager.add_deferred
+
+    def spy(self: MediaFileManager, data_callable: Callable[[], Any], *args: Any, **kw: Any) -> str:
+        file_id: str = register(self, data_callable, *args, **kw)
+        found[file_id] = data_callable
+        name = kw.get("file_name", args[2] if len(args) > 2 else None)
+        FILE_NAMES[file_id] = str(name)
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return found

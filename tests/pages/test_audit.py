@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -120,24 +123,10 @@ def test_the_audit_download_neutralises_formulas_in_names(
     app_db: Database,
     program: ProgramInfo,
     open_page: Callable[..., AppTest],
-    monkeypatch: pytest.MonkeyPatch,
+    deferred_files: dict[str, Callable[[], Any]],
 ) -> None:
     """Issue 15, finding 5: a facilitator's actor name must not come out as a formula."""
-    import csv
-    import io
-    from typing import Any
-
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    deferred: dict[str, Callable[[], Any]] = {}
-    register = MediaFileManager.add_deferred
-
-    def spy(self: MediaFileManager, data: Callable[[], Any], *args: Any, **kw: Any) -> str:
-        file_id: str = register(self, data, *args, **kw)
-        deferred[file_id] = data
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    deferred = deferred_files
     hostile = ['=HYPERLINK("http://x","y")', "-2+3+cmd|' /C calc'!A0", "@SUM(1)", "+1"]
     for name in hostile:
         actors.add_actor(app_db, Principal("ana"), program.id, {"name": name})

@@ -19,7 +19,7 @@ from engagement.services.registry import actors, assessments, relationships
 from engagement.storage.db import Database
 from engagement.storage.queries import registry as stored_registry
 from engagement.ui.coalition import analysis_tables, network_views
-from tests.pages.conftest import ROOT, USER
+from tests.pages.conftest import FILE_NAMES, ROOT, USER
 
 PAGE = "app_pages/network.py"
 
@@ -260,29 +260,6 @@ def test_analysis_tables_explain_themselves_and_download(
     assert len(captions) > 0
     assert at.get("download_button")
     assert "Medidas por actor" in [t.label for t in at.tabs]
-
-
-FILE_NAMES: dict[str, str] = {}
-
-
-@pytest.fixture
-def deferred_files(monkeypatch: pytest.MonkeyPatch) -> dict[str, Callable[[], Any]]:
-    """The file writers download buttons registered, by file id (run on click); their
-    file names in FILE_NAMES."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    found: dict[str, Callable[[], Any]] = {}
-    register = MediaFileManager.add_deferred
-
-    def spy(self: MediaFileManager, data_callable: Callable[[], Any], *args: Any, **kw: Any) -> str:
-        file_id: str = register(self, data_callable, *args, **kw)
-        found[file_id] = data_callable
-        name = kw.get("file_name", args[2] if len(args) > 2 else None)
-        FILE_NAMES[file_id] = str(name)
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
-    return found
 
 
 def test_only_the_analysis_tab_in_view_is_built_and_files_are_written_on_click(

@@ -169,21 +169,11 @@ def test_one_persons_data_is_read_when_its_download_is_clicked(
     app_db: Database,
     program: ProgramInfo,
     open_page: Callable[..., AppTest],
-    monkeypatch: pytest.MonkeyPatch,
+    deferred_files: dict[str, Callable[[], Any]],
 ) -> None:
     """The report is no read of every run: the button holds a writer Streamlit calls on
     a click, and what it writes is the person's data as of then."""
-    from streamlit.runtime.media_file_manager import MediaFileManager
-
-    deferred: dict[str, Callable[[], Any]] = {}
-    register = MediaFileManager.add_deferred
-
-    def spy(self: MediaFileManager, data: Callable[[], Any], *args: Any, **kw: Any) -> str:
-        file_id: str = register(self, data, *args, **kw)
-        deferred[file_id] = data
-        return file_id
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    deferred = deferred_files
     citizen = next(s.id for s in program.sectors if s.key == "citizen")
     rosa = actors.add_actor(app_db, CLI, program.id, {"name": "Doña Rosa", "sector_id": citizen})
     at = open_page("app_pages/team.py", program_id=program.id)
