@@ -31,7 +31,7 @@ from engagement.services.access import permissions
 from engagement.services.coalition.layout_store import StoredLayout as StoredLayout
 from engagement.services.coalition.layout_store import graph_fingerprint as graph_fingerprint
 from engagement.services.coalition.layout_store import stored_layout
-from engagement.services.readcache import cached
+from engagement.services.readcache import cached, database_key
 from engagement.services.view import ProgramView, program_view
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
@@ -266,9 +266,8 @@ def map_drawing(
 
 def view_key(view: ProgramView, what: str, *filters: Hashable) -> tuple[Hashable, ...]:
     """A cache key of ``view``'s reader class that also follows the stored layout."""
-    url = view.db.engine.url.render_as_string(hide_password=True)
     return (
-        url,
+        database_key(view.db),
         view.program_id,
         view.stamp.data,
         view.visibility.key,
