@@ -66,8 +66,9 @@ def program_view(
 
 def kept(view: ProgramView, what: str, compute: Callable[[], T], *filters: Hashable) -> T:
     """``compute()`` once per data version of ``view``'s program, its reader's visibility
-    class and ``filters``; a copy handed out. For the services' reads built on a view
-    (the import history, the audit trail): they change only with the program's data."""
+    class and ``filters``; a copy handed out. For reads built on a view that change only
+    with the program's data: the import history, the audit trail, and a page's table as
+    it is shown (``filters`` then include the language it is shown in)."""
     return view._cached(what, compute, *filters)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from engagement.ui.i18n import tr
@@ -23,7 +24,7 @@ MAIN_WIDTH = 880
 
 
 def fitted_table(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | pa.Table,
     config: Mapping[str, Any],
     main: Sequence[str],
     *,
@@ -32,7 +33,8 @@ def fitted_table(
 ) -> Any:
     """``st.dataframe`` of ``frame`` showing ``main`` (in that order) and, when the
     reader turns on "more columns", every other column of ``config``."""
-    extra = [c for c in config if c not in main and c in frame.columns]
+    names = frame.column_names if isinstance(frame, pa.Table) else list(frame.columns)
+    extra = [c for c in config if c not in main and c in names]
     order = list(main)
     # A keyed box (CSS class ``st-key-<key>-fit``) lets a browser test find the table.
     with st.container(key=f"{key.replace('.', '-')}-fit"):

@@ -298,6 +298,56 @@ def test_only_the_analysis_tab_in_view_is_built_and_files_are_written_on_click(
     assert [str(df.value.columns[0]) for df in at.dataframe] == ["Comunidad"]
 
 
+def test_a_colour_change_sends_the_tables_without_preparing_them_again(
+    app_db: Database,
+    open_page: Callable[..., AppTest],
+    program: ProgramInfo,
+    coalition: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The measures table is prepared (named, translated, rounded, in Arrow) once per
+    data version, reader's visibility and language: a rerun that changes only the map's
+    colours reuses it; an edit or another language prepares it again."""
+    prepared: list[int] = []
+    real = analysis_tables._prepare
+
+    def counted(frame: Any) -> Any:
+        prepared.append(len(frame))
+        return real(frame)
+
+    monkeypatch.setattr(analysis_tables, "_prepare", counted)
+
+    def names(at: AppTest) -> list[str]:
+        return [str(n) for n in next(df.value for df in at.dataframe).iloc[:, 0]]
+
+    at = open_page(PAGE, program_id=program.id)
+    assert prepared == [4]
+    assert names(at) == sorted(coalition, key=str.casefold)
+    at.selectbox(key=network_views.COLOUR).set_value("engagement").run()
+    assert not at.exception and prepared == [4]
+    assert names(at) == sorted(coalition, key=str.casefold)
+
+    actors.add_actor(app_db, USER, program.id, {"name": "Radio Comunitaria"})
+    at.run()
+    assert prepared == [4, 5] and "Radio Comunitaria" in names(at)
+
+    at.session_state["tejido.lang"] = "en"
+    at.run()
+    assert prepared == [4, 5, 5]
+    assert "Betweenness" in next(df.value for df in at.dataframe).columns
+
+
+def test_a_table_arrow_cannot_type_is_left_to_streamlit() -> None:
+    """A column of mixed values stays a frame (Streamlit mends such columns itself)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    typed = analysis_tables._arrow(pd.DataFrame({"a": [1.5, 2.0], "b": ["x", "y"]}))
+    assert isinstance(typed, pa.Table) and typed.column_names == ["a", "b"]
+    mixed = pd.DataFrame({"a": pd.Series([1, "uno"], dtype=object)})
+    assert analysis_tables._arrow(mixed) is mixed
+
+
 @pytest.fixture
 def attended(app_db: Database, program: ProgramInfo, coalition: dict[str, int]) -> None:
     """Two workshops: Municipalidad and Colectivo Juvenil at both, Embajada at one."""

@@ -3,7 +3,9 @@ explanation in plain language and CSV/XLSX downloads.
 
 Every table is computed by ``engagement.services.coalition.network`` (cached per data version) for
 this user: restricted actors left out for those who may not see them, stand-in names in
-presentation mode.
+presentation mode. The tab's table as shown (names, headers, rounding, Arrow) is prepared
+once per data version, visibility class and language too: changing the map's colours
+reruns the page without preparing it again.
 
 Only the tab in view runs (switching tabs reruns the page), and the CSV/XLSX files are
 written when their button is clicked: the tables share the page with the network map,
@@ -13,8 +15,10 @@ and every element sent to the browser is work done before the map can be drawn.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from engagement.frameworks import EngagementLevel
@@ -23,6 +27,7 @@ from engagement.io.marks import ExportMark
 from engagement.io.writers import CSV_MIME, XLSX_MIME, Table, csv_bytes, xlsx_bytes
 from engagement.services.exchange import exports
 from engagement.services.registry.terms import slug
+from engagement.services.view import kept
 from engagement.ui import context, state
 from engagement.ui.coalition.broker_views import render_brokers
 from engagement.ui.fit import fitted_table
@@ -88,29 +93,72 @@ def _measures_shown(program_id: int, frame: pd.DataFrame) -> pd.DataFrame:
 GOOD_NEWS_WHEN_EMPTY = ("sector_gaps", "key_players")
 
 
-def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
+@dataclass(frozen=True)
+class Prepared:
+    """A tab's table as this reader sees it in this language: ``frame`` with sectors and
+    levels in words, and its copies with the column names translated, rounded for the
+    CSV and XLSX files (``files``) and for the screen (``screen``, already in Arrow, the
+    form ``st.dataframe`` sends: a rerun does not convert it again)."""
+
+    frame: pd.DataFrame
+    screen: pa.Table | pd.DataFrame
+    files: pd.DataFrame
+
+
+def _prepare(frame: pd.DataFrame) -> Prepared:
+    shown = _labelled(frame).reset_index(drop=True)
+    return Prepared(frame, _arrow(shown.round(SCREEN_DECIMALS)), shown.round(FILE_DECIMALS))
+
+
+def _arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """``frame`` in Arrow; a column Arrow cannot type (mixed values) leaves the frame as
+    it is, for Streamlit's own conversion, which mends such columns."""
+    try:
+        return pa.Table.from_pandas(frame)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame
+
+
+def _prepared(program_id: int, key: str, load: Callable[[], pd.DataFrame]) -> Prepared:
+    """The tab's table, prepared once per data version, reader's visibility class and
+    language (in the read layer's cache): a rerun that changes something else on the
+    page (the map's colours) sends the same table without working it out again."""
+
+    def compute() -> Prepared:
+        frame = load()
+        if key == "measures":
+            return _prepare(_measures_shown(program_id, frame))
+        return _prepare(_named(program_id, frame.drop(columns=[c for c in ("id",) if c in frame])))
+
+    return kept(context.view(program_id), "analysis_ui", compute, key, state.lang())
+
+
+def _show(key: str, prepared: Prepared, mark: ExportMark) -> None:
     """The table, its explanation and downloads marked with ``mark`` (the file name says
     program and date; the workbook also has an "Acerca de" sheet: when and who)."""
     st.caption(tr(f"analysis.explain.{key}"))
-    if frame.empty and key in GOOD_NEWS_WHEN_EMPTY:
+    if prepared.frame.empty and key in GOOD_NEWS_WHEN_EMPTY:
         st.success(tr(f"analysis_ui.none.{key}"))
         return
-    if frame.empty:
+    if prepared.frame.empty:
         st.info(tr("analysis_ui.empty"))
         return
-    shown = _labelled(frame)
-    _table(key, frame, shown)
-    rows = shown.round(FILE_DECIMALS).to_numpy().tolist()
-    table = Table(tr(f"analysis_ui.tab.{key}"), tuple(shown.columns), rows)
+    _table(key, prepared)
+    files = prepared.files
+    title = tr(f"analysis_ui.tab.{key}")
     lang = state.lang()
     # The file says what it holds in the reader's words ("…-sectores-sin-vinculo.csv").
-    what = slug(tr(f"analysis_ui.tab.{key}"))
-    stem = f"{exports.file_stem(mark.program, lang, presentation=mark.presentation)}-{what}"
+    stem = f"{exports.file_stem(mark.program, lang, presentation=mark.presentation)}-{slug(title)}"
+    about = mark.about_table(lang)
+
+    def table() -> Table:
+        return Table(title, tuple(files.columns), files.to_numpy().tolist())
+
     cols = st.columns(2)
     # The files are written on click (on a thread of their own: no session state there).
     cols[0].download_button(
         tr("analysis_ui.csv"),
-        lambda: csv_bytes(table),
+        lambda: csv_bytes(table()),
         f"{stem}.csv",
         CSV_MIME,
         key=f"analysis_ui.csv.{key}",
@@ -118,7 +166,7 @@ def _show(key: str, frame: pd.DataFrame, mark: ExportMark) -> None:
     )
     cols[1].download_button(
         tr("analysis_ui.xlsx"),
-        lambda: xlsx_bytes([table, mark.about_table(lang)]),
+        lambda: xlsx_bytes([table(), about]),
         f"{stem}.xlsx",
         XLSX_MIME,
         key=f"analysis_ui.xlsx.{key}",
@@ -135,15 +183,15 @@ SCREEN_DECIMALS = 2
 FILE_DECIMALS = 4
 
 
-def _table(key: str, frame: pd.DataFrame, shown: pd.DataFrame) -> None:
+def _table(key: str, prepared: Prepared) -> None:
     """The per-actor measures pin the name and keep most measures behind "more
     columns"; the other tables are narrow enough as they are."""
-    shown = shown.round(SCREEN_DECIMALS)
+    frame, shown = prepared.frame, prepared.screen
     if key != "measures":
         st.dataframe(shown, hide_index=True, key=f"analysis_ui.table.{key}")
         return
     cc = st.column_config
-    labels = dict(zip(frame.columns, shown.columns, strict=True))
+    labels = dict(zip(frame.columns, prepared.files.columns, strict=True))
     config = {
         labels[c]: cc.Column(width=MAIN_MEASURES.get(c, 110), pinned=c == "name")
         for c in frame.columns
@@ -186,12 +234,7 @@ def render_analysis(program_id: int) -> None:
                 render_brokers(program_id, mark)
             continue
         with tab:
-            frame = loaders[key]()
-            if key == "measures":
-                frame = _measures_shown(program_id, frame)
-            else:
-                frame = _named(program_id, frame.drop(columns=[c for c in ("id",) if c in frame]))
-            _show(key, frame, mark)
+            _show(key, _prepared(program_id, key, loaders[key]), mark)
     if tabs[-1].open:
         with tabs[-1]:
             _paths(program_id, mark)
@@ -222,4 +265,4 @@ def _paths(program_id: int, mark: ExportMark) -> None:
     if "explanation" in found:
         for sentence in found["explanation"]:
             st.markdown(f"- {sentence}")
-    _show("paths", found, mark)
+    _show("paths", _prepare(found), mark)
