@@ -16,6 +16,7 @@ from typing import TypeVar
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from engagement.config import load_settings
+from engagement.services.database import Database
 from engagement.ui.database import _database
 
 T = TypeVar("T")
@@ -23,7 +24,7 @@ T = TypeVar("T")
 #: Runs remembered at most (one slot per browser session and key).
 SLOTS = 1024
 
-_RUNS: OrderedDict[tuple[str, Hashable], tuple[object, int, object]] = OrderedDict()
+_RUNS: OrderedDict[tuple[str, Hashable], tuple[object, Database, int, object]] = OrderedDict()
 _LOCK = threading.Lock()
 
 
@@ -33,18 +34,20 @@ def this_run(key: Hashable, compute: Callable[[], T]) -> T:
     ctx = get_script_run_ctx()
     if ctx is None:
         return compute()
-    db = _database(load_settings().database_url)
     marker, slot = ctx.cursors, (ctx.session_id, key)
     with _LOCK:
         kept = _RUNS.get(slot)
-    if kept is not None and kept[0] is marker and kept[1] == db.commits:
-        return kept[2]  # type: ignore[return-value]
+    # The same run (its cursors), and no write since on the database it was read from:
+    # a page asks a dozen times per run, and this answer costs no settings or cache look-up.
+    if kept is not None and kept[0] is marker and kept[2] == kept[1].commits:
+        return kept[3]  # type: ignore[return-value]
+    db = _database(load_settings().database_url)
     value = compute()
     # Counted after: a write the computation made itself (the session's "last seen",
     # now and then) is already in the value.
     commits = db.commits
     with _LOCK:
-        _RUNS[slot] = (marker, commits, value)
+        _RUNS[slot] = (marker, db, commits, value)
         _RUNS.move_to_end(slot)
         while len(_RUNS) > SLOTS:
             _RUNS.popitem(last=False)
