@@ -26,8 +26,9 @@ has is sent again as a reference), and the server is ``server.py`` as deployed (
 map's drawing code is a file the browser keeps, never part of a rerun).
 
 Two programs: the Antigua demo (54 actors) and a generated 1,000-actor program. With
-``--postgres URL`` the same is then run on two servers sharing one PostgreSQL database
-(sessions split between them) to show how throughput scales.
+``--postgres URL`` the same is then run on one server and on two servers sharing one
+PostgreSQL database (sessions split between them); ``--think 0`` shows how throughput
+(reruns a second, flat out) scales from one server to two.
 
 Run:  .venv/bin/python benchmarks/load_bench.py [--sizes 1,10,25,50] [--postgres URL]
 Goal: at 50 sessions on one server, p95 <= 3x the single-session rerun, 0 errors.
@@ -276,7 +277,7 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=3.0, help="seconds a person pauses between reruns"
     )
-    parser.add_argument("--pg-sizes", default="10,50", help="sizes for the PostgreSQL runs")
+    parser.add_argument("--pg-sizes", default="1,10,50", help="sizes for the PostgreSQL runs")
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL for the two-server run")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
