@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from engagement import errors
 from engagement.i18n import describe_error
 from engagement.model import Principal
-from engagement.services.exchange import backup, exports, imports
+from engagement.services.exchange import backup, exports, imports, sqlite_file
 from engagement.services.exchange.imports import read_upload
 from engagement.services.registry import actors, programs
 from engagement.storage.base import Base
@@ -228,12 +228,12 @@ def test_sqlite_file_backup_and_restore(sqlite_db: Database, tmp_path: Path) -> 
         sqlite_db, ANA, pid, [read_upload("tepic.xlsx", demo_workbook("tepic"), LIMIT)]
     )
     copy = tmp_path / "respaldo.db"
-    backup.backup_sqlite_file(sqlite_db, copy)
-    assert copy.read_bytes().startswith(backup.SQLITE_MAGIC)
+    sqlite_file.backup_sqlite_file(sqlite_db, copy)
+    assert copy.read_bytes().startswith(sqlite_file.SQLITE_MAGIC)
     programs.create_program(sqlite_db, ANA, "Después del respaldo")
     with pytest.raises(errors.DatabaseNotEmpty):
-        backup.restore_sqlite_file(sqlite_db, OPERATOR, copy)
-    backup.restore_sqlite_file(sqlite_db, OPERATOR, copy, replace=True)
+        sqlite_file.restore_sqlite_file(sqlite_db, OPERATOR, copy)
+    sqlite_file.restore_sqlite_file(sqlite_db, OPERATOR, copy, replace=True)
     assert [p.id for p in programs.list_programs(sqlite_db)] == [pid]
     assert len(stored_registry.actors_frame(sqlite_db, pid)) >= 40
 

@@ -9,7 +9,7 @@ import pytest
 from engagement import errors
 from engagement.i18n import describe_error
 from engagement.model import Principal
-from engagement.services.exchange import backup
+from engagement.services.exchange import sqlite_file
 from engagement.storage.db import Database, is_sqlite
 
 OPERATOR = Principal("local")  # the command line's full access
@@ -17,11 +17,11 @@ OPERATOR = Principal("local")  # the command line's full access
 
 def test_file_copy_needs_sqlite(db: Database, tmp_path: Path) -> None:
     if is_sqlite(db.engine):
-        backup.backup_sqlite_file(db, tmp_path / "copia.db")
-        assert (tmp_path / "copia.db").read_bytes().startswith(backup.SQLITE_MAGIC)
+        sqlite_file.backup_sqlite_file(db, tmp_path / "copia.db")
+        assert (tmp_path / "copia.db").read_bytes().startswith(sqlite_file.SQLITE_MAGIC)
         return
     with pytest.raises(errors.SqliteOnly) as caught:
-        backup.backup_sqlite_file(db, tmp_path / "copia.db")
+        sqlite_file.backup_sqlite_file(db, tmp_path / "copia.db")
     assert ".json" in describe_error(caught.value, "en")
     with pytest.raises(errors.SqliteOnly):
-        backup.restore_sqlite_file(db, OPERATOR, tmp_path / "copia.db")
+        sqlite_file.restore_sqlite_file(db, OPERATOR, tmp_path / "copia.db")

@@ -55,6 +55,7 @@ from engagement.services.exchange import (
     decidim_import,
     exports,
     imports,
+    sqlite_file,
 )
 from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.registry import actors, programs
@@ -130,7 +131,9 @@ READERS: dict[str, Call] = {
     "activity_import.preview_activity_import": lambda db, w, u: (
         activity_import.preview_activity_import(db, u, w.program_id, [_activity_file()])
     ),
-    "backup.copy_database": lambda db, w, u: backup.copy_database(db, u, Path("/nonexistent")),
+    "sqlite_file.copy_database": lambda db, w, u: sqlite_file.copy_database(
+        db, u, Path("/nonexistent")
+    ),
     "backup.program_backup": lambda db, w, u: backup.program_backup(db, u, w.program_id),
     "backup.database_backup": lambda db, w, u: backup.database_backup(db, u),
     "briefing.briefing_data": _briefings,
@@ -239,7 +242,7 @@ VIEW_METHODS: dict[str, Callable[[ProgramView, Restricted], Any]] = {
 
 #: Reads that belong to no program: accounts, the directory of programs, the database.
 PROGRAM_INDEPENDENT = {
-    "backup.backup_sqlite_file",  # the daily backup job
+    "sqlite_file.backup_sqlite_file",  # the daily backup job
     "backup.program_count",
     "daily_backup.daily_backup",
     "directory.account",  # the sign-in check: an account and the programs it may open
@@ -724,7 +727,7 @@ def test_only_administrators_copy_the_whole_database(
     with pytest.raises(PermissionDenied):
         backup.database_backup(db, lead)
     with pytest.raises(PermissionDenied):
-        backup.copy_database(db, lead, tmp_path / "copia.db")
+        sqlite_file.copy_database(db, lead, tmp_path / "copia.db")
     _name, data, _mime = exports.export_program(db, world.program_id, "json", by=lead)
     document = json.loads(data)
     assert document["program"]["rows"][0][1] == "Programa con reserva"

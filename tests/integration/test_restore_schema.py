@@ -12,7 +12,7 @@ from engagement.cli import main
 from engagement.errors import UnexpectedSchema
 from engagement.i18n import describe_error
 from engagement.model import Principal
-from engagement.services.exchange import backup
+from engagement.services.exchange import backup, sqlite_file
 from engagement.services.registry import programs
 from engagement.storage import migrate
 from engagement.storage.db import Database
@@ -34,7 +34,7 @@ PLANTS = {
 def copy(sqlite_db: Database, tmp_path: Path) -> Path:
     programs.create_program(sqlite_db, ANA, "Xela")
     path = tmp_path / "copia.db"
-    backup.backup_sqlite_file(sqlite_db, path)
+    sqlite_file.backup_sqlite_file(sqlite_db, path)
     return path
 
 
@@ -58,7 +58,7 @@ def test_a_planted_object_refuses_the_file(
     target = _empty(tmp_path / "nueva.db")
     _plant(copy, PLANTS[kind])
     with pytest.raises(UnexpectedSchema) as caught:
-        backup.restore_sqlite_file(target, OPERATOR, copy)
+        sqlite_file.restore_sqlite_file(target, OPERATOR, copy)
     message = describe_error(caught.value, "en")
     assert kind in message and "copia.db" in message and "Nothing was restored" in message
     assert backup.program_count(target) == 0
@@ -67,7 +67,7 @@ def test_a_planted_object_refuses_the_file(
 
 def test_a_plain_copy_restores(sqlite_db: Database, copy: Path, tmp_path: Path) -> None:
     target = _empty(tmp_path / "nueva.db")
-    backup.restore_sqlite_file(target, OPERATOR, copy)
+    sqlite_file.restore_sqlite_file(target, OPERATOR, copy)
     assert [p.name for p in programs.list_programs(target)] == ["Xela"]
     target.dispose()
 
@@ -79,7 +79,7 @@ def test_the_cli_refuses_a_planted_trigger_and_a_damaged_file(copy: Path, tmp_pa
     assert main(["--database-url", url, "--lang", "es", "restore", str(copy)], out=out) == 1
     assert "trigger «promote»" in out.getvalue() and "Traceback" not in out.getvalue()
     damaged = tmp_path / "rota.db"
-    damaged.write_bytes(backup.SQLITE_MAGIC + bytes(range(256)) * 8)
+    damaged.write_bytes(sqlite_file.SQLITE_MAGIC + bytes(range(256)) * 8)
     out = io.StringIO()
     assert main(["--database-url", url, "--lang", "en", "restore", str(damaged)], out=out) == 1
     assert "is not a Tejido backup" in out.getvalue()

@@ -34,6 +34,7 @@ from engagement.services.exchange import (
     demo,
     import_undo,
     imports,
+    sqlite_file,
 )
 from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.registry import (
@@ -180,7 +181,7 @@ REGISTRY: dict[str, Call] = {
     "backup.restore_program": lambda w, u: backup.restore_program(
         w.db, u, backup.program_backup(w.db, LEAD, w.pid), name="Copia"
     ),
-    "backup.restore_sqlite_file": lambda w, u: backup.restore_sqlite_file(
+    "sqlite_file.restore_sqlite_file": lambda w, u: sqlite_file.restore_sqlite_file(
         w.db, u, Path("copia-inexistente.db")
     ),
     "backup.restore_database": lambda w, u: backup.restore_database(

@@ -17,7 +17,7 @@ from engagement.io.marks import is_readme
 from engagement.maps.view import MapStyle
 from engagement.model import ImportSummary
 from engagement.services.coalition import maps
-from engagement.services.exchange import backup, decidim_export, exports, imports
+from engagement.services.exchange import backup, decidim_export, exports, imports, sqlite_file
 from engagement.services.exchange.import_plan import ENTITIES
 from engagement.services.registry import programs
 from engagement.services.view import program_view
@@ -234,7 +234,7 @@ def backup_database(args: argparse.Namespace, ctx: Context) -> int:
     if path.suffix.lower() in SQLITE_SUFFIXES:
         if path.exists():
             path.unlink()
-        backup.copy_database(db, ctx.user, path)
+        sqlite_file.copy_database(db, ctx.user, path)
     else:
         document = backup.database_backup(db, ctx.user)
         path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
@@ -247,11 +247,11 @@ def restore(args: argparse.Namespace, ctx: Context) -> int:
     path: Path = args.path
     try:
         with path.open("rb") as handle:
-            magic = handle.read(len(backup.SQLITE_MAGIC))
+            magic = handle.read(len(sqlite_file.SQLITE_MAGIC))
     except OSError as exc:
         raise CannotOpenFile(name=str(path)) from exc
-    if magic == backup.SQLITE_MAGIC:
-        backup.restore_sqlite_file(db, ctx.user, path, replace=args.replace)
+    if magic == sqlite_file.SQLITE_MAGIC:
+        sqlite_file.restore_sqlite_file(db, ctx.user, path, replace=args.replace)
         ctx.say("io.cli.restored_database", path=str(path))
         return 0
     try:

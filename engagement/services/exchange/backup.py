@@ -1,24 +1,20 @@
-"""Backups: one program as JSON, or the whole database (JSON, or a SQLite file copy).
+"""Backups as JSON: one program, or the whole database.
 
 A program backup holds every row that belongs to the program, found through the
 foreign keys of the schema (so tables added later are included without changing this
 module), with dates as ISO text. Restoring writes it as a new program in one
 transaction, with new ids and every reference (and every audit entry) remapped, so the
 restored program is the same as the one saved. A whole-database backup keeps ids as
-they are and restores only into an empty database (or with ``replace``). SQLite files
-are copied with SQLite's online backup API, which is safe while the app runs.
+they are and restores only into an empty database (or with ``replace``). The SQLite
+file copy is :mod:`engagement.services.exchange.sqlite_file`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     Column,
     Date,
@@ -39,19 +35,19 @@ from engagement.errors import (
     DatabaseNotEmpty,
     DuplicateName,
     NotABackup,
-    SqliteOnly,
 )
 from engagement.model import Principal, ProgramInfo
 from engagement.services import readcache
 from engagement.services.access.permissions import Action, require, require_admin
-from engagement.services.exchange.backup_schema import check_schema
+from engagement.services.exchange.backup_schema import known_revisions
+from engagement.services.exchange.restored_versions import data_versions, move_past
 from engagement.storage import migrate
 from engagement.storage.access_models import Membership, UserAccount
 from engagement.storage.base import Base, utcnow
 from engagement.storage.db import Database, is_sqlite
 from engagement.storage.models import AuditEntry, Program
 from engagement.storage.queries import programs as stored
-from engagement.storage.queries.accounts import ACCOUNTS_VERSION, raise_accounts_version
+from engagement.storage.queries.accounts import raise_accounts_version
 from engagement.text import clean_name
 from engagement.values import Role
 
@@ -193,15 +189,9 @@ def database_backup(db: Database, by: Principal) -> dict[str, Any]:
 def _check(document: Any, name: str, fmt: str, db: Database) -> None:
     if not isinstance(document, dict) or document.get("format") != fmt:
         raise NotABackup(name=name)
-    known = _known_revisions(db)
+    known = known_revisions(db.engine)
     if document.get("schema") and document["schema"] not in known:
         raise BackupTooNew(revision=document["schema"])
-
-
-def _known_revisions(db: Database) -> set[str]:
-
-    scripts = ScriptDirectory.from_config(migrate.alembic_config(db.engine))
-    return {rev.revision for rev in scripts.walk_revisions()}
 
 
 def backup_kind(document: Any) -> str | None:
@@ -365,7 +355,7 @@ def restore_database(
     if count and not replace:
         raise DatabaseNotEmpty(count=count)
     with db.writing() as session:
-        before = _versions(session)
+        before = data_versions(session)
         for table in reversed(_tables()):
             session.execute(table.delete())
         for table in _tables():
@@ -374,37 +364,8 @@ def restore_database(
                 _insert_kept(session, table, _rows(table, dumped))
         if not is_sqlite(db.engine):
             _reset_sequences(session, _tables())
-        _move_past(session, before)
+        move_past(session, before)
     readcache.clear_cache()  # ids and data versions start over: no entry may survive
-
-
-@dataclass(frozen=True)
-class _Versions:
-    """What cached reads of the database depend on: each program's data version, and
-    the accounts version."""
-
-    programs: dict[int, int]
-    accounts: int
-
-
-def _versions(session: Session) -> _Versions:
-    programs = session.execute(select(Program.id, Program.data_version))
-    accounts = session.scalar(select(ACCOUNTS_VERSION)) or 0
-    return _Versions({int(i): int(v) for i, v in programs}, int(accounts))
-
-
-def _move_past(session: Session, before: _Versions) -> None:
-    """Give every restored program a data version it never had, and the accounts too:
-    what any server (this one or another on the same database) cached of the database
-    replaced is never served for the restored data."""
-    after = _versions(session)
-    moved = [
-        {"id": program_id, "version": max(version, before.programs.get(program_id, 0)) + 1}
-        for program_id, version in after.programs.items()
-    ]
-    if moved:  # plain SQL: the restored rows keep their other columns (no onupdate stamps)
-        session.execute(text("UPDATE program SET data_version = :version WHERE id = :id"), moved)
-    raise_accounts_version(session, past=before.accounts)
 
 
 def _insert_kept(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -428,82 +389,3 @@ def _reset_sequences(session: Session, tables: Iterable[Table]) -> None:
             ),
             {"name": quoted},
         )
-
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def copy_database(db: Database, by: Principal, path: Path) -> None:
-    """The whole SQLite database copied to ``path``: every program and every account (with
-    its password hash), so for administrators only.
-
-    Raises
-    ------
-    PermissionDenied
-        Unless ``by`` is an administrator (or the local operator).
-    SqliteOnly
-        If the database is not SQLite.
-    """
-    require_admin(by)
-    backup_sqlite_file(db, path)
-
-
-def backup_sqlite_file(db: Database, path: Path) -> None:
-    """Copy the live SQLite database to ``path`` with the online backup API (the daily
-    backup; people go through :func:`copy_database`)."""
-    if not is_sqlite(db.engine):
-        raise SqliteOnly(path=str(path))
-    raw = db.engine.raw_connection()
-    try:
-        target = sqlite3.connect(path)
-        try:
-            raw.driver_connection.backup(target)  # type: ignore[union-attr]
-        finally:
-            target.close()
-    finally:
-        raw.close()
-
-
-def _checked_revision(db: Database, source: sqlite3.Connection, path: Path) -> str:
-    names = {r[0] for r in source.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if not {"program", "alembic_version"} <= names:
-        raise NotABackup(name=str(path))
-    revision = source.execute("SELECT version_num FROM alembic_version").fetchone()
-    if not revision:
-        raise NotABackup(name=str(path))
-    if revision[0] not in _known_revisions(db):
-        raise BackupTooNew(revision=revision[0])
-    return str(revision[0])
-
-
-def restore_sqlite_file(db: Database, by: Principal, path: Path, *, replace: bool = False) -> None:
-    """Replace the live SQLite database with the copy at ``path`` (then migrate it);
-    for administrators only."""
-    require_admin(by)
-    if not is_sqlite(db.engine):
-        raise SqliteOnly(path=str(path))
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        try:
-            revision = _checked_revision(db, source, path)
-        except sqlite3.DatabaseError as exc:  # damaged, or not a database at all
-            raise NotABackup(name=str(path)) from exc
-        check_schema(source, revision, path.name)
-        count = program_count(db)
-        if count and not replace:
-            raise DatabaseNotEmpty(count=count)
-        with db.reading() as session:
-            before = _versions(session)
-        db.engine.dispose()
-        raw = db.engine.raw_connection()
-        try:
-            source.backup(raw.driver_connection)  # type: ignore[arg-type]
-        finally:
-            raw.close()
-    finally:
-        source.close()
-    db.engine.dispose()
-    migrate.upgrade(db.engine)
-    with db.writing() as session:
-        _move_past(session, before)
-    readcache.clear_cache()

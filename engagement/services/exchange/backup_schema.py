@@ -15,6 +15,9 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
 from engagement.errors import UnexpectedSchema
 from engagement.storage import migrate
 from engagement.storage.db import make_engine
@@ -97,3 +100,10 @@ def check_schema(conn: sqlite3.Connection, revision: str, name: str) -> None:
     if odd:
         objects = ", ".join(dict.fromkeys(f"{kind} «{obj}»" for kind, obj, _t, _s in odd))
         raise UnexpectedSchema(name=name, objects=objects)
+
+
+def known_revisions(engine: Engine) -> set[str]:
+    """Every schema revision this version of Tejido knows (a backup made by a newer
+    one is refused)."""
+    scripts = ScriptDirectory.from_config(migrate.alembic_config(engine))
+    return {rev.revision for rev in scripts.walk_revisions()}

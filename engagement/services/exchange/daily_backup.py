@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from engagement.services.exchange.backup import backup_sqlite_file
+from engagement.services.exchange.sqlite_file import backup_sqlite_file
 from engagement.storage.db import Database, is_sqlite
 
 PREFIX = "tejido-"

@@ -14,8 +14,8 @@ from engagement.model import Principal
 from engagement.services.access import privacy, team, users
 from engagement.services.database import holds_sqlite
 from engagement.services.exchange import exports
-from engagement.services.exchange.backup import copy_database
 from engagement.services.exchange.daily_backup import backups
+from engagement.services.exchange.sqlite_file import copy_database
 from engagement.ui import context, state
 from engagement.ui.feedback import reporting
 from engagement.ui.i18n import tr
