@@ -272,15 +272,13 @@ def run_decidim_floor(
     from sqlalchemy import insert, select
 
     from engagement.storage.base import utcnow
-    from engagement.storage.models import (
+    from engagement.storage.models import AuditEntry, DecidimLink, Stage
+    from engagement.storage.tracking_models import (
         Activity,
         ActivityType,
-        AuditEntry,
         Commitment,
-        DecidimLink,
         Input,
         Milestone,
-        Stage,
     )
 
     with zipfile.ZipFile(paths[0]) as archive:
@@ -465,7 +463,7 @@ def _table_rows(db: Any, program_id: int) -> dict[str, int]:
     the same."""
     from sqlalchemy import func, select
 
-    from engagement.storage.models import Activity, Commitment, Input, Milestone
+    from engagement.storage.tracking_models import Activity, Commitment, Input, Milestone
 
     count = select(func.count())
     with db.reading() as session:

@@ -20,16 +20,14 @@ from engagement.frameworks import EngagementLevel, ParticipationLevel
 from engagement.i18n import t
 from engagement.model import ProgramInfo
 from engagement.storage.access_models import UserAccount
-from engagement.storage.models import (
+from engagement.storage.models import Actor, Assessment, Relationship
+from engagement.storage.tracking_models import (
     Activity,
-    Actor,
-    Assessment,
     Commitment,
     EvidenceItem,
     FollowUpTask,
     Input,
     Milestone,
-    Relationship,
     Snapshot,
 )
 from engagement.text import shorten

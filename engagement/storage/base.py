@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from sqlalchemy import JSON, DateTime, Enum, Integer, MetaData, String, Text
-from sqlalchemy.orm import DeclarativeBase, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -54,3 +54,18 @@ class Base(DeclarativeBase):
         list[str]: JSON,
         dt.datetime: DateTime,
     }
+
+
+class Term:
+    """Columns shared by the program's editable lists (stages, sectors, tie types).
+
+    ``key`` is a stable slug for built-in entries (translated labels come from the
+    catalog); entries a user adds have a ``key`` derived from the name.
+    """
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(80))
+    label_es: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)

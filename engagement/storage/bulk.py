@@ -183,7 +183,7 @@ def column_defaults(table: Table) -> dict[str, Any]:
     column's Python-side default (a time stamp is taken now), None where there is none.
     The primary key and the columns the server fills in are left out.
 
-    >>> from engagement.storage.models import Milestone
+    >>> from engagement.storage.tracking_models import Milestone
     >>> defaults = column_defaults(Milestone.__table__)
     >>> sorted(defaults), defaults["progress"], type(defaults["updated_at"]).__name__
     (['commitment_id', 'due_on', 'position', 'progress', 'title', 'updated_at'], 0, 'datetime')

@@ -22,9 +22,9 @@ from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.services.registry import actors, programs
 from engagement.services.tracking import commitments, dashboard
 from engagement.storage.db import Database
-from engagement.storage.models import Input
 from engagement.storage.queries import activities as stored_activities
 from engagement.storage.queries import registry as stored_registry
+from engagement.storage.tracking_models import Input
 from engagement.tracking import CommitmentInput
 from tests.support.decidim_zips import HOST, decidim_zip, meeting, proposal, result
 from tests.support.reads import read_all

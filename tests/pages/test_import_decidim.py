@@ -13,8 +13,8 @@ from engagement.services.exchange.decidim_plan import DecidimOptions
 from engagement.services.exchange.decidim_write import apply_decidim_import
 from engagement.services.registry import actors
 from engagement.storage.db import Database
-from engagement.storage.models import Input
 from engagement.storage.queries import registry as stored_registry
+from engagement.storage.tracking_models import Input
 from tests.pages.test_import_export import frame_with, open_with_files, texts
 from tests.support.decidim_zips import HOST, decidim_zip, meeting, proposal, result
 from tests.support.reads import read_all

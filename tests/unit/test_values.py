@@ -8,8 +8,8 @@ from sqlalchemy import Enum
 from engagement import values
 from engagement.i18n import LANGUAGES, catalog
 from engagement.storage.access_models import Membership
-from engagement.storage.models import (
-    Actor,
+from engagement.storage.models import Actor
+from engagement.storage.tracking_models import (
     Attendance,
     Commitment,
     EvidenceItem,

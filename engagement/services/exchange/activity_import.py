@@ -37,12 +37,9 @@ from engagement.services.access.permissions import Action, require
 from engagement.services.registry.terms import match_term
 from engagement.services.tracking import activities
 from engagement.storage.db import Database
-from engagement.storage.models import (
-    Activity,
-    Actor,
-    Program,
-)
+from engagement.storage.models import Actor, Program
 from engagement.storage.queries.programs import get_program
+from engagement.storage.tracking_models import Activity
 from engagement.text import clean_name, name_key, split_multi
 from engagement.tracking import ActivityInput
 from engagement.values import AttendanceRole, Sentiment

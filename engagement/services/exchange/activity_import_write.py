@@ -26,8 +26,9 @@ from engagement.services.registry.actors import insert_actor
 from engagement.services.tracking.activities import activity_fields
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, Attendance, ImportBatch
+from engagement.storage.models import ImportBatch
 from engagement.storage.queries.programs import get_program
+from engagement.storage.tracking_models import Activity, Attendance
 from engagement.text import name_key
 from engagement.values import AttendanceRole, Sentiment
 

@@ -30,7 +30,8 @@ from engagement.model import Principal
 from engagement.services.access.permissions import Action, require, require_member
 from engagement.services.tracking.commitments import progress_of
 from engagement.storage.db import Database
-from engagement.storage.models import Commitment, DecidimLink, Milestone
+from engagement.storage.models import DecidimLink
+from engagement.storage.tracking_models import Commitment, Milestone
 
 
 def decidim_results_csv(

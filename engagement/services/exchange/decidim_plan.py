@@ -8,13 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engagement.io.decidim_zip import DecidimExport
-from engagement.storage.models import (
-    DEFAULT_TIME_ZONE,
-    Activity,
-    Commitment,
-    Input,
-    Milestone,
-)
+from engagement.storage.models import DEFAULT_TIME_ZONE
+from engagement.storage.tracking_models import Activity, Commitment, Input, Milestone
 
 RESOURCES = ("meeting", "proposal", "result", "child_result")
 OUTCOMES = ("new", "updated", "unchanged", "skipped")

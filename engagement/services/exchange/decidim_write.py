@@ -33,15 +33,9 @@ from engagement.services.exchange.decidim_plan import (
 from engagement.services.registry.actors import insert_actor
 from engagement.storage.bulk import column_defaults, executemany, insert_ids, json_text
 from engagement.storage.db import Database
-from engagement.storage.models import (
-    Actor,
-    Attendance,
-    CommitmentInput,
-    DecidimLink,
-    ImportBatch,
-    Program,
-)
+from engagement.storage.models import Actor, DecidimLink, ImportBatch, Program
 from engagement.storage.queries.programs import get_program
+from engagement.storage.tracking_models import Attendance, CommitmentInput
 from engagement.text import name_key
 
 #: What a created row's audit entry names, besides its Decidim id: the row itself holds

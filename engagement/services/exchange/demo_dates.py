@@ -17,19 +17,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engagement.storage.db import Database
-from engagement.storage.models import (
+from engagement.storage.models import Actor, Assessment, AuditEntry, Program, Relationship, Stage
+from engagement.storage.tracking_models import (
     Activity,
-    Actor,
-    Assessment,
-    AuditEntry,
     Commitment,
     EvidenceItem,
     FollowUpTask,
     Input,
-    Program,
-    Relationship,
     Snapshot,
-    Stage,
 )
 
 #: The hour given to a backdated entry (the illustrative data carry days, not times).

@@ -19,8 +19,9 @@ from engagement.i18n import t
 from engagement.model import Principal
 from engagement.services.tracking import activities, commitments, evidence, inputs, snapshots, tasks
 from engagement.storage.db import Database
-from engagement.storage.models import ActivityType, Actor, Input, Stage
+from engagement.storage.models import Actor, Stage
 from engagement.storage.queries.programs import get_program
+from engagement.storage.tracking_models import ActivityType, Input
 from engagement.tracking import (
     ActivityInput,
     Attendee,

@@ -17,8 +17,9 @@ from engagement.services import audit, validation
 from engagement.services.access.permissions import Action, require, require_admin
 from engagement.services.concurrency import check_version
 from engagement.storage.db import Database
-from engagement.storage.models import ActivityType, Program, Sector, Stage, TieType
+from engagement.storage.models import Program, Sector, Stage, TieType
 from engagement.storage.queries.programs import get_program, program_info
+from engagement.storage.tracking_models import ActivityType
 from engagement.text import clean_name
 
 PROGRAM_FIELDS = (

@@ -19,19 +19,9 @@ from engagement.model import Principal, Term
 from engagement.services import audit
 from engagement.services.access.permissions import Action, require
 from engagement.storage.db import Database
-from engagement.storage.models import (
-    Activity,
-    ActivityType,
-    Actor,
-    Assessment,
-    Commitment,
-    Input,
-    Relationship,
-    Sector,
-    Stage,
-    TieType,
-)
+from engagement.storage.models import Actor, Assessment, Relationship, Sector, Stage, TieType
 from engagement.storage.queries.programs import term_info
+from engagement.storage.tracking_models import Activity, ActivityType, Commitment, Input
 from engagement.text import clean_name, name_key
 
 Kind = Literal["stage", "sector", "tie_type", "activity_type"]

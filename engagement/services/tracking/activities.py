@@ -28,14 +28,9 @@ from engagement.services.concurrency import check_version
 from engagement.services.tracking.tasks import insert_task, task_problems
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
-from engagement.storage.models import (
-    Activity,
-    ActivityType,
-    Actor,
-    Attendance,
-    Stage,
-)
+from engagement.storage.models import Actor, Stage
 from engagement.storage.queries import activities as stored
+from engagement.storage.tracking_models import Activity, ActivityType, Attendance
 from engagement.text import clean_name, split_multi
 from engagement.tracking import (
     ActivityInfo,

@@ -21,18 +21,17 @@ from engagement.services.access.permissions import Action, require
 from engagement.services.concurrency import check_version
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
-from engagement.storage.models import (
+from engagement.storage.models import Actor, Stage
+from engagement.storage.queries import tracking as stored
+from engagement.storage.tracking_models import (
     Activity,
-    Actor,
     Commitment,
     CommitmentActivity,
     CommitmentActor,
     CommitmentInput,
     Input,
     Milestone,
-    Stage,
 )
-from engagement.storage.queries import tracking as stored
 from engagement.text import clean_name
 from engagement.tracking import CommitmentInfo, MilestoneInput
 from engagement.tracking import CommitmentInput as CommitmentValues

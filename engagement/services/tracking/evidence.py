@@ -12,7 +12,7 @@ from engagement.model import Principal
 from engagement.services import audit, validation
 from engagement.services.access.permissions import Action, require
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, Commitment, EvidenceItem
+from engagement.storage.tracking_models import Activity, Commitment, EvidenceItem
 from engagement.text import clean_name
 from engagement.tracking import EvidenceInput
 from engagement.values import EvidenceKind

@@ -19,8 +19,9 @@ from engagement.services import audit, validation
 from engagement.services.access.permissions import Action, require
 from engagement.services.concurrency import check_version
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, Actor, Input, Stage
+from engagement.storage.models import Actor, Stage
 from engagement.storage.queries import tracking as stored
+from engagement.storage.tracking_models import Activity, Input
 from engagement.tracking import InputInfo, InputInput
 from engagement.values import InputResponse
 

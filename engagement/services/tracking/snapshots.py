@@ -27,10 +27,11 @@ from engagement.services.coalition import network
 from engagement.services.coalition import tables as coalition
 from engagement.storage.base import utcnow
 from engagement.storage.db import Database
-from engagement.storage.models import Snapshot, Stage
+from engagement.storage.models import Stage
 from engagement.storage.queries import programs as stored_programs
 from engagement.storage.queries import registry as stored_registry
 from engagement.storage.queries import tracking as stored
+from engagement.storage.tracking_models import Snapshot
 from engagement.text import clean_name
 from engagement.tracking import SnapshotInfo
 

@@ -14,8 +14,8 @@ from engagement.services import audit, validation
 from engagement.services.access.permissions import require_activity_edit
 from engagement.services.concurrency import check_version
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, FollowUpTask
 from engagement.storage.queries import activities as stored
+from engagement.storage.tracking_models import Activity, FollowUpTask
 from engagement.text import clean_name
 from engagement.tracking import TaskInfo, TaskInput
 from engagement.values import OPEN_TASKS, TaskStatus

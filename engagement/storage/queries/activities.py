@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from engagement.errors import NotFound
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, ActivityType, Actor, Attendance, FollowUpTask
+from engagement.storage.models import Actor
 from engagement.storage.queries.audit import creator
+from engagement.storage.tracking_models import Activity, ActivityType, Attendance, FollowUpTask
 from engagement.tracking import ActivityInfo, Attendee, TaskInfo
 
 

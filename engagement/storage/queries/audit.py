@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engagement.storage.db import Database
-from engagement.storage.models import Activity, AuditEntry, Input
+from engagement.storage.models import AuditEntry
+from engagement.storage.tracking_models import Activity, Input
 
 
 def audit_log(

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from engagement.errors import ProgramNotFound
 from engagement.model import ProgramInfo, Term
 from engagement.storage.db import Database
-from engagement.storage.models import ActivityType, MapLayout, Program, Sector, Stage, TieType
+from engagement.storage.models import MapLayout, Program, Sector, Stage, TieType
+from engagement.storage.tracking_models import ActivityType
 
 
 @dataclass(frozen=True)

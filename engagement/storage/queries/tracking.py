@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from engagement.errors import NotFound
 from engagement.storage.db import Database
-from engagement.storage.models import (
+from engagement.storage.models import Actor
+from engagement.storage.tracking_models import (
     Activity,
-    Actor,
     Commitment,
     CommitmentActivity,
     CommitmentActor,
