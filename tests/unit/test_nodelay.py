@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import socket
+import threading
 from asyncio import base_events
 from pathlib import Path
 
@@ -21,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _accepted_nodelay() -> int:
-    """TCP_NODELAY of a connection asyncio accepted on a socket bound as Streamlit does."""
+    """TCP_NODELAY of a connection asyncio accepted on a socket bound as Streamlit does
+    (on a thread of its own: another test may have left an event loop on this one)."""
     listening = socket.socket(family=socket.AF_INET)
     listening.bind(("127.0.0.1", 0))
     listening.listen(8)
@@ -44,7 +46,12 @@ def _accepted_nodelay() -> int:
         server.close()
         await server.wait_closed()
 
-    asyncio.run(main())
+    try:
+        runner = threading.Thread(target=lambda: asyncio.run(main()))
+        runner.start()
+        runner.join(timeout=30)
+    finally:
+        listening.close()
     return found[0]
 
 
