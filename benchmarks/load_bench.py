@@ -277,7 +277,7 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=3.0, help="seconds a person pauses between reruns"
     )
-    parser.add_argument("--pg-sizes", default="1,10,50", help="sizes for the PostgreSQL runs")
+    parser.add_argument("--pg-sizes", default="1,10,25,50", help="sizes for the PostgreSQL runs")
     parser.add_argument("--postgres", default="", help="a PostgreSQL URL for the two-server run")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
