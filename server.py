@@ -11,6 +11,6 @@ import streamlit as st
 
 from engagement.web import asset_routes, nodelay, session_routes
 
-# Before Streamlit binds the port: replies leave without Nagle's 40 ms waits.
+# Before the first connection is accepted: replies leave without Nagle's 40 ms waits.
 nodelay.install()
 app = st.App("app.py", routes=[*session_routes.routes(), *asset_routes.routes()])

@@ -57,7 +57,7 @@ class Base(DeclarativeBase):
 
 
 class Term:
-    """Columns shared by the program's editable lists (stages, sectors, tie types).
+    """Columns shared by the program's editable lists (stages, sectors, tie types, activity types).
 
     ``key`` is a stable slug for built-in entries (translated labels come from the
     catalog); entries a user adds have a ``key`` derived from the name.

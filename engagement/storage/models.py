@@ -28,9 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from engagement.storage import tracking_models  # noqa: F401  (registers the tracking tables)
 from engagement.storage.base import Base, Term, choice, created_at, intpk, utcnow
-from engagement.values import (
-    Confidentiality,
-)
+from engagement.values import Confidentiality
 
 #: Central America and most of Mexico keep UTC-6 all year; a program changes it in settings.
 DEFAULT_TIME_ZONE = "America/Guatemala"

@@ -27,7 +27,7 @@ from engagement.io.marks import ExportMark
 from engagement.io.writers import CSV_MIME, XLSX_MIME, Table, csv_bytes, xlsx_bytes
 from engagement.services.exchange import exports
 from engagement.services.registry.terms import slug
-from engagement.services.view import kept
+from engagement.services.view import ProgramView, kept
 from engagement.ui import context, state
 from engagement.ui.coalition.broker_views import render_brokers
 from engagement.ui.fit import fitted_table
@@ -119,10 +119,12 @@ def _arrow(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
         return frame
 
 
-def _prepared(program_id: int, key: str, load: Callable[[], pd.DataFrame]) -> Prepared:
+def _prepared(reader: ProgramView, key: str, load: Callable[[], pd.DataFrame]) -> Prepared:
     """The tab's table, prepared once per data version, reader's visibility class and
     language (in the read layer's cache): a rerun that changes something else on the
     page (the map's colours) sends the same table without working it out again."""
+
+    program_id = reader.program_id
 
     def compute() -> Prepared:
         frame = load()
@@ -130,7 +132,7 @@ def _prepared(program_id: int, key: str, load: Callable[[], pd.DataFrame]) -> Pr
             return _prepare(_measures_shown(program_id, frame))
         return _prepare(_named(program_id, frame.drop(columns=[c for c in ("id",) if c in frame])))
 
-    return kept(context.view(program_id), "analysis_ui", compute, key, state.lang())
+    return kept(reader, "analysis_ui", compute, key, state.lang())
 
 
 def _show(key: str, prepared: Prepared, mark: ExportMark) -> None:
@@ -149,7 +151,6 @@ def _show(key: str, prepared: Prepared, mark: ExportMark) -> None:
     lang = state.lang()
     # The file says what it holds in the reader's words ("…-sectores-sin-vinculo.csv").
     stem = f"{exports.file_stem(mark.program, lang, presentation=mark.presentation)}-{slug(title)}"
-    about = mark.about_table(lang)
 
     def table() -> Table:
         return Table(title, tuple(files.columns), files.to_numpy().tolist())
@@ -166,7 +167,7 @@ def _show(key: str, prepared: Prepared, mark: ExportMark) -> None:
     )
     cols[1].download_button(
         tr("analysis_ui.xlsx"),
-        lambda: xlsx_bytes([table(), about]),
+        lambda: xlsx_bytes([table(), mark.about_table(lang)]),
         f"{stem}.xlsx",
         XLSX_MIME,
         key=f"analysis_ui.xlsx.{key}",
@@ -234,7 +235,7 @@ def render_analysis(program_id: int) -> None:
                 render_brokers(program_id, mark)
             continue
         with tab:
-            _show(key, _prepared(program_id, key, loaders[key]), mark)
+            _show(key, _prepared(reader, key, loaders[key]), mark)
     if tabs[-1].open:
         with tabs[-1]:
             _paths(program_id, mark)
